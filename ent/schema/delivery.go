@@ -1,0 +1,65 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+)
+
+// Delivery is one event to one outbound webhook, and it is the job: the
+// dispatcher claims due rows under a lease (claimed_until); a dead worker's
+// lease expires and the row is claimed again.
+type Delivery struct{ ent.Schema }
+
+// Mixin of the Delivery.
+func (Delivery) Mixin() []ent.Mixin {
+	return []ent.Mixin{pulid.MixinWithPrefix("dlv"), TimeMixin{}, WorkspaceMixin{}}
+}
+
+// Fields of the Delivery.
+func (Delivery) Fields() []ent.Field {
+	skip := entgql.Skip(entgql.SkipAll)
+	return []ent.Field{
+		field.String("event_id").GoType(pulid.ID("")).Immutable().Annotations(skip),
+		field.String("webhook_id").GoType(pulid.ID("")).Immutable().Annotations(skip),
+		field.Enum("status").GoType(schematype.DeliveryStatus("")).Default(string(schematype.DeliveryPending)).
+			Annotations(entgql.Type("DeliveryStatus")),
+		field.Int("attempts").Default(0),
+		field.Time("next_attempt_at").Optional().Nillable(),
+		field.Time("claimed_until").Optional().Nillable().Annotations(skip),
+		field.Bool("manual").Default(false).Annotations(skip).
+			Comment("a manual retry of a FAILED delivery: one attempt, no automatic retries after it"),
+	}
+}
+
+// Edges of the Delivery.
+func (Delivery) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("event", Event.Type).Field("event_id").Unique().Required().Immutable(),
+		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable(),
+		edge.From("logs", WebhookLog.Type).Ref("delivery").Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Indexes of the Delivery: one per (event, webhook) by construction; due
+// rows found by status and time.
+func (Delivery) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("event_id", "webhook_id").Unique(),
+		index.Fields("status", "next_attempt_at"),
+		index.Fields("webhook_id", "status"),
+	}
+}
+
+// Annotations of the Delivery.
+func (Delivery) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+	}
+}

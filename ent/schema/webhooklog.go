@@ -1,0 +1,79 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+)
+
+// WebhookLog is one history row: an inbound request or an outbound attempt.
+// Its id is time-sortable, so "newest first" is an index scan on id.
+type WebhookLog struct{ ent.Schema }
+
+// Mixin of the WebhookLog.
+func (WebhookLog) Mixin() []ent.Mixin {
+	return []ent.Mixin{pulid.MixinWithPrefix("log"), WorkspaceMixin{}}
+}
+
+// Fields of the WebhookLog.
+func (WebhookLog) Fields() []ent.Field {
+	skip := entgql.Skip(entgql.SkipAll)
+	return []ent.Field{
+		field.String("webhook_id").GoType(pulid.ID("")).Immutable().Annotations(skip),
+		field.Enum("direction").GoType(schematype.Direction("")).Immutable().
+			Annotations(entgql.Type("Direction")),
+		field.Time("occurred_at").Default(time.Now).Immutable(),
+		field.Enum("outcome").GoType(schematype.LogOutcome("")).
+			Annotations(entgql.Type("LogOutcome")),
+		field.Int("status_code").Optional().Nillable(),
+		field.Int("duration_ms").Default(0),
+		field.String("error").Optional().Nillable(),
+		field.JSON("request", schematype.HTTPMessage{}).Annotations(skip),
+		field.JSON("response", &schematype.HTTPMessage{}).Optional().Annotations(skip),
+		field.String("idempotency_key").Optional().Nillable(),
+		field.String("contact_id").GoType(pulid.ID("")).Optional().Nillable().Annotations(skip),
+		field.String("event_id").GoType(pulid.ID("")).Optional().Nillable().Annotations(skip),
+		field.String("delivery_id").GoType(pulid.ID("")).Optional().Nillable().Annotations(skip),
+		field.Int("attempt").Optional().Nillable(),
+		field.Time("next_retry_at").Optional().Nillable(),
+	}
+}
+
+// Edges of the WebhookLog.
+func (WebhookLog) Edges() []ent.Edge {
+	skip := entgql.Skip(entgql.SkipAll)
+	return []ent.Edge{
+		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable(),
+		edge.To("contact", Contact.Type).Field("contact_id").Unique().Annotations(skip),
+		edge.To("event", Event.Type).Field("event_id").Unique().Annotations(skip),
+		edge.To("delivery", Delivery.Type).Field("delivery_id").Unique().Annotations(skip),
+		edge.From("flow_runs", FlowRun.Type).Ref("log").Annotations(skip),
+	}
+}
+
+// Indexes of the WebhookLog: the history is browsed per webhook, per
+// workspace, by time, and per delivery.
+func (WebhookLog) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("webhook_id", "id"),
+		index.Fields("workspace_id", "id"),
+		index.Fields("occurred_at"),
+		index.Fields("delivery_id"),
+	}
+}
+
+// Annotations of the WebhookLog.
+func (WebhookLog) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+	}
+}

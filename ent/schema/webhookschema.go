@@ -1,0 +1,52 @@
+package schema
+
+import (
+	"encoding/json"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+)
+
+// WebhookSchema is one captured version of an inbound webhook's JSON shape.
+type WebhookSchema struct{ ent.Schema }
+
+// Mixin of the WebhookSchema.
+func (WebhookSchema) Mixin() []ent.Mixin {
+	return []ent.Mixin{pulid.MixinWithPrefix("sch"), WorkspaceMixin{}}
+}
+
+// Fields of the WebhookSchema.
+func (WebhookSchema) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("webhook_id").GoType(pulid.ID("")).Immutable(),
+		field.Int("version").Positive().Immutable(),
+		field.Time("captured_at").Default(time.Now).Immutable(),
+		field.JSON("fields", []schematype.SchemaField{}).Immutable(),
+		field.JSON("sample", json.RawMessage{}).Immutable(),
+	}
+}
+
+// Edges of the WebhookSchema.
+func (WebhookSchema) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the WebhookSchema.
+func (WebhookSchema) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("webhook_id", "version").Unique()}
+}
+
+// Annotations of the WebhookSchema.
+func (WebhookSchema) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}

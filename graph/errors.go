@@ -1,0 +1,66 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/privacy"
+	"github.com/wexio/webhooks/internal/apperr"
+)
+
+// Error codes in extensions.code.
+const (
+	CodeNotFound     = "NOT_FOUND"
+	CodeBadUserInput = "BAD_USER_INPUT"
+	CodeConflict     = "CONFLICT"
+	CodeInternal     = "INTERNAL_SERVER_ERROR"
+)
+
+// ErrorPresenter maps domain errors to codes and safe messages. Anything it
+// does not recognise is logged in full and shown as "internal error", so no
+// SQL or stack detail reaches a client.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		var direct *gqlerror.Error
+		if errors.As(err, &direct) && direct.Err == nil {
+			return gerr // a GraphQL-level error (parse, validation, complexity)
+		}
+		code, msg := classify(err)
+		if code == CodeInternal {
+			log.ErrorContext(ctx, "resolving", "path", gerr.Path.String(), "err", err)
+		}
+		gerr.Message = msg
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		gerr.Extensions["code"] = code
+		return gerr
+	}
+}
+
+func classify(err error) (code, msg string) {
+	var ae *apperr.Error
+	var nf *ent.NotFoundError
+	var ve *ent.ValidationError
+	switch {
+	case errors.As(err, &ae):
+		return map[apperr.Kind]string{
+			apperr.KindInvalid: CodeBadUserInput, apperr.KindConflict: CodeConflict, apperr.KindNotFound: CodeNotFound,
+		}[ae.Kind], ae.Msg
+	case errors.As(err, &nf), errors.Is(err, privacy.Deny):
+		// A filtered-out row and a missing row must look the same.
+		return CodeNotFound, "not found"
+	case errors.As(err, &ve):
+		return CodeBadUserInput, ve.Error()
+	case ent.IsConstraintError(err):
+		return CodeConflict, "conflicts with existing data"
+	default:
+		return CodeInternal, "internal error"
+	}
+}

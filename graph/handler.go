@@ -1,0 +1,69 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/wsgorilla"
+)
+
+// ComplexityLimit bounds the cost of one operation (see complexity.go).
+const ComplexityLimit = 5000
+
+// HandlerOptions configures the GraphQL HTTP handler.
+type HandlerOptions struct {
+	Log *slog.Logger
+	// Write is the client mutations run their transaction on.
+	Write *ent.Client
+	// InitFunc authenticates a WebSocket connection_init payload.
+	InitFunc transport.WebsocketInitFunc
+	// KeepAlive is the WebSocket ping interval.
+	KeepAlive time.Duration
+}
+
+// NewHandler returns the /query handler: POST and GET over HTTP, both
+// WebSocket subprotocols, introspection for tools, persisted queries, a
+// complexity limit, and one transaction per mutation.
+func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handler {
+	srv := handler.New(schema)
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: opts.KeepAlive,
+		InitFunc:              opts.InitFunc,
+		// Keys travel in connection_init, never as cookies, so a page on
+		// another origin gains nothing a script could not do itself: dashboards
+		// may be served from anywhere.
+		Implementation: wsgorilla.New(wsgorilla.WithAllowAllOrigins()),
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.Use(entgql.Transactioner{TxOpener: opts.Write})
+	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		opts.Log.ErrorContext(ctx, "resolver panic", "panic", p)
+		return errInternal
+	})
+	return srv
+}
+
+// errInternal is what a recovered panic shows: nothing of its detail.
+var errInternal = internalError{}
+
+type internalError struct{}
+
+func (internalError) Error() string { return "internal error" }

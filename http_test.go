@@ -1,0 +1,83 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestHealthReadinessAndGraphiQL(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	cases := []struct {
+		path, want string
+		status     int
+	}{
+		{"/healthz", "ok", 200},
+		{"/readyz", "ready", 200},
+		{"/", "graphiql", 200},
+		{"/nope", "", 404},
+	}
+	for _, tc := range cases {
+		res, err := http.Get(ta.srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tc.status || !strings.Contains(strings.ToLower(string(body)), tc.want) {
+			t.Errorf("GET %s = %d %.80q, want %d containing %q", tc.path, res.StatusCode, body, tc.status, tc.want)
+		}
+	}
+	// Readiness follows the database.
+	_ = ta.db.Close()
+	res, err := http.Get(ta.srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with the database closed = %d, want 503", res.StatusCode)
+	}
+}
+
+func TestCORSPreflight(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	req, _ := http.NewRequest(http.MethodOptions, ta.srv.URL+"/query", nil)
+	req.Header.Set("Origin", "https://app.example.com")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent || res.Header.Get("Access-Control-Allow-Origin") != "*" ||
+		!strings.Contains(res.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Fatalf("preflight = %d %v", res.StatusCode, res.Header)
+	}
+}
+
+func TestErrorsAreCodedAndSafe(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	cases := []struct {
+		name, query, code string
+	}{
+		{"unknown id prefix", `{ node(id: "zz_123") { id } }`, "NOT_FOUND"},
+		{"syntax", `{ viewer {`, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field", `{ nope }`, "GRAPHQL_VALIDATION_FAILED"},
+		{"bad enum", `mutation { setWebhookStatus(id: "wh_x", status: LOST) { id } }`, "GRAPHQL_VALIDATION_FAILED"},
+	}
+	for _, tc := range cases {
+		r := ta.gql(t, ta.key, tc.query, nil)
+		if r.code() != tc.code {
+			t.Errorf("%s: %s, want %s", tc.name, r.Raw, tc.code)
+		}
+		if strings.Contains(strings.ToLower(r.Raw), "sql") {
+			t.Errorf("%s leaks storage detail: %s", tc.name, r.Raw)
+		}
+	}
+}

@@ -1,0 +1,151 @@
+// Package config holds the server's configuration: one Config read from
+// WEXIO_* environment variables, overridden by flags of the same names, and
+// validated as a whole before anything starts. Each default is written once,
+// in Default.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrSecretKey is wrapped by DecodeSecretKey's errors.
+var ErrSecretKey = errors.New("config: invalid secret key")
+
+// Config is the whole process configuration. The field comments name the
+// environment variable and flag that set each field.
+type Config struct {
+	Addr                  string        // WEXIO_ADDR, --addr
+	DatabaseURL           string        // WEXIO_DATABASE_URL, --database-url
+	PublicURL             string        // WEXIO_PUBLIC_URL, --public-url; no trailing slash
+	APIKey                string        // WEXIO_API_KEY, --api-key; "" when unset
+	SecretKey             []byte        // WEXIO_SECRET_KEY, --secret-key; nil when unset
+	InboundMaxBytes       int64         // WEXIO_INBOUND_MAX_BYTES, --inbound-max-bytes
+	OutboundMaxRetries    int           // WEXIO_OUTBOUND_MAX_RETRIES, --outbound-max-retries
+	OutboundBackoffBase   time.Duration // WEXIO_OUTBOUND_BACKOFF_BASE, --outbound-backoff-base
+	OutboundBackoffFactor float64       // WEXIO_OUTBOUND_BACKOFF_FACTOR, --outbound-backoff-factor
+	OutboundBackoffMax    time.Duration // WEXIO_OUTBOUND_BACKOFF_MAX, --outbound-backoff-max
+	OutboundTimeout       time.Duration // WEXIO_OUTBOUND_TIMEOUT, --outbound-timeout
+	AllowPrivateNetworks  bool          // WEXIO_ALLOW_PRIVATE_NETWORKS, --allow-private-networks
+	Retention             time.Duration // WEXIO_RETENTION, --retention
+}
+
+// Default returns the configuration used when nothing is set. It is the one
+// place defaults are written; Usage shows them from here.
+func Default() Config {
+	return Config{
+		Addr:                  ":8080",
+		DatabaseURL:           "sqlite://data/wexio.db",
+		PublicURL:             "http://localhost:8080",
+		InboundMaxBytes:       100 << 10,
+		OutboundMaxRetries:    5,
+		OutboundBackoffBase:   time.Minute,
+		OutboundBackoffFactor: 5,
+		OutboundBackoffMax:    24 * time.Hour,
+		OutboundTimeout:       15 * time.Second,
+		AllowPrivateNetworks:  false,
+		Retention:             30 * 24 * time.Hour,
+	}
+}
+
+// Error is a configuration problem. Name is the environment variable, or the
+// flag (with its leading "--") when the value came from a flag.
+type Error struct {
+	Name    string
+	Problem string
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Problem }
+
+// Validate checks a Config built in code the way Load checks one it read,
+// naming fields by their environment variables.
+func (c Config) Validate() error {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.env
+	}
+	return c.validate(names, make([]bool, len(fields)))
+}
+
+// validate checks every field, then the rules that tie fields together.
+// names[i] is what the user called fields[i] (variable or flag) and given[i]
+// says whether the user set it, so that a conflict is blamed on a value the
+// user wrote rather than on a default.
+func (c Config) validate(names []string, given []bool) error {
+	for i, f := range fields {
+		if f.check == nil {
+			continue
+		}
+		if p := f.check(c); p != "" {
+			return &Error{Name: names[i], Problem: p}
+		}
+	}
+	base, limit := formatDuration(c.OutboundBackoffBase), formatDuration(c.OutboundBackoffMax)
+	if c.OutboundBackoffMax >= c.OutboundBackoffBase {
+		return nil
+	}
+	if given[idxBackoffBase] && !given[idxBackoffMax] {
+		return &Error{
+			Name:    names[idxBackoffBase],
+			Problem: "must be at most " + names[idxBackoffMax] + " (" + limit + "), got " + base,
+		}
+	}
+	return &Error{
+		Name:    names[idxBackoffMax],
+		Problem: "must be at least " + names[idxBackoffBase] + " (" + base + "), got " + limit,
+	}
+}
+
+// SQLitePath returns the file path of a sqlite:// DatabaseURL, relative to
+// the working directory unless it starts with "/". It returns "" when the
+// URL is not a valid sqlite:// URL (Load never lets such a Config through).
+func (c Config) SQLitePath() string {
+	path, problem := sqlitePath(c.DatabaseURL)
+	if problem != "" {
+		return ""
+	}
+	return path
+}
+
+// sqlitePath splits "sqlite://PATH". The URL is not parsed with net/url
+// because "sqlite://data/x.db" would make "data" a host.
+func sqlitePath(raw string) (path, problem string) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "", "must be sqlite://PATH"
+	}
+	switch strings.ToLower(scheme) {
+	case "sqlite":
+	case "postgres", "postgresql":
+		return "", "postgres is not supported yet; use sqlite://PATH"
+	default:
+		// Only the scheme is echoed: the rest may hold credentials.
+		return "", "unsupported scheme " + quote(scheme) + "; use sqlite://PATH"
+	}
+	switch {
+	case rest == "":
+		return "", "must be sqlite://PATH, got an empty path"
+	case strings.ContainsAny(rest, "?#"):
+		// The server sets its own SQLite options; a query here would be
+		// read as part of the file name by some drivers and not others.
+		// Not echoed: options such as _auth_pass hold credentials.
+		return "", "must be sqlite://PATH without ? or #; the server sets its own SQLite options"
+	case strings.HasSuffix(rest, "/"):
+		return "", "must name a file, got the directory " + quote(rest)
+	}
+	return rest, ""
+}
+
+// DecodeSecretKey decodes a secret key written the way WEXIO_SECRET_KEY is
+// (base64 of 32 bytes, any alphabet, padded or not, surrounding space
+// ignored), for the server to read back a key file it generated. Errors wrap
+// ErrSecretKey and never contain the key.
+func DecodeSecretKey(s string) ([]byte, error) {
+	key, problem := decodeSecretKey(s)
+	if problem != "" {
+		return nil, fmt.Errorf("%w: %s", ErrSecretKey, problem)
+	}
+	return key, nil
+}

@@ -1,0 +1,119 @@
+package config
+
+import (
+	"strconv"
+	"time"
+)
+
+// field describes one setting: how it is named, parsed, checked and shown.
+// parse only reads the text into c; check judges the value, so Validate can
+// judge a Config built in code the same way. Both return a problem in words,
+// or "".
+type field struct {
+	env, flag string
+	help      string
+	boolean   bool // a flag that may be given without a value
+	parse     func(c *Config, raw string) (problem string)
+	check     func(c Config) (problem string)
+	show      func(c Config) string // the value as a user would write it; "" for unset
+}
+
+// Indexes into fields, for the rules that tie fields together.
+const (
+	idxAddr = iota
+	idxDatabaseURL
+	idxPublicURL
+	idxAPIKey
+	idxSecretKey
+	idxInboundMaxBytes
+	idxMaxRetries
+	idxBackoffBase
+	idxBackoffFactor
+	idxBackoffMax
+	idxTimeout
+	idxAllowPrivate
+	idxRetention
+	numFields
+)
+
+// fields is the table of every setting, in the order Usage lists them.
+var fields = [numFields]field{
+	idxAddr: {
+		env: "WEXIO_ADDR", flag: "addr", help: "listen address",
+		parse: func(c *Config, raw string) string { c.Addr = raw; return "" },
+		check: func(c Config) string { return checkAddr(c.Addr) },
+		show:  func(c Config) string { return c.Addr },
+	},
+	idxDatabaseURL: {
+		env: "WEXIO_DATABASE_URL", flag: "database-url",
+		help:  "database: sqlite://PATH, relative to the working directory, or sqlite:///ABSOLUTE/PATH",
+		parse: func(c *Config, raw string) string { c.DatabaseURL = raw; return "" },
+		check: func(c Config) string { _, p := sqlitePath(c.DatabaseURL); return p },
+		show:  func(c Config) string { return c.DatabaseURL },
+	},
+	idxPublicURL: {
+		env: "WEXIO_PUBLIC_URL", flag: "public-url", help: "base of the inbound URLs that the API hands out",
+		parse: func(c *Config, raw string) string { c.PublicURL = trimSlashes(raw); return "" },
+		check: func(c Config) string { return checkPublicURL(c.PublicURL) },
+		show:  func(c Config) string { return c.PublicURL },
+	},
+	idxAPIKey: {
+		env: "WEXIO_API_KEY", flag: "api-key",
+		help:  "bootstrap API key for workspace Default, used on first start only (wx_ and 32 or more of A-Z a-z 0-9 _ -)",
+		parse: func(c *Config, raw string) string { c.APIKey = raw; return "" },
+		check: func(c Config) string { return checkAPIKey(c.APIKey) },
+		show:  func(Config) string { return "" },
+	},
+	idxSecretKey: {
+		env: "WEXIO_SECRET_KEY", flag: "secret-key",
+		help:  "base64 of a 32-byte key that encrypts stored secrets (unset: generated into data/secret.key)",
+		parse: parseSecretKey,
+		check: func(c Config) string { return checkSecretKey(c.SecretKey) },
+		show:  func(Config) string { return "" },
+	},
+	idxInboundMaxBytes: {
+		env: "WEXIO_INBOUND_MAX_BYTES", flag: "inbound-max-bytes", help: "inbound payload limit in bytes",
+		parse: parseInboundMaxBytes,
+		check: func(c Config) string { return checkInboundMaxBytes(c.InboundMaxBytes) },
+		show:  func(c Config) string { return strconv.FormatInt(c.InboundMaxBytes, 10) },
+	},
+	idxMaxRetries: {
+		env: "WEXIO_OUTBOUND_MAX_RETRIES", flag: "outbound-max-retries",
+		help:  "retries after the first delivery attempt",
+		parse: parseMaxRetries,
+		check: func(c Config) string { return checkMaxRetries(c.OutboundMaxRetries) },
+		show:  func(c Config) string { return strconv.Itoa(c.OutboundMaxRetries) },
+	},
+	idxBackoffBase: durationField("WEXIO_OUTBOUND_BACKOFF_BASE", "outbound-backoff-base",
+		"delay before the first retry; retry n waits base*factor^(n-1), ±20% jitter",
+		func(c *Config) *time.Duration { return &c.OutboundBackoffBase }),
+	idxBackoffFactor: {
+		env: "WEXIO_OUTBOUND_BACKOFF_FACTOR", flag: "outbound-backoff-factor",
+		help:  "growth of the delay from one retry to the next",
+		parse: parseBackoffFactor,
+		check: func(c Config) string { return checkBackoffFactor(c.OutboundBackoffFactor) },
+		show:  func(c Config) string { return strconv.FormatFloat(c.OutboundBackoffFactor, 'g', -1, 64) },
+	},
+	idxBackoffMax: durationField("WEXIO_OUTBOUND_BACKOFF_MAX", "outbound-backoff-max",
+		"cap on one retry delay", func(c *Config) *time.Duration { return &c.OutboundBackoffMax }),
+	idxTimeout: durationField("WEXIO_OUTBOUND_TIMEOUT", "outbound-timeout",
+		"one delivery attempt, connect to last byte", func(c *Config) *time.Duration { return &c.OutboundTimeout }),
+	idxAllowPrivate: {
+		env: "WEXIO_ALLOW_PRIVATE_NETWORKS", flag: "allow-private-networks", boolean: true,
+		help:  "allow outbound targets on loopback and private ranges (development, tests)",
+		parse: parseAllowPrivate,
+		show:  func(c Config) string { return strconv.FormatBool(c.AllowPrivateNetworks) },
+	},
+	idxRetention: durationField("WEXIO_RETENTION", "retention",
+		"how long history rows are kept", func(c *Config) *time.Duration { return &c.Retention }),
+}
+
+// durationField builds the field of a positive duration.
+func durationField(env, flag, help string, at func(*Config) *time.Duration) field {
+	return field{
+		env: env, flag: flag, help: help,
+		parse: func(c *Config, raw string) string { return parseDuration(at(c), raw) },
+		check: func(c Config) string { return checkDuration(*at(&c)) },
+		show:  func(c Config) string { return formatDuration(*at(&c)) },
+	}
+}

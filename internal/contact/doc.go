@@ -1,0 +1,2 @@
+// Package contact resolves and creates contacts for inbound webhooks.
+package contact

@@ -1,0 +1,109 @@
+// Package db opens the embedded SQLite database the way it is meant to be
+// used: WAL, a busy timeout, foreign keys, synchronous=NORMAL, immediate
+// write transactions, one writer connection (so writers queue in Go rather
+// than fight over the file lock) and a separate pool of readers.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/mattn/go-sqlite3" // the embedded database driver
+
+	"github.com/wexio/webhooks/ent"
+	_ "github.com/wexio/webhooks/ent/runtime" // privacy policies and hooks
+)
+
+// DB holds the two ent clients over one SQLite file.
+type DB struct {
+	// Write is the client for every write and for transactions.
+	Write *ent.Client
+	// Read is for reads outside transactions; it sees committed data.
+	Read *ent.Client
+
+	writeDB, readDB *sql.DB
+}
+
+// Readers is the size of the read pool.
+const Readers = 4
+
+// Open opens (creating it and its folder when missing) the SQLite file at
+// path and brings its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("creating database folder: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite3", DSN(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("opening database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite3", DSN(path, false))
+	if err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("opening database: %w", err)
+	}
+	r.SetMaxOpenConns(Readers)
+	r.SetMaxIdleConns(Readers)
+	d := &DB{
+		Write:   ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, w))),
+		Read:    ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, r))),
+		writeDB: w,
+		readDB:  r,
+	}
+	if err := d.Write.Schema.Create(ctx); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("migrating database: %w", err)
+	}
+	return d, nil
+}
+
+// DSN is the mattn/go-sqlite3 data source name for path. Writers take the
+// write lock when a transaction begins (BEGIN IMMEDIATE), so a transaction
+// never fails half-way trying to upgrade a read lock.
+func DSN(path string, writer bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	if writer {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Ping checks that the database answers (readiness).
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.readDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("pinging database: %w", err)
+	}
+	return nil
+}
+
+// SQL returns the writer's database/sql handle, for the few statements ent
+// cannot express (the queue claim).
+func (d *DB) SQL() *sql.DB { return d.writeDB }
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	werr := d.Write.Close()
+	rerr := d.Read.Close()
+	if werr != nil {
+		return fmt.Errorf("closing database: %w", werr)
+	}
+	if rerr != nil {
+		return fmt.Errorf("closing database: %w", rerr)
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+package outbound
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ErrBlockedAddress is matched (errors.Is) by every *BlockedError.
+var ErrBlockedAddress = errors.New("outbound: blocked address")
+
+// ErrInvalidURL is wrapped by CheckURL's errors for URLs that are not
+// absolute http(s) URLs with a usable host.
+var ErrInvalidURL = errors.New("outbound: invalid URL")
+
+// BlockedError names an address outbound requests may not reach and why.
+type BlockedError struct {
+	Addr   string // the IP address, or the host name for "localhost"
+	Reason string // "loopback", "private", "cloud metadata", ...
+}
+
+func (e *BlockedError) Error() string {
+	return "outbound: blocked address " + e.Addr + " (" + e.Reason + ")"
+}
+
+// Is makes errors.Is(err, ErrBlockedAddress) true.
+func (e *BlockedError) Is(target error) bool { return target == ErrBlockedAddress }
+
+// GuardedDialer returns a dialer that refuses blocked addresses. The check
+// runs in Control, on the address actually being connected to after name
+// resolution, so neither DNS rebinding nor a name that resolves to a
+// private address gets past it. Cloud metadata addresses are refused even
+// when allowPrivate is true.
+func GuardedDialer(allowPrivate bool, timeout time.Duration) *net.Dialer {
+	return &net.Dialer{
+		Timeout:   timeout,
+		KeepAlive: 30 * time.Second,
+		Control: func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return &BlockedError{Addr: address, Reason: "not an IP address"}
+			}
+			if reason := blockReason(ap.Addr(), allowPrivate); reason != "" {
+				return &BlockedError{Addr: ap.Addr().WithZone("").String(), Reason: reason}
+			}
+			return nil
+		},
+	}
+}
+
+// NewHTTPClient returns the client for delivery attempts: guarded dialer,
+// no proxy from the environment (a proxy would connect on our behalf and
+// bypass the guard), redirects returned rather than followed (a 3xx is a
+// failed attempt), and timeout bounding each attempt from connect to last
+// byte.
+func NewHTTPClient(allowPrivate bool, timeout time.Duration) *http.Client {
+	transport := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           GuardedDialer(allowPrivate, timeout).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   min(10*time.Second, timeout),
+		ExpectContinueTimeout: time.Second,
+	}
+	return &http.Client{
+		Transport: transport,
+		Timeout:   timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// CheckURL vets a webhook URL when it is created or changed: an absolute
+// http or https URL with a host and no credentials in it, whose host is not
+// literally a blocked address. Names are only resolved when a request is
+// made, where the dialer checks them again. Errors are *BlockedError or wrap
+// ErrInvalidURL; neither repeats the URL, which may carry a token.
+func CheckURL(raw string, allowPrivate bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%w: must be an absolute http or https URL", ErrInvalidURL)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%w: must be an absolute http or https URL", ErrInvalidURL)
+	case u.Opaque != "" || u.Hostname() == "":
+		return fmt.Errorf("%w: must have a host, as in https://example.com/hook", ErrInvalidURL)
+	case u.User != nil:
+		return fmt.Errorf("%w: must not carry user info; use the BASIC auth mode", ErrInvalidURL)
+	}
+	host := u.Hostname()
+	if ip, err := netip.ParseAddr(host); err == nil {
+		if reason := blockReason(ip, allowPrivate); reason != "" {
+			return &BlockedError{Addr: ip.WithZone("").String(), Reason: reason}
+		}
+		return nil
+	}
+	name := strings.TrimSuffix(strings.ToLower(host), ".")
+	if !allowPrivate && (name == "localhost" || strings.HasSuffix(name, ".localhost")) {
+		return &BlockedError{Addr: host, Reason: "loopback"}
+	}
+	if numericLooking(name) {
+		return fmt.Errorf("%w: host %q is neither a name nor a standard IP address", ErrInvalidURL, truncate(host, 64))
+	}
+	return nil
+}
+
+// numericLooking catches hosts such as "127.1", "2130706433" or
+// "0x7f.0.0.1" that some resolvers read as IPv4 addresses. No top-level
+// domain is numeric, so no real name is refused.
+func numericLooking(name string) bool {
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	return last != "" && isDigits(last) || strings.HasPrefix(last, "0x")
+}

@@ -1,0 +1,41 @@
+package verify
+
+import "net/url"
+
+// maxDeliveryID bounds what DeliveryID returns: it is stored and indexed, and
+// no provider's id comes near it.
+const maxDeliveryID = 256
+
+// idSource says where a provider puts its own delivery or event id.
+type idSource struct {
+	headers []string // first present header
+	json    string   // dotted path in a JSON body
+	form    string   // field of a form body
+}
+
+// DeliveryID returns the provider-native delivery or event id of r, used for
+// provider-native deduplication, or "" when the scheme has none or r lacks
+// it. Call it after Verify: only then is the id the provider's.
+func DeliveryID(cfg Config, r Request) string {
+	b, err := resolve(cfg)
+	if err != nil {
+		return ""
+	}
+	return b.id.lookup(r)
+}
+
+func (s idSource) lookup(r Request) string {
+	id := headerValue(r.Header, s.headers...)
+	if id == "" && s.json != "" {
+		id, _ = jsonField(r.Body, s.json)
+	}
+	if id == "" && s.form != "" {
+		if form, err := url.ParseQuery(string(r.Body)); err == nil {
+			id = form.Get(s.form)
+		}
+	}
+	if len(id) > maxDeliveryID {
+		return ""
+	}
+	return id
+}

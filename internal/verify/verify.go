@@ -1,0 +1,150 @@
+// Package verify authenticates inbound webhook requests. Every scheme a
+// provider uses (a shared secret, HMAC signatures in their many header
+// layouts, Ed25519 and ECDSA keys, URL-bound signatures, Basic auth) is
+// checked over the raw body bytes exactly as received, before anything parses
+// them. The package is pure: no I/O, the clock is injected, and presets are
+// rows in a table read by a few generic engines (providers.md is the spec).
+package verify
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Mode names how an inbound webhook is authenticated (InboundAuthMode in the
+// GraphQL contract).
+type Mode string
+
+// Authentication modes.
+const (
+	SharedSecret Mode = "SHARED_SECRET"
+	Stripe       Mode = "STRIPE"
+	Slack        Mode = "SLACK"
+	Svix         Mode = "SVIX"
+	Paddle       Mode = "PADDLE"
+	Revolut      Mode = "REVOLUT"
+	GenericHMAC  Mode = "GENERIC_HMAC"
+	Preset       Mode = "PRESET"
+)
+
+// Request is what the sender sent. URL is the full URL as the provider saw it
+// (public base URL + path + query), needed by URL-bound schemes (Twilio,
+// Square, HubSpot): proxies change scheme, host and port, so it cannot be
+// rebuilt from the request that reached us.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte // raw bytes exactly as received
+}
+
+// HMACParams describes a GENERIC_HMAC scheme, and the HMAC presets' values.
+type HMACParams struct {
+	Header          string // e.g. "X-Signature"
+	Algorithm       string // "SHA1" | "SHA256" | "SHA512"
+	Encoding        string // "HEX" | "BASE64"
+	Prefix          string // e.g. "sha256="; optional on the wire
+	TimestampHeader string // optional; unix seconds (13 digits or more read as milliseconds)
+	// SignedPayload is a template of literals and {body} {timestamp} {id}
+	// {method} {url}, e.g. "{body}" or "{timestamp}.{body}".
+	SignedPayload string
+	// IDHeader names the header that fills {id} and gives the delivery id;
+	// "webhook-id" when empty.
+	IDHeader string
+}
+
+// Config is an inbound webhook's authentication settings.
+type Config struct {
+	Mode    Mode
+	Preset  string // preset key when Mode == Preset
+	Secrets []string
+	// VerifyToken answers GET handshakes (Meta hub.verify_token); the secrets
+	// are tried when it is empty.
+	VerifyToken string
+	HMAC        *HMACParams // GENERIC_HMAC
+	// Tolerance is the replay window for timestamped schemes, applied in both
+	// directions; 0 turns the timestamp check off.
+	Tolerance time.Duration
+}
+
+// Verify authenticates r. now is injected so tests never sleep. It returns nil
+// or an *Error whose Reason may be shown to the sender.
+func Verify(cfg Config, r Request, now time.Time) error {
+	b, err := resolve(cfg)
+	if err != nil {
+		return ErrMisconfigured
+	}
+	_, err = b.authenticate(b.input(cfg, r, now))
+	return err
+}
+
+// input is one request to authenticate, with the settings that apply to it.
+type input struct {
+	secrets     []string // non-empty ones only, current first
+	verifyToken string
+	req         Request
+	now         time.Time
+	tolerance   time.Duration
+}
+
+// authenticator is one scheme family's check.
+type authenticator interface {
+	// authenticate returns the index in in.secrets of the secret that matched.
+	authenticate(in input) (int, error)
+	// checkSecret reports, in words fit for a user, whether secret has the
+	// shape the scheme needs. It never quotes the secret.
+	checkSecret(secret string) error
+}
+
+// binding is what a Config resolves to: the check, and the provider-specific
+// extras around it.
+type binding struct {
+	auth      authenticator
+	id        idSource
+	handshake handshakeFunc
+}
+
+func (b binding) input(cfg Config, r Request, now time.Time) input {
+	in := input{verifyToken: cfg.VerifyToken, req: r, now: now, tolerance: cfg.Tolerance}
+	for _, s := range cfg.Secrets {
+		// An empty secret would match an empty header or be a public HMAC key.
+		if s != "" {
+			in.secrets = append(in.secrets, s)
+		}
+	}
+	return in
+}
+
+func (b binding) authenticate(in input) (int, error) {
+	if len(in.secrets) == 0 {
+		return -1, ErrMisconfigured
+	}
+	return b.auth.authenticate(in)
+}
+
+func resolve(cfg Config) (binding, error) {
+	switch cfg.Mode {
+	case SharedSecret:
+		return binding{auth: sharedSecretAuth}, nil
+	case Stripe, Slack, Svix, Paddle, Revolut:
+		p, _ := lookup(strings.ToLower(string(cfg.Mode)))
+		return p.binding(), nil
+	case GenericHMAC:
+		s, err := genericScheme(cfg.HMAC)
+		if err != nil {
+			return binding{}, err
+		}
+		return binding{auth: s, id: idSource{headers: s.id}}, nil
+	case Preset:
+		if cfg.Preset == "" {
+			return binding{}, ErrMissingPreset
+		}
+		p, ok := lookup(cfg.Preset)
+		if !ok {
+			return binding{}, unknownPresetError(cfg.Preset)
+		}
+		return p.binding(), nil
+	}
+	return binding{}, unknownModeError(cfg.Mode)
+}

@@ -1,0 +1,202 @@
+package webhooks
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/apperr"
+)
+
+// maxGraceSeconds bounds a rotation's grace period (30 days).
+const maxGraceSeconds = 30 * 24 * 3600
+
+// Update changes the fields of in that are set.
+func (s *Service) Update(ctx context.Context, c *ent.Client, id pulid.ID, in UpdateInput) (*ent.Webhook, error) {
+	w, err := get(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	u := c.Webhook.UpdateOne(w)
+	m := u.Mutation()
+	if in.Name != nil {
+		name, err := validateName(*in.Name)
+		if err != nil {
+			return nil, err
+		}
+		m.SetName(name)
+	}
+	if in.Description != nil {
+		m.SetDescription(*in.Description)
+	}
+	if w.Direction == schematype.DirectionInbound {
+		err = s.updateInbound(m, w, in)
+	} else {
+		err = s.updateOutbound(m, w, in)
+	}
+	if err != nil {
+		return nil, err
+	}
+	w, err = u.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("updating webhook: %w", err)
+	}
+	return w, nil
+}
+
+func (s *Service) updateInbound(m *ent.WebhookMutation, w *ent.Webhook, in UpdateInput) error {
+	if in.URL != nil || in.Events != nil || in.OutboundAuth != nil || in.Headers != nil || in.MaxRetries != nil || in.TimeoutSeconds != nil {
+		return apperr.Invalid("url, events, outboundAuth, headers, maxRetries and timeoutSeconds apply to outbound webhooks only")
+	}
+	if in.Auth != nil {
+		auth := *in.Auth
+		if (auth.Secret == nil || *auth.Secret == "") && auth.Mode == w.AuthMode {
+			// Same mode, no new secret: keep the current one.
+			cur, err := s.Secrets(w)
+			if err != nil {
+				return err
+			}
+			if len(cur) > 0 {
+				auth.Secret = &cur[0]
+			}
+		}
+		a, err := parseInboundAuth(&auth)
+		if err != nil {
+			return err
+		}
+		s.applyAuth(m, w.ID, a)
+		m.ClearPreviousSecret()
+		m.ClearPreviousSecretExpiresAt()
+	}
+	if in.ClearContactResolution != nil && *in.ClearContactResolution {
+		m.ClearContactMatch()
+		m.SetContactPath("")
+		m.SetContactCreate(false)
+	}
+	if in.ContactResolution != nil {
+		return applyContactResolution(m, in.ContactResolution)
+	}
+	return nil
+}
+
+func (s *Service) updateOutbound(m *ent.WebhookMutation, w *ent.Webhook, in UpdateInput) error {
+	if in.Auth != nil || in.ContactResolution != nil || in.ClearContactResolution != nil {
+		return apperr.Invalid("auth and contactResolution apply to inbound webhooks only")
+	}
+	if in.Events != nil && len(in.Events) == 0 {
+		return apperr.Invalid("events must name at least one event type or pattern")
+	}
+	if err := s.applyDelivery(m, in.URL, in.Events, in.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
+		return err
+	}
+	if in.OutboundAuth != nil {
+		a, err := parseOutboundAuth(in.OutboundAuth)
+		if err != nil {
+			return err
+		}
+		s.applyOutboundAuth(m, w.ID, a)
+	}
+	return nil
+}
+
+// SetStatus pauses, resumes or disables a webhook. Resuming an outbound
+// webhook makes the deliveries it held due at once.
+func (s *Service) SetStatus(ctx context.Context, c *ent.Client, id pulid.ID, status schematype.WebhookStatus) (*ent.Webhook, error) {
+	w, err := get(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	w, err = c.Webhook.UpdateOne(w).SetStatus(status).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("setting webhook status: %w", err)
+	}
+	if status == schematype.WebhookActive && w.Direction == schematype.DirectionOutbound {
+		err = c.Delivery.Update().
+			Where(delivery.WebhookID(w.ID), delivery.StatusEQ(schematype.DeliveryPending), delivery.NextAttemptAtGT(s.now())).
+			SetNextAttemptAt(s.now()).Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("releasing held deliveries: %w", err)
+		}
+	}
+	return w, nil
+}
+
+// Delete deletes a webhook with its history and pending deliveries; flows
+// bound to it stay, unbound.
+func (s *Service) Delete(ctx context.Context, c *ent.Client, id pulid.ID) error {
+	w, err := get(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	if err := c.Webhook.DeleteOne(w).Exec(ctx); err != nil {
+		return fmt.Errorf("deleting webhook: %w", err)
+	}
+	return nil
+}
+
+// Rotate replaces a webhook's secret, keeping the previous one valid for
+// grace. Without a new secret one is generated where we can generate it
+// (shared secrets, outbound HMAC, bearer tokens, basic passwords) and
+// returned; provider modes need the provider's new secret.
+func (s *Service) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, grace int, secret *string) (*ent.Webhook, *string, error) {
+	if grace < 0 || grace > maxGraceSeconds {
+		return nil, nil, apperr.Invalid("graceSeconds must be between 0 and %d", maxGraceSeconds)
+	}
+	w, err := get(ctx, c, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	next, generated, err := s.nextSecret(w, secret)
+	if err != nil {
+		return nil, nil, err
+	}
+	u := c.Webhook.UpdateOne(w).SetSecret(s.box.Seal(next, string(w.ID))).SetSecretHint(hint(next))
+	if grace > 0 && len(w.Secret) > 0 {
+		u.SetPreviousSecret(w.Secret).SetPreviousSecretExpiresAt(s.now().Add(time.Duration(grace) * time.Second))
+	} else {
+		u.ClearPreviousSecret().ClearPreviousSecretExpiresAt()
+	}
+	w, err = u.Save(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rotating secret: %w", err)
+	}
+	if generated {
+		return w, &next, nil
+	}
+	return w, nil, nil
+}
+
+// nextSecret validates a given secret or generates one.
+func (s *Service) nextSecret(w *ent.Webhook, given *string) (string, bool, error) {
+	if given != nil && *given != "" {
+		if w.Direction == schematype.DirectionOutbound && w.OutboundAuth == schematype.OutboundHMAC {
+			if err := checkSigningSecret(*given); err != nil {
+				return "", false, apperr.Invalid("secret: %v", err)
+			}
+		}
+		if w.Direction == schematype.DirectionInbound {
+			a := inboundAuth{mode: w.AuthMode, preset: w.AuthPreset, secret: *given, hmac: w.AuthHmac, tolerance: w.ToleranceSeconds}
+			if err := validateInbound(a); err != nil {
+				return "", false, err
+			}
+		}
+		return *given, false, nil
+	}
+	switch {
+	case w.Direction == schematype.DirectionInbound && w.AuthMode == schematype.AuthSharedSecret:
+		return randomToken(32), true, nil
+	case w.Direction == schematype.DirectionInbound:
+		return "", false, apperr.Invalid("mode %s needs the provider's new secret", w.AuthMode)
+	case w.OutboundAuth == schematype.OutboundHMAC:
+		sec, err := parseOutboundAuth(&OutboundAuthInput{Mode: schematype.OutboundHMAC})
+		return sec.secret, true, err
+	case w.OutboundAuth == schematype.OutboundBearer || w.OutboundAuth == schematype.OutboundBasic:
+		return randomToken(32), true, nil
+	default:
+		return "", false, apperr.Invalid("auth mode NONE has no secret to rotate")
+	}
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wexio/webhooks/internal/config"
+)
+
+// testApp is a real server over a real SQLite file, behind httptest.
+type testApp struct {
+	*app
+	srv *httptest.Server
+	key string // the Default workspace's API key
+	dir string
+}
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "wexio.db")
+	cfg.PublicURL = "https://hooks.example.test"
+	cfg.SecretKey = make([]byte, 32)
+	_, _ = rand.Read(cfg.SecretKey)
+	ctx := context.Background()
+	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("opening app: %v", err)
+	}
+	key, _, err := a.auth.Bootstrap(ctx, "")
+	if err != nil {
+		t.Fatalf("bootstrapping: %v", err)
+	}
+	srv := httptest.NewServer(a.routes())
+	t.Cleanup(func() {
+		srv.Close()
+		_ = a.db.Close()
+	})
+	return &testApp{app: a, srv: srv, key: key, dir: dir}
+}
+
+// newWorkspace creates another workspace and returns its key.
+func (ta *testApp) newWorkspace(t *testing.T, name string) string {
+	t.Helper()
+	_, key, err := ta.auth.CreateWorkspace(context.Background(), name)
+	if err != nil {
+		t.Fatalf("creating workspace: %v", err)
+	}
+	return key
+}
+
+// gqlResponse is a GraphQL response with the HTTP status.
+type gqlResponse struct {
+	Status int
+	Raw    string
+	Data   map[string]any `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// code returns the extensions.code of the first error, or "".
+func (r *gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// gql posts a GraphQL operation with key (none when "").
+func (ta *testApp) gql(t *testing.T, key, query string, vars map[string]any) *gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("posting query: %v", err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := &gqlResponse{Status: res.StatusCode, Raw: string(raw)}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("decoding response %q: %v", raw, err)
+	}
+	return out
+}
+
+// ok posts an operation that must succeed and returns its data.
+func (ta *testApp) ok(t *testing.T, key, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	r := ta.gql(t, key, query, vars)
+	if r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("query failed: status %d: %s", r.Status, r.Raw)
+	}
+	return r.Data
+}
+
+// get walks a decoded JSON value by dot path ("a.b.0.c").
+func get(v any, path string) any {
+	for _, p := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[p]
+		case []any:
+			var i int
+			for _, c := range p {
+				i = i*10 + int(c-'0')
+			}
+			if i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+func str(v any, path string) string {
+	s, _ := get(v, path).(string)
+	return s
+}
+
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }
+
+func decode(t *testing.T, r io.Reader, v any) {
+	t.Helper()
+	if err := json.NewDecoder(r).Decode(v); err != nil {
+		t.Fatalf("decoding: %v", err)
+	}
+}

@@ -1,0 +1,166 @@
+// Command wexio is the Wexio Webhooks server: inbound webhook endpoints,
+// outbound deliveries and the GraphQL API, on one port over one database.
+//
+// server.go is the composition root: configuration, database, services, the
+// HTTP mux and graceful shutdown. Subcommands live in cli.go.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/wexio/webhooks/graph"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/webhooks"
+)
+
+// Version is sent as User-Agent wexio-webhooks/<version>.
+const Version = "0.1.0"
+
+// shutdownGrace bounds how long in-flight requests may take to finish.
+const shutdownGrace = 20 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// app is everything serve and the subcommands share.
+type app struct {
+	cfg  config.Config
+	log  *slog.Logger
+	db   *db.DB
+	box  *secretbox.Box
+	auth *auth.Service
+}
+
+// openApp opens the database and the secret box named by cfg.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	path := cfg.SQLitePath()
+	key := cfg.SecretKey
+	if key == nil {
+		var err error
+		// The generated key lives beside the database (data/secret.key by
+		// default): whoever moves one must move the other.
+		if key, err = secretbox.LoadOrCreateKey(filepath.Join(filepath.Dir(path), "secret.key")); err != nil {
+			return nil, fmt.Errorf("loading secret key: %w", err)
+		}
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write)}, nil
+}
+
+// serve runs the server until ctx is cancelled (SIGINT/SIGTERM).
+func (a *app) serve(ctx context.Context, stderr io.Writer) error {
+	key, created, err := a.auth.Bootstrap(ctx, a.cfg.APIKey)
+	if err != nil {
+		return err
+	}
+	if created && a.cfg.APIKey == "" {
+		fmt.Fprintf(stderr, "bootstrap API key: %s\n", key)
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", a.cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.cfg.SQLitePath())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	return nil
+}
+
+// routes is the HTTP surface of CONTRACT.md §2.
+func (a *app) routes() http.Handler {
+	svc := webhooks.NewService(webhooks.Config{
+		PublicURL:            a.cfg.PublicURL,
+		MaxRetries:           a.cfg.OutboundMaxRetries,
+		TimeoutSeconds:       int(a.cfg.OutboundTimeout / time.Second),
+		AllowPrivateNetworks: a.cfg.AllowPrivateNetworks,
+	}, a.box, time.Now)
+	schema := graph.NewSchema(&graph.Resolver{Read: a.db.Read, Webhooks: svc, Log: a.log, Now: time.Now})
+	gql := graph.NewHandler(schema, graph.HandlerOptions{
+		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/query", cors(a.auth.Middleware(a.log, gql)))
+	mux.Handle("GET /{$}", playground.Handler("Wexio Webhooks", "/query"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain")
+		if err := a.db.Ping(ctx); err != nil {
+			a.log.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "database unreachable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	return mux
+}
+
+// cors lets browser apps on any origin call the API. Credentials are bearer
+// keys, never cookies, so allowing every origin exposes nothing.
+func cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			h.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
