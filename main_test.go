@@ -139,7 +139,6 @@ func str(v any, path string) string {
 	return s
 }
 
-
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }
 
 func decode(t *testing.T, r io.Reader, v any) {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -61,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		writeDB: w,
 		readDB:  r,
 	}
-	if err := d.Write.Schema.Create(ctx); err != nil {
+	if err := migrate(ctx, d.Write); err != nil {
 		_ = d.Close()
 		return nil, fmt.Errorf("migrating database: %w", err)
 	}
@@ -106,4 +107,16 @@ func (d *DB) Close() error {
 		return fmt.Errorf("closing database: %w", rerr)
 	}
 	return nil
+}
+
+// migrateMu serialises migrations within the process: ent's Atlas migrator
+// rewrites the package-level table descriptors of ent/migrate while it runs,
+// so two databases opened at once (tests, CLI beside a server in one
+// process) would race on them.
+var migrateMu sync.Mutex
+
+func migrate(ctx context.Context, c *ent.Client) error {
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
+	return c.Schema.Create(ctx)
 }

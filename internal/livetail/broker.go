@@ -36,7 +36,7 @@ var _ Publisher[int] = (*Broker[int])(nil)
 type Broker[T any] struct {
 	buffer int
 
-	mu    sync.Mutex                         // serialises snapshot replacement
+	mu    sync.Mutex                         // serialises snapshot changes and closes
 	subs  atomic.Pointer[[]*Subscription[T]] // never mutated in place
 	drops atomic.Uint64
 }
@@ -74,7 +74,8 @@ func NewBroker[T any](opts ...Option) *Broker[T] {
 // the publisher's goroutine, so it must be cheap and must not block.
 //
 // The subscriber is removed and its channel closed when ctx is done. No
-// goroutine is started: context.AfterFunc runs the removal.
+// goroutine waits per subscriber: context.AfterFunc runs the removal, on a
+// short-lived goroutine, once ctx is done.
 func (b *Broker[T]) Subscribe(ctx context.Context, filter func(T) bool) *Subscription[T] {
 	s := &Subscription[T]{ch: make(chan T, b.buffer), filter: filter}
 	// The callback may run before add (ctx already done); add then skips s.

@@ -26,19 +26,30 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("generating key: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return readKey(path) // another process won the race
-	}
+	// Write a complete temporary file, then hard-link it into place: link
+	// fails if the name exists, so exactly one process's key wins and no
+	// reader ever sees a half-written file.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".secret.key-*")
 	if err != nil {
 		return nil, fmt.Errorf("creating key file: %w", err)
 	}
-	_, err = f.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
-	if cerr := f.Close(); err == nil {
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("writing key file: %w", err)
+	}
+	// CreateTemp already made the file 0600.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return readKey(path) // another process won the race
+		}
+		return nil, fmt.Errorf("creating key file: %w", err)
 	}
 	return key, nil
 }

@@ -76,17 +76,19 @@ func (e encoding) decode(s string) ([]byte, bool) {
 	}
 	if e == encHex {
 		b, err := hex.DecodeString(s)
-		return b, err == nil
+		return b, err == nil && len(b) > 0
 	}
 	return decodeBase64(s)
 }
 
+// decodeBase64 accepts padded and unpadded standard base64. The decoders
+// skip CR and LF, so text of nothing but those decodes to no bytes: refused.
 func decodeBase64(s string) ([]byte, bool) {
-	if b, err := base64.StdEncoding.DecodeString(s); err == nil {
-		return b, true
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		b, err = base64.RawStdEncoding.DecodeString(s)
 	}
-	b, err := base64.RawStdEncoding.DecodeString(s)
-	return b, err == nil
+	return b, err == nil && len(b) > 0
 }
 
 // trimPrefix removes prefix (e.g. "sha256=") when present, ignoring case.

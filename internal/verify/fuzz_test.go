@@ -150,7 +150,7 @@ func FuzzTemplate(f *testing.F) {
 		}
 		var b bytes.Buffer
 		tmpl.write(&b, values{body: []byte("B"), timestamp: "T", id: "I", method: "M", url: "U"})
-		if tmpl.uses(fieldBody) != bytes.Contains(b.Bytes(), []byte("B")) && !strings.Contains(s, "B") {
+		if tmpl.uses(fieldBody) && !bytes.Contains(b.Bytes(), []byte("B")) {
 			t.Fatalf("{body} rendering of %q: %q", s, b.String())
 		}
 	})

@@ -35,8 +35,8 @@ const (
 type Request struct {
 	Method string
 	URL    string
-	Header http.Header
-	Body   []byte // raw bytes exactly as received
+	Header http.Header // canonical keys, as net/http builds them
+	Body   []byte      // raw bytes exactly as received
 }
 
 // HMACParams describes a GENERIC_HMAC scheme, and the HMAC presets' values.
@@ -128,8 +128,10 @@ func resolve(cfg Config) (binding, error) {
 	case SharedSecret:
 		return binding{auth: sharedSecretAuth}, nil
 	case Stripe, Slack, Svix, Paddle, Revolut:
-		p, _ := lookup(strings.ToLower(string(cfg.Mode)))
-		return p.binding(), nil
+		// Each native mode is also the preset of its own name.
+		if p, ok := lookup(strings.ToLower(string(cfg.Mode))); ok {
+			return p.binding(), nil
+		}
 	case GenericHMAC:
 		s, err := genericScheme(cfg.HMAC)
 		if err != nil {

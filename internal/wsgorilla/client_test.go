@@ -99,13 +99,17 @@ func (c *client) expectData(typ, id, want string) {
 	}
 }
 
-// closed reads until the server closes, returning the frames seen on the
-// way (keep-alives excluded) and the close frame.
+// closed reads until the server closes, within 5 s overall, returning the
+// frames seen on the way (keep-alives excluded) and the close frame.
 func (c *client) closed() ([]msg, *websocket.CloseError) {
 	c.t.Helper()
+	if err := c.ws.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		c.t.Fatal(err)
+	}
 	var seen []msg
 	for {
-		m, err := c.read()
+		var m msg
+		err := c.ws.ReadJSON(&m)
 		if err == nil {
 			if m.Type != "ka" && m.Type != "ping" {
 				seen = append(seen, m)

@@ -102,7 +102,7 @@ func (c *conn) SetReadLimit(limit int64) {
 // SetReadDeadline sets the deadline for the next reads; the zero time
 // clears it. gqlgen uses it to drop clients that stop answering pings.
 func (c *conn) SetReadDeadline(t time.Time) error {
-	if err := error(nil); err != nil {
+	if err := c.ws.SetReadDeadline(t); err != nil {
 		return fmt.Errorf("setting websocket read deadline: %w", err)
 	}
 	return nil

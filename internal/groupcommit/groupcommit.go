@@ -1,0 +1,142 @@
+// Package groupcommit batches many small write transactions into one
+// database transaction, the way databases group-commit their logs: a
+// request's work is acknowledged only after the batch holding it committed,
+// but hundreds of requests share one commit (one fsync, one lock).
+//
+// Each job runs inside its own SAVEPOINT, so a job that fails (a unique
+// violation, a validation error) is rolled back alone and its error returned
+// to its caller, while the rest of the batch commits.
+package groupcommit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/wexio/webhooks/ent"
+)
+
+// ErrClosed is returned for work submitted after Close.
+var ErrClosed = errors.New("groupcommit: closed")
+
+// MaxBatch is the most jobs one transaction takes.
+const MaxBatch = 256
+
+// Job is one unit of work. It must use only tx. AfterCommit, when set by the
+// job through Hooks, runs after the batch committed.
+type Job func(ctx context.Context, tx *ent.Tx, h *Hooks) error
+
+// Hooks lets a job ask for work after the commit (publishing to live tail,
+// waking workers): never before, so nobody sees rows that may roll back.
+type Hooks struct {
+	after []func()
+}
+
+// AfterCommit registers f to run once the batch has committed.
+func (h *Hooks) AfterCommit(f func()) { h.after = append(h.after, f) }
+
+type request struct {
+	ctx   context.Context
+	job   Job
+	hooks Hooks
+	done  chan error
+}
+
+// Writer is the single writer goroutine.
+type Writer struct {
+	client *ent.Client
+	log    *slog.Logger
+	reqs   chan *request
+	quit   chan struct{}
+	wg     sync.WaitGroup
+
+	// mu makes "queued" and "closed" exclusive: a job queued under the read
+	// lock is always seen by the drain that follows Close.
+	mu     sync.RWMutex
+	closed bool
+}
+
+// New starts a writer over client (the database's write client).
+func New(client *ent.Client, log *slog.Logger) *Writer {
+	w := &Writer{client: client, log: log, reqs: make(chan *request, MaxBatch), quit: make(chan struct{})}
+	w.wg.Add(1)
+	go w.loop()
+	return w
+}
+
+// Do runs job in the next batch and returns once that batch committed (nil)
+// or failed (the job's own error, or the commit's). ctx only bounds the wait
+// to be queued: once a job is in a batch, the batch decides.
+func (w *Writer) Do(ctx context.Context, job Job) error {
+	r := &request{ctx: context.WithoutCancel(ctx), job: job, done: make(chan error, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case w.reqs <- r:
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return fmt.Errorf("queueing write: %w", ctx.Err())
+	}
+	w.mu.RUnlock()
+	return <-r.done
+}
+
+// Close finishes the queued work and stops the writer.
+func (w *Writer) Close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.quit)
+	}
+	w.mu.Unlock()
+	w.wg.Wait()
+}
+
+func (w *Writer) loop() {
+	defer w.wg.Done()
+	batch := make([]*request, 0, MaxBatch)
+	for {
+		select {
+		case r := <-w.reqs:
+			batch = append(batch[:0], r)
+		case <-w.quit:
+			w.drain()
+			return
+		}
+	fill:
+		for len(batch) < MaxBatch {
+			select {
+			case r := <-w.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		w.run(batch)
+	}
+}
+
+// drain commits what was queued before Close.
+func (w *Writer) drain() {
+	for {
+		batch := make([]*request, 0, MaxBatch)
+	fill:
+		for len(batch) < MaxBatch {
+			select {
+			case r := <-w.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		if len(batch) == 0 {
+			return
+		}
+		w.run(batch)
+	}
+}

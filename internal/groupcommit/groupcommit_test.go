@@ -1,0 +1,128 @@
+package groupcommit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db"
+)
+
+func open(t testing.TB) (*db.DB, *Writer) {
+	t.Helper()
+	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { w.Close(); _ = d.Close() })
+	return d, w
+}
+
+// A failing job is rolled back alone; the others in its batch commit, and
+// only theirs after-commit hooks run.
+func TestFailingJobIsIsolated(t *testing.T) {
+	t.Parallel()
+	d, w := open(t)
+	ctx := auth.System(context.Background())
+	var wg sync.WaitGroup
+	var hooks atomic.Int64
+	errs := make([]error, 200)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = w.Do(ctx, func(ctx context.Context, tx *ent.Tx, h *Hooks) error {
+				// Every tenth job creates a duplicate name and fails after writing.
+				name := fmt.Sprintf("ws-%d", i)
+				if err := tx.Workspace.Create().SetName(name).Exec(ctx); err != nil {
+					return err
+				}
+				h.AfterCommit(func() { hooks.Add(1) })
+				if i%10 == 0 {
+					return tx.Workspace.Create().SetName(name).Exec(ctx)
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	failed := 0
+	for i, err := range errs {
+		if (i%10 == 0) != (err != nil) {
+			t.Fatalf("job %d: err = %v", i, err)
+		}
+		if err != nil {
+			failed++
+			if !ent.IsConstraintError(err) {
+				t.Fatalf("job %d: err = %v, want the job's own constraint error", i, err)
+			}
+		}
+	}
+	n, err := d.Read.Workspace.Query().Count(ctx)
+	if err != nil || n != 200-failed {
+		t.Fatalf("committed %d workspaces (%v), want %d", n, err, 200-failed)
+	}
+	if hooks.Load() != int64(200-failed) {
+		t.Fatalf("%d hooks ran, want %d", hooks.Load(), 200-failed)
+	}
+}
+
+func TestCloseFinishesQueuedWorkAndRefusesMore(t *testing.T) {
+	t.Parallel()
+	d, w := open(t)
+	ctx := auth.System(context.Background())
+	if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+		return tx.Workspace.Create().SetName("a").Exec(ctx)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if err := w.Do(ctx, func(context.Context, *ent.Tx, *Hooks) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+	if n, _ := d.Read.Workspace.Query().Count(ctx); n != 1 {
+		t.Fatalf("count = %d", n)
+	}
+}
+
+func TestPanickingJobFailsAlone(t *testing.T) {
+	t.Parallel()
+	_, w := open(t)
+	ctx := auth.System(context.Background())
+	err := w.Do(ctx, func(context.Context, *ent.Tx, *Hooks) error { panic("boom") })
+	if err == nil {
+		t.Fatal("a panicking job succeeded")
+	}
+	if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+		return tx.Workspace.Create().SetName("after").Exec(ctx)
+	}); err != nil {
+		t.Fatalf("the writer did not survive a panic: %v", err)
+	}
+}
+
+func BenchmarkInsert(b *testing.B) {
+	d, w := open(b)
+	ctx := auth.System(context.Background())
+	var i atomic.Int64
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := i.Add(1)
+			if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+				return tx.Workspace.Create().SetName(fmt.Sprint("w", n)).Exec(ctx)
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	_ = d
+}
