@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	defer func() { _ = a.db.Close() }()
+	defer func() { _ = a.close() }()
 	if err := cmd(ctx, a, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

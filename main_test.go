@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func newTestApp(t *testing.T) *testApp {
 	cfg.SecretKey = make([]byte, 32)
 	_, _ = rand.Read(cfg.SecretKey)
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := openApp(ctx, cfg, testLogger())
 	if err != nil {
 		t.Fatalf("opening app: %v", err)
 	}
@@ -41,10 +42,11 @@ func newTestApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatalf("bootstrapping: %v", err)
 	}
+	a.start()
 	srv := httptest.NewServer(a.routes())
 	t.Cleanup(func() {
 		srv.Close()
-		_ = a.db.Close()
+		_ = a.close()
 	})
 	return &testApp{app: a, srv: srv, key: key, dir: dir}
 }
@@ -146,4 +148,12 @@ func decode(t *testing.T, r io.Reader, v any) {
 	if err := json.NewDecoder(r).Decode(v); err != nil {
 		t.Fatalf("decoding: %v", err)
 	}
+}
+
+// testLogger discards the server's log unless WEXIO_TEST_LOG is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("WEXIO_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

@@ -21,10 +21,14 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/graph"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/inbound"
+	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -44,11 +48,16 @@ func main() {
 
 // app is everything serve and the subcommands share.
 type app struct {
-	cfg  config.Config
-	log  *slog.Logger
-	db   *db.DB
-	box  *secretbox.Box
-	auth *auth.Service
+	cfg   config.Config
+	log   *slog.Logger
+	db    *db.DB
+	box   *secretbox.Box
+	auth  *auth.Service
+	hooks *webhooks.Service
+
+	// Started by start, for serve only: the subcommands need none of it.
+	writer *groupcommit.Writer
+	tail   *livetail.Broker[*ent.WebhookLog]
 }
 
 // openApp opens the database and the secret box named by cfg.
@@ -71,7 +80,29 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write)}, nil
+	hooks := webhooks.NewService(webhooks.Config{
+		PublicURL:            cfg.PublicURL,
+		MaxRetries:           cfg.OutboundMaxRetries,
+		TimeoutSeconds:       int(cfg.OutboundTimeout / time.Second),
+		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
+	}, box, time.Now)
+	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks}, nil
+}
+
+// start starts the server's background machinery: the group-commit writer
+// and the live-tail broker.
+func (a *app) start() {
+	a.writer = groupcommit.New(a.db.Write, a.log)
+	a.tail = livetail.NewBroker[*ent.WebhookLog]()
+}
+
+// close stops what start started, committing queued writes, then closes the
+// database.
+func (a *app) close() error {
+	if a.writer != nil {
+		a.writer.Close()
+	}
+	return a.db.Close()
 }
 
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM).
@@ -83,6 +114,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	if created && a.cfg.APIKey == "" {
 		fmt.Fprintf(stderr, "bootstrap API key: %s\n", key)
 	}
+	a.start()
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", a.cfg.Addr, err)
@@ -116,18 +148,13 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 
 // routes is the HTTP surface of CONTRACT.md §2.
 func (a *app) routes() http.Handler {
-	svc := webhooks.NewService(webhooks.Config{
-		PublicURL:            a.cfg.PublicURL,
-		MaxRetries:           a.cfg.OutboundMaxRetries,
-		TimeoutSeconds:       int(a.cfg.OutboundTimeout / time.Second),
-		AllowPrivateNetworks: a.cfg.AllowPrivateNetworks,
-	}, a.box, time.Now)
-	schema := graph.NewSchema(&graph.Resolver{Read: a.db.Read, Webhooks: svc, Log: a.log, Now: time.Now})
+	schema := graph.NewSchema(&graph.Resolver{Read: a.db.Read, Webhooks: a.hooks, Log: a.log, Now: time.Now})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/query", cors(a.auth.Middleware(a.log, gql)))
+	mux.Handle("/in/{token}", a.inbound())
 	mux.Handle("GET /{$}", playground.Handler("Wexio Webhooks", "/query"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -146,6 +173,23 @@ func (a *app) routes() http.Handler {
 		_, _ = io.WriteString(w, "ready\n")
 	})
 	return mux
+}
+
+// inbound is the POST /in/{token} handler.
+func (a *app) inbound() http.Handler {
+	return inbound.New(inbound.Config{
+		MaxBytes:  a.cfg.InboundMaxBytes,
+		PublicURL: a.cfg.PublicURL,
+		Retention: a.cfg.Retention,
+	}, inbound.Deps{
+		Read:        a.db.Read,
+		Writer:      a.writer,
+		Secrets:     a.hooks.Secrets,
+		VerifyToken: a.hooks.VerifyToken,
+		Tail:        a.tail,
+		Log:         a.log,
+		Now:         time.Now,
+	})
 }
 
 // cors lets browser apps on any origin call the API. Credentials are bearer

@@ -13,6 +13,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/graph/model"
 	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/schema"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
 )
@@ -132,3 +133,22 @@ func rawJSON(raw []byte) (any, error) {
 // newestLogs orders history newest first. Log ids are time-sortable, so this
 // is an index scan, and a cursor stays valid while new rows arrive.
 var newestLogs = &ent.WebhookLogOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultWebhookLogOrder.Field}
+
+// templateVariables lists what a flow template can name: the payload paths
+// of the latest captured schema, the contact's fields and the webhook's name.
+func templateVariables(latest *ent.WebhookSchema) []string {
+	var out []string
+	if latest != nil {
+		fields := make([]schema.Field, len(latest.Fields))
+		for i, f := range latest.Fields {
+			fields[i] = schema.Field{Path: f.Path, Type: f.Type}
+		}
+		for _, p := range schema.TemplatePaths(fields) {
+			out = append(out, "payload."+p)
+		}
+	}
+	for _, f := range []string{"id", "name", "email", "phone", "chatId", "channelUserId", "attributes"} {
+		out = append(out, "contact."+f)
+	}
+	return append(out, "webhook.name")
+}

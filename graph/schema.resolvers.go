@@ -134,7 +134,7 @@ func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, id pulid.ID,
 
 // StartSchemaCapture is the resolver for the startSchemaCapture field.
 func (r *mutationResolver) StartSchemaCapture(ctx context.Context, webhookID pulid.ID) (*ent.Webhook, error) {
-	panic(fmt.Errorf("not implemented: StartSchemaCapture - startSchemaCapture"))
+	return r.Webhooks.StartCapture(ctx, r.client(ctx), webhookID)
 }
 
 // SendTestEvent is the resolver for the sendTestEvent field.
@@ -288,7 +288,11 @@ func (r *webhookResolver) Logs(ctx context.Context, obj *ent.Webhook, first *int
 
 // Variables is the resolver for the variables field.
 func (r *webhookResolver) Variables(ctx context.Context, obj *ent.Webhook) ([]string, error) {
-	panic(fmt.Errorf("not implemented: Variables - variables"))
+	latest, err := obj.QuerySchemas().Order(ent.Desc(webhookschema.FieldVersion)).First(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, err
+	}
+	return templateVariables(latest), nil
 }
 
 // Contact is the resolver for the contact field.

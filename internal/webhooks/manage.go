@@ -200,3 +200,20 @@ func (s *Service) nextSecret(w *ent.Webhook, given *string) (string, bool, error
 		return "", false, apperr.Invalid("auth mode NONE has no secret to rotate")
 	}
 }
+
+// StartCapture makes the next accepted request of an inbound webhook its
+// next schema version.
+func (s *Service) StartCapture(ctx context.Context, c *ent.Client, id pulid.ID) (*ent.Webhook, error) {
+	w, err := get(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := inDirection(w, schematype.DirectionInbound, "schema capture"); err != nil {
+		return nil, err
+	}
+	w, err = c.Webhook.UpdateOne(w).SetCapturing(true).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("starting schema capture: %w", err)
+	}
+	return w, nil
+}

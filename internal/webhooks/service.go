@@ -69,7 +69,7 @@ func (s *Service) Secrets(w *ent.Webhook) ([]string, error) {
 // VerifyToken returns the handshake verify token of an inbound webhook: its
 // own when one was given, else the secret.
 func (s *Service) VerifyToken(w *ent.Webhook) (string, error) {
-	if w.VerifyToken != nil {
+	if w.VerifyToken != nil && len(*w.VerifyToken) > 0 {
 		tok, err := s.box.Open(*w.VerifyToken, string(w.ID)+"/verify")
 		if err != nil {
 			return "", fmt.Errorf("opening verify token of %s: %w", w.ID, err)

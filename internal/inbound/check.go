@@ -1,0 +1,132 @@
+package inbound
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/payload"
+	"github.com/wexio/webhooks/internal/verify"
+	"github.com/wexio/webhooks/internal/webhooks"
+)
+
+// check runs the contract's checks in its order (section 4) and returns the
+// first refusal, a handshake's answer, or nil when the request is accepted
+// for processing; req.payload is then set.
+func (h *Handler) check(req *request) (*verdict, error) {
+	switch req.hook.Status {
+	case schematype.WebhookPaused:
+		v := reject(http.StatusServiceUnavailable, "webhook_paused", "webhook is paused")
+		v.header = http.Header{"Retry-After": {strconv.Itoa(int(h.cfg.PausedRetryAfter.Seconds()))}}
+		return v, nil
+	case schematype.WebhookDisabled:
+		return reject(http.StatusGone, "webhook_disabled", "webhook is disabled"), nil
+	}
+	if req.tooLarge {
+		return reject(http.StatusRequestEntityTooLarge, "payload_too_large",
+			fmt.Sprintf("body exceeds %d bytes", h.cfg.MaxBytes)), nil
+	}
+	if req.readErr != nil {
+		return reject(http.StatusBadRequest, "unreadable_body", "body could not be read"), nil
+	}
+	if err := h.prepareAuth(req); err != nil {
+		return nil, err
+	}
+	if req.http.Method == http.MethodGet || req.http.Method == http.MethodHead {
+		return h.checkHandshakeOnly(req), nil
+	}
+	if req.http.Method != http.MethodPost {
+		v := reject(http.StatusMethodNotAllowed, "method_not_allowed", "use POST")
+		v.header = http.Header{"Allow": {"POST"}}
+		return v, nil
+	}
+	ct := req.http.Header.Get("Content-Type")
+	if !payload.IsJSON(ct) && !payload.IsForm(ct) {
+		return reject(http.StatusUnsupportedMediaType, "unsupported_media_type",
+			"content type must be application/json, */*+json or application/x-www-form-urlencoded"), nil
+	}
+	if v := h.checkHandshake(req); v != nil {
+		return v, nil
+	}
+	if err := verify.Verify(req.auth, req.vreq, req.received); err != nil {
+		return authFailure(err), nil
+	}
+	doc, err := payload.Parse(ct, req.raw)
+	if err != nil {
+		return parseFailure(err), nil
+	}
+	req.payload = doc
+	return nil, nil
+}
+
+// prepareAuth opens the webhook's credentials and builds what verify reads.
+func (h *Handler) prepareAuth(req *request) error {
+	w := req.hook
+	secrets, err := h.deps.Secrets(w)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errMisconfigured, err)
+	}
+	token, err := h.deps.VerifyToken(w)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errMisconfigured, err)
+	}
+	req.auth = webhooks.VerifyConfig(w.AuthMode, w.AuthPreset, w.AuthHmac, w.ToleranceSeconds, secrets, token)
+	req.vreq = verify.Request{
+		Method: req.http.Method,
+		URL:    h.cfg.PublicURL + req.http.URL.RequestURI(),
+		Header: req.http.Header,
+		Body:   req.raw,
+	}
+	return nil
+}
+
+// checkHandshakeOnly answers a GET: a provider handshake, or 405.
+func (h *Handler) checkHandshakeOnly(req *request) *verdict {
+	if v := h.checkHandshake(req); v != nil {
+		return v
+	}
+	v := reject(http.StatusMethodNotAllowed, "method_not_allowed", "GET only answers provider handshakes; send events with POST")
+	v.header = http.Header{"Allow": {"POST"}}
+	return v
+}
+
+// checkHandshake answers a provider's handshake (Slack url_verification,
+// Meta hub.challenge, ...) once what the provider signs is verified.
+func (h *Handler) checkHandshake(req *request) *verdict {
+	resp, ok, err := verify.Handshake(req.auth, req.vreq, req.received)
+	if !ok {
+		return nil
+	}
+	if err != nil {
+		v := authFailure(err)
+		if errors.Is(err, verify.ErrInvalidVerifyToken) {
+			v.status = http.StatusForbidden
+		}
+		return v
+	}
+	return &verdict{
+		answer:  answer{status: resp.Status, contentType: resp.ContentType, body: resp.Body},
+		outcome: schematype.OutcomeAccepted,
+	}
+}
+
+func authFailure(err error) *verdict {
+	var ve *verify.Error
+	if !errors.As(err, &ve) {
+		ve = verify.ErrInvalidSignature
+	}
+	return reject(http.StatusUnauthorized, ve.Code, ve.Reason)
+}
+
+func parseFailure(err error) *verdict {
+	switch {
+	case errors.Is(err, payload.ErrTooDeep):
+		return reject(http.StatusBadRequest, "json_too_deep", "JSON nested deeper than 64")
+	case errors.Is(err, payload.ErrInvalidForm):
+		return reject(http.StatusBadRequest, "invalid_form", "invalid form body")
+	default:
+		return reject(http.StatusBadRequest, "invalid_json", "body is not valid JSON")
+	}
+}

@@ -1,0 +1,109 @@
+package inbound
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flow"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/jsonpath"
+	"github.com/wexio/webhooks/internal/schema"
+)
+
+// resolveContact finds the contact the payload names (section 6). A payload
+// without the value is still accepted; it links no contact.
+func (h *Handler) resolveContact(ctx context.Context, c *ent.Client, req *request) (*ent.Contact, bool, error) {
+	w := req.hook
+	if h.deps.Contacts == nil || w.ContactMatch == nil || w.ContactPath == "" {
+		return nil, false, nil
+	}
+	value, ok := jsonpath.Get(req.payload, w.ContactPath)
+	if !ok {
+		return nil, false, nil
+	}
+	ct, created, err := h.deps.Contacts.Resolve(ctx, c, *w.ContactMatch, value, w.ContactCreate)
+	if err != nil {
+		return nil, false, fmt.Errorf("resolving contact: %w", err)
+	}
+	return ct, created, nil
+}
+
+// capture turns this request into the webhook's next schema version when a
+// capture is in progress. The conditional update makes exactly one request
+// win when several race for the same capture.
+func (h *Handler) capture(ctx context.Context, c *ent.Client, req *request) error {
+	if !req.hook.Capturing {
+		// Read at lookup: a capture started since then takes the next request.
+		return nil
+	}
+	n, err := c.Webhook.Update().
+		Where(webhook.ID(req.hook.ID), webhook.Capturing(true)).
+		SetCapturing(false).AddSchemaVersion(1).
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("ending schema capture: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	version, err := c.Webhook.Query().Where(webhook.ID(req.hook.ID)).Select(webhook.FieldSchemaVersion).Int(ctx)
+	if err != nil {
+		return fmt.Errorf("reading schema version: %w", err)
+	}
+	sample, err := sampleOf(req)
+	if err != nil {
+		return err
+	}
+	inferred, err := schema.Infer(sample)
+	if err != nil {
+		return fmt.Errorf("inferring schema: %w", err)
+	}
+	fields := make([]schematype.SchemaField, len(inferred))
+	for i, f := range inferred {
+		fields[i] = schematype.SchemaField{Path: f.Path, Type: f.Type, Example: f.Example}
+	}
+	err = c.WebhookSchema.Create().SetWebhookID(req.hook.ID).SetVersion(version).
+		SetCapturedAt(req.received.UTC()).SetFields(fields).SetSample(sample).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("writing schema version %d: %w", version, err)
+	}
+	return nil
+}
+
+// sampleOf is the payload as JSON: the raw bytes for a JSON body, the
+// converted object for a form.
+func sampleOf(req *request) (json.RawMessage, error) {
+	if json.Valid(req.raw) {
+		return json.RawMessage(req.raw), nil
+	}
+	b, err := json.Marshal(req.payload)
+	if err != nil {
+		return nil, fmt.Errorf("encoding sample: %w", err)
+	}
+	return b, nil
+}
+
+// startFlows writes one PENDING run of every enabled flow bound to the
+// webhook; the flow worker executes them after the commit.
+func (h *Handler) startFlows(ctx context.Context, c *ent.Client, req *request, logID pulid.ID, contactID *pulid.ID) (int, error) {
+	ids, err := c.Flow.Query().Where(flow.WebhookID(req.hook.ID), flow.Enabled(true)).IDs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("finding flows: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	builders := make([]*ent.FlowRunCreate, len(ids))
+	for i, id := range ids {
+		builders[i] = c.FlowRun.Create().SetFlowID(id).SetLogID(logID).SetNillableContactID(contactID).
+			SetStatus(schematype.RunPending).SetNextAttemptAt(req.received.UTC())
+	}
+	if err := c.FlowRun.CreateBulk(builders...).Exec(ctx); err != nil {
+		return 0, fmt.Errorf("starting flow runs: %w", err)
+	}
+	return len(ids), nil
+}

@@ -1,0 +1,87 @@
+package inbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/tenant"
+	"github.com/wexio/webhooks/internal/verify"
+)
+
+// request is one inbound request as the checks see it.
+type request struct {
+	http     *http.Request
+	hook     *ent.Webhook
+	raw      []byte    // the body, up to the limit
+	tooLarge bool      // the body went past the limit
+	readErr  error     // the body could not be read (sender went away)
+	received time.Time // the injected clock, for tolerances and rows
+	began    time.Time // the wall clock, for durationMs
+	auth     verify.Config
+	vreq     verify.Request
+	payload  any    // the parsed body, once the checks passed
+	key      string // the idempotency key, once accepted for processing
+}
+
+// handle decides the answer to r. Every path past the token lookup writes
+// exactly one log row before it returns.
+func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
+	began := time.Now()
+	hook, err := h.lookup(ctx, r.PathValue("token"))
+	if ent.IsNotFound(err) {
+		return errorAnswer(http.StatusNotFound, "not_found", "no webhook at this URL")
+	}
+	if err != nil {
+		h.deps.Log.ErrorContext(ctx, "looking up inbound webhook", "err", err)
+		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
+	}
+	ctx = tenant.WithWorkspace(ctx, string(hook.WorkspaceID))
+	req := &request{http: r, hook: hook, received: h.deps.Now(), began: began}
+	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
+	v, err := h.check(req)
+	if err != nil {
+		h.deps.Log.ErrorContext(ctx, "checking inbound request", "webhook_id", hook.ID, "err", err)
+		v = reject(http.StatusInternalServerError, "internal_error", "internal error")
+	}
+	if v != nil {
+		h.record(ctx, req, v)
+		return v.answer
+	}
+	return h.accept(ctx, req)
+}
+
+// lookup finds the webhook of token, whatever its workspace.
+func (h *Handler) lookup(ctx context.Context, token string) (*ent.Webhook, error) {
+	if token == "" {
+		return nil, &ent.NotFoundError{}
+	}
+	return h.deps.Read.Webhook.Query().
+		Where(webhook.Token(token), webhook.DirectionEQ("INBOUND")).
+		Only(auth.System(ctx))
+}
+
+// readBody reads at most limit bytes. Past the limit it reports tooLarge and
+// keeps the first limit bytes for the log.
+func readBody(r *http.Request, limit int64) (raw []byte, tooLarge bool, err error) {
+	if r.Body == nil {
+		return nil, false, nil
+	}
+	raw, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return raw, false, fmt.Errorf("reading body: %w", err)
+	}
+	if int64(len(raw)) > limit {
+		return raw[:limit], true, nil
+	}
+	return raw, false, nil
+}
+
+// errMisconfigured is a webhook whose credentials cannot be opened.
+var errMisconfigured = errors.New("inbound: opening webhook credentials")

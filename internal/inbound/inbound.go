@@ -1,0 +1,78 @@
+// Package inbound serves POST /in/{token}: it reads the body once under the
+// size limit, authenticates the raw bytes, parses them, deduplicates by
+// idempotency key, and commits the log row, the resolved contact, a captured
+// schema and the flow runs it starts before it answers 202. Every request on
+// a known token leaves exactly one log row, whatever the answer.
+package inbound
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/livetail"
+)
+
+// Config is the handler's configuration.
+type Config struct {
+	MaxBytes  int64         // WEXIO_INBOUND_MAX_BYTES
+	PublicURL string        // WEXIO_PUBLIC_URL: the URL providers sign over
+	Retention time.Duration // the idempotency window
+	// PausedRetryAfter is the Retry-After a PAUSED webhook answers with.
+	PausedRetryAfter time.Duration
+}
+
+// ContactResolver finds (and with create, makes) the contact a payload
+// names, in the caller's transaction.
+type ContactResolver interface {
+	Resolve(ctx context.Context, c *ent.Client, match schematype.ContactMatch, value any, create bool) (*ent.Contact, bool, error)
+}
+
+// Deps are the handler's collaborators.
+type Deps struct {
+	Read   *ent.Client         // token lookup and idempotency replays
+	Writer *groupcommit.Writer // every log row goes through it
+	// Secrets and VerifyToken open a webhook's sealed credentials.
+	Secrets     func(*ent.Webhook) ([]string, error)
+	VerifyToken func(*ent.Webhook) (string, error)
+	Contacts    ContactResolver                     // may be nil: no resolution
+	Tail        livetail.Publisher[*ent.WebhookLog] // may be nil
+	// Notify runs after a commit that wrote due work (flow runs, deliveries).
+	Notify func()
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// Handler is the inbound endpoint.
+type Handler struct {
+	cfg  Config
+	deps Deps
+}
+
+// New returns the handler; mount it on "/in/{token}".
+func New(cfg Config, deps Deps) *Handler {
+	if cfg.PausedRetryAfter <= 0 {
+		cfg.PausedRetryAfter = time.Minute
+	}
+	if deps.Notify == nil {
+		deps.Notify = func() {}
+	}
+	return &Handler{cfg: cfg, deps: deps}
+}
+
+// ServeHTTP adapts handle to HTTP: it writes the answer handle decided.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ans := h.handle(r.Context(), r)
+	for k, v := range ans.header {
+		w.Header()[k] = v
+	}
+	if ans.contentType != "" {
+		w.Header().Set("Content-Type", ans.contentType)
+	}
+	w.WriteHeader(ans.status)
+	_, _ = w.Write(ans.body)
+}

@@ -1,0 +1,57 @@
+package inbound
+
+import (
+	"context"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/groupcommit"
+)
+
+// record writes the log row of a request that is not processed further (a
+// refusal or a handshake) and publishes it after the commit. The sender's
+// answer does not depend on it, so a failed write is logged, not returned.
+func (h *Handler) record(ctx context.Context, req *request, v *verdict) {
+	var row *ent.WebhookLog
+	err := h.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, hk *groupcommit.Hooks) error {
+		var err error
+		row, err = h.logRow(tx.Client(), req, v, pulid.New("log"), nil).Save(ctx)
+		if err == nil {
+			hk.AfterCommit(func() { h.publish(row) })
+		}
+		return err
+	})
+	if err != nil {
+		h.deps.Log.ErrorContext(ctx, "writing inbound log", "webhook_id", req.hook.ID, "err", err)
+	}
+}
+
+// logRow builds the request's log row.
+func (h *Handler) logRow(c *ent.Client, req *request, v *verdict, id pulid.ID, contact *pulid.ID) *ent.WebhookLogCreate {
+	m := c.WebhookLog.Create().
+		SetID(id).
+		SetWebhookID(req.hook.ID).
+		SetDirection(schematype.DirectionInbound).
+		SetOccurredAt(req.received.UTC()).
+		SetOutcome(v.outcome).
+		SetStatusCode(v.status).
+		SetDurationMs(int(time.Since(req.began).Milliseconds())).
+		SetRequest(redactedRequest(req)).
+		SetResponse(&schematype.HTTPMessage{Headers: flatten(v.header, nil), Body: string(v.body)}).
+		SetNillableContactID(contact)
+	if v.reason != "" {
+		m.SetError(v.reason)
+	}
+	if req.key != "" {
+		m.SetIdempotencyKey(req.key)
+	}
+	return m
+}
+
+func (h *Handler) publish(rows ...*ent.WebhookLog) {
+	if h.deps.Tail != nil {
+		h.deps.Tail.Publish(rows...)
+	}
+}

@@ -1,0 +1,99 @@
+// Package outbox writes events and their deliveries in the caller's
+// transaction (the transactional outbox): a domain change and the event it
+// emits commit together or not at all, and each Delivery row is the job the
+// dispatcher later claims. It never calls the network.
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/events"
+)
+
+// Notifier is told, after a commit, that due deliveries exist (the
+// dispatcher's wake-up). Implementations must not block.
+type Notifier interface{ Notify() }
+
+// Emitted is what Emit wrote.
+type Emitted struct {
+	Event      *ent.Event
+	Deliveries []*ent.Delivery
+}
+
+// Emit writes event typ with data (marshalled to JSON) and one PENDING
+// delivery, due at now, per outbound webhook of the workspace in ctx whose
+// patterns match: ACTIVE ones and PAUSED ones (which hold their deliveries
+// until resumed); DISABLED webhooks get none. c must be the transaction's
+// client, so the event commits with the change that caused it.
+func Emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Time) (*Emitted, error) {
+	if !events.ValidType(typ) {
+		return nil, fmt.Errorf("emitting event: invalid type %q", typ)
+	}
+	raw, err := marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("emitting %s: %w", typ, err)
+	}
+	ev, err := c.Event.Create().SetType(typ).SetOccurredAt(now.UTC()).SetData(raw).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("writing %s event: %w", typ, err)
+	}
+	hooks, err := c.Webhook.Query().
+		Where(webhook.DirectionEQ(schematype.DirectionOutbound),
+			webhook.StatusIn(schematype.WebhookActive, schematype.WebhookPaused)).
+		Select(webhook.FieldID, webhook.FieldEvents).
+		All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("matching webhooks for %s: %w", typ, err)
+	}
+	out := &Emitted{Event: ev}
+	for _, w := range hooks {
+		if !events.MatchAny(w.Events, typ) {
+			continue
+		}
+		d, err := Deliver(ctx, c, ev.ID, w.ID, now)
+		if err != nil {
+			return nil, err
+		}
+		out.Deliveries = append(out.Deliveries, d)
+	}
+	return out, nil
+}
+
+// Deliver writes one PENDING delivery of event to webhook, due at now.
+func Deliver(ctx context.Context, c *ent.Client, event, webhook pulid.ID, now time.Time) (*ent.Delivery, error) {
+	d, err := c.Delivery.Create().
+		SetEventID(event).SetWebhookID(webhook).
+		SetStatus(schematype.DeliveryPending).
+		SetNextAttemptAt(now.UTC()).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("writing delivery of %s to %s: %w", event, webhook, err)
+	}
+	return d, nil
+}
+
+// marshal writes data as compact JSON without HTML escaping: these bytes are
+// what receivers get and sign over.
+func marshal(data any) ([]byte, error) {
+	if raw, ok := data.(json.RawMessage); ok {
+		if !json.Valid(raw) {
+			return nil, fmt.Errorf("event data is not valid JSON")
+		}
+		return raw, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(data); err != nil {
+		return nil, fmt.Errorf("encoding event data: %w", err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
