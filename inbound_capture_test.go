@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// startSchemaCapture makes the next accepted request version n+1, once;
+// fields list every path in document order with array elements as items[].
+func TestInboundSchemaCaptureVersions(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	capture := `mutation($id: ID!) { startSchemaCapture(webhookId: $id) { schemaVersion inbound { capturing } } }`
+	read := `query($id: ID!) { node(id: $id) { ... on Webhook { schemaVersion variables inbound { capturing }
+		schemas { version capturedAt sample fields { path type example } } } } }`
+
+	if d := ta.ok(t, ta.key, capture, map[string]any{"id": h.id}); get(d, "startSchemaCapture.inbound.capturing") != true {
+		t.Fatalf("capture not started: %v", d)
+	}
+	if r := ta.postJSON(t, h, `{"data":{"id":"o_1","total":12.5,"paid":true},"items":[{"sku":"A"},{"sku":"B","qty":2}],"note":null}`, nil); r.status != 202 {
+		t.Fatalf("post: %d", r.status)
+	}
+	// The capture ended: the next request changes nothing.
+	ta.postJSON(t, h, `{"other":1}`, nil)
+	w := get(ta.ok(t, ta.key, read, map[string]any{"id": h.id}), "node")
+	if get(w, "schemaVersion") != 1.0 || get(w, "inbound.capturing") != false {
+		t.Fatalf("after capture: %v", w)
+	}
+	var got []string
+	for _, f := range get(w, "schemas.0.fields").([]any) {
+		got = append(got, str(f, "path")+":"+str(f, "type"))
+	}
+	want := []string{"data:object", "data.id:string", "data.total:number", "data.paid:boolean",
+		"items:array", "items[]:object", "items[].sku:string", "items[].qty:number", "note:null"}
+	if b1, b2 := mustJSON(got), mustJSON(want); b1 != b2 {
+		t.Fatalf("fields\n got %s\nwant %s", b1, b2)
+	}
+	if get(w, "schemas.0.fields.1.example") != "o_1" || get(w, "schemas.0.sample.data.total") != 12.5 {
+		t.Fatalf("example/sample: %v", get(w, "schemas.0"))
+	}
+	if vars := mustJSON(get(w, "variables")); !strings.Contains(vars, `"payload.items.0.sku"`) || !strings.Contains(vars, `"contact.email"`) {
+		t.Fatalf("variables %s", vars)
+	}
+
+	// A second capture is version 2, newest first; a form body is captured
+	// as the object it becomes.
+	ta.ok(t, ta.key, capture, map[string]any{"id": h.id})
+	r := ta.send(t, "POST", h.path, "application/x-www-form-urlencoded", []byte("a=1&b=x&b=y"), map[string]string{"X-Webhook-Secret": h.secret})
+	if r.status != 202 {
+		t.Fatalf("form post: %d %s", r.status, r.body)
+	}
+	w = get(ta.ok(t, ta.key, read, map[string]any{"id": h.id}), "node")
+	if get(w, "schemaVersion") != 2.0 || get(w, "schemas.0.version") != 2.0 || get(w, "schemas.1.version") != 1.0 ||
+		mustJSON(get(w, "schemas.0.sample")) != `{"a":"1","b":["x","y"]}` {
+		t.Fatalf("second capture: %v", get(w, "schemas"))
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+

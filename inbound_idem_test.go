@@ -1,0 +1,93 @@
+package main
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+)
+
+// A repeated key replays the first answer with Idempotent-Replayed, is
+// logged DUPLICATE and starts nothing; keys are per webhook.
+func TestInboundIdempotencyReplays(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	other := ta.createIn(t, ta.key, map[string]any{"name": "other"})
+	first := ta.postJSON(t, h, `{"n":1}`, map[string]string{"X-Idempotency-Key": "k-1"})
+	again := ta.postJSON(t, h, `{"n":2}`, map[string]string{"Idempotency-Key": "k-1"})
+	if first.status != 202 || again.status != 202 || again.body != first.body {
+		t.Fatalf("first %d %s, again %d %s", first.status, first.body, again.status, again.body)
+	}
+	if first.header.Get("Idempotent-Replayed") != "" || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("Idempotent-Replayed: first %q again %q", first.header.Get("Idempotent-Replayed"), again.header.Get("Idempotent-Replayed"))
+	}
+	logs := ta.logs(t, ta.key, h.id)
+	if len(logs) != 2 || str(logs[0], "outcome") != "DUPLICATE" || str(logs[1], "outcome") != "ACCEPTED" ||
+		str(logs[0], "idempotencyKey") != "k-1" || str(logs[0], "request.body") != `{"n":2}` {
+		t.Fatalf("logs %v", logs)
+	}
+	if r := ta.postJSON(t, other, `{}`, map[string]string{"X-Idempotency-Key": "k-1"}); r.header.Get("Idempotent-Replayed") != "" || r.body == first.body {
+		t.Fatalf("a key of another webhook replayed: %s", r.body)
+	}
+	// A refused request does not burn its key: the corrected retry runs.
+	if r := ta.send(t, http.MethodPost, h.path, "application/json", []byte(`{}`), map[string]string{"X-Idempotency-Key": "k-2"}); r.status != 401 {
+		t.Fatalf("unsigned: %d", r.status)
+	}
+	if r := ta.postJSON(t, h, `{}`, map[string]string{"X-Idempotency-Key": "k-2"}); r.status != 202 || r.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("retry after a refusal: %d %v", r.status, r.header)
+	}
+}
+
+// Twenty identical requests at the same moment: exactly one ACCEPTED, every
+// sender gets the same 202 body.
+func TestInboundConcurrentDuplicatesAcceptOnce(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	const n = 20
+	replies := make([]reply, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			replies[i] = ta.postJSON(t, h, `{"same":true}`, map[string]string{"X-Idempotency-Key": "burst"})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	replayed := 0
+	for _, r := range replies {
+		if r.status != 202 || r.body != replies[0].body {
+			t.Fatalf("reply %d %s, want 202 %s", r.status, r.body, replies[0].body)
+		}
+		if r.header.Get("Idempotent-Replayed") == "true" {
+			replayed++
+		}
+	}
+	counts := map[string]int{}
+	for _, l := range ta.logs(t, ta.key, h.id) {
+		counts[str(l, "outcome")]++
+	}
+	if counts["ACCEPTED"] != 1 || counts["DUPLICATE"] != n-1 || replayed != n-1 {
+		t.Fatalf("outcomes %v, %d replayed; want 1 ACCEPTED and %d DUPLICATE", counts, replayed, n-1)
+	}
+}
+
+// A provider's own delivery id deduplicates without any idempotency header
+// (GitHub's X-GitHub-Delivery here).
+func TestInboundProviderDeliveryIDDeduplicates(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{"auth": map[string]any{"mode": "PRESET", "preset": "github", "secret": "gh"}})
+	body := `{"action":"opened"}`
+	hdr := map[string]string{"X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+		"X-Hub-Signature-256": "sha256=" + hmacHex(sha256New, []byte("gh"), body)}
+	a := ta.send(t, http.MethodPost, h.path, "application/json", []byte(body), hdr)
+	b := ta.send(t, http.MethodPost, h.path, "application/json", []byte(body), hdr)
+	if a.status != 202 || b.header.Get("Idempotent-Replayed") != "true" || a.body != b.body {
+		t.Fatalf("redelivery: %d %s / %v %s", a.status, a.body, b.header, b.body)
+	}
+}
