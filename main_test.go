@@ -27,12 +27,21 @@ type testApp struct {
 
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
+	return newTestAppWith(t, nil)
+}
+
+// newTestAppWith is newTestApp with the configuration adjusted by edit.
+func newTestAppWith(t *testing.T, edit func(*config.Config)) *testApp {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "wexio.db")
 	cfg.PublicURL = "https://hooks.example.test"
 	cfg.SecretKey = make([]byte, 32)
 	_, _ = rand.Read(cfg.SecretKey)
+	if edit != nil {
+		edit(&cfg)
+	}
 	ctx := context.Background()
 	a, err := openApp(ctx, cfg, testLogger())
 	if err != nil {
@@ -42,7 +51,9 @@ func newTestApp(t *testing.T) *testApp {
 	if err != nil {
 		t.Fatalf("bootstrapping: %v", err)
 	}
-	a.start()
+	if err := a.start(); err != nil {
+		t.Fatalf("starting: %v", err)
+	}
 	srv := httptest.NewServer(a.routes())
 	t.Cleanup(func() {
 		srv.Close()

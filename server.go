@@ -25,10 +25,12 @@ import (
 	"github.com/wexio/webhooks/graph"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -55,9 +57,14 @@ type app struct {
 	auth  *auth.Service
 	hooks *webhooks.Service
 
+	crm *crm.Service
+
 	// Started by start, for serve only: the subcommands need none of it.
-	writer *groupcommit.Writer
-	tail   *livetail.Broker[*ent.WebhookLog]
+	writer     *groupcommit.Writer
+	tail       *livetail.Broker[*ent.WebhookLog]
+	dispatcher *outbound.Dispatcher
+	stopWork   context.CancelFunc
+	workDone   chan struct{}
 }
 
 // openApp opens the database and the secret box named by cfg.
@@ -86,19 +93,53 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		TimeoutSeconds:       int(cfg.OutboundTimeout / time.Second),
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
-	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks}, nil
+	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
+		crm: crm.NewService(crm.Config{}, time.Now)}, nil
 }
 
-// start starts the server's background machinery: the group-commit writer
-// and the live-tail broker.
-func (a *app) start() {
+// start starts the server's background machinery: the group-commit writer,
+// the live-tail broker and the delivery dispatcher.
+func (a *app) start() error {
 	a.writer = groupcommit.New(a.db.Write, a.log)
 	a.tail = livetail.NewBroker[*ent.WebhookLog]()
+	d, err := outbound.New(outbound.Config{
+		Backoff:      outbound.NewBackoff(a.cfg.OutboundBackoffBase, a.cfg.OutboundBackoffFactor, a.cfg.OutboundBackoffMax),
+		MaxRetries:   a.cfg.OutboundMaxRetries,
+		Timeout:      a.cfg.OutboundTimeout,
+		AllowPrivate: a.cfg.AllowPrivateNetworks,
+		Version:      Version,
+		Log:          a.log,
+	}, outbound.Deps{Writer: a.writer, Secrets: a.hooks.Secrets, Publisher: a.tail})
+	if err != nil {
+		return err
+	}
+	a.dispatcher = d
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopWork, a.workDone = cancel, make(chan struct{})
+	go func() {
+		defer close(a.workDone)
+		if err := d.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("dispatcher stopped", "err", err)
+		}
+	}()
+	return nil
 }
 
-// close stops what start started, committing queued writes, then closes the
+// wake tells the workers that a commit wrote due work.
+func (a *app) wake() {
+	if a.dispatcher != nil {
+		a.dispatcher.Notify()
+	}
+}
+
+// close stops what start started (the dispatcher finishes or releases its
+// in-flight deliveries, the writer commits what is queued), then closes the
 // database.
 func (a *app) close() error {
+	if a.stopWork != nil {
+		a.stopWork()
+		<-a.workDone
+	}
 	if a.writer != nil {
 		a.writer.Close()
 	}
@@ -114,7 +155,9 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	if created && a.cfg.APIKey == "" {
 		fmt.Fprintf(stderr, "bootstrap API key: %s\n", key)
 	}
-	a.start()
+	if err := a.start(); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", a.cfg.Addr, err)
@@ -148,7 +191,9 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 
 // routes is the HTTP surface of CONTRACT.md §2.
 func (a *app) routes() http.Handler {
-	schema := graph.NewSchema(&graph.Resolver{Read: a.db.Read, Webhooks: a.hooks, Log: a.log, Now: time.Now})
+	schema := graph.NewSchema(&graph.Resolver{
+		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Tail: a.tail, Wake: a.wake, Log: a.log, Now: time.Now,
+	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,
 	})
@@ -186,7 +231,9 @@ func (a *app) inbound() http.Handler {
 		Writer:      a.writer,
 		Secrets:     a.hooks.Secrets,
 		VerifyToken: a.hooks.VerifyToken,
+		Contacts:    a.crm,
 		Tail:        a.tail,
+		Notify:      a.wake,
 		Log:         a.log,
 		Now:         time.Now,
 	})

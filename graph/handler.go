@@ -38,7 +38,8 @@ type HandlerOptions struct {
 func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handler {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: opts.KeepAlive,
+		KeepAlivePingInterval: opts.KeepAlive, // legacy graphql-ws "ka" frames
+		PingPongInterval:      opts.KeepAlive, // graphql-transport-ws ping/pong
 		InitFunc:              opts.InitFunc,
 		// Keys travel in connection_init, never as cookies, so a page on
 		// another origin gains nothing a script could not do itself: dashboards

@@ -10,6 +10,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/crm"
+	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -19,8 +21,39 @@ type Resolver struct {
 	// opened on the write client (ent.FromContext).
 	Read     *ent.Client
 	Webhooks *webhooks.Service
-	Log      *slog.Logger
-	Now      func() time.Time
+	CRM      *crm.Service
+	Tail     *livetail.Broker[*ent.WebhookLog] // fan-out of committed log rows
+	// Wake tells the workers that a commit wrote due work (deliveries,
+	// flow runs); nil in tests that run no workers.
+	Wake func()
+	Log  *slog.Logger
+	Now  func() time.Time
+}
+
+// wakeAfterCommit wakes the workers once the mutation's transaction has
+// committed: before it, they would find nothing.
+func (r *Resolver) wakeAfterCommit(ctx context.Context) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil || r.Wake == nil {
+		return
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			if err == nil {
+				r.Wake()
+			}
+			return err
+		})
+	})
+}
+
+// wake is wakeAfterCommit for resolvers returning (v, err).
+func wake[T any](ctx context.Context, r *mutationResolver, v T, err error) (T, error) {
+	if err == nil {
+		r.wakeAfterCommit(ctx)
+	}
+	return v, err
 }
 
 // NewSchema returns the executable schema with page-size-aware complexity.

@@ -18,7 +18,9 @@ import (
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/ent/webhookschema"
 	"github.com/wexio/webhooks/graph/model"
+	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/history"
+	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -108,7 +110,8 @@ func (r *mutationResolver) UpdateWebhook(ctx context.Context, id pulid.ID, input
 
 // SetWebhookStatus is the resolver for the setWebhookStatus field.
 func (r *mutationResolver) SetWebhookStatus(ctx context.Context, id pulid.ID, status schematype.WebhookStatus) (*ent.Webhook, error) {
-	return r.Webhooks.SetStatus(ctx, r.client(ctx), id, status)
+	w, err := r.Webhooks.SetStatus(ctx, r.client(ctx), id, status)
+	return wake(ctx, r, w, err)
 }
 
 // DeleteWebhook is the resolver for the deleteWebhook field.
@@ -139,42 +142,58 @@ func (r *mutationResolver) StartSchemaCapture(ctx context.Context, webhookID pul
 
 // SendTestEvent is the resolver for the sendTestEvent field.
 func (r *mutationResolver) SendTestEvent(ctx context.Context, webhookID pulid.ID) (*ent.Delivery, error) {
-	panic(fmt.Errorf("not implemented: SendTestEvent - sendTestEvent"))
+	d, err := outbound.SendTest(ctx, r.client(ctx), webhookID, r.Now())
+	if err != nil {
+		return nil, err
+	}
+	r.wakeAfterCommit(ctx)
+	return d, nil
 }
 
 // RetryDelivery is the resolver for the retryDelivery field.
 func (r *mutationResolver) RetryDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error) {
-	panic(fmt.Errorf("not implemented: RetryDelivery - retryDelivery"))
+	d, err := outbound.RetryDelivery(ctx, r.client(ctx), id, r.Now())
+	if err != nil {
+		return nil, err
+	}
+	r.wakeAfterCommit(ctx)
+	return d, nil
 }
 
 // CreateContact is the resolver for the createContact field.
 func (r *mutationResolver) CreateContact(ctx context.Context, input model.CreateContactInput) (*ent.Contact, error) {
-	panic(fmt.Errorf("not implemented: CreateContact - createContact"))
+	ct, err := r.CRM.CreateContact(ctx, r.client(ctx), crm.ContactInput(input))
+	return wake(ctx, r, ct, err)
 }
 
 // UpdateContact is the resolver for the updateContact field.
 func (r *mutationResolver) UpdateContact(ctx context.Context, id pulid.ID, input model.UpdateContactInput) (*ent.Contact, error) {
-	panic(fmt.Errorf("not implemented: UpdateContact - updateContact"))
+	ct, err := r.CRM.UpdateContact(ctx, r.client(ctx), id, crm.ContactInput(input))
+	return wake(ctx, r, ct, err)
 }
 
 // OpenChat is the resolver for the openChat field.
 func (r *mutationResolver) OpenChat(ctx context.Context, contactID pulid.ID, channel string) (*ent.Chat, error) {
-	panic(fmt.Errorf("not implemented: OpenChat - openChat"))
+	ch, err := r.CRM.OpenChat(ctx, r.client(ctx), contactID, channel)
+	return wake(ctx, r, ch, err)
 }
 
 // CloseChat is the resolver for the closeChat field.
 func (r *mutationResolver) CloseChat(ctx context.Context, id pulid.ID) (*ent.Chat, error) {
-	panic(fmt.Errorf("not implemented: CloseChat - closeChat"))
+	ch, err := r.CRM.CloseChat(ctx, r.client(ctx), id)
+	return wake(ctx, r, ch, err)
 }
 
 // SendMessage is the resolver for the sendMessage field.
 func (r *mutationResolver) SendMessage(ctx context.Context, chatID pulid.ID, text string) (*ent.Message, error) {
-	panic(fmt.Errorf("not implemented: SendMessage - sendMessage"))
+	m, err := r.CRM.SendMessage(ctx, r.client(ctx), chatID, text)
+	return wake(ctx, r, m, err)
 }
 
 // MarkMessageDelivered is the resolver for the markMessageDelivered field.
 func (r *mutationResolver) MarkMessageDelivered(ctx context.Context, id pulid.ID) (*ent.Message, error) {
-	panic(fmt.Errorf("not implemented: MarkMessageDelivered - markMessageDelivered"))
+	m, err := r.CRM.MarkDelivered(ctx, r.client(ctx), id)
+	return wake(ctx, r, m, err)
 }
 
 // CreateFlow is the resolver for the createFlow field.
@@ -253,7 +272,7 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *entgql.Cu
 
 // WebhookLogTail is the resolver for the webhookLogTail field.
 func (r *subscriptionResolver) WebhookLogTail(ctx context.Context, webhookID *pulid.ID, direction *schematype.Direction) (<-chan *ent.WebhookLog, error) {
-	panic(fmt.Errorf("not implemented: WebhookLogTail - webhookLogTail"))
+	return r.tailLogs(ctx, webhookID, direction)
 }
 
 // FlowCount is the resolver for the flowCount field.

@@ -65,6 +65,10 @@ func (s *Service) WebsocketInit(ctx context.Context, payload transport.InitPaylo
 	key, _ := BearerToken(header)
 	authed, err := s.Authenticate(ctx, key)
 	if err != nil {
+		// 4403 Forbidden is what graphql-ws clients expect for a refused
+		// connection_init; gqlgen would otherwise close with 1000.
+		ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+		ctx = transport.AppendCloseReason(ctx, "Forbidden: a valid API key is required")
 		return ctx, nil, ErrUnauthenticated
 	}
 	return authed, &payload, nil

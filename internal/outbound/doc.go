@@ -5,7 +5,10 @@
 // disabling the webhook), and schedules retries with capped exponential
 // backoff and jitter.
 //
-// The pieces here are pure or nearly so (clock and randomness are injected),
-// so the dispatcher that claims deliveries from the database can stay a thin
-// loop around Classify and Schedule.
+// The pieces doing that are pure or nearly so (clock and randomness are
+// injected). The Dispatcher around them is a thin loop: claim due Delivery
+// rows under a lease (Claimer), attempt them with a bounded pool of
+// workers, and record every attempt (one WebhookLog row, the delivery's new
+// state) in batches through the group-commit writer. RetryDelivery and
+// SendTest are the manual actions behind the GraphQL mutations.
 package outbound

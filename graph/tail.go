@@ -1,0 +1,73 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/apperr"
+)
+
+// tailLogs streams the caller's workspace's new log rows, after their
+// commit, filtered by webhook and direction. A subscriber whose buffer fills
+// gets one SLOW_SUBSCRIBER error and its subscription ends: ingestion never
+// waits for it.
+func (r *Resolver) tailLogs(ctx context.Context, webhookID *pulid.ID, direction *schematype.Direction) (<-chan *ent.WebhookLog, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if webhookID != nil {
+		// Another workspace's id behaves as one that does not exist.
+		if ok, err := r.Read.Webhook.Query().Where(webhook.ID(*webhookID)).Exist(ctx); err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
+			return nil, apperr.NotFound("webhook " + string(*webhookID))
+		}
+	}
+	filter := func(l *ent.WebhookLog) bool {
+		return l.WorkspaceID == ws &&
+			(webhookID == nil || l.WebhookID == *webhookID) &&
+			(direction == nil || l.Direction == *direction)
+	}
+	sub := r.Tail.Subscribe(ctx, filter)
+	out := make(chan *ent.WebhookLog)
+	go func() {
+		defer close(out)
+		for l := range sub.C() {
+			// The published row belongs to the writer's finished transaction;
+			// load it through the read pool so its edges resolve there.
+			fresh, err := r.Read.WebhookLog.Get(ctx, l.ID)
+			if err != nil {
+				r.Log.WarnContext(ctx, "loading tailed log row", "log_id", l.ID, "err", err)
+				continue
+			}
+			select {
+			case out <- fresh:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if sub.Dropped() {
+			slowSubscriber(ctx)
+		}
+	}()
+	return out, nil
+}
+
+// slowSubscriber tells a WebSocket subscriber why its stream ends.
+// AddSubscriptionError panics outside a WebSocket context; subscriptions
+// are only served over WebSocket, but a panic must not kill the server.
+func slowSubscriber(ctx context.Context) {
+	defer func() { _ = recover() }()
+	transport.AddSubscriptionError(ctx, &gqlerror.Error{
+		Message:    "subscriber too slow: live tail frames were dropped; read the gap back with webhookLogs",
+		Extensions: map[string]any{"code": "SLOW_SUBSCRIBER"},
+	})
+}

@@ -1,0 +1,69 @@
+package crm
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/events"
+)
+
+func TestOpenAndCloseChat(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ct, _ := e.svc.CreateContact(e.ctx, e.c, ContactInput{Name: ptr("Ann")})
+	ch, err := e.svc.OpenChat(e.ctx, e.c, ct.ID, " whatsapp ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf(`{"id":%q,"contactId":%q,"channel":"whatsapp","status":"OPEN"}`, ch.ID, ct.ID)
+	if got := e.lastData(t, events.ChatOpened); got != want {
+		t.Fatalf("data = %s\nwant   %s", got, want)
+	}
+	if !ch.OpenedAt.Equal(t0) {
+		t.Errorf("opened at %v", ch.OpenedAt)
+	}
+	same, err := e.svc.OpenChat(e.ctx, e.c, ct.ID, "whatsapp")
+	if err != nil || same.ID != ch.ID {
+		t.Fatalf("reopen: %v, %v", same, err)
+	}
+	other, err := e.svc.OpenChat(e.ctx, e.c, ct.ID, "telegram")
+	if err != nil || other.ID == ch.ID {
+		t.Fatalf("other channel: %v, %v", other, err)
+	}
+	e.wantEvents(t, events.ContactCreated, events.ChatOpened, events.ChatOpened)
+
+	closed, err := e.svc.CloseChat(e.ctx, e.c, ch.ID)
+	if err != nil || closed.Status != schematype.ChatClosed || !closed.ClosedAt.Equal(t0) {
+		t.Fatalf("close: %+v, %v", closed, err)
+	}
+	want = fmt.Sprintf(`{"id":%q,"contactId":%q,"channel":"whatsapp","status":"CLOSED"}`, ch.ID, ct.ID)
+	if got := e.lastData(t, events.ChatClosed); got != want {
+		t.Fatalf("data = %s\nwant   %s", got, want)
+	}
+	if again, err := e.svc.CloseChat(e.ctx, e.c, ch.ID); err != nil || again.Status != schematype.ChatClosed {
+		t.Fatalf("close again: %v", err)
+	}
+	fresh, err := e.svc.OpenChat(e.ctx, e.c, ct.ID, "whatsapp")
+	if err != nil || fresh.ID == ch.ID {
+		t.Fatalf("open after close: %v, %v", fresh, err)
+	}
+	e.wantEvents(t, events.ContactCreated, events.ChatOpened, events.ChatOpened, events.ChatClosed, events.ChatOpened)
+}
+
+func TestOpenChatRefuses(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ct, _ := e.svc.CreateContact(e.ctx, e.c, ContactInput{})
+	_, err := e.svc.OpenChat(e.ctx, e.c, ct.ID, "  ")
+	wantKind(t, err, apperr.KindInvalid)
+	_, err = e.svc.OpenChat(e.ctx, e.c, ct.ID, strings.Repeat("c", MaxChannelLen+1))
+	wantKind(t, err, apperr.KindInvalid)
+	_, err = e.svc.OpenChat(e.ctx, e.c, "ct_nope", "sms")
+	wantKind(t, err, apperr.KindNotFound)
+	_, err = e.svc.CloseChat(e.ctx, e.c, "chat_nope")
+	wantKind(t, err, apperr.KindNotFound)
+	e.wantEvents(t, events.ContactCreated)
+}

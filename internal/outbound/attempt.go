@@ -1,0 +1,146 @@
+package outbound
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/events"
+)
+
+// MaxResponseBody is how much of a receiver's answer an attempt keeps.
+const MaxResponseBody = 8 << 10
+
+// drainLimit is how much more of an answer is read and dropped so the
+// connection can be reused; beyond it, closing is cheaper.
+const drainLimit = 64 << 10
+
+// result is what one attempt produced, before it is recorded.
+type result struct {
+	at       time.Time // when it started, by the injected clock
+	duration time.Duration
+	request  schematype.HTTPMessage
+	status   int         // 0 without an answer
+	header   http.Header // the answer's
+	response *schematype.HTTPMessage
+	err      error     // the round trip's
+	decision *Decision // set when the attempt could not even be made
+}
+
+// attempt makes one attempt at dl and records it. An attempt cut short by
+// shutdown is not recorded: its lease is released so it is made again.
+func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
+	res := d.send(ctx, dl)
+	if ctx.Err() != nil {
+		d.release(ctx, []*ent.Delivery{dl})
+		return
+	}
+	if err := rec.record(dl, res); err != nil {
+		d.cfg.Log.Error("recording attempt", "err", err, "delivery_id", dl.ID, "webhook_id", dl.WebhookID)
+	}
+}
+
+// send POSTs the envelope of dl's event to its webhook. No transaction is
+// open here.
+func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
+	w, ev := dl.Edges.Webhook, dl.Edges.Event
+	res := &result{at: d.cfg.Now()}
+	body, header, err := d.prepare(w, ev, res.at)
+	res.request = schematype.HTTPMessage{Method: http.MethodPost, URL: w.URL, Headers: redact(header), Body: string(body)}
+	if err != nil {
+		res.decision = &Decision{Outcome: Failed, Reason: err.Error()}
+		return res
+	}
+	ctx, cancel := context.WithTimeout(ctx, d.timeout(w))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	if err != nil {
+		res.decision = &Decision{Outcome: Failed, Reason: "invalid webhook URL"}
+		return res
+	}
+	req.Header = header
+	start := time.Now()
+	resp, err := d.deps.Client.Do(req)
+	if err != nil {
+		res.duration, res.err = time.Since(start), err
+		return res
+	}
+	defer resp.Body.Close()
+	// A body that breaks off is kept as far as it came: the status arrived,
+	// and the status is what decides.
+	kept, _ := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody))
+	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	res.duration = time.Since(start)
+	res.status, res.header = resp.StatusCode, resp.Header
+	res.response = &schematype.HTTPMessage{Headers: flatten(resp.Header), Body: string(kept)}
+	return res
+}
+
+// prepare builds the body and headers of an attempt at time at.
+func (d *Dispatcher) prepare(w *ent.Webhook, ev *ent.Event, at time.Time) ([]byte, http.Header, error) {
+	body, err := events.Envelope{ID: string(ev.ID), Type: ev.Type, Timestamp: ev.OccurredAt, Data: ev.Data}.Marshal()
+	if err != nil {
+		return nil, http.Header{}, fmt.Errorf("building body: %w", err)
+	}
+	h := make(http.Header, len(w.Headers)+6)
+	for k, v := range w.Headers {
+		if !reserved(k) {
+			h.Set(k, v)
+		}
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", d.ua)
+	h.Set("Webhook-Id", string(ev.ID))
+	h.Set("Webhook-Timestamp", strconv.FormatInt(at.Unix(), 10))
+	if err := d.authorize(h, w, ev, at, body); err != nil {
+		return body, h, err
+	}
+	return body, h, nil
+}
+
+// authorize adds the signature or credentials of w's auth mode.
+func (d *Dispatcher) authorize(h http.Header, w *ent.Webhook, ev *ent.Event, at time.Time, body []byte) error {
+	if w.OutboundAuth == "" || w.OutboundAuth == schematype.OutboundNone {
+		return nil
+	}
+	secrets, err := d.deps.Secrets(w)
+	if err != nil || len(secrets) == 0 {
+		return fmt.Errorf("reading the webhook's %s credentials: %w", w.OutboundAuth, orNoSecret(err))
+	}
+	switch w.OutboundAuth {
+	case schematype.OutboundHMAC:
+		sig, err := Sign(secrets, string(ev.ID), at, body)
+		if err != nil {
+			return fmt.Errorf("signing: %w", err)
+		}
+		h.Set("Webhook-Signature", sig)
+	case schematype.OutboundBearer:
+		h.Set("Authorization", "Bearer "+secrets[0])
+	case schematype.OutboundBasic:
+		cred := base64.StdEncoding.EncodeToString([]byte(w.BasicUsername + ":" + secrets[0]))
+		h.Set("Authorization", "Basic "+cred)
+	}
+	return nil
+}
+
+func orNoSecret(err error) error {
+	if err == nil {
+		return ErrNoSecret
+	}
+	return err
+}
+
+// timeout is w's per-attempt limit, connect to last byte.
+func (d *Dispatcher) timeout(w *ent.Webhook) time.Duration {
+	if w.TimeoutSeconds <= 0 {
+		return min(d.cfg.Timeout, MaxAttemptTimeout)
+	}
+	return min(time.Duration(w.TimeoutSeconds)*time.Second, MaxAttemptTimeout)
+}

@@ -1,0 +1,120 @@
+package outbound_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/events"
+	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/webhooks"
+)
+
+const benchWorkers = 64
+
+var benchData = []byte(`{"id":"ct_1","name":"Ada Lovelace","email":"ada@example.com","phone":"+441234567890"}`)
+
+// BenchmarkDispatch measures deliveries per second to a local receiver,
+// signed and recorded, against a plain http.Client posting the same bodies
+// with the same concurrency.
+//
+//	go test ./internal/outbound/ -run '^$' -bench Dispatch -benchtime 20000x
+func BenchmarkDispatch(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	b.Run("dispatcher", func(b *testing.B) { benchDispatcher(b, srv.URL) })
+	b.Run("plain_client", func(b *testing.B) { benchPlain(b, srv.URL) })
+}
+
+// countTo closes done once n rows were published.
+type countTo struct {
+	n, seen atomic.Int64
+	done    chan struct{}
+}
+
+func (c *countTo) Publish(rows ...*ent.WebhookLog) {
+	if c.seen.Add(int64(len(rows))) == c.n.Load() {
+		close(c.done)
+	}
+}
+
+func benchDispatcher(b *testing.B, url string) {
+	e := setup(b)
+	secret := testSecret(3)
+	wh := e.hook(b, url, &webhooks.OutboundAuthInput{Mode: schematype.OutboundHMAC, Secret: &secret}, 5)
+	seed(b, e, wh, b.N)
+	pub := &countTo{done: make(chan struct{})}
+	pub.n.Store(int64(b.N))
+	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
+		outbound.Deps{Writer: e.w, Secrets: e.svc.Secrets, Publisher: pub, Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	b.ResetTimer()
+	go func() { _ = d.Run(ctx); close(stopped) }()
+	<-pub.done
+	b.StopTimer()
+	cancel()
+	<-stopped
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
+}
+
+// seed writes n events and their pending deliveries, in bulk.
+func seed(b *testing.B, e *env, wh *ent.Webhook, n int) {
+	ctx := auth.System(context.Background())
+	for done := 0; done < n; {
+		k := min(500, n-done)
+		evs := make([]*ent.EventCreate, k)
+		for i := range evs {
+			evs[i] = e.db.Write.Event.Create().SetWorkspaceID(wh.WorkspaceID).
+				SetType(events.ContactCreated).SetOccurredAt(e.clk.now()).SetData(benchData)
+		}
+		saved := e.db.Write.Event.CreateBulk(evs...).SaveX(ctx)
+		dls := make([]*ent.DeliveryCreate, k)
+		for i, ev := range saved {
+			dls[i] = e.db.Write.Delivery.Create().SetWorkspaceID(wh.WorkspaceID).
+				SetEventID(ev.ID).SetWebhookID(wh.ID).SetNextAttemptAt(e.clk.now())
+		}
+		e.db.Write.Delivery.CreateBulk(dls...).ExecX(ctx)
+		done += k
+	}
+}
+
+func benchPlain(b *testing.B, url string) {
+	body, _ := events.Envelope{ID: "evt_1", Type: events.ContactCreated, Data: benchData}.Marshal()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 64}}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for range benchWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(b.N) {
+				resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
+}

@@ -1,0 +1,109 @@
+package outbound
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/outbox"
+)
+
+// MaxAttemptTimeout bounds one attempt whatever a webhook asks for; the
+// webhook API allows up to 300 s.
+const MaxAttemptTimeout = 5 * time.Minute
+
+// Config tunes the dispatcher. Zero fields take the defaults noted.
+type Config struct {
+	Workers         int           // attempts in flight at most; 16
+	Lease           time.Duration // how long a claim holds; 10m, above MaxAttemptTimeout
+	PollInterval    time.Duration // fallback wake-up when nobody calls Notify; 1s
+	BatchSize       int           // deliveries per claim at most; Workers
+	Backoff         Backoff       // the retry schedule
+	MaxRetries      int           // used when a webhook's own is negative
+	Timeout         time.Duration // when a webhook has no timeout_seconds; 15s
+	ShutdownTimeout time.Duration // how long Run waits for in-flight attempts on stop; 10s
+	AllowPrivate    bool          // WEXIO_ALLOW_PRIVATE_NETWORKS
+	Version         string        // in the User-Agent: wexio-webhooks/<version>
+	Now             func() time.Time
+	Log             *slog.Logger
+}
+
+func (c *Config) defaults() {
+	c.Workers = cmp(c.Workers, 16)
+	c.Lease = cmp(c.Lease, 10*time.Minute)
+	c.PollInterval = cmp(c.PollInterval, time.Second)
+	c.BatchSize = cmp(c.BatchSize, c.Workers)
+	c.Timeout = cmp(c.Timeout, 15*time.Second)
+	c.ShutdownTimeout = cmp(c.ShutdownTimeout, 10*time.Second)
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// cmp returns v, or def when v is not positive.
+func cmp[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Deps are the dispatcher's collaborators.
+type Deps struct {
+	Writer    *groupcommit.Writer                  // every write goes through it
+	Claimer   Claimer                              // nil: NewSQLiteClaimer(Writer)
+	Secrets   func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
+	Publisher livetail.Publisher[*ent.WebhookLog]  // may be nil
+	Client    *http.Client                         // nil: NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
+}
+
+// Dispatcher claims due deliveries and attempts them, recording each
+// attempt and scheduling what follows.
+type Dispatcher struct {
+	cfg  Config
+	deps Deps
+	ua   string
+	wake chan struct{}
+	wg   sync.WaitGroup // attempts in flight
+}
+
+var _ outbox.Notifier = (*Dispatcher)(nil)
+
+// New returns a dispatcher; call Run to start it.
+func New(cfg Config, deps Deps) (*Dispatcher, error) {
+	if deps.Writer == nil || deps.Secrets == nil {
+		return nil, errors.New("outbound: dispatcher needs a Writer and a Secrets func")
+	}
+	cfg.defaults()
+	if cfg.Lease <= MaxAttemptTimeout {
+		return nil, fmt.Errorf("outbound: lease %s must exceed the longest attempt (%s)", cfg.Lease, MaxAttemptTimeout)
+	}
+	if deps.Claimer == nil {
+		deps.Claimer = NewSQLiteClaimer(deps.Writer)
+	}
+	if deps.Client == nil {
+		deps.Client = NewHTTPClient(cfg.AllowPrivate, MaxAttemptTimeout)
+	}
+	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, wake: make(chan struct{}, 1)}, nil
+}
+
+// Notify wakes the dispatcher at once: new deliveries are due. It never
+// blocks, and wake-ups that arrive while one is pending coalesce.
+func (d *Dispatcher) Notify() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,204 @@
+package outbound_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/webhooklog"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/webhooks"
+)
+
+// clock is the injected clock; Run tests read it from other goroutines.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// published records what the dispatcher hands to live tail.
+type published struct {
+	mu   sync.Mutex
+	rows []*ent.WebhookLog
+}
+
+func (p *published) Publish(rows ...*ent.WebhookLog) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rows = append(p.rows, rows...)
+}
+
+func (p *published) len() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.rows) }
+
+type env struct {
+	t    *testing.T
+	path string
+	db   *db.DB
+	w    *groupcommit.Writer
+	svc  *webhooks.Service
+	ctx  context.Context // scoped to the workspace, as a resolver's
+	clk  *clock
+	pub  *published
+}
+
+func setup(t testing.TB) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := &env{path: filepath.Join(t.TempDir(), "t.db"), pub: &published{}}
+	e.clk = &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	e.open(t)
+	a := auth.NewService(e.db.Read, e.db.Write)
+	_, key, err := a.CreateWorkspace(ctx, "W")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.ctx, err = a.Authenticate(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := secretbox.New(bytes.Repeat([]byte{1}, secretbox.KeySize))
+	cfg := webhooks.Config{PublicURL: "https://h.example", MaxRetries: 5, TimeoutSeconds: 15, AllowPrivateNetworks: true}
+	e.svc = webhooks.NewService(cfg, box, e.clk.now)
+	return e
+}
+
+// open opens the database file and a writer over it (again after a
+// simulated crash).
+func (e *env) open(t testing.TB) {
+	d, err := db.Open(context.Background(), e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db, e.w = d, groupcommit.New(d.Write, slog.New(slog.DiscardHandler))
+	w := e.w
+	t.Cleanup(func() { w.Close(); _ = d.Close() })
+}
+
+// dispatcher returns a dispatcher on the test clock with a fixed schedule:
+// retries after 1m, 5m, 25m, ... without jitter.
+func (e *env) dispatcher(t testing.TB, tweak func(*outbound.Config)) *outbound.Dispatcher {
+	t.Helper()
+	cfg := outbound.Config{
+		Backoff:      outbound.Backoff{Base: time.Minute, Factor: 5, Max: 24 * time.Hour},
+		AllowPrivate: true, Version: "test", Now: e.clk.now,
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Secrets: e.svc.Secrets, Publisher: e.pub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// hook creates an outbound webhook for every event type.
+func (e *env) hook(t testing.TB, url string, a *webhooks.OutboundAuthInput, retries int) *ent.Webhook {
+	t.Helper()
+	w, _, err := e.svc.CreateOutbound(e.ctx, e.db.Write, webhooks.CreateOutboundInput{
+		Name: "out", URL: url, Events: []string{"*"}, Auth: a, MaxRetries: &retries,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// emit writes one contact.created event and returns its deliveries.
+func (e *env) emit(t testing.TB) *outbox.Emitted {
+	t.Helper()
+	em, err := outbox.Emit(e.ctx, e.db.Write, "contact.created", map[string]any{"id": "ct_1", "name": "Ada <&>"}, e.clk.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return em
+}
+
+func (e *env) once(t testing.TB, d *outbound.Dispatcher) int {
+	t.Helper()
+	n, err := d.Once(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (e *env) delivery(t testing.TB, id pulid.ID) *ent.Delivery {
+	t.Helper()
+	return e.db.Read.Delivery.GetX(auth.System(context.Background()), id)
+}
+
+// logs returns the attempt rows of a delivery, first attempt first.
+func (e *env) logs(t testing.TB, id pulid.ID) []*ent.WebhookLog {
+	t.Helper()
+	return e.db.Read.WebhookLog.Query().Where(webhooklog.DeliveryID(id)).
+		Order(ent.Asc(webhooklog.FieldAttempt)).AllX(auth.System(context.Background()))
+}
+
+// captured is one request a receiver got.
+type captured struct {
+	header http.Header
+	body   []byte
+}
+
+// receiver is a real HTTP server that records requests and answers with
+// handler (200 when nil).
+type receiver struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []captured
+}
+
+func newReceiver(t testing.TB, handler http.HandlerFunc) *receiver {
+	r := &receiver{}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.reqs = append(r.reqs, captured{header: req.Header.Clone(), body: body})
+		r.mu.Unlock()
+		if handler != nil {
+			handler(w, req)
+		}
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+func (r *receiver) got() []captured {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]captured(nil), r.reqs...)
+}
+
+// eventually waits for work other goroutines do; it never waits for the
+// clock, which tests move themselves.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

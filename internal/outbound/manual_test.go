@@ -1,0 +1,103 @@
+package outbound_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/webhooks"
+)
+
+func TestRetryDeliverySemantics(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var status atomic.Int32
+	status.Store(500)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(int(status.Load())) })
+	wh := e.hook(t, rcv.URL, nil, 0)
+	em := e.emit(t)
+	id := em.Deliveries[0].ID
+	d := e.dispatcher(t, nil)
+	e.once(t, d)
+	if dl := e.delivery(t, id); dl.Status != schematype.DeliveryFailed {
+		t.Fatalf("after the only attempt: %+v", dl)
+	}
+	// Even with retries allowed now, a manual retry is one attempt only.
+	e.db.Write.Webhook.UpdateOneID(wh.ID).SetMaxRetries(5).ExecX(e.ctx)
+	e.clk.add(time.Hour)
+	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	if err != nil || dl.Status != schematype.DeliveryPending || !dl.Manual || !dl.NextAttemptAt.Equal(e.clk.now()) {
+		t.Fatalf("retry: %v, %+v", err, dl)
+	}
+	e.once(t, d)
+	if dl := e.delivery(t, id); dl.Status != schematype.DeliveryFailed || dl.Attempts != 2 || e.logs(t, id)[1].NextRetryAt != nil {
+		t.Fatalf("after the manual attempt: %+v", dl)
+	}
+	// SUCCEEDED: one more attempt.
+	status.Store(200)
+	outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	e.once(t, d)
+	if dl := e.delivery(t, id); dl.Status != schematype.DeliverySucceeded || dl.Attempts != 3 {
+		t.Fatalf("after success: %+v", dl)
+	}
+	outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	if n := e.once(t, d); n != 1 || len(rcv.got()) != 4 {
+		t.Fatalf("retry of a SUCCEEDED delivery: %d claimed", n)
+	}
+	if _, err := outbound.RetryDelivery(e.ctx, e.db.Write, pulid.ID("dlv_nope"), e.clk.now()); apperr.KindOf(err) != apperr.KindNotFound {
+		t.Fatalf("unknown id: %v", err)
+	}
+}
+
+func TestRetryPendingMakesItDueNow(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) })
+	e.hook(t, rcv.URL, nil, 5)
+	id := e.emit(t).Deliveries[0].ID
+	d := e.dispatcher(t, nil)
+	e.once(t, d)
+	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	if err != nil || dl.Manual || !dl.NextAttemptAt.Equal(e.clk.now()) {
+		t.Fatalf("retry: %v, %+v", err, dl)
+	}
+	e.once(t, d)
+	if dl := e.delivery(t, id); dl.Status != schematype.DeliveryPending || dl.Attempts != 2 {
+		t.Fatalf("automatic retries go on: %+v", dl)
+	}
+}
+
+func TestSendTestTargetsOneWebhook(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	wh := e.hook(t, rcv.URL, nil, 5)
+	other := e.hook(t, rcv.URL, nil, 5)
+	dl, err := outbound.SendTest(e.ctx, e.db.Write, wh.ID, e.clk.now())
+	if err != nil || dl.WebhookID != wh.ID {
+		t.Fatalf("send test: %v", err)
+	}
+	if n := e.once(t, e.dispatcher(t, nil)); n != 1 {
+		t.Fatalf("claimed %d; %s must get nothing", n, other.ID)
+	}
+	var env struct {
+		Type string
+		Data map[string]string
+	}
+	if err := json.Unmarshal(rcv.got()[0].body, &env); err != nil || env.Type != "webhook.test" || env.Data["webhookId"] != string(wh.ID) {
+		t.Fatalf("body %s: %v", rcv.got()[0].body, err)
+	}
+	in, _, err := e.svc.CreateInbound(e.ctx, e.db.Write, webhooks.CreateInboundInput{Name: "in"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbound.SendTest(e.ctx, e.db.Write, in.ID, e.clk.now()); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("inbound webhook: %v", err)
+	}
+}

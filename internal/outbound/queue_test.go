@@ -1,0 +1,137 @@
+package outbound_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/outbound"
+)
+
+func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	// A worker claims the delivery and dies without a word.
+	got, err := outbound.NewSQLiteClaimer(e.w).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute)
+	if err != nil || len(got) != 1 || got[0].Edges.Webhook == nil || got[0].Edges.Event == nil {
+		t.Fatalf("claim: %v, %d rows", err, len(got))
+	}
+	d := e.dispatcher(t, nil)
+	e.clk.add(9 * time.Minute)
+	if n := e.once(t, d); n != 0 {
+		t.Fatalf("claimed %d under a live lease", n)
+	}
+	e.clk.add(2 * time.Minute)
+	if n := e.once(t, d); n != 1 || len(rcv.got()) != 1 {
+		t.Fatalf("claimed %d after the lease expired", n)
+	}
+	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliverySucceeded {
+		t.Fatalf("delivery = %+v", dl)
+	}
+}
+
+func TestCrashRestartDeliversClaimedWork(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	if _, err := outbound.NewSQLiteClaimer(e.w).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// The process dies; a new one opens the same file later.
+	e.w.Close()
+	_ = e.db.Close()
+	e.open(t)
+	e.clk.add(11 * time.Minute)
+	if n := e.once(t, e.dispatcher(t, nil)); n != 1 {
+		t.Fatalf("restarted dispatcher claimed %d", n)
+	}
+	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliverySucceeded || len(rcv.got()) != 1 {
+		t.Fatalf("delivery = %+v", dl)
+	}
+}
+
+func TestPausedWebhookHoldsDeliveries(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	wh := e.hook(t, rcv.URL, nil, 5)
+	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookPaused); err != nil {
+		t.Fatal(err)
+	}
+	e.emit(t)
+	d := e.dispatcher(t, nil)
+	if n := e.once(t, d); n != 0 {
+		t.Fatalf("claimed %d for a paused webhook", n)
+	}
+	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookActive); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.once(t, d); n != 1 {
+		t.Fatalf("claimed %d after resuming", n)
+	}
+}
+
+// run starts d.Run and returns a stop func that waits for it.
+func run(t *testing.T, d *outbound.Dispatcher) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = d.Run(ctx); close(done) }()
+	return func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run did not return")
+		}
+	}
+}
+
+func TestRunDeliversOnNotifyAndFinishesInFlightOnStop(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	started := make(chan struct{}, 10)
+	rcv := newReceiver(t, func(http.ResponseWriter, *http.Request) {
+		started <- struct{}{}
+		time.Sleep(100 * time.Millisecond)
+	})
+	e.hook(t, rcv.URL, nil, 5)
+	// A long poll interval: only Notify can make this prompt.
+	d := e.dispatcher(t, func(c *outbound.Config) { c.PollInterval = time.Hour })
+	stop := run(t, d)
+	em := e.emit(t)
+	d.Notify()
+	<-started
+	stop() // the attempt in flight finishes within ShutdownTimeout
+	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliverySucceeded {
+		t.Fatalf("delivery = %+v", dl)
+	}
+}
+
+func TestShutdownReleasesLeasesItCannotFinish(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	started := make(chan struct{}, 10)
+	rcv := newReceiver(t, func(_ http.ResponseWriter, r *http.Request) {
+		started <- struct{}{}
+		<-r.Context().Done()
+	})
+	e.hook(t, rcv.URL, nil, 5)
+	d := e.dispatcher(t, func(c *outbound.Config) { c.ShutdownTimeout = 50 * time.Millisecond })
+	stop := run(t, d)
+	em := e.emit(t)
+	d.Notify()
+	<-started
+	stop()
+	dl := e.delivery(t, em.Deliveries[0].ID)
+	if dl.Status != schematype.DeliveryPending || dl.ClaimedUntil != nil || dl.Attempts != 0 || len(e.logs(t, dl.ID)) != 0 {
+		t.Fatalf("delivery = %+v", dl)
+	}
+}

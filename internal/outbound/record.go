@@ -1,0 +1,139 @@
+package outbound
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/groupcommit"
+)
+
+// verdict is what an attempt means for its delivery.
+type verdict struct {
+	decision Decision
+	next     time.Time // zero when final
+	final    bool
+}
+
+// judge classifies res and schedules what follows. A manual delivery gets
+// exactly the one attempt it was retried for.
+func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
+	dec := Classify(res.status, res.header, res.err, res.at, d.cfg.Backoff.Max)
+	if res.decision != nil {
+		dec = *res.decision
+	}
+	maxRetries := dl.Edges.Webhook.MaxRetries
+	if maxRetries < 0 {
+		maxRetries = d.cfg.MaxRetries
+	}
+	if dl.Manual {
+		maxRetries = 0
+	}
+	next, final := Schedule(dec, dl.Attempts, maxRetries, d.cfg.Backoff, res.at)
+	return verdict{decision: dec, next: next.UTC(), final: final}
+}
+
+// writeAttempts writes the log rows of a batch of attempts and moves their
+// deliveries on, in one job: one bulk insert and one update for all the
+// successes, so the hot path costs a few statements per batch, not per
+// attempt. Rows are published to live tail after the commit.
+func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks, batch []*entry) error {
+	creates := make([]*ent.WebhookLogCreate, len(batch))
+	var succeeded []pulid.ID
+	for i, e := range batch {
+		creates[i] = logCreate(tx, e)
+		if e.v.final && e.v.decision.Outcome == Succeeded {
+			succeeded = append(succeeded, e.dl.ID)
+		} else if err := updateDelivery(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	rows, err := tx.WebhookLog.CreateBulk(creates...).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("writing attempt logs: %w", err)
+	}
+	if len(succeeded) > 0 {
+		err := tx.Delivery.Update().Where(delivery.IDIn(succeeded...)).
+			AddAttempts(1).ClearClaimedUntil().
+			SetStatus(schematype.DeliverySucceeded).ClearNextAttemptAt().Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("marking deliveries succeeded: %w", err)
+		}
+	}
+	if pub := d.deps.Publisher; pub != nil {
+		h.AfterCommit(func() { pub.Publish(rows...) })
+	}
+	return nil
+}
+
+// logCreate builds the attempt's history row. Workers have no workspace in
+// their context, so the row takes the delivery's explicitly.
+func logCreate(tx *ent.Tx, e *entry) *ent.WebhookLogCreate {
+	dl, res, v := e.dl, e.res, e.v
+	c := tx.WebhookLog.Create().
+		SetWorkspaceID(dl.WorkspaceID).SetWebhookID(dl.WebhookID).
+		SetDirection(schematype.DirectionOutbound).
+		SetOccurredAt(res.at.UTC()).
+		SetOutcome(schematype.OutcomeFailed).
+		SetDurationMs(int(res.duration.Milliseconds())).
+		SetRequest(res.request).SetResponse(res.response).
+		SetEventID(dl.EventID).SetDeliveryID(dl.ID).
+		SetAttempt(dl.Attempts + 1)
+	if v.decision.Outcome == Succeeded {
+		c.SetOutcome(schematype.OutcomeSucceeded)
+	}
+	if res.response != nil {
+		c.SetStatusCode(res.status)
+	}
+	if v.decision.Reason != "" {
+		c.SetError(v.decision.Reason)
+	}
+	if !v.final {
+		c.SetNextRetryAt(v.next)
+	}
+	return c
+}
+
+// updateDelivery moves a delivery that did not succeed on, drops its lease,
+// and disables the webhook on a 410.
+func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) error {
+	u := tx.Delivery.Update().Where(delivery.ID(e.dl.ID)).AddAttempts(1).ClearClaimedUntil()
+	switch {
+	case !e.v.final:
+		u.SetStatus(schematype.DeliveryPending).SetNextAttemptAt(e.v.next)
+	case e.v.decision.Outcome == Succeeded:
+		u.SetStatus(schematype.DeliverySucceeded).ClearNextAttemptAt()
+	default:
+		u.SetStatus(schematype.DeliveryFailed).ClearNextAttemptAt()
+	}
+	if err := u.Exec(ctx); err != nil {
+		return fmt.Errorf("updating delivery: %w", err)
+	}
+	if e.v.decision.Outcome != Disable {
+		return nil
+	}
+	err := tx.Webhook.Update().Where(webhook.ID(e.dl.WebhookID)).SetStatus(schematype.WebhookDisabled).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("disabling webhook: %w", err)
+	}
+	return nil
+}
+
+// logAttempt logs failures at info and successes at debug; never secrets.
+func (d *Dispatcher) logAttempt(e *entry) {
+	level := slog.LevelInfo
+	if e.v.decision.Outcome == Succeeded {
+		level = slog.LevelDebug
+	}
+	d.cfg.Log.Log(context.Background(), level, "delivery attempt",
+		"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID, "event_id", e.dl.EventID,
+		"attempt", e.dl.Attempts+1, "outcome", e.v.decision.Outcome.String(),
+		"status_code", e.res.status, "duration_ms", e.res.duration.Milliseconds(),
+		"reason", e.v.decision.Reason, "final", e.v.final)
+}

@@ -1,0 +1,94 @@
+package outbound
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/groupcommit"
+)
+
+// maxRecordBatch bounds the attempts one write records.
+const maxRecordBatch = 256
+
+// entry is one attempt waiting to be recorded.
+type entry struct {
+	dl   *ent.Delivery
+	res  *result
+	v    verdict
+	done chan error
+}
+
+// recorder gathers finished attempts into batches: while one batch is
+// being written, the next one queues up behind it.
+type recorder struct {
+	d    *Dispatcher
+	in   chan *entry
+	done chan struct{}
+}
+
+// startRecorder runs a recorder until stop; Run and Once each own one.
+func (d *Dispatcher) startRecorder() *recorder {
+	r := &recorder{d: d, in: make(chan *entry, maxRecordBatch), done: make(chan struct{})}
+	go r.loop()
+	return r
+}
+
+// stop flushes what was queued; call it once no attempt is running.
+func (r *recorder) stop() {
+	close(r.in)
+	<-r.done
+}
+
+// record queues an attempt and returns once it was written.
+func (r *recorder) record(dl *ent.Delivery, res *result) error {
+	e := &entry{dl: dl, res: res, v: r.d.judge(dl, res), done: make(chan error, 1)}
+	r.in <- e
+	if err := <-e.done; err != nil {
+		return fmt.Errorf("recording attempt %d: %w", dl.Attempts+1, err)
+	}
+	r.d.logAttempt(e)
+	return nil
+}
+
+func (r *recorder) loop() {
+	defer close(r.done)
+	for e := range r.in {
+		batch := []*entry{e}
+	fill:
+		for len(batch) < maxRecordBatch {
+			select {
+			case more, ok := <-r.in:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, more)
+			default:
+				break fill
+			}
+		}
+		r.flush(batch)
+	}
+}
+
+// flush writes a batch; if the batch fails, each attempt is written alone
+// so one bad row (its webhook deleted meanwhile) cannot sink the others.
+func (r *recorder) flush(batch []*entry) {
+	err := r.write(batch)
+	if err != nil && len(batch) > 1 {
+		for _, e := range batch {
+			e.done <- r.write([]*entry{e})
+		}
+		return
+	}
+	for _, e := range batch {
+		e.done <- err
+	}
+}
+
+func (r *recorder) write(batch []*entry) error {
+	return r.d.deps.Writer.Do(auth.System(context.Background()), func(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) error {
+		return r.d.writeAttempts(ctx, tx, h, batch)
+	})
+}

@@ -1,0 +1,137 @@
+package outbound_test
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/outbound"
+)
+
+func TestServerErrorRetriesWithBackoffThenFails(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
+	e.hook(t, rcv.URL, nil, 2)
+	em := e.emit(t)
+	d := e.dispatcher(t, nil)
+	start := e.clk.now()
+	for i, wait := range []time.Duration{time.Minute, 5 * time.Minute} {
+		e.once(t, d)
+		dl := e.delivery(t, em.Deliveries[0].ID)
+		if dl.Status != schematype.DeliveryPending || dl.Attempts != i+1 || !dl.NextAttemptAt.Equal(e.clk.now().Add(wait)) {
+			t.Fatalf("after attempt %d: %+v", i+1, dl)
+		}
+		if n := e.once(t, d); n != 0 {
+			t.Fatalf("claimed %d before the retry was due", n)
+		}
+		e.clk.add(wait)
+	}
+	e.once(t, d)
+	dl := e.delivery(t, em.Deliveries[0].ID)
+	if dl.Status != schematype.DeliveryFailed || dl.Attempts != 3 {
+		t.Fatalf("final delivery = %+v", dl)
+	}
+	logs := e.logs(t, dl.ID)
+	if len(logs) != 3 || *logs[0].Error != "status 500" || logs[2].NextRetryAt != nil ||
+		!logs[0].NextRetryAt.Equal(start.Add(time.Minute)) {
+		t.Fatalf("logs = %+v", logs)
+	}
+	reqs := rcv.got()
+	if len(reqs) != 3 || reqs[0].header.Get("Webhook-Id") != reqs[2].header.Get("Webhook-Id") ||
+		reqs[0].header.Get("Webhook-Timestamp") == reqs[2].header.Get("Webhook-Timestamp") {
+		t.Fatalf("requests: %d, ids and timestamps not as expected", len(reqs))
+	}
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, nil))
+	dl := e.delivery(t, em.Deliveries[0].ID)
+	if want := e.clk.now().Add(time.Hour); !dl.NextAttemptAt.Equal(want) {
+		t.Fatalf("next attempt %v, want %v (Retry-After beats the 1m backoff)", dl.NextAttemptAt, want)
+	}
+}
+
+func TestGoneDisablesTheWebhook(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusGone) })
+	wh := e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, nil))
+	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliveryFailed {
+		t.Fatalf("delivery = %+v", dl)
+	}
+	if w := e.db.Read.Webhook.GetX(e.ctx, wh.ID); w.Status != schematype.WebhookDisabled {
+		t.Fatalf("webhook status %s", w.Status)
+	}
+}
+
+func TestRedirectIsNotFollowed(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var followed atomic.Int32
+	rcv := newReceiver(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			followed.Add(1)
+			return
+		}
+		http.Redirect(w, r, "/moved", http.StatusFound)
+	})
+	e.hook(t, rcv.URL+"/hook", nil, 5)
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, nil))
+	l := e.logs(t, em.Deliveries[0].ID)[0]
+	if followed.Load() != 0 || *l.StatusCode != 302 || l.Outcome != schematype.OutcomeFailed || !strings.Contains(*l.Error, "redirect") {
+		t.Fatalf("followed %d, log %+v", followed.Load(), l)
+	}
+}
+
+func TestTimeoutIsRetried(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	wh := e.hook(t, rcv.URL, nil, 5)
+	e.db.Write.Webhook.UpdateOneID(wh.ID).SetTimeoutSeconds(1).ExecX(e.ctx)
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, nil))
+	l := e.logs(t, em.Deliveries[0].ID)[0]
+	if l.StatusCode != nil || l.Response != nil || !strings.Contains(*l.Error, "timed out") || l.DurationMs < 900 || l.DurationMs > 3000 {
+		t.Fatalf("log %+v", l)
+	}
+	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliveryPending {
+		t.Fatalf("delivery = %+v", dl)
+	}
+}
+
+func TestBlockedAddressFails(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, func(c *outbound.Config) { c.AllowPrivate = false }))
+	l := e.logs(t, em.Deliveries[0].ID)[0]
+	if len(rcv.got()) != 0 || l.StatusCode != nil || !strings.Contains(*l.Error, "127.0.0.1") {
+		t.Fatalf("log %+v", l)
+	}
+	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliveryFailed {
+		t.Fatalf("delivery = %+v", dl)
+	}
+}
