@@ -166,4 +166,9 @@ func TestInboundRotationGrace(t *testing.T) {
 	if r.status != 202 {
 		t.Fatalf("bearer secret: %d %s", r.status, r.body)
 	}
+	// The webhook is cached by now: a pause still takes effect at once.
+	ta.ok(t, ta.key, `mutation($id: ID!) { setWebhookStatus(id: $id, status: PAUSED) { id } }`, map[string]any{"id": h.id})
+	if r := ta.postJSON(t, inHook{path: h.path, secret: last}, `{}`, nil); r.status != 503 {
+		t.Fatalf("after pausing a cached webhook: %d %s", r.status, r.body)
+	}
 }

@@ -61,6 +61,7 @@ type app struct {
 
 	// Started by start, for serve only: the subcommands need none of it.
 	writer     *groupcommit.Writer
+	hookCache  *inbound.Cache
 	tail       *livetail.Broker[*ent.WebhookLog]
 	dispatcher *outbound.Dispatcher
 	stopWork   context.CancelFunc
@@ -101,6 +102,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 // the live-tail broker and the delivery dispatcher.
 func (a *app) start() error {
 	a.writer = groupcommit.New(a.db.Write, a.log)
+	a.hookCache = inbound.NewCache(a.db.Read, 5*time.Second)
+	// Every webhook or flow change, whoever makes it, keeps the cache exact.
+	a.db.Write.Webhook.Use(a.hookCache.Hook())
+	a.db.Write.Flow.Use(a.hookCache.Hook())
 	a.tail = livetail.NewBroker[*ent.WebhookLog]()
 	d, err := outbound.New(outbound.Config{
 		Backoff:      outbound.NewBackoff(a.cfg.OutboundBackoffBase, a.cfg.OutboundBackoffFactor, a.cfg.OutboundBackoffMax),
@@ -228,6 +233,7 @@ func (a *app) inbound() http.Handler {
 		Retention: a.cfg.Retention,
 	}, inbound.Deps{
 		Read:        a.db.Read,
+		Cache:       a.hookCache,
 		Writer:      a.writer,
 		Secrets:     a.hooks.Secrets,
 		VerifyToken: a.hooks.VerifyToken,

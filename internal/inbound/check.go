@@ -14,7 +14,7 @@ import (
 
 // check runs the contract's checks in its order (section 4) and returns the
 // first refusal, a handshake's answer, or nil when the request is accepted
-// for processing; req.payload is then set.
+// for processing.
 func (h *Handler) check(req *request) (*verdict, error) {
 	switch req.hook.Status {
 	case schematype.WebhookPaused:
@@ -53,11 +53,9 @@ func (h *Handler) check(req *request) (*verdict, error) {
 	if err := verify.Verify(req.auth, req.vreq, req.received); err != nil {
 		return authFailure(err), nil
 	}
-	doc, err := payload.Parse(ct, req.raw)
-	if err != nil {
+	if err := payload.Validate(ct, req.raw); err != nil {
 		return parseFailure(err), nil
 	}
-	req.payload = doc
 	return nil, nil
 }
 

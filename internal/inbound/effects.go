@@ -21,7 +21,11 @@ func (h *Handler) resolveContact(ctx context.Context, c *ent.Client, req *reques
 	if h.deps.Contacts == nil || w.ContactMatch == nil || w.ContactPath == "" {
 		return nil, false, nil
 	}
-	value, ok := jsonpath.Get(req.payload, w.ContactPath)
+	doc, err := req.doc()
+	if err != nil {
+		return nil, false, err
+	}
+	value, ok := jsonpath.Get(doc, w.ContactPath)
 	if !ok {
 		return nil, false, nil
 	}
@@ -80,7 +84,11 @@ func sampleOf(req *request) (json.RawMessage, error) {
 	if json.Valid(req.raw) {
 		return json.RawMessage(req.raw), nil
 	}
-	b, err := json.Marshal(req.payload)
+	doc, err := req.doc()
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, fmt.Errorf("encoding sample: %w", err)
 	}
@@ -90,6 +98,9 @@ func sampleOf(req *request) (json.RawMessage, error) {
 // startFlows writes one PENDING run of every enabled flow bound to the
 // webhook; the flow worker executes them after the commit.
 func (h *Handler) startFlows(ctx context.Context, c *ent.Client, req *request, logID pulid.ID, contactID *pulid.ID) (int, error) {
+	if !req.hasFlows {
+		return 0, nil // known at lookup; the cache is invalidated by flow changes
+	}
 	ids, err := c.Flow.Query().Where(flow.WebhookID(req.hook.ID), flow.Enabled(true)).IDs(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("finding flows: %w", err)

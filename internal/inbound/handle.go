@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
-	"github.com/wexio/webhooks/ent/webhook"
-	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/payload"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
 )
@@ -26,7 +25,8 @@ type request struct {
 	began    time.Time // the wall clock, for durationMs
 	auth     verify.Config
 	vreq     verify.Request
-	payload  any    // the parsed body, once the checks passed
+	hasFlows bool   // enabled flows are bound to the webhook
+	payload  any    // the decoded body, once doc decoded it
 	key      string // the idempotency key, once accepted for processing
 }
 
@@ -34,7 +34,7 @@ type request struct {
 // exactly one log row before it returns.
 func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 	began := time.Now()
-	hook, err := h.lookup(ctx, r.PathValue("token"))
+	hook, hasFlows, err := h.lookup(ctx, r.PathValue("token"))
 	if ent.IsNotFound(err) {
 		return errorAnswer(http.StatusNotFound, "not_found", "no webhook at this URL")
 	}
@@ -43,7 +43,7 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
 	}
 	ctx = tenant.WithWorkspace(ctx, string(hook.WorkspaceID))
-	req := &request{http: r, hook: hook, received: h.deps.Now(), began: began}
+	req := &request{http: r, hook: hook, hasFlows: hasFlows, received: h.deps.Now(), began: began}
 	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
 	v, err := h.check(req)
 	if err != nil {
@@ -58,13 +58,23 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 }
 
 // lookup finds the webhook of token, whatever its workspace.
-func (h *Handler) lookup(ctx context.Context, token string) (*ent.Webhook, error) {
+func (h *Handler) lookup(ctx context.Context, token string) (*ent.Webhook, bool, error) {
 	if token == "" {
-		return nil, &ent.NotFoundError{}
+		return nil, false, &ent.NotFoundError{}
 	}
-	return h.deps.Read.Webhook.Query().
-		Where(webhook.Token(token), webhook.DirectionEQ("INBOUND")).
-		Only(auth.System(ctx))
+	return h.deps.Cache.lookup(ctx, token)
+}
+
+// doc decodes the body once, for the steps that read values out of it.
+func (req *request) doc() (any, error) {
+	if req.payload == nil {
+		v, err := payload.Parse(req.http.Header.Get("Content-Type"), req.raw)
+		if err != nil {
+			return nil, fmt.Errorf("decoding payload: %w", err)
+		}
+		req.payload = v
+	}
+	return req.payload, nil
 }
 
 // readBody reads at most limit bytes. Past the limit it reports tooLarge and

@@ -34,7 +34,8 @@ type ContactResolver interface {
 
 // Deps are the handler's collaborators.
 type Deps struct {
-	Read   *ent.Client         // token lookup and idempotency replays
+	Read   *ent.Client         // token lookup
+	Cache  *Cache              // nil: a private cache over Read
 	Writer *groupcommit.Writer // every log row goes through it
 	// Secrets and VerifyToken open a webhook's sealed credentials.
 	Secrets     func(*ent.Webhook) ([]string, error)
@@ -57,6 +58,9 @@ type Handler struct {
 func New(cfg Config, deps Deps) *Handler {
 	if cfg.PausedRetryAfter <= 0 {
 		cfg.PausedRetryAfter = time.Minute
+	}
+	if deps.Cache == nil {
+		deps.Cache = NewCache(deps.Read, 5*time.Second)
 	}
 	if deps.Notify == nil {
 		deps.Notify = func() {}

@@ -107,3 +107,25 @@ func parseJSON(raw []byte) (any, error) {
 	}
 	return v, nil
 }
+
+// Validate reports the error Parse would return for raw, without building
+// the decoded value: the inbound hot path only needs the verdict, and
+// decodes later where a value is needed.
+func Validate(contentType string, raw []byte) error {
+	if !IsJSON(contentType) {
+		_, err := Parse(contentType, raw)
+		return err
+	}
+	if err := checkDepth(raw, MaxDepth); err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return fmt.Errorf("%w: empty body", ErrInvalidJSON)
+	}
+	if !json.Valid(raw) {
+		// Parse again for the decoder's description of the fault.
+		_, err := parseJSON(raw)
+		return err
+	}
+	return nil
+}

@@ -183,3 +183,27 @@ func TestErrorTexts(t *testing.T) {
 		}
 	}
 }
+
+// Validate agrees with Parse on every verdict.
+func TestValidateAgreesWithParse(t *testing.T) {
+	bodies := []string{`{}`, `[1,2]`, `"x"`, ``, ` `, `{"a":`, `{} {}`, `{}  `, strings.Repeat("[", 65) + strings.Repeat("]", 65),
+		strings.Repeat("[", 64) + strings.Repeat("]", 64), `{"a":"\u00e9"}`, "\xff", `nul`, `1e999`}
+	for _, ct := range []string{"application/json", "application/x-www-form-urlencoded", "text/plain"} {
+		for _, b := range bodies {
+			_, perr := Parse(ct, []byte(b))
+			verr := Validate(ct, []byte(b))
+			if (perr == nil) != (verr == nil) || (perr != nil && !sameSentinel(perr, verr)) {
+				t.Errorf("%s %q: Parse %v, Validate %v", ct, b, perr, verr)
+			}
+		}
+	}
+}
+
+func sameSentinel(a, b error) bool {
+	for _, s := range []error{ErrInvalidJSON, ErrInvalidForm, ErrTooDeep, ErrUnsupportedMediaType} {
+		if errors.Is(a, s) && errors.Is(b, s) {
+			return true
+		}
+	}
+	return false
+}

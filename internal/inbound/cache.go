@@ -1,0 +1,95 @@
+package inbound
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flow"
+	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/auth"
+)
+
+// Cache keeps inbound webhooks by token, with whether enabled flows are
+// bound to them: the lookup was the most expensive step of a request
+// (cmd/loadbench). It stays exact within the process: every Webhook or Flow
+// mutation invalidates it through Hook, once when the mutation runs and
+// again when its transaction commits, so no reader can re-cache the
+// pre-commit row. TTL bounds staleness against writers in other processes.
+type Cache struct {
+	read *ent.Client
+	ttl  time.Duration
+	gen  atomic.Uint64
+	mu   sync.RWMutex
+	m    map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	hook     *ent.Webhook
+	hasFlows bool
+	gen      uint64
+	at       time.Time
+}
+
+// NewCache returns a cache reading through read.
+func NewCache(read *ent.Client, ttl time.Duration) *Cache {
+	return &Cache{read: read, ttl: ttl, m: make(map[string]cacheEntry)}
+}
+
+// Invalidate drops every entry.
+func (c *Cache) Invalidate() { c.gen.Add(1) }
+
+// Hook invalidates the cache on every mutation it sees and again after the
+// mutation's transaction commits. Install it on Webhook and Flow.
+func (c *Cache) Hook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			c.Invalidate()
+			if txm, ok := m.(interface{ Tx() (*ent.Tx, error) }); ok {
+				if tx, terr := txm.Tx(); terr == nil {
+					tx.OnCommit(func(next ent.Committer) ent.Committer {
+						return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+							err := next.Commit(ctx, tx)
+							c.Invalidate()
+							return err
+						})
+					})
+				}
+			}
+			return v, err
+		})
+	}
+}
+
+// lookup returns the inbound webhook of token and whether enabled flows are
+// bound to it, whatever its workspace.
+func (c *Cache) lookup(ctx context.Context, token string) (*ent.Webhook, bool, error) {
+	gen := c.gen.Load()
+	c.mu.RLock()
+	e, ok := c.m[token]
+	c.mu.RUnlock()
+	if ok && e.gen == gen && time.Since(e.at) < c.ttl {
+		return e.hook, e.hasFlows, nil
+	}
+	sys := auth.System(ctx)
+	w, err := c.read.Webhook.Query().Where(webhook.Token(token), webhook.DirectionEQ("INBOUND")).Only(sys)
+	if err != nil {
+		if ok {
+			c.mu.Lock()
+			delete(c.m, token) // deleted since: do not keep it
+			c.mu.Unlock()
+		}
+		return nil, false, err
+	}
+	has, err := c.read.Flow.Query().Where(flow.WebhookID(w.ID), flow.Enabled(true)).Exist(sys)
+	if err != nil {
+		return nil, false, err
+	}
+	c.mu.Lock()
+	c.m[token] = cacheEntry{hook: w, hasFlows: has, gen: gen, at: time.Now()}
+	c.mu.Unlock()
+	return w, has, nil
+}
