@@ -1,0 +1,166 @@
+package main
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/internal/config"
+)
+
+// received is one POST a receiver got.
+type received struct {
+	header http.Header
+	body   []byte
+}
+
+// receiver is a real HTTP endpoint answering with status() and recording
+// what it got.
+type receiver struct {
+	*httptest.Server
+	mu     sync.Mutex
+	got    []received
+	status func(n int) int
+}
+
+func newReceiver(t *testing.T, status func(n int) int) *receiver {
+	rc := &receiver{status: status}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		rc.mu.Lock()
+		rc.got = append(rc.got, received{r.Header.Clone(), b})
+		n := len(rc.got)
+		rc.mu.Unlock()
+		w.WriteHeader(rc.status(n))
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+// wait returns once n requests arrived.
+func (rc *receiver) wait(t *testing.T, n int) []received {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		rc.mu.Lock()
+		got := append([]received(nil), rc.got...)
+		rc.mu.Unlock()
+		if len(got) >= n {
+			return got
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("receiver got %d requests, want %d", len(rc.got), n)
+	return nil
+}
+
+func newOutboundApp(t *testing.T) *testApp {
+	return newTestAppWith(t, func(c *config.Config) { c.AllowPrivateNetworks = true })
+}
+
+// A domain change reaches a subscribed receiver as a Standard Webhooks
+// request: the envelope, the headers of CONTRACT.md §5 and a signature that
+// verifies with the whsec_ secret handed out at creation.
+func TestOutboundDeliversSignedEvents(t *testing.T) {
+	t.Parallel()
+	ta := newOutboundApp(t)
+	rc := newReceiver(t, func(int) int { return 200 })
+	p := get(ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{
+		"name": "crm", "url": rc.URL + "/hook", "events": []string{"contact.*"},
+		"headers": map[string]any{"X-Tenant": "acme"}}}), "createOutboundWebhook")
+	secret := str(p, "secret")
+	ct := ta.ok(t, ta.key, `mutation { createContact(input: {name: "Ann", email: "Ann@Example.com", attributes: {plan: "pro"}}) { id } }`, nil)
+	ctID := str(ct, "createContact.id")
+	got := rc.wait(t, 1)[0]
+	h := got.header
+	var env map[string]any
+	if err := json.Unmarshal(got.body, &env); err != nil {
+		t.Fatalf("body %s: %v", got.body, err)
+	}
+	if str(env, "type") != "contact.created" || str(env, "data.id") != ctID || str(env, "data.email") != "ann@example.com" ||
+		str(env, "data.attributes.plan") != "pro" || !strings.HasPrefix(str(env, "id"), "evt_") {
+		t.Fatalf("envelope %s", got.body)
+	}
+	if h.Get("webhook-id") != str(env, "id") || h.Get("Content-Type") != "application/json" ||
+		!strings.HasPrefix(h.Get("User-Agent"), "wexio-webhooks/") || h.Get("X-Tenant") != "acme" {
+		t.Fatalf("headers %v", h)
+	}
+	key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(h.Get("webhook-id") + "." + h.Get("webhook-timestamp") + "." + string(got.body)))
+	if want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)); h.Get("webhook-signature") != want {
+		t.Fatalf("signature %q, want %q", h.Get("webhook-signature"), want)
+	}
+	// The attempt is a log row and the delivery SUCCEEDED.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		d := ta.ok(t, ta.key, `{ events(first: 5) { edges { node { type deliveries { status attempts logs { outcome statusCode attempt request { headers } } } } } } }`, nil)
+		dl := get(d, "events.edges.0.node.deliveries.0")
+		if str(dl, "status") == "SUCCEEDED" {
+			l := get(dl, "logs.0")
+			if str(l, "outcome") != "SUCCEEDED" || get(l, "statusCode") != 200.0 || get(l, "attempt") != 1.0 ||
+				strings.Contains(mustJSON(l), strings.TrimPrefix(h.Get("webhook-signature"), "v1,")) {
+				t.Fatalf("attempt log %v", l)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery %v", dl)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// sendTestEvent goes to that webhook alone; a FAILED delivery retried by
+// retryDelivery gets exactly one more attempt.
+func TestOutboundTestEventAndManualRetry(t *testing.T) {
+	t.Parallel()
+	ta := newOutboundApp(t)
+	rc := newReceiver(t, func(n int) int {
+		if n == 1 {
+			return 500
+		}
+		return 204
+	})
+	other := newReceiver(t, func(int) int { return 200 })
+	id := str(ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{
+		"name": "t", "url": rc.URL, "events": []string{"*"}, "maxRetries": 0}}), "createOutboundWebhook.webhook.id")
+	ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{"name": "o", "url": other.URL, "events": []string{"*"}}})
+	dlv := str(ta.ok(t, ta.key, `mutation($id: ID!) { sendTestEvent(webhookId: $id) { id status } }`,
+		map[string]any{"id": id}), "sendTestEvent.id")
+	rc.wait(t, 1)
+	status := func() string {
+		d := ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Delivery { status attempts } } }`, map[string]any{"id": dlv})
+		return str(d, "node.status")
+	}
+	waitFor(t, func() bool { return status() == "FAILED" })
+	ta.ok(t, ta.key, `mutation($id: ID!) { retryDelivery(id: $id) { id } }`, map[string]any{"id": dlv})
+	rc.wait(t, 2)
+	waitFor(t, func() bool { return status() == "SUCCEEDED" })
+	if n := len(other.got); n != 0 {
+		t.Fatalf("the test event reached another webhook %d times", n)
+	}
+	if str(rc.got[0].body, "") == "" && !strings.Contains(string(rc.got[0].body), `"type":"webhook.test"`) {
+		t.Fatalf("test event body %s", rc.got[0].body)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
