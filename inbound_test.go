@@ -129,3 +129,17 @@ func TestInboundLogRedactsCredentials(t *testing.T) {
 		t.Fatalf("log request %v", get(l, "request"))
 	}
 }
+
+// When the request cannot be stored the sender gets 500 and may retry:
+// nothing was acknowledged.
+func TestInboundStorageFailureIs500(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	ta.postJSON(t, h, `{}`, nil) // cached, so only the write can fail
+	ta.writer.Close()
+	r := ta.postJSON(t, h, `{}`, nil)
+	if r.status != 500 || errorCode(t, r.body) != "internal_error" {
+		t.Fatalf("status %d %s", r.status, r.body)
+	}
+}
