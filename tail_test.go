@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -194,5 +195,38 @@ func TestLiveTailDropsSlowSubscribers(t *testing.T) {
 	}
 	if ta.tail.Len() != 0 || ta.tail.Drops() != 1 {
 		t.Fatalf("subscribers %d, drops %d", ta.tail.Len(), ta.tail.Drops())
+	}
+}
+
+// A subscription that ends leaves no goroutine behind. Not parallel: it
+// counts the process's goroutines.
+func TestLiveTailLeavesNoGoroutines(t *testing.T) {
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	settle := func() int {
+		time.Sleep(50 * time.Millisecond)
+		return runtime.NumGoroutine()
+	}
+	before := settle()
+	for i := 0; i < 20; i++ {
+		c := ta.dialWS(t, []string{"graphql-transport-ws", "graphql-ws"}[i%2], ta.key)
+		c.expect("connection_ack")
+		c.subscribe("1", tailQuery, map[string]any{"w": h.id})
+		if i%4 == 0 {
+			c.send(wsMsg{Type: map[bool]string{true: "stop", false: "complete"}[c.legacy], ID: "1"})
+		}
+		c.conn.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		now := settle()
+		if now <= before && ta.tail.Len() == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			n := runtime.Stack(buf, true)
+			t.Fatalf("%d goroutines after closing 20 subscriptions, %d before; %d subscribers left\n%s", now, before, ta.tail.Len(), buf[:n])
+		}
 	}
 }
