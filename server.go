@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
@@ -56,14 +58,15 @@ type app struct {
 	box   *secretbox.Box
 	auth  *auth.Service
 	hooks *webhooks.Service
-
-	crm *crm.Service
+	crm   *crm.Service
+	flows *flows.Service
 
 	// Started by start, for serve only: the subcommands need none of it.
 	writer     *groupcommit.Writer
 	hookCache  *inbound.Cache
 	tail       *livetail.Broker[*ent.WebhookLog]
 	dispatcher *outbound.Dispatcher
+	runner     *flows.Runner
 	stopWork   context.CancelFunc
 	workDone   chan struct{}
 }
@@ -95,7 +98,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
 	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
-		crm: crm.NewService(crm.Config{}, time.Now)}, nil
+		crm: crm.NewService(crm.Config{}, time.Now), flows: flows.NewService()}, nil
 }
 
 // start starts the server's background machinery: the group-commit writer,
@@ -119,19 +122,32 @@ func (a *app) start() error {
 		return err
 	}
 	a.dispatcher = d
+	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, CRM: a.crm, Notify: d.Notify})
+	if err != nil {
+		return err
+	}
+	a.runner = r
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopWork, a.workDone = cancel, make(chan struct{})
-	go func() {
-		defer close(a.workDone)
-		if err := d.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			a.log.Error("dispatcher stopped", "err", err)
-		}
-	}()
+	var wg sync.WaitGroup
+	for name, run := range map[string]func(context.Context) error{"dispatcher": d.Run, "flow runner": r.Run} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				a.log.Error("worker stopped", "worker", name, "err", err)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(a.workDone) }()
 	return nil
 }
 
 // wake tells the workers that a commit wrote due work.
 func (a *app) wake() {
+	if a.runner != nil {
+		a.runner.Notify()
+	}
 	if a.dispatcher != nil {
 		a.dispatcher.Notify()
 	}
@@ -197,7 +213,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 // routes is the HTTP surface of CONTRACT.md §2.
 func (a *app) routes() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
-		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Tail: a.tail, Wake: a.wake, Log: a.log, Now: time.Now,
+		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail, Wake: a.wake, Log: a.log, Now: time.Now,
 	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,

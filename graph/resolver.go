@@ -11,6 +11,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/crm"
+	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -22,6 +23,7 @@ type Resolver struct {
 	Read     *ent.Client
 	Webhooks *webhooks.Service
 	CRM      *crm.Service
+	Flows    *flows.Service
 	Tail     *livetail.Broker[*ent.WebhookLog] // fan-out of committed log rows
 	// Wake tells the workers that a commit wrote due work (deliveries,
 	// flow runs); nil in tests that run no workers.

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/wexio/webhooks/ent"
@@ -198,17 +197,25 @@ func (r *mutationResolver) MarkMessageDelivered(ctx context.Context, id pulid.ID
 
 // CreateFlow is the resolver for the createFlow field.
 func (r *mutationResolver) CreateFlow(ctx context.Context, input model.CreateFlowInput) (*ent.Flow, error) {
-	panic(fmt.Errorf("not implemented: CreateFlow - createFlow"))
+	in, err := flowCreateInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Flows.Create(ctx, r.client(ctx), in)
 }
 
 // UpdateFlow is the resolver for the updateFlow field.
 func (r *mutationResolver) UpdateFlow(ctx context.Context, id pulid.ID, input model.UpdateFlowInput) (*ent.Flow, error) {
-	panic(fmt.Errorf("not implemented: UpdateFlow - updateFlow"))
+	in, err := flowUpdateInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Flows.Update(ctx, r.client(ctx), id, in)
 }
 
 // DeleteFlow is the resolver for the deleteFlow field.
 func (r *mutationResolver) DeleteFlow(ctx context.Context, id pulid.ID) (pulid.ID, error) {
-	panic(fmt.Errorf("not implemented: DeleteFlow - deleteFlow"))
+	return r.Flows.Delete(ctx, r.client(ctx), id)
 }
 
 // Viewer is the resolver for the viewer field.

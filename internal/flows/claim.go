@@ -1,0 +1,95 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flowrun"
+	"github.com/wexio/webhooks/ent/predicate"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/groupcommit"
+)
+
+// Claimer hands out due runs under a lease, like outbound.Claimer does
+// deliveries: the SQLite version serialises claims through the single
+// writer; a PostgreSQL one would use FOR UPDATE SKIP LOCKED.
+type Claimer interface {
+	// Claim leases up to limit due runs (PENDING or RUNNING,
+	// next_attempt_at <= now, no live lease) until now+lease, marks them
+	// RUNNING (started_at set on the first claim) and returns them with
+	// their flow (and its webhook) and their log row (and its webhook).
+	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.FlowRun, error)
+	// Release drops the leases of runs this process will not execute.
+	Release(ctx context.Context, ids []pulid.ID) error
+}
+
+var _ Claimer = (*SQLiteClaimer)(nil)
+
+// SQLiteClaimer claims in one short job of the group-commit writer.
+type SQLiteClaimer struct {
+	w *groupcommit.Writer
+}
+
+// NewSQLiteClaimer returns a Claimer over the writer of a SQLite database.
+func NewSQLiteClaimer(w *groupcommit.Writer) *SQLiteClaimer { return &SQLiteClaimer{w: w} }
+
+// Claim implements Claimer. ctx must allow system access (auth.System).
+func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.FlowRun, error) {
+	var out []*ent.FlowRun
+	now = now.UTC()
+	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+		ids, err := tx.FlowRun.Query().Where(due(now)...).
+			Order(flowrun.ByNextAttemptAt()).Limit(limit).IDs(ctx)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		err = tx.FlowRun.Update().Where(flowrun.IDIn(ids...)).
+			SetClaimedUntil(now.Add(lease)).SetStatus(schematype.RunRunning).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		err = tx.FlowRun.Update().Where(flowrun.IDIn(ids...), flowrun.StartedAtIsNil()).
+			SetStartedAt(now).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		out, err = tx.FlowRun.Query().Where(flowrun.IDIn(ids...)).
+			WithFlow(func(q *ent.FlowQuery) { q.WithWebhook() }).
+			WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).
+			All(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claiming due flow runs: %w", err)
+	}
+	return out, nil
+}
+
+// due selects the runs that may be executed now: new ones, and started ones
+// whose lease expired (their worker died) or was released.
+func due(now time.Time) []predicate.FlowRun {
+	return []predicate.FlowRun{
+		flowrun.StatusIn(schematype.RunPending, schematype.RunRunning),
+		flowrun.NextAttemptAtLTE(now),
+		flowrun.Or(flowrun.ClaimedUntilIsNil(), flowrun.ClaimedUntilLT(now)),
+	}
+}
+
+// Release implements Claimer.
+func (c *SQLiteClaimer) Release(ctx context.Context, ids []pulid.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+		return tx.FlowRun.Update().
+			Where(flowrun.IDIn(ids...), flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
+			ClearClaimedUntil().Exec(ctx)
+	})
+	if err != nil {
+		return fmt.Errorf("releasing %d flow run leases: %w", len(ids), err)
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/template"
+	"github.com/wexio/webhooks/internal/tenant"
+)
+
+// errStale means the run changed since it was claimed (another worker
+// advanced it after this lease expired, or it was deleted): this job's
+// effects are rolled back.
+var errStale = errors.New("flows: run changed since it was claimed")
+
+// errNoContact fails a step that needs the run's contact when it has none.
+var errNoContact = errors.New("the request named no contact (set up contact resolution on the webhook)")
+
+// execution is one claimed run being executed.
+type execution struct {
+	r       *Runner
+	run     *ent.FlowRun
+	steps   []step
+	invalid error // the flow cannot run: disabled, deleted or its steps do not parse
+	vars    template.Vars
+	contact *ent.Contact
+	now     time.Time
+	emitted bool // events were written: wake the dispatcher after the commit
+}
+
+// execute runs one claimed run's remaining steps in one write job, in the
+// run's workspace. A database error makes the run due again later.
+func (r *Runner) execute(run *ent.FlowRun) {
+	x := r.prepare(run)
+	ctx := tenant.WithWorkspace(context.Background(), string(run.WorkspaceID))
+	err := r.deps.Writer.Do(ctx, x.job)
+	switch {
+	case err == nil:
+	case errors.Is(err, errStale):
+		r.cfg.Log.Info("flow run changed while executing; dropped", "run_id", run.ID)
+	default:
+		r.cfg.Log.Error("executing flow run", "run_id", run.ID, "flow_id", run.FlowID, "err", err)
+		r.retryLater(ctx, run)
+	}
+}
+
+// prepare does the work that needs no database: parsing the steps and the
+// request's payload and headers.
+func (r *Runner) prepare(run *ent.FlowRun) *execution {
+	x := &execution{r: r, run: run, now: r.cfg.Now().UTC(), vars: requestVars(run)}
+	f := run.Edges.Flow
+	switch {
+	case f == nil:
+		x.invalid = errors.New("flow deleted")
+	case !f.Enabled:
+		x.invalid = errors.New("flow disabled")
+	default:
+		x.steps, x.invalid = compileSteps(f.Steps)
+	}
+	return x
+}
+
+// job executes the steps and records the run's progress with their effects.
+func (x *execution) job(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) error {
+	var results []schematype.StepResult
+	i, failure := x.run.StepIndex, x.invalid
+	if failure == nil {
+		if err := x.loadContact(ctx, tx.Client()); err != nil {
+			return err
+		}
+		var err error
+		if i, results, failure, err = x.execSteps(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if err := x.record(ctx, tx.Client(), i, results, failure); err != nil {
+		return err
+	}
+	if x.emitted {
+		h.AfterCommit(x.r.deps.Notify)
+	}
+	return nil
+}
+
+// execSteps executes the steps from the run's step_index, each in its own
+// savepoint. It stops at the first step that fails for good (failure) and
+// returns a database error as err, which rolls the whole job back.
+func (x *execution) execSteps(ctx context.Context, tx *ent.Tx) (next int, results []schematype.StepResult, failure, err error) {
+	for i := x.run.StepIndex; i < len(x.steps); i++ {
+		st := x.steps[i]
+		var out []byte
+		err := savepoint(ctx, tx, func() error {
+			var err error
+			out, err = x.do(ctx, tx.Client(), st)
+			return err
+		})
+		if err != nil && !permanent(err) {
+			return i, nil, nil, err
+		}
+		if err != nil {
+			results = append(results, schematype.StepResult{Type: st.typ, Status: statusFailed, Error: err.Error()})
+			return i, results, fmt.Errorf("step %d (%s): %w", i+1, st.typ, err), nil
+		}
+		results = append(results, schematype.StepResult{Type: st.typ, Status: statusSucceeded, Output: out})
+	}
+	return len(x.steps), results, nil, nil
+}

@@ -1,0 +1,83 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flowrun"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/template"
+)
+
+// Step result statuses.
+const (
+	statusSucceeded = "SUCCEEDED"
+	statusFailed    = "FAILED"
+)
+
+// savepoint runs fn inside a savepoint, rolling back its writes alone when
+// it fails.
+func savepoint(ctx context.Context, tx *ent.Tx, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT step"); err != nil {
+		return fmt.Errorf("opening step savepoint: %w", err)
+	}
+	err := fn()
+	if err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO step"); rerr != nil {
+			return fmt.Errorf("rolling back step: %w", rerr)
+		}
+	}
+	if _, rerr := tx.ExecContext(ctx, "RELEASE step"); rerr != nil {
+		return fmt.Errorf("releasing step savepoint: %w", rerr)
+	}
+	return err
+}
+
+// permanent reports whether err fails the run for good: executing the step
+// again would fail the same way.
+func permanent(err error) bool {
+	return apperr.KindOf(err) != 0 || errors.Is(err, errNoContact) ||
+		errors.Is(err, template.ErrInvalid) || errors.Is(err, template.ErrTooLarge)
+}
+
+// record writes the run's progress, provided nobody advanced it since the
+// claim. failure, when set, ends the run FAILED with its text.
+func (x *execution) record(ctx context.Context, c *ent.Client, next int, results []schematype.StepResult, failure error) error {
+	u := c.FlowRun.Update().
+		Where(flowrun.ID(x.run.ID), flowrun.StepIndex(x.run.StepIndex),
+			flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
+		SetStepIndex(next).SetFinishedAt(x.now).ClearClaimedUntil().ClearNextAttemptAt().
+		SetStepResults(append(slices.Clip(x.run.StepResults), results...)) // the guard keeps them current
+	if failure != nil {
+		u.SetStatus(schematype.RunFailed).SetError(failure.Error())
+	} else {
+		u.SetStatus(schematype.RunSucceeded)
+	}
+	n, err := u.Save(ctx)
+	if err != nil {
+		return fmt.Errorf("recording flow run progress: %w", err)
+	}
+	if n == 0 {
+		return errStale
+	}
+	return nil
+}
+
+// retryLater makes a run that hit a database error due again after
+// RetryDelay, from its last committed step.
+func (r *Runner) retryLater(ctx context.Context, run *ent.FlowRun) {
+	at := r.cfg.Now().UTC().Add(r.cfg.RetryDelay)
+	err := r.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+		return tx.FlowRun.Update().
+			Where(flowrun.ID(run.ID), flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
+			SetNextAttemptAt(at).ClearClaimedUntil().Exec(ctx)
+	})
+	if err != nil {
+		r.cfg.Log.Error("scheduling flow run retry", "run_id", run.ID, "err", err)
+	}
+}

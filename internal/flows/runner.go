@@ -1,0 +1,89 @@
+package flows
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/wexio/webhooks/internal/crm"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/outbox"
+)
+
+// Config tunes the runner. Zero fields take the defaults noted.
+type Config struct {
+	Workers        int           // runs executed at once at most; 64
+	BatchSize      int           // runs per claim at most; Workers
+	Lease          time.Duration // how long a claim holds; 1m (a run makes no network calls)
+	PollInterval   time.Duration // fallback wake-up when nobody calls Notify; 1s
+	RetryDelay     time.Duration // when a run is due again after a database error; 30s
+	MaxRenderBytes int           // bound on one rendered step value; 256 KiB
+	Now            func() time.Time
+	Log            *slog.Logger
+}
+
+func (c *Config) defaults() {
+	c.Workers = orDefault(c.Workers, 64)
+	c.BatchSize = orDefault(c.BatchSize, c.Workers)
+	c.Lease = orDefault(c.Lease, time.Minute)
+	c.PollInterval = orDefault(c.PollInterval, time.Second)
+	c.RetryDelay = orDefault(c.RetryDelay, 30*time.Second)
+	c.MaxRenderBytes = orDefault(c.MaxRenderBytes, 256<<10)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+}
+
+// orDefault returns v, or def when v is not positive.
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Deps are the runner's collaborators.
+type Deps struct {
+	Writer  *groupcommit.Writer // every write goes through it
+	Claimer Claimer             // nil: NewSQLiteClaimer(Writer)
+	CRM     *crm.Service        // contact updates, chats and messages
+	Notify  func()              // after a commit that emitted events (the outbound dispatcher's Notify); may be nil
+}
+
+// Runner claims due flow runs and executes their steps.
+type Runner struct {
+	cfg  Config
+	deps Deps
+	wake chan struct{}
+	wg   sync.WaitGroup // runs in flight
+}
+
+var _ outbox.Notifier = (*Runner)(nil)
+
+// New returns a runner; call Run to start it.
+func New(cfg Config, deps Deps) (*Runner, error) {
+	if deps.Writer == nil || deps.CRM == nil {
+		return nil, errors.New("flows: runner needs a Writer and a CRM service")
+	}
+	cfg.defaults()
+	if deps.Claimer == nil {
+		deps.Claimer = NewSQLiteClaimer(deps.Writer)
+	}
+	if deps.Notify == nil {
+		deps.Notify = func() {}
+	}
+	return &Runner{cfg: cfg, deps: deps, wake: make(chan struct{}, 1)}, nil
+}
+
+// Notify wakes the runner at once: new runs are due. It never blocks, and
+// wake-ups that arrive while one is pending coalesce.
+func (r *Runner) Notify() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,158 @@
+package flows
+
+import (
+	"context"
+
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/crm"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/tenant"
+)
+
+var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
+
+// clock is the injected time; tests move it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// env is one database with two workspaces. Workspace A (ctx) has an inbound
+// webhook "orders", an outbound webhook subscribed to "*" and a contact;
+// workspace B (other) has its own inbound and "*" outbound webhooks.
+type env struct {
+	c          *ent.Client
+	w          *groupcommit.Writer
+	clk        *clock
+	svc        *Service
+	runner     *Runner
+	notified   atomic.Int64
+	ctx, other context.Context
+	in, out    *ent.Webhook
+	otherIn    *ent.Webhook
+	otherOut   *ent.Webhook
+	contact    *ent.Contact
+}
+
+func setup(t testing.TB) *env {
+	t.Helper()
+	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{c: d.Write, clk: &clock{t: t0}, svc: NewService()}
+	e.w = groupcommit.New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { e.w.Close(); _ = d.Close() })
+	e.runner, err = New(Config{Now: e.clk.now, Workers: 16},
+		Deps{Writer: e.w, CRM: crm.NewService(crm.Config{}, e.clk.now), Notify: func() { e.notified.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ctx, e.other = workspace(t, d.Write, "A"), workspace(t, d.Write, "B")
+	e.in, e.out = hooks(t, d.Write, e.ctx)
+	e.otherIn, e.otherOut = hooks(t, d.Write, e.other)
+	e.contact = d.Write.Contact.Create().SetEmail("ann@example.com").SaveX(e.ctx)
+	return e
+}
+
+func workspace(t testing.TB, c *ent.Client, name string) context.Context {
+	t.Helper()
+	ws, err := c.Workspace.Create().SetName(name).Save(auth.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tenant.WithWorkspace(context.Background(), string(ws.ID))
+}
+
+func hooks(t testing.TB, c *ent.Client, ctx context.Context) (in, out *ent.Webhook) {
+	t.Helper()
+	in = c.Webhook.Create().SetName("orders").SetDirection(schematype.DirectionInbound).SaveX(ctx)
+	out = c.Webhook.Create().SetName("all").SetDirection(schematype.DirectionOutbound).
+		SetURL("https://example.com/h").SetEvents([]string{"*"}).SaveX(ctx)
+	return in, out
+}
+
+// body is the inbound request every test run replays.
+const body = `{"order":{"id":"o1","total":42.5},"customer":{"name":"Ann Lee","email":"bad"}}`
+
+// startRun writes what an accepted inbound request leaves: its log row and
+// a PENDING run of f, due now. contact may be nil.
+func (e *env) startRun(t testing.TB, f *ent.Flow, contact *ent.Contact, raw string) *ent.FlowRun {
+	t.Helper()
+	var ctID *pulid.ID
+	if contact != nil {
+		ctID = &contact.ID
+	}
+	l := e.c.WebhookLog.Create().SetWebhookID(e.in.ID).SetDirection(schematype.DirectionInbound).
+		SetOutcome(schematype.OutcomeAccepted).SetNillableContactID(ctID).
+		SetRequest(schematype.HTTPMessage{Method: "POST", Body: raw,
+			Headers: map[string]string{"Content-Type": "application/json", "X-Shop": "acme"}}).SaveX(e.ctx)
+	return e.c.FlowRun.Create().SetFlowID(f.ID).SetLogID(l.ID).SetNillableContactID(ctID).
+		SetStatus(schematype.RunPending).SetNextAttemptAt(e.clk.now()).SaveX(e.ctx)
+}
+
+// flow creates an enabled flow on the inbound webhook through the service.
+func (e *env) flow(t testing.TB, steps ...StepInput) *ent.Flow {
+	t.Helper()
+	f, err := e.svc.Create(e.ctx, e.c, CreateInput{Name: "f", Trigger: e.trigger(), Steps: steps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (e *env) trigger() TriggerInput {
+	return TriggerInput{Type: schematype.TriggerWebhookReceived, WebhookID: &e.in.ID}
+}
+
+func (e *env) once(t testing.TB) int {
+	t.Helper()
+	n, err := e.runner.Once(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (e *env) reload(t testing.TB, run *ent.FlowRun) *ent.FlowRun {
+	t.Helper()
+	return e.c.FlowRun.GetX(e.ctx, run.ID)
+}
+
+func emitStep(name string, data any) StepInput {
+	return StepInput{Type: schematype.StepEmitEvent, Config: map[string]any{"name": name, "data": data}}
+}
+
+func updateStep(set map[string]any) StepInput {
+	return StepInput{Type: schematype.StepUpdateContact, Config: map[string]any{"set": set}}
+}
+
+func sendStep(channel, text string) StepInput {
+	return StepInput{Type: schematype.StepSendMessage, Config: map[string]any{"channel": channel, "text": text}}
+}
+
+func wantKind(t *testing.T, err error, kind apperr.Kind) {
+	t.Helper()
+	if apperr.KindOf(err) != kind {
+		t.Fatalf("error = %v (kind %d), want kind %d", err, apperr.KindOf(err), kind)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
