@@ -79,6 +79,11 @@ var (
 					Where: "status = 'OPEN'",
 				},
 			},
+			{
+				Name:    "chat_contact_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{ChatsColumns[8], ChatsColumns[4]},
+			},
 		},
 	}
 	// ContactsColumns holds the columns for the "contacts" table.

@@ -48,6 +48,9 @@ func (Chat) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("contact_id", "channel").Unique().
 			Annotations(entsql.IndexWhere("status = 'OPEN'")),
+		// The lookup of a contact's chats: SQLite cannot use the partial
+		// index above for "status = ?" with a bound parameter.
+		index.Fields("contact_id", "status"),
 	}
 }
 
