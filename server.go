@@ -30,6 +30,7 @@ import (
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/outbound"
@@ -127,10 +128,17 @@ func (a *app) start() error {
 		return err
 	}
 	a.runner = r
+	pruner, err := history.NewPruner(history.Config{Retention: a.cfg.Retention, Log: a.log},
+		history.Deps{Writer: a.writer, Read: a.db.Read})
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stopWork, a.workDone = cancel, make(chan struct{})
 	var wg sync.WaitGroup
-	for name, run := range map[string]func(context.Context) error{"dispatcher": d.Run, "flow runner": r.Run} {
+	for name, run := range map[string]func(context.Context) error{
+		"dispatcher": d.Run, "flow runner": r.Run, "history pruner": pruner.Run,
+	} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -237,8 +237,7 @@ func (r *queryResolver) WebhookLogs(ctx context.Context, first *int, after *entg
 	if err != nil {
 		return nil, err
 	}
-	return r.client(ctx).WebhookLog.Query().Where(history.LogPredicates(where)...).
-		Paginate(ctx, after, first, before, last, ent.WithWebhookLogOrder(newestLogs))
+	return logPage(ctx, r.client(ctx).WebhookLog.Query().Where(history.LogPredicates(where)...), after, first, before, last)
 }
 
 // AuthPresets is the resolver for the authPresets field.
@@ -308,8 +307,7 @@ func (r *webhookResolver) Logs(ctx context.Context, obj *ent.Webhook, first *int
 	if err != nil {
 		return nil, err
 	}
-	return obj.QueryLogs().Where(history.LogPredicates(where)...).
-		Paginate(ctx, after, first, before, last, ent.WithWebhookLogOrder(newestLogs))
+	return logPage(ctx, obj.QueryLogs().Where(history.LogPredicates(where)...), after, first, before, last)
 }
 
 // Variables is the resolver for the variables field.

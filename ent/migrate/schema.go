@@ -538,6 +538,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{WebhookLogsColumns[16]},
 			},
+			{
+				Name:    "webhooklog_event_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookLogsColumns[15]},
+			},
 		},
 	}
 	// WebhookSchemasColumns holds the columns for the "webhook_schemas" table.

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -31,7 +29,7 @@ func (Chat) Fields() []ent.Field {
 		field.Enum("status").GoType(schematype.ChatStatus("")).Default(string(schematype.ChatOpen)).
 			Annotations(entgql.Type("ChatStatus")),
 		field.Time("closed_at").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
-		field.Time("opened_at").Default(time.Now).Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("opened_at").Default(nowUTC).Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

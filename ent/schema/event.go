@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -27,7 +25,7 @@ func (Event) Mixin() []ent.Mixin {
 func (Event) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("type").NotEmpty().Immutable(),
-		field.Time("occurred_at").Default(time.Now).Immutable(),
+		field.Time("occurred_at").Default(nowUTC).Immutable(),
 		field.Bytes("data").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }

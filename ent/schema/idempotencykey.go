@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -31,7 +29,7 @@ func (IdempotencyKey) Fields() []ent.Field {
 		field.Int("status_code").Immutable(),
 		field.Bytes("response_body").Immutable(),
 		field.String("log_id").GoType(pulid.ID("")).Immutable(),
-		field.Time("created_at").Default(time.Now).Immutable(),
+		field.Time("created_at").Default(nowUTC).Immutable(),
 	}
 }
 

@@ -22,9 +22,9 @@ type TimeMixin struct{ mixin.Schema }
 // Fields of the TimeMixin.
 func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
-		field.Time("created_at").Immutable().Default(time.Now).
+		field.Time("created_at").Immutable().Default(nowUTC).
 			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipWhereInput)),
-		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
+		field.Time("updated_at").Default(nowUTC).UpdateDefault(nowUTC).
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
@@ -88,3 +88,7 @@ func stampWorkspace(next ent.Mutator) ent.Mutator {
 		return next.Mutate(ctx, m)
 	})
 }
+
+// nowUTC stamps times in UTC: SQLite compares stored times as text, so
+// rows written under different zones would not order by time.
+func nowUTC() time.Time { return time.Now().UTC() }

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"time"
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -30,7 +28,7 @@ func (WebhookLog) Fields() []ent.Field {
 		field.String("webhook_id").GoType(pulid.ID("")).Immutable().Annotations(skip),
 		field.Enum("direction").GoType(schematype.Direction("")).Immutable().
 			Annotations(entgql.Type("Direction")),
-		field.Time("occurred_at").Default(time.Now).Immutable(),
+		field.Time("occurred_at").Default(nowUTC).Immutable(),
 		field.Enum("outcome").GoType(schematype.LogOutcome("")).
 			Annotations(entgql.Type("LogOutcome")),
 		field.Int("status_code").Optional().Nillable(),
@@ -67,6 +65,9 @@ func (WebhookLog) Indexes() []ent.Index {
 		index.Fields("workspace_id", "id"),
 		index.Fields("occurred_at"),
 		index.Fields("delivery_id"),
+		// Deleting an event (retention) sets its logs' event_id to NULL:
+		// without this index each deletion scans the whole log table.
+		index.Fields("event_id"),
 	}
 }
 

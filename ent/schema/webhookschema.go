@@ -2,7 +2,6 @@ package schema
 
 import (
 	"encoding/json"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -28,7 +27,7 @@ func (WebhookSchema) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("webhook_id").GoType(pulid.ID("")).Immutable(),
 		field.Int("version").Positive().Immutable(),
-		field.Time("captured_at").Default(time.Now).Immutable(),
+		field.Time("captured_at").Default(nowUTC).Immutable(),
 		field.JSON("fields", []schematype.SchemaField{}).Immutable(),
 		field.JSON("sample", json.RawMessage{}).Immutable(),
 	}

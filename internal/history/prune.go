@@ -1,0 +1,146 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/groupcommit"
+)
+
+// Config configures a Pruner.
+type Config struct {
+	Retention time.Duration    // WEXIO_RETENTION; history older than now-Retention goes
+	BatchSize int              // rows per delete job at most; DefaultBatchSize
+	Interval  time.Duration    // time between passes of Run; 1m
+	Now       func() time.Time // the clock; time.Now
+	Log       *slog.Logger
+}
+
+// DefaultBatchSize keeps one delete job well under the ~50 ms an ingestion
+// write may wait behind it (BenchmarkPruneBatch measures it).
+const DefaultBatchSize = 500
+
+// Deps are what a Pruner works through.
+type Deps struct {
+	// Writer runs every delete, one batch per job, so a pass never holds the
+	// write lock for long.
+	Writer *groupcommit.Writer
+	// Read finds the candidate rows outside the write lock (db.Read): the
+	// scans, unindexed ones included, never delay ingestion; each delete
+	// checks its conditions again.
+	Read *ent.Client
+}
+
+// Counts is what one pass deleted, per kind.
+type Counts struct {
+	FlowRuns, Logs, IdempotencyKeys, Deliveries, Events int
+}
+
+// Total is the number of rows deleted.
+func (c Counts) Total() int {
+	return c.FlowRuns + c.Logs + c.IdempotencyKeys + c.Deliveries + c.Events
+}
+
+// Pruner deletes history older than the retention window: log rows,
+// idempotency records, finished deliveries, the events left without
+// deliveries and finished flow runs. Pending work is kept whatever its age.
+type Pruner struct {
+	cfg  Config
+	deps Deps
+}
+
+// NewPruner returns a pruner; call Run to start it.
+func NewPruner(cfg Config, deps Deps) (*Pruner, error) {
+	if deps.Writer == nil || deps.Read == nil {
+		return nil, errors.New("history: pruner needs a Writer and a Read client")
+	}
+	if cfg.Retention <= 0 {
+		return nil, fmt.Errorf("history: retention must be positive, got %s", cfg.Retention)
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = DefaultBatchSize
+	}
+	if cfg.Interval <= 0 {
+		cfg.Interval = time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Pruner{cfg: cfg, deps: deps}, nil
+}
+
+// Run prunes at once and then every Interval until ctx is done. A failed
+// pass is logged and tried again at the next tick. The Writer must outlive
+// Run.
+func (p *Pruner) Run(ctx context.Context) error {
+	tick := time.NewTicker(p.cfg.Interval)
+	defer tick.Stop()
+	for {
+		c, err := p.PruneOnce(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil:
+			p.cfg.Log.Error("pruning history", "err", err)
+		case c.Total() > 0:
+			p.cfg.Log.Info("pruned history", "flow_runs", c.FlowRuns, "logs", c.Logs,
+				"idempotency_keys", c.IdempotencyKeys, "deliveries", c.Deliveries, "events", c.Events)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// PruneOnce deletes everything older than now-Retention, batch by batch,
+// each batch its own groupcommit job. Kinds go in foreign-key order: flow
+// runs and log rows before the deliveries and events they point at (the
+// references are SET NULL, so this only saves needless updates), deliveries
+// before their events (that reference restricts).
+func (p *Pruner) PruneOnce(ctx context.Context) (Counts, error) {
+	ctx = auth.System(ctx)
+	cutoff := p.cfg.Now().Add(-p.cfg.Retention).UTC()
+	var c Counts
+	for _, k := range kinds(&c) {
+		if err := p.pruneKind(ctx, k, cutoff); err != nil {
+			return c, fmt.Errorf("pruning %s: %w", k.name, err)
+		}
+	}
+	return c, nil
+}
+
+// pruneKind deletes batches of one kind until a batch comes back short.
+func (p *Pruner) pruneKind(ctx context.Context, k kind, cutoff time.Time) error {
+	for {
+		ids, err := k.find(ctx, p.deps.Read, cutoff, p.cfg.BatchSize)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		var n int
+		err = p.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+			var err error
+			n, err = k.del(ctx, tx.Client(), ids, cutoff)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		*k.count += n
+		if len(ids) < p.cfg.BatchSize || n == 0 {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package history
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/tenant"
+)
+
+// now is the injected clock's time; with retention of 30 days, rows at old
+// are past the cutoff and rows at young are inside the window.
+var (
+	now       = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
+	retention = 30 * 24 * time.Hour
+	old       = now.Add(-retention - time.Hour)
+	young     = now.Add(-retention + time.Hour)
+)
+
+// env is one database with a workspace holding one outbound webhook and one
+// flow, and a groupcommit writer over it.
+type env struct {
+	d    *db.DB
+	w    *groupcommit.Writer
+	ctx  context.Context // scoped to the workspace
+	hook *ent.Webhook
+	flow *ent.Flow
+}
+
+func setup(tb testing.TB) *env {
+	tb.Helper()
+	d, err := db.Open(context.Background(), filepath.Join(tb.TempDir(), "t.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := groupcommit.New(d.Write, slog.New(slog.DiscardHandler))
+	tb.Cleanup(func() { w.Close(); _ = d.Close() })
+	ws, err := d.Write.Workspace.Create().SetName("A").Save(auth.System(context.Background()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e := &env{d: d, w: w, ctx: tenant.WithWorkspace(context.Background(), string(ws.ID))}
+	e.hook = must[*ent.Webhook](tb)(d.Write.Webhook.Create().SetName("out").SetDirection(schematype.DirectionOutbound).
+		SetURL("https://example.com/h").SetEvents([]string{"*"}).Save(e.ctx))
+	e.flow = must[*ent.Flow](tb)(d.Write.Flow.Create().SetName("f").SetTriggerType(schematype.TriggerWebhookReceived).
+		SetSteps([]schematype.FlowStep{}).Save(e.ctx))
+	return e
+}
+
+// pruner returns a pruner over e on the injected clock.
+func (e *env) pruner(tb testing.TB, batch int) *Pruner {
+	tb.Helper()
+	p, err := NewPruner(Config{Retention: retention, BatchSize: batch, Now: func() time.Time { return now }},
+		Deps{Writer: e.w, Read: e.d.Read})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func must[T any](tb testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return v
+	}
+}
+
+func (e *env) log(tb testing.TB, at time.Time) *ent.WebhookLog {
+	return must[*ent.WebhookLog](tb)(e.d.Write.WebhookLog.Create().SetWebhookID(e.hook.ID).
+		SetDirection(schematype.DirectionOutbound).SetOutcome(schematype.OutcomeSucceeded).
+		SetOccurredAt(at).SetRequest(schematype.HTTPMessage{}).Save(e.ctx))
+}
+
+func (e *env) idem(tb testing.TB, key string, at time.Time) *ent.IdempotencyKey {
+	return must[*ent.IdempotencyKey](tb)(e.d.Write.IdempotencyKey.Create().SetWebhookID(e.hook.ID).
+		SetKey(key).SetStatusCode(200).SetResponseBody([]byte("ok")).SetLogID("log_x").SetCreatedAt(at).Save(e.ctx))
+}
+
+func (e *env) event(tb testing.TB, at time.Time) *ent.Event {
+	return must[*ent.Event](tb)(e.d.Write.Event.Create().SetType("contact.created").
+		SetOccurredAt(at).SetData([]byte("{}")).Save(e.ctx))
+}
+
+// delivery adds ev's delivery to the hook, in status st, last updated at.
+func (e *env) delivery(tb testing.TB, ev *ent.Event, st schematype.DeliveryStatus, at time.Time) *ent.Delivery {
+	return must[*ent.Delivery](tb)(e.d.Write.Delivery.Create().SetEventID(ev.ID).SetWebhookID(e.hook.ID).
+		SetStatus(st).SetCreatedAt(ev.OccurredAt).SetUpdatedAt(at).Save(e.ctx))
+}
+
+// run adds a flow run in status st, finished at finished when not zero.
+func (e *env) run(tb testing.TB, st schematype.FlowRunStatus, finished time.Time, logID *pulid.ID) *ent.FlowRun {
+	c := e.d.Write.FlowRun.Create().SetFlowID(e.flow.ID).SetStatus(st).SetNillableLogID(logID).
+		SetCreatedAt(old.Add(-time.Hour)).SetUpdatedAt(old)
+	if !finished.IsZero() {
+		c.SetFinishedAt(finished)
+	}
+	return must[*ent.FlowRun](tb)(c.Save(e.ctx))
+}
