@@ -66,6 +66,7 @@ type app struct {
 	writer     *groupcommit.Writer
 	hookCache  *inbound.Cache
 	tail       *livetail.Broker[*ent.WebhookLog]
+	feed       *history.Feed // committed rows → tail, loaded once per batch
 	dispatcher *outbound.Dispatcher
 	runner     *flows.Runner
 	stopWork   context.CancelFunc
@@ -111,6 +112,7 @@ func (a *app) start() error {
 	a.db.Write.Webhook.Use(a.hookCache.Hook())
 	a.db.Write.Flow.Use(a.hookCache.Hook())
 	a.tail = livetail.NewBroker[*ent.WebhookLog]()
+	a.feed = history.NewFeed(a.db.Read, a.tail, a.log)
 	d, err := outbound.New(outbound.Config{
 		Backoff:      outbound.NewBackoff(a.cfg.OutboundBackoffBase, a.cfg.OutboundBackoffFactor, a.cfg.OutboundBackoffMax),
 		MaxRetries:   a.cfg.OutboundMaxRetries,
@@ -118,7 +120,7 @@ func (a *app) start() error {
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		Version:      Version,
 		Log:          a.log,
-	}, outbound.Deps{Writer: a.writer, Secrets: a.hooks.Secrets, Publisher: a.tail})
+	}, outbound.Deps{Writer: a.writer, Secrets: a.hooks.Secrets, Publisher: a.feed})
 	if err != nil {
 		return err
 	}
@@ -137,7 +139,7 @@ func (a *app) start() error {
 	a.stopWork, a.workDone = cancel, make(chan struct{})
 	var wg sync.WaitGroup
 	for name, run := range map[string]func(context.Context) error{
-		"dispatcher": d.Run, "flow runner": r.Run, "history pruner": pruner.Run,
+		"dispatcher": d.Run, "flow runner": r.Run, "history pruner": pruner.Run, "live tail feed": a.feed.Run,
 	} {
 		wg.Add(1)
 		go func() {
@@ -262,7 +264,7 @@ func (a *app) inbound() http.Handler {
 		Secrets:     a.hooks.Secrets,
 		VerifyToken: a.hooks.VerifyToken,
 		Contacts:    a.crm,
-		Tail:        a.tail,
+		Tail:        a.feed,
 		Notify:      a.wake,
 		Log:         a.log,
 		Now:         time.Now,

@@ -41,15 +41,10 @@ func (r *Resolver) tailLogs(ctx context.Context, webhookID *pulid.ID, direction 
 	go func() {
 		defer close(out)
 		for l := range sub.C() {
-			// The published row belongs to the writer's finished transaction;
-			// load it through the read pool so its edges resolve there.
-			fresh, err := r.Read.WebhookLog.Get(ctx, l.ID)
-			if err != nil {
-				r.Log.WarnContext(ctx, "loading tailed log row", "log_id", l.ID, "err", err)
-				continue
-			}
+			// Rows arrive already loaded through the read pool
+			// (history.Feed), once for every subscriber.
 			select {
-			case out <- fresh:
+			case out <- l:
 			case <-ctx.Done():
 				return
 			}
