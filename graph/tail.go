@@ -36,24 +36,11 @@ func (r *Resolver) tailLogs(ctx context.Context, webhookID *pulid.ID, direction 
 			(webhookID == nil || l.WebhookID == *webhookID) &&
 			(direction == nil || l.Direction == *direction)
 	}
-	sub := r.Tail.Subscribe(ctx, filter)
-	out := make(chan *ent.WebhookLog)
-	go func() {
-		defer close(out)
-		for l := range sub.C() {
-			// Rows arrive already loaded through the read pool
-			// (history.Feed), once for every subscriber.
-			select {
-			case out <- l:
-			case <-ctx.Done():
-				return
-			}
-		}
-		if sub.Dropped() {
-			slowSubscriber(ctx)
-		}
-	}()
-	return out, nil
+	// The subscription's channel goes to gqlgen as is: no goroutine of ours
+	// per subscriber. A dropped subscriber's error is recorded before its
+	// channel closes, so gqlgen sends it instead of "complete".
+	sub := r.Tail.SubscribeFunc(ctx, filter, func() { slowSubscriber(ctx) })
+	return sub.C(), nil
 }
 
 // slowSubscriber tells a WebSocket subscriber why its stream ends.

@@ -23,7 +23,7 @@ const feedQueue = 4096
 type Feed struct {
 	read   *ent.Client
 	broker livetail.Publisher[*ent.WebhookLog]
-	has    func() bool // whether anyone subscribes
+	wants  func(*ent.WebhookLog) bool // whether any subscriber's filter accepts a row
 	queue  chan []pulid.ID
 	log    *slog.Logger
 }
@@ -32,18 +32,21 @@ var _ livetail.Publisher[*ent.WebhookLog] = (*Feed)(nil)
 
 // NewFeed returns a feed into broker; call Run to start loading.
 func NewFeed(read *ent.Client, broker *livetail.Broker[*ent.WebhookLog], log *slog.Logger) *Feed {
-	return &Feed{read: read, broker: broker, has: func() bool { return broker.Len() > 0 },
+	return &Feed{read: read, broker: broker, wants: broker.Wants,
 		queue: make(chan []pulid.ID, feedQueue), log: log}
 }
 
-// Publish queues committed rows. With no subscriber it does nothing.
+// Publish queues the committed rows some subscriber wants; rows nobody
+// subscribes to cost one filter call each and are never loaded.
 func (f *Feed) Publish(rows ...*ent.WebhookLog) {
-	if len(rows) == 0 || !f.has() {
-		return
+	var ids []pulid.ID
+	for _, r := range rows {
+		if f.wants(r) {
+			ids = append(ids, r.ID)
+		}
 	}
-	ids := make([]pulid.ID, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
+	if len(ids) == 0 {
+		return
 	}
 	select {
 	case f.queue <- ids:

@@ -77,7 +77,16 @@ func NewBroker[T any](opts ...Option) *Broker[T] {
 // goroutine waits per subscriber: context.AfterFunc runs the removal, on a
 // short-lived goroutine, once ctx is done.
 func (b *Broker[T]) Subscribe(ctx context.Context, filter func(T) bool) *Subscription[T] {
-	s := &Subscription[T]{ch: make(chan T, b.buffer), filter: filter}
+	return b.SubscribeFunc(ctx, filter, nil)
+}
+
+// SubscribeFunc is Subscribe with onDrop, which runs (once, without
+// blocking, on the publisher's goroutine) just before the channel is
+// closed because the subscriber fell behind. It lets a caller hand C()
+// straight to its consumer, with no goroutine of its own, and still say why
+// the stream ended.
+func (b *Broker[T]) SubscribeFunc(ctx context.Context, filter func(T) bool, onDrop func()) *Subscription[T] {
+	s := &Subscription[T]{ch: make(chan T, b.buffer), filter: filter, onDrop: onDrop}
 	// The callback may run before add (ctx already done); add then skips s.
 	s.stop = context.AfterFunc(ctx, func() { b.unsubscribe(s, false) })
 	b.add(s)
@@ -151,4 +160,15 @@ func (b *Broker[T]) removeLocked(s *Subscription[T]) {
 		b.subs.Store(&next)
 		return
 	}
+}
+
+// Wants reports whether any current subscriber's filter accepts item, so a
+// publisher can skip preparing items nobody will receive.
+func (b *Broker[T]) Wants(item T) bool {
+	for _, s := range *b.subs.Load() {
+		if s.filter == nil || s.filter(item) {
+			return true
+		}
+	}
+	return false
 }

@@ -155,3 +155,23 @@ func TestPublishWithoutSubscribers(t *testing.T) {
 		t.Fatalf("Len = %d, want 0", b.Len())
 	}
 }
+
+func TestWantsFollowsFilters(t *testing.T) {
+	b := livetail.NewBroker[int]()
+	if b.Wants(1) {
+		t.Fatal("no subscriber wants anything")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Subscribe(ctx, func(i int) bool { return i%2 == 0 })
+	if b.Wants(1) || !b.Wants(2) {
+		t.Fatal("Wants ignores the filter")
+	}
+	cancel()
+	deadline := time.Now().Add(time.Second)
+	for b.Wants(2) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if b.Wants(2) {
+		t.Fatal("an ended subscription still wants items")
+	}
+}

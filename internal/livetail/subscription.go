@@ -11,6 +11,7 @@ import (
 type Subscription[T any] struct {
 	ch     chan T
 	filter func(T) bool
+	onDrop func() // runs before the channel closes when the subscriber is dropped
 	stop   func() bool // undoes the context.AfterFunc registration
 
 	// mu orders sends against the close: a send on a closed channel panics,
@@ -73,6 +74,9 @@ func (s *Subscription[T]) close(dropped bool) bool {
 	s.closed = true
 	if dropped {
 		s.dropped.Store(true)
+		if s.onDrop != nil {
+			s.onDrop() // before the close: a reader that sees it sees the effect
+		}
 	}
 	close(s.ch)
 	return true
