@@ -11,7 +11,7 @@ import (
 type Subscription[T any] struct {
 	ch     chan T
 	filter func(T) bool
-	onDrop func() // runs before the channel closes when the subscriber is dropped
+	onDrop func()      // runs before the channel closes when the subscriber is dropped
 	stop   func() bool // undoes the context.AfterFunc registration
 
 	// mu orders sends against the close: a send on a closed channel panics,
