@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // Paging through history while new rows arrive neither repeats nor skips a
@@ -55,4 +56,53 @@ func ids(rows []any) []string {
 		out[i] = str(r, "id")
 	}
 	return out
+}
+
+// Each WebhookLogFilter field, alone, through GraphQL.
+func TestHistoryFilters(t *testing.T) {
+	t.Parallel()
+	ta := newOutboundApp(t)
+	rc := newReceiver(t, func(int) int { return 200 })
+	out := str(ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{
+		"name": "o", "url": rc.URL, "events": []string{"*"}, "auth": map[string]any{"mode": "NONE"}}}), "createOutboundWebhook.webhook.id")
+	a := ta.createIn(t, ta.key, map[string]any{"name": "a"})
+	b := ta.createIn(t, ta.key, map[string]any{"name": "b"})
+	ta.postJSON(t, a, `{}`, nil)
+	ta.send(t, "POST", a.path, "application/json", []byte(`{}`), nil) // REJECTED
+	before := time.Now().UTC()
+	time.Sleep(5 * time.Millisecond)
+	ta.postJSON(t, b, `{}`, nil)
+	ta.ok(t, ta.key, `mutation { createContact(input: {name: "x"}) { id } }`, nil)
+	rc.wait(t, 1)
+	waitFor(t, func() bool { return len(ta.logs(t, ta.key, out)) == 1 })
+	count := func(where map[string]any) float64 {
+		d := ta.ok(t, ta.key, `query($w: WebhookLogFilter) { webhookLogs(first: 50, where: $w) { totalCount edges { node { id } } } }`,
+			map[string]any{"w": where})
+		if n := len(get(d, "webhookLogs.edges").([]any)); float64(n) != get(d, "webhookLogs.totalCount") {
+			t.Fatalf("%v: %d edges, totalCount %v", where, n, get(d, "webhookLogs.totalCount"))
+		}
+		return get(d, "webhookLogs.totalCount").(float64)
+	}
+	cases := []struct {
+		where map[string]any
+		want  float64
+	}{
+		{map[string]any{}, 4},
+		{map[string]any{"webhookId": a.id}, 2},
+		{map[string]any{"direction": "OUTBOUND"}, 1},
+		{map[string]any{"direction": "INBOUND"}, 3},
+		{map[string]any{"outcomes": []string{"REJECTED"}}, 1},
+		{map[string]any{"outcomes": []string{"ACCEPTED", "SUCCEEDED"}}, 3},
+		{map[string]any{"since": before.Format(time.RFC3339Nano)}, 2},
+		{map[string]any{"until": before.Format(time.RFC3339Nano)}, 2},
+		{map[string]any{"since": before.Add(-time.Hour).Format(time.RFC3339Nano), "until": before.Add(time.Hour).Format(time.RFC3339Nano)}, 4},
+		{map[string]any{"eventType": "contact.*"}, 1},
+		{map[string]any{"eventType": "contact.created"}, 1},
+		{map[string]any{"eventType": "chat.*"}, 0},
+	}
+	for _, tc := range cases {
+		if got := count(tc.where); got != tc.want {
+			t.Errorf("filter %v: %v rows, want %v", tc.where, got, tc.want)
+		}
+	}
 }

@@ -5,9 +5,13 @@ package history
 
 import (
 	"strings"
+	"time"
+
+	"github.com/oklog/ulid/v2"
 
 	"github.com/wexio/webhooks/ent/event"
 	"github.com/wexio/webhooks/ent/predicate"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
 )
@@ -31,9 +35,15 @@ func LogPredicates(f *schematype.LogFilter) []predicate.WebhookLog {
 	}
 	if f.Since != nil {
 		ps = append(ps, webhooklog.OccurredAtGTE(*f.Since))
+		if id, ok := idAt(f.Since.Add(-idSlackBefore)); ok {
+			ps = append(ps, webhooklog.IDGTE(id))
+		}
 	}
 	if f.Until != nil {
 		ps = append(ps, webhooklog.OccurredAtLT(*f.Until))
+		if id, ok := idAt(f.Until.Add(idSlackAfter)); ok {
+			ps = append(ps, webhooklog.IDLT(id))
+		}
 	}
 	if f.EventType != nil {
 		ps = append(ps, webhooklog.HasEventWith(EventTypePredicate(*f.EventType)))
@@ -69,4 +79,29 @@ func EventPredicates(f *schematype.EventFilter) []predicate.Event {
 		ps = append(ps, event.OccurredAtLT(*f.Until))
 	}
 	return ps
+}
+
+// A log row's id is minted when the row is written, from the same clock,
+// shortly after its occurred_at (the request's arrival, the attempt's
+// start). Bounding the id as well as occurred_at lets a time filter seek
+// the (…, id) indexes that serve newest-first pages instead of walking
+// them: "until a month ago" scanned 29/30 of the table. The slack keeps the
+// bounds redundant (never excluding a matching row) as long as a row is
+// written within idSlackAfter of its occurred_at (an attempt lasts at most
+// 5 minutes) and clocks step back by less than idSlackBefore.
+const (
+	idSlackBefore = time.Minute
+	idSlackAfter  = 15 * time.Minute
+)
+
+// idAt is the smallest log id minted at t.
+func idAt(t time.Time) (pulid.ID, bool) {
+	if t.Before(time.Unix(0, 0)) || t.After(ulid.Time(ulid.MaxTime())) {
+		return "", false
+	}
+	var u ulid.ULID
+	if err := u.SetTime(ulid.Timestamp(t)); err != nil {
+		return "", false
+	}
+	return pulid.ID("log_" + u.String()), true
 }
