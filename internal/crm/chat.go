@@ -6,8 +6,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/chat"
+	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
@@ -29,8 +32,24 @@ func (s *Service) OpenChat(ctx context.Context, c *ent.Client, contactID pulid.I
 	if err != nil {
 		return nil, err
 	}
+	return s.openChat(ctx, c, ct, channel)
+}
+
+// OpenChatWith is OpenChat for contact ct, already loaded by the caller with
+// ctx and c (in the same transaction and workspace), which saves reading it
+// again.
+func (s *Service) OpenChatWith(ctx context.Context, c *ent.Client, ct *ent.Contact, channel string) (*ent.Chat, error) {
+	channel = strings.TrimSpace(channel)
+	if channel == "" || utf8.RuneCountInString(channel) > MaxChannelLen {
+		return nil, apperr.Invalid("channel must be 1 to %d characters", MaxChannelLen)
+	}
+	return s.openChat(ctx, c, ct, channel)
+}
+
+// openChat opens a chat with ct on channel, trimmed and valid.
+func (s *Service) openChat(ctx context.Context, c *ent.Client, ct *ent.Contact, channel string) (*ent.Chat, error) {
 	ch, err := c.Chat.Query().
-		Where(chat.ContactID(ct.ID), chat.Channel(channel), chat.StatusEQ(schematype.ChatOpen)).
+		Where(chat.ContactID(ct.ID), chat.Channel(channel), statusOpenLiteral).
 		First(ctx)
 	switch {
 	case err == nil:
@@ -81,3 +100,14 @@ func getChat(ctx context.Context, c *ent.Client, id pulid.ID) (*ent.Chat, error)
 	}
 	return ch, nil
 }
+
+// statusOpenLiteral is chat.StatusEQ(schematype.ChatOpen) with the value
+// written as a literal rather than bound: only then can SQLite use the
+// partial unique index on (contact_id, channel) WHERE status = 'OPEN', the
+// exact lookup of the open chat (with a bound parameter it falls back to the
+// (contact_id, status) index and checks channel row by row).
+var statusOpenLiteral = predicate.Chat(func(s *sql.Selector) {
+	s.Where(sql.P(func(b *sql.Builder) {
+		b.Ident(s.C(chat.FieldStatus)).WriteString(" = '" + string(schematype.ChatOpen) + "'")
+	}))
+})

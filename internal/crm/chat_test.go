@@ -67,3 +67,37 @@ func TestOpenChatRefuses(t *testing.T) {
 	wantKind(t, err, apperr.KindNotFound)
 	e.wantEvents(t, events.ContactCreated)
 }
+
+// TestLoadedVariants checks OpenChatWith and SendMessageIn, which take the
+// entities the caller already loaded, behave like OpenChat and SendMessage.
+func TestLoadedVariants(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ct, _ := e.svc.CreateContact(e.ctx, e.c, ContactInput{Name: ptr("Ann")})
+	if _, err := e.svc.OpenChatWith(e.ctx, e.c, ct, "  "); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("blank channel: %v", err)
+	}
+	ch, err := e.svc.OpenChatWith(e.ctx, e.c, ct, " sms ")
+	if err != nil || ch.Channel != "sms" || ch.ContactID != ct.ID {
+		t.Fatalf("open: %+v, %v", ch, err)
+	}
+	same, err := e.svc.OpenChatWith(e.ctx, e.c, ct, "sms")
+	if err != nil || same.ID != ch.ID {
+		t.Fatalf("reopen: %v, %v", same, err)
+	}
+	if _, err := e.svc.SendMessageIn(e.ctx, e.c, ch, " "); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("blank text: %v", err)
+	}
+	m, err := e.svc.SendMessageIn(e.ctx, e.c, ch, "hi")
+	if err != nil || m.ChatID != ch.ID || m.Text != "hi" {
+		t.Fatalf("send: %+v, %v", m, err)
+	}
+	closed, err := e.svc.CloseChat(e.ctx, e.c, ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SendMessageIn(e.ctx, e.c, closed, "hi"); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("closed chat: %v", err)
+	}
+	e.wantEvents(t, events.ContactCreated, events.ChatOpened, events.MessageOutboundCreated, events.ChatClosed)
+}

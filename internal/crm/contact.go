@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/wexio/webhooks/ent"
+	entcontact "github.com/wexio/webhooks/ent/contact"
 	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/apperr"
@@ -81,7 +82,7 @@ func (s *Service) create(ctx context.Context, c *ent.Client, before, after draft
 		return nil, err
 	}
 	q := c.Contact.Create()
-	if err := after.write(q.Mutation(), false); err != nil {
+	if err := after.write(q.Mutation()); err != nil {
 		return nil, err
 	}
 	ct, err := q.Save(ctx)
@@ -103,18 +104,39 @@ func (s *Service) update(ctx context.Context, c *ent.Client, ct *ent.Contact, be
 	if err := checkUnique(ctx, c, before, after, ct.ID); err != nil {
 		return nil, err
 	}
-	u := c.Contact.UpdateOneID(ct.ID)
-	if err := after.write(u.Mutation(), true); err != nil {
+	// A filtered bulk update of the one row: unlike UpdateOne it does not
+	// read the row back, which updated() does from what was written.
+	u := c.Contact.Update().Where(entcontact.ID(ct.ID))
+	if err := after.writeChanges(u.Mutation(), &before); err != nil {
 		return nil, err
 	}
-	ct, err := u.Save(ctx)
+	n, err := u.Save(ctx)
 	if err != nil {
 		return nil, saveError("updating contact", err)
 	}
+	if n == 0 { // gone (or another workspace's) since it was loaded
+		return nil, apperr.NotFound("contact " + string(ct.ID))
+	}
+	ct = updated(ct, after, u.Mutation())
 	if err := s.emit(ctx, c, events.ContactUpdated, ContactData(ct)); err != nil {
 		return nil, err
 	}
 	return ct, nil
+}
+
+// updated returns ct as it is after m wrote after over it: the values of
+// after (attributes in canonical JSON form, as reading the row back would
+// decode them) and m's updated_at. Loaded edges are dropped.
+func updated(ct *ent.Contact, after draft, m *ent.ContactMutation) *ent.Contact {
+	cp := *ct
+	cp.Name, cp.Email, cp.Phone = after.vals[FieldName], after.vals[FieldEmail], after.vals[FieldPhone]
+	cp.ChatID, cp.ChannelUserID = after.vals[FieldChatID], after.vals[FieldChannelUserID]
+	cp.Attributes = after.attrs
+	if at, ok := m.UpdatedAt(); ok {
+		cp.UpdatedAt = at
+	}
+	cp.Edges = ent.ContactEdges{}
+	return &cp
 }
 
 // getContact loads a contact the caller can see, or NOT_FOUND.

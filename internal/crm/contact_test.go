@@ -3,6 +3,7 @@ package crm
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -131,4 +132,29 @@ func TestUpdateContactRefuses(t *testing.T) {
 	_, err = e.svc.UpdateContact(e.ctx, e.c, "ct_nope", ContactInput{Name: ptr("x")})
 	wantKind(t, err, apperr.KindNotFound)
 	e.wantEvents(t, events.ContactCreated, events.ContactCreated)
+}
+
+// TestUpdatedContactIsTheRow checks that the contact an update returns (built
+// from what was written, without reading the row back) is the stored row.
+func TestUpdatedContactIsTheRow(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ct, err := e.svc.CreateContact(e.ctx, e.c, ContactInput{Name: ptr("Ann"), Email: ptr("ann@example.com"),
+		Attributes: map[string]any{"a": map[string]any{"b": 1.5}, "n": 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.svc.UpdateContact(e.ctx, e.c, ct.ID, ContactInput{Email: ptr(""), Phone: ptr("+4915112345678"),
+		Attributes: map[string]any{"n": nil, "c": []any{"x", true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := e.c.Contact.GetX(e.ctx, ct.ID)
+	if !reflect.DeepEqual(ContactData(got), ContactData(row)) || !got.UpdatedAt.Equal(row.UpdatedAt) ||
+		!got.CreatedAt.Equal(row.CreatedAt) || got.WorkspaceID != row.WorkspaceID {
+		t.Fatalf("returned %+v\nstored   %+v", got, row)
+	}
+	if _, err := e.svc.UpdateContact(e.other, e.c, ct.ID, ContactInput{Name: ptr("Bob")}); apperr.KindOf(err) == 0 {
+		t.Fatalf("another workspace updated the contact: %v", err)
+	}
 }

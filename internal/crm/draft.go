@@ -108,32 +108,51 @@ func (d draft) mergeAttrs(patch map[string]any) {
 
 func (d draft) equal(o draft) bool {
 	for _, f := range contactColumns {
-		a, b := d.vals[f.key], o.vals[f.key]
-		if (a == nil) != (b == nil) || a != nil && *a != *b {
+		if !sameValue(d.vals[f.key], o.vals[f.key]) {
 			return false
 		}
 	}
 	return reflect.DeepEqual(d.attrs, o.attrs)
 }
 
-// write puts d into m; on an update absent values are cleared.
-func (d draft) write(m *ent.ContactMutation, update bool) error {
+// write puts d into m, for a creation.
+func (d draft) write(m *ent.ContactMutation) error {
+	return d.writeChanges(m, nil)
+}
+
+// writeChanges puts into m the values of d that differ from before's (all
+// of them when before is nil, a creation); on an update a value d lacks is
+// cleared. Leaving unchanged columns out of the UPDATE spares the database
+// the upkeep of their unique indexes.
+func (d draft) writeChanges(m *ent.ContactMutation, before *draft) error {
 	for _, f := range contactColumns {
+		v := d.vals[f.key]
+		if before != nil && sameValue(v, before.vals[f.key]) {
+			continue
+		}
 		var err error
-		switch v := d.vals[f.key]; {
+		switch {
 		case v != nil:
 			err = m.SetField(f.column, *v)
-		case update:
+		case before != nil:
 			err = m.ClearField(f.column)
 		}
 		if err != nil {
 			return fmt.Errorf("setting contact %s: %w", f.key, err)
 		}
 	}
+	if before != nil && reflect.DeepEqual(d.attrs, before.attrs) {
+		return nil
+	}
 	if err := m.SetField(entcontact.FieldAttributes, d.attrs); err != nil {
 		return fmt.Errorf("setting contact attributes: %w", err)
 	}
 	return nil
+}
+
+// sameValue reports whether two optional field values are equal.
+func sameValue(a, b *string) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
 // checkUnique refuses, with CONFLICT, an identifier that after gains and

@@ -20,16 +20,39 @@ const MaxMessageLen = 4096
 // emits message.outbound.created. The chat must be OPEN; the text, kept as
 // given, must not be blank nor longer than MaxMessageLen characters.
 func (s *Service) SendMessage(ctx context.Context, c *ent.Client, chatID pulid.ID, text string) (*ent.Message, error) {
-	if strings.TrimSpace(text) == "" {
-		return nil, apperr.Invalid("message text must not be empty")
-	}
-	if n := utf8.RuneCountInString(text); n > MaxMessageLen {
-		return nil, apperr.Invalid("message text must be at most %d characters, got %d", MaxMessageLen, n)
+	if err := checkText(text); err != nil {
+		return nil, err
 	}
 	ch, err := getChat(ctx, c, chatID)
 	if err != nil {
 		return nil, err
 	}
+	return s.sendMessage(ctx, c, ch, text)
+}
+
+// SendMessageIn is SendMessage in chat ch, already loaded (or just opened)
+// by the caller with ctx and c (in the same transaction and workspace),
+// which saves reading it again.
+func (s *Service) SendMessageIn(ctx context.Context, c *ent.Client, ch *ent.Chat, text string) (*ent.Message, error) {
+	if err := checkText(text); err != nil {
+		return nil, err
+	}
+	return s.sendMessage(ctx, c, ch, text)
+}
+
+// checkText refuses a blank or too long message text.
+func checkText(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return apperr.Invalid("message text must not be empty")
+	}
+	if n := utf8.RuneCountInString(text); n > MaxMessageLen {
+		return apperr.Invalid("message text must be at most %d characters, got %d", MaxMessageLen, n)
+	}
+	return nil
+}
+
+// sendMessage writes the message of SendMessage, text valid, in ch.
+func (s *Service) sendMessage(ctx context.Context, c *ent.Client, ch *ent.Chat, text string) (*ent.Message, error) {
 	if ch.Status != schematype.ChatOpen {
 		return nil, apperr.Invalid("chat %s is closed", ch.ID)
 	}

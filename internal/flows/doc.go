@@ -4,8 +4,10 @@
 //
 // A FlowRun row is its own job, claimed under a lease the way deliveries are
 // (see internal/outbound). A claimed run executes its remaining steps in one
-// group-commit job: each step inside its own savepoint, so a step that fails
-// leaves no partial effects, and the run's progress (step_index,
+// group-commit job: a step that fails leaves no partial effects (the job
+// runs the steps straight through and, should one fail for good, is rolled
+// back and executed again with each step inside its own savepoint), and the
+// run's progress (step_index,
 // step_results, status, timestamps) is written in the same job as the
 // effects. A committed step is therefore never repeated: a run interrupted by
 // a crash is claimed again when its lease expires and resumes at its

@@ -9,6 +9,7 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/template"
 	"github.com/wexio/webhooks/internal/tenant"
 )
@@ -17,6 +18,10 @@ import (
 // advanced it after this lease expired, or it was deleted): this job's
 // effects are rolled back.
 var errStale = errors.New("flows: run changed since it was claimed")
+
+// errStepFailed rolls back a job executed without step savepoints in which
+// a step failed for good: the run is executed again, carefully.
+var errStepFailed = errors.New("flows: a step failed; executing again with step savepoints")
 
 // errNoContact fails a step that needs the run's contact when it has none.
 var errNoContact = errors.New("the request named no contact (set up contact resolution on the webhook)")
@@ -31,6 +36,11 @@ type execution struct {
 	contact *ent.Contact
 	now     time.Time
 	emitted bool // events were written: wake the dispatcher after the commit
+	// careful runs each step in its own savepoint, so that a step failing
+	// for good rolls back its own writes alone. Most runs fail no step, so
+	// the first attempt runs without them; a failure sends it back
+	// (errStepFailed) to be executed again carefully.
+	careful bool
 }
 
 // execute runs one claimed run's remaining steps in one write job, in the
@@ -39,6 +49,10 @@ func (r *Runner) execute(run *ent.FlowRun) {
 	x := r.prepare(run)
 	ctx := tenant.WithWorkspace(context.Background(), string(run.WorkspaceID))
 	err := r.deps.Writer.Do(ctx, x.job)
+	if errors.Is(err, errStepFailed) {
+		x.careful = true
+		err = r.deps.Writer.Do(ctx, x.job)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, errStale):
@@ -67,6 +81,10 @@ func (r *Runner) prepare(run *ent.FlowRun) *execution {
 
 // job executes the steps and records the run's progress with their effects.
 func (x *execution) job(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) error {
+	// The job's emits read the workspace's outbound webhooks once: steps
+	// do not change webhooks, and the memo ends with the job.
+	ctx = outbox.WithMatcher(ctx)
+	x.contact, x.vars.Contact, x.emitted = nil, nil, false // from an attempt rolled back
 	var results []schematype.StepResult
 	i, failure := x.run.StepIndex, x.invalid
 	if failure == nil {
@@ -88,19 +106,28 @@ func (x *execution) job(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) e
 }
 
 // execSteps executes the steps from the run's step_index, each in its own
-// savepoint. It stops at the first step that fails for good (failure) and
-// returns a database error as err, which rolls the whole job back.
+// savepoint when x is careful. It stops at the first step that fails for
+// good (failure) and returns a database error as err, which rolls the whole
+// job back; when x is not careful, such a failure is errStepFailed.
 func (x *execution) execSteps(ctx context.Context, tx *ent.Tx) (next int, results []schematype.StepResult, failure, err error) {
 	for i := x.run.StepIndex; i < len(x.steps); i++ {
 		st := x.steps[i]
 		var out []byte
-		err := savepoint(ctx, tx, func() error {
-			var err error
+		var err error
+		if x.careful {
+			err = savepoint(ctx, tx, func() error {
+				var err error
+				out, err = x.do(ctx, tx.Client(), st)
+				return err
+			})
+		} else {
 			out, err = x.do(ctx, tx.Client(), st)
-			return err
-		})
+		}
 		if err != nil && !permanent(err) {
 			return i, nil, nil, err
+		}
+		if err != nil && !x.careful {
+			return i, nil, nil, errStepFailed
 		}
 		if err != nil {
 			results = append(results, schematype.StepResult{Type: st.typ, Status: statusFailed, Error: err.Error()})

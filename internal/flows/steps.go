@@ -100,11 +100,11 @@ func (x *execution) send(ctx context.Context, c *ent.Client, st step) (any, erro
 	if err != nil {
 		return nil, fmt.Errorf("rendering text: %w", err)
 	}
-	ch, err := x.r.deps.CRM.OpenChat(ctx, c, x.contact.ID, channel)
+	ch, err := x.r.deps.CRM.OpenChatWith(ctx, c, x.contact, channel)
 	if err != nil {
 		return nil, err
 	}
-	m, err := x.r.deps.CRM.SendMessage(ctx, c, ch.ID, text)
+	m, err := x.r.deps.CRM.SendMessageIn(ctx, c, ch, text)
 	if err != nil {
 		return nil, err
 	}

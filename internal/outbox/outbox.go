@@ -16,6 +16,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/events"
+	"github.com/wexio/webhooks/internal/tenant"
 )
 
 // Notifier is told, after a commit, that due deliveries exist (the
@@ -33,7 +34,45 @@ type Emitted struct {
 // patterns match: ACTIVE ones and PAUSED ones (which hold their deliveries
 // until resumed); DISABLED webhooks get none. c must be the transaction's
 // client, so the event commits with the change that caused it.
+//
+// When ctx carries a Matcher (WithMatcher), the workspace's outbound
+// webhooks are read once per client and workspace and reused by later
+// emits in that context; otherwise they are read on every call.
 func Emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Time) (*Emitted, error) {
+	m, _ := ctx.Value(matcherKey{}).(*Matcher)
+	return m.Emit(ctx, c, typ, data, now)
+}
+
+// Matcher remembers the outbound webhooks of one workspace as one client
+// (transaction) sees them, so that several emits in one write job read them
+// once. Create one per job (NewMatcher, or WithMatcher on the job's context)
+// and drop it when the job ends: it must not outlive the transaction, nor
+// be used by a job that changes webhooks after the first emit. It is not
+// safe for concurrent use. A nil *Matcher remembers nothing.
+//
+// The memo is keyed by the client and the workspace in the context: an emit
+// with another client, another workspace or no workspace reads the webhooks
+// again (unscoped contexts are never memoised), and only webhooks whose
+// workspace_id is the context's are served from it.
+type Matcher struct {
+	c     *ent.Client
+	ws    string
+	hooks []*ent.Webhook
+}
+
+// NewMatcher returns an empty Matcher.
+func NewMatcher() *Matcher { return &Matcher{} }
+
+type matcherKey struct{}
+
+// WithMatcher returns ctx carrying a new Matcher, which Emit (and so every
+// operation emitting through it in ctx) then uses.
+func WithMatcher(ctx context.Context) context.Context {
+	return context.WithValue(ctx, matcherKey{}, NewMatcher())
+}
+
+// Emit is the package's Emit using m's memo of the workspace's webhooks.
+func (m *Matcher) Emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Time) (*Emitted, error) {
 	if !events.ValidType(typ) {
 		return nil, fmt.Errorf("emitting event: invalid type %q", typ)
 	}
@@ -45,11 +84,7 @@ func Emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Tim
 	if err != nil {
 		return nil, fmt.Errorf("writing %s event: %w", typ, err)
 	}
-	hooks, err := c.Webhook.Query().
-		Where(webhook.DirectionEQ(schematype.DirectionOutbound),
-			webhook.StatusIn(schematype.WebhookActive, schematype.WebhookPaused)).
-		Select(webhook.FieldID, webhook.FieldEvents).
-		All(ctx)
+	hooks, err := m.webhooks(ctx, c)
 	if err != nil {
 		return nil, fmt.Errorf("matching webhooks for %s: %w", typ, err)
 	}
@@ -65,6 +100,34 @@ func Emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Tim
 		out.Deliveries = append(out.Deliveries, d)
 	}
 	return out, nil
+}
+
+// webhooks returns the outbound webhooks that get deliveries (ACTIVE and
+// PAUSED) of the workspace in ctx, from the memo when it holds them.
+func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, error) {
+	ws, scoped := tenant.Workspace(ctx)
+	if m != nil && scoped && m.c == c && m.ws == ws {
+		return m.hooks, nil
+	}
+	hooks, err := c.Webhook.Query().
+		Where(webhook.DirectionEQ(schematype.DirectionOutbound),
+			webhook.StatusIn(schematype.WebhookActive, schematype.WebhookPaused)).
+		Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldEvents).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil || !scoped {
+		return hooks, nil
+	}
+	own := hooks[:0:0]
+	for _, w := range hooks {
+		if string(w.WorkspaceID) == ws { // the tenant filter's rows; never another's
+			own = append(own, w)
+		}
+	}
+	m.c, m.ws, m.hooks = c, ws, own
+	return own, nil
 }
 
 // Deliver writes one PENDING delivery of event to webhook, due at now.

@@ -1,0 +1,109 @@
+package outbox_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/tenant"
+)
+
+var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
+
+func open(t *testing.T) *ent.Client {
+	t.Helper()
+	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	return d.Write
+}
+
+func workspace(t *testing.T, c *ent.Client, name string) context.Context {
+	t.Helper()
+	ws, err := c.Workspace.Create().SetName(name).Save(auth.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tenant.WithWorkspace(context.Background(), string(ws.ID))
+}
+
+func hook(t *testing.T, c *ent.Client, ctx context.Context, events ...string) *ent.Webhook {
+	t.Helper()
+	w, err := c.Webhook.Create().SetName("h").SetDirection(schematype.DirectionOutbound).
+		SetURL("https://example.com/h").SetEvents(events).Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func targets(em *outbox.Emitted) []string {
+	var out []string
+	for _, d := range em.Deliveries {
+		out = append(out, string(d.WebhookID))
+	}
+	return out
+}
+
+// TestMatcherMemo checks that a Matcher serves its workspace's webhooks,
+// matched per event type, and never another workspace's.
+func TestMatcherMemo(t *testing.T) {
+	c := open(t)
+	a, b := workspace(t, c, "A"), workspace(t, c, "B")
+	ha := hook(t, c, a, "contact.*")
+	hb := hook(t, c, b, "*")
+	inB := func(ctx context.Context) context.Context { return tenant.WithWorkspace(ctx, string(hb.WorkspaceID)) }
+	tx, err := c.Tx(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	ctx := outbox.WithMatcher(a)
+	for _, c := range []struct {
+		ctx  context.Context
+		typ  string
+		want []string
+	}{
+		{ctx, "contact.created", []string{string(ha.ID)}},
+		{ctx, "chat.opened", nil},
+		{ctx, "contact.updated", []string{string(ha.ID)}},
+		// The same memo under another workspace reads that workspace's.
+		{inB(ctx), "chat.opened", []string{string(hb.ID)}},
+		{inB(ctx), "contact.created", []string{string(hb.ID)}},
+		{ctx, "contact.created", []string{string(ha.ID)}},
+	} {
+		em, err := outbox.Emit(c.ctx, tx.Client(), c.typ, map[string]any{"x": 1}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := targets(em); len(got) != len(c.want) || len(got) == 1 && got[0] != c.want[0] {
+			t.Fatalf("%s: delivered to %v, want %v", c.typ, got, c.want)
+		}
+		if ws, _ := tenant.Workspace(c.ctx); string(em.Event.WorkspaceID) != ws {
+			t.Fatalf("%s: event in workspace %s, want %s", c.typ, em.Event.WorkspaceID, ws)
+		}
+	}
+}
+
+// TestEmitWithoutMatcher keeps reading the webhooks on every emit.
+func TestEmitWithoutMatcher(t *testing.T) {
+	c := open(t)
+	a := workspace(t, c, "A")
+	em, err := outbox.Emit(a, c, "contact.created", nil, t0)
+	if err != nil || len(em.Deliveries) != 0 {
+		t.Fatalf("no webhook: %v, %d deliveries", err, len(em.Deliveries))
+	}
+	h := hook(t, c, a, "*")
+	em, err = outbox.Emit(a, c, "contact.created", nil, t0)
+	if err != nil || len(em.Deliveries) != 1 || em.Deliveries[0].WebhookID != h.ID {
+		t.Fatalf("after creating a webhook: %v, %+v", err, em.Deliveries)
+	}
+}
