@@ -69,5 +69,5 @@ func SendTest(ctx context.Context, c *ent.Client, webhookID pulid.ID, now time.T
 	if err != nil {
 		return nil, fmt.Errorf("writing test event: %w", err)
 	}
-	return outbox.Deliver(ctx, c, ev.ID, w.ID, now)
+	return outbox.Deliver(ctx, c, ev.ID, w, now)
 }

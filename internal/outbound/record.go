@@ -122,6 +122,13 @@ func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) error {
 	if err != nil {
 		return fmt.Errorf("disabling webhook: %w", err)
 	}
+	// Its other pending deliveries are held, not left due: the claim skips
+	// a disabled webhook's rows and would otherwise rescan them forever.
+	err = tx.Delivery.Update().Where(delivery.WebhookID(e.dl.WebhookID), delivery.StatusEQ(schematype.DeliveryPending)).
+		ClearNextAttemptAt().Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("holding the disabled webhook's deliveries: %w", err)
+	}
 	return nil
 }
 

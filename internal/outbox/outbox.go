@@ -93,7 +93,7 @@ func (m *Matcher) Emit(ctx context.Context, c *ent.Client, typ string, data any,
 		if !events.MatchAny(w.Events, typ) {
 			continue
 		}
-		d, err := Deliver(ctx, c, ev.ID, w.ID, now)
+		d, err := deliver(ctx, c, ev.ID, w, now)
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +112,7 @@ func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, 
 	hooks, err := c.Webhook.Query().
 		Where(webhook.DirectionEQ(schematype.DirectionOutbound),
 			webhook.StatusIn(schematype.WebhookActive, schematype.WebhookPaused)).
-		Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldEvents).
+		Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldEvents, webhook.FieldStatus).
 		All(ctx)
 	if err != nil {
 		return nil, err
@@ -130,15 +130,22 @@ func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, 
 	return own, nil
 }
 
-// Deliver writes one PENDING delivery of event to webhook, due at now.
-func Deliver(ctx context.Context, c *ent.Client, event, webhook pulid.ID, now time.Time) (*ent.Delivery, error) {
-	d, err := c.Delivery.Create().
-		SetEventID(event).SetWebhookID(webhook).
-		SetStatus(schematype.DeliveryPending).
-		SetNextAttemptAt(now.UTC()).
-		Save(ctx)
+// Deliver writes one PENDING delivery of event to w: due at now when w is
+// ACTIVE, held (no due time) while it is PAUSED. Held deliveries are not
+// "due", so the dispatcher's claim never rescans a paused webhook's backlog;
+// resuming the webhook makes them due at once.
+func Deliver(ctx context.Context, c *ent.Client, event pulid.ID, w *ent.Webhook, now time.Time) (*ent.Delivery, error) {
+	return deliver(ctx, c, event, w, now)
+}
+
+func deliver(ctx context.Context, c *ent.Client, event pulid.ID, w *ent.Webhook, now time.Time) (*ent.Delivery, error) {
+	m := c.Delivery.Create().SetEventID(event).SetWebhookID(w.ID).SetStatus(schematype.DeliveryPending)
+	if w.Status != schematype.WebhookPaused {
+		m.SetNextAttemptAt(now.UTC())
+	}
+	d, err := m.Save(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("writing delivery of %s to %s: %w", event, webhook, err)
+		return nil, fmt.Errorf("writing delivery of %s to %s: %w", event, w.ID, err)
 	}
 	return d, nil
 }

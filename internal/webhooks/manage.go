@@ -114,12 +114,9 @@ func (s *Service) SetStatus(ctx context.Context, c *ent.Client, id pulid.ID, sta
 	if err != nil {
 		return nil, fmt.Errorf("setting webhook status: %w", err)
 	}
-	if status == schematype.WebhookActive && w.Direction == schematype.DirectionOutbound {
-		err = c.Delivery.Update().
-			Where(delivery.WebhookID(w.ID), delivery.StatusEQ(schematype.DeliveryPending), delivery.NextAttemptAtGT(s.now())).
-			SetNextAttemptAt(s.now()).Exec(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("releasing held deliveries: %w", err)
+	if w.Direction == schematype.DirectionOutbound {
+		if err := s.holdOrRelease(ctx, c, w); err != nil {
+			return nil, err
 		}
 	}
 	return w, nil
@@ -216,4 +213,24 @@ func (s *Service) StartCapture(ctx context.Context, c *ent.Client, id pulid.ID) 
 		return nil, fmt.Errorf("starting schema capture: %w", err)
 	}
 	return w, nil
+}
+
+// holdOrRelease applies an outbound webhook's status to its pending
+// deliveries: pausing or disabling holds them (no due time, so the
+// dispatcher does not keep rescanning them); activating makes every held
+// one due at once.
+func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webhook) error {
+	q := c.Delivery.Update().Where(delivery.WebhookID(w.ID), delivery.StatusEQ(schematype.DeliveryPending))
+	var err error
+	switch w.Status {
+	case schematype.WebhookPaused, schematype.WebhookDisabled:
+		err = q.ClearNextAttemptAt().Exec(ctx)
+	case schematype.WebhookActive:
+		err = q.Where(delivery.Or(delivery.NextAttemptAtIsNil(), delivery.NextAttemptAtGT(s.now()))).
+			SetNextAttemptAt(s.now()).Exec(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("holding or releasing deliveries: %w", err)
+	}
+	return nil
 }

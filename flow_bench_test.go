@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent/flowrun"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
+)
+
+// BenchmarkFlowPath measures the whole flow path: signed inbound requests
+// answered 202, each starting a three-step run (EMIT_EVENT, UPDATE_CONTACT,
+// SEND_MESSAGE) that must reach SUCCEEDED with its outbound deliveries
+// created. The outbound webhook is PAUSED so deliveries are written and held:
+// the figure is the platform's, not a receiver's.
+//
+//	go test -run '^$' -bench FlowPath -benchtime 5000x .
+func BenchmarkFlowPath(b *testing.B) {
+	ta := newBenchApp(b)
+	out := benchGQL(b, ta, createOutbound, map[string]any{"in": map[string]any{
+		"name": "sink", "url": "https://receiver.example.com/hook", "events": []string{"*"}}})
+	benchGQL(b, ta, `mutation($id: ID!) { setWebhookStatus(id: $id, status: PAUSED) { id } }`,
+		map[string]any{"id": str(out, "createOutboundWebhook.webhook.id")})
+	in := benchGQL(b, ta, createInbound, map[string]any{"in": map[string]any{"name": "orders",
+		"contactResolution": map[string]any{"match": "EMAIL", "path": "customer.email", "createIfMissing": true}}})
+	h := inHook{id: str(in, "createInboundWebhook.webhook.id"), secret: str(in, "createInboundWebhook.secret")}
+	h.path = "/in/" + lastSegment(str(in, "createInboundWebhook.webhook.inbound.url"))
+	benchGQL(b, ta, createFlow, map[string]any{"in": map[string]any{"name": "paid",
+		"trigger": map[string]any{"type": "WEBHOOK_RECEIVED", "webhookId": h.id},
+		"steps": []any{
+			map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "order.paid", "data": map[string]any{"total": "{{payload.total}}"}}},
+			map[string]any{"type": "UPDATE_CONTACT", "config": map[string]any{"set": map[string]any{"name": "{{payload.customer.name}}"}}},
+			map[string]any{"type": "SEND_MESSAGE", "config": map[string]any{"channel": "sms", "text": "Thanks {{contact.name}}"}},
+		}}})
+	b.ResetTimer()
+	start := time.Now()
+	sendAll(b, ta, h, b.N)
+	accepted := time.Since(start)
+	ctx := auth.System(context.Background())
+	for {
+		n, err := ta.db.Read.FlowRun.Query().Where(flowrun.StatusEQ(schematype.RunSucceeded)).Count(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n >= b.N {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "runs/s")
+	b.ReportMetric(float64(b.N)/accepted.Seconds(), "accepted/s")
+}
+
+// sendAll posts n requests from 64 goroutines, 100 distinct customers.
+func sendAll(b *testing.B, ta *testApp, h inHook, n int) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+				body := fmt.Sprintf(`{"total":%d.5,"customer":{"email":"c%d@example.com","name":"C%d"}}`, i, i%100, i%100)
+				req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+h.path, bytes.NewReader([]byte(body)))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Webhook-Secret", h.secret)
+				res, err := client.Do(req)
+				if err != nil || res.StatusCode != http.StatusAccepted {
+					b.Errorf("inbound: %v %v", err, res)
+					return
+				}
+				res.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// benchGQL runs an operation that must succeed.
+func benchGQL(tb testing.TB, ta *testApp, query string, vars map[string]any) map[string]any {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+ta.key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || len(out.Errors) > 0 {
+		tb.Fatalf("%s: %v %+v", query, err, out.Errors)
+	}
+	return out.Data
+}
+
+func lastSegment(u string) string {
+	for i := len(u) - 1; i >= 0; i-- {
+		if u[i] == '/' {
+			return u[i+1:]
+		}
+	}
+	return u
+}
