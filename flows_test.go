@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"net/http"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/auth"
 )
 
 const createFlow = `mutation($in: CreateFlowInput!) { createFlow(input: $in) { id enabled trigger { type webhook { id flowCount } } steps { type config } } }`
@@ -114,5 +118,31 @@ func TestFlowFailuresAndBindings(t *testing.T) {
 		"steps":   []any{map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "no spaces!"}}}}})
 	if bad.code() != "BAD_USER_INPUT" {
 		t.Fatalf("invalid event name: %s", bad.Raw)
+	}
+}
+
+// A flow deleted behind the inbound cache's back (another process, say)
+// does not fail the request: its runs are re-read inside the transaction.
+func TestInboundSurvivesAFlowDeletedBehindTheCache(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	id := str(ta.ok(t, ta.key, createFlow, map[string]any{"in": map[string]any{"name": "gone",
+		"trigger": map[string]any{"type": "WEBHOOK_RECEIVED", "webhookId": h.id},
+		"steps":   []any{map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "x"}}}}}), "createFlow.id")
+	ta.postJSON(t, h, `{}`, nil) // caches the webhook with its flow
+	ctx := auth.System(context.Background())
+	// The read pool's client carries no cache-invalidating hook.
+	if _, err := ta.db.Read.FlowRun.Delete().Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.db.Read.Flow.DeleteOneID(pulid.ID(id)).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := ta.postJSON(t, h, `{}`, nil); r.status != 202 {
+		t.Fatalf("after the flow was deleted: %d %s", r.status, r.body)
+	}
+	if l := ta.logs(t, ta.key, h.id)[0]; len(get(l, "flowRuns").([]any)) != 0 {
+		t.Fatalf("runs of a deleted flow: %v", get(l, "flowRuns"))
 	}
 }

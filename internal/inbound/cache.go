@@ -8,12 +8,13 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/flow"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/auth"
 )
 
-// Cache keeps inbound webhooks by token, with whether enabled flows are
-// bound to them: the lookup was the most expensive step of a request
+// Cache keeps inbound webhooks by token, with the enabled flows bound to
+// them: the lookup was the most expensive step of a request
 // (cmd/loadbench). It stays exact within the process: every Webhook or Flow
 // mutation invalidates it through Hook, once when the mutation runs and
 // again when its transaction commits, so no reader can re-cache the
@@ -27,10 +28,10 @@ type Cache struct {
 }
 
 type cacheEntry struct {
-	hook     *ent.Webhook
-	hasFlows bool
-	gen      uint64
-	at       time.Time
+	hook  *ent.Webhook
+	flows []pulid.ID // the enabled flows bound to it
+	gen   uint64
+	at    time.Time
 }
 
 // NewCache returns a cache reading through read.
@@ -64,15 +65,15 @@ func (c *Cache) Hook() ent.Hook {
 	}
 }
 
-// lookup returns the inbound webhook of token and whether enabled flows are
-// bound to it, whatever its workspace.
-func (c *Cache) lookup(ctx context.Context, token string) (*ent.Webhook, bool, error) {
+// lookup returns the inbound webhook of token and the enabled flows bound
+// to it, whatever its workspace.
+func (c *Cache) lookup(ctx context.Context, token string) (*ent.Webhook, []pulid.ID, error) {
 	gen := c.gen.Load()
 	c.mu.RLock()
 	e, ok := c.m[token]
 	c.mu.RUnlock()
 	if ok && e.gen == gen && time.Since(e.at) < c.ttl {
-		return e.hook, e.hasFlows, nil
+		return e.hook, e.flows, nil
 	}
 	sys := auth.System(ctx)
 	w, err := c.read.Webhook.Query().Where(webhook.Token(token), webhook.DirectionEQ("INBOUND")).Only(sys)
@@ -82,14 +83,14 @@ func (c *Cache) lookup(ctx context.Context, token string) (*ent.Webhook, bool, e
 			delete(c.m, token) // deleted since: do not keep it
 			c.mu.Unlock()
 		}
-		return nil, false, err
+		return nil, nil, err
 	}
-	has, err := c.read.Flow.Query().Where(flow.WebhookID(w.ID), flow.Enabled(true)).Exist(sys)
+	flows, err := c.read.Flow.Query().Where(flow.WebhookID(w.ID), flow.Enabled(true)).IDs(sys)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	c.mu.Lock()
-	c.m[token] = cacheEntry{hook: w, hasFlows: has, gen: gen, at: time.Now()}
+	c.m[token] = cacheEntry{hook: w, flows: flows, gen: gen, at: time.Now()}
 	c.mu.Unlock()
-	return w, has, nil
+	return w, flows, nil
 }

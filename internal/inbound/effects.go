@@ -96,25 +96,35 @@ func sampleOf(req *request) (json.RawMessage, error) {
 }
 
 // startFlows writes one PENDING run of every enabled flow bound to the
-// webhook; the flow worker executes them after the commit.
+// webhook, as read at lookup: the cache is invalidated by every flow change
+// once it commits, and a flow disabled in between fails its run with that
+// reason. A flow deleted in between breaks the insert's foreign key; the
+// flows are then read again inside the transaction. The flow worker executes
+// the runs after the commit.
 func (h *Handler) startFlows(ctx context.Context, c *ent.Client, req *request, logID pulid.ID, contactID *pulid.ID) (int, error) {
-	if !req.hasFlows {
-		return 0, nil // known at lookup; the cache is invalidated by flow changes
+	n, err := insertRuns(ctx, c, req.flows, req, logID, contactID)
+	if ent.IsConstraintError(err) {
+		var ids []pulid.ID
+		ids, err = c.Flow.Query().Where(flow.WebhookID(req.hook.ID), flow.Enabled(true)).IDs(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("finding flows: %w", err)
+		}
+		n, err = insertRuns(ctx, c, ids, req, logID, contactID)
 	}
-	ids, err := c.Flow.Query().Where(flow.WebhookID(req.hook.ID), flow.Enabled(true)).IDs(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("finding flows: %w", err)
-	}
-	if len(ids) == 0 {
+	return n, err
+}
+
+func insertRuns(ctx context.Context, c *ent.Client, flows []pulid.ID, req *request, logID pulid.ID, contactID *pulid.ID) (int, error) {
+	if len(flows) == 0 {
 		return 0, nil
 	}
-	builders := make([]*ent.FlowRunCreate, len(ids))
-	for i, id := range ids {
+	builders := make([]*ent.FlowRunCreate, len(flows))
+	for i, id := range flows {
 		builders[i] = c.FlowRun.Create().SetFlowID(id).SetLogID(logID).SetNillableContactID(contactID).
 			SetStatus(schematype.RunPending).SetNextAttemptAt(req.received.UTC())
 	}
 	if err := c.FlowRun.CreateBulk(builders...).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("starting flow runs: %w", err)
 	}
-	return len(ids), nil
+	return len(flows), nil
 }

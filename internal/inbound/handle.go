@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/payload"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
@@ -25,16 +26,16 @@ type request struct {
 	began    time.Time // the wall clock, for durationMs
 	auth     verify.Config
 	vreq     verify.Request
-	hasFlows bool   // enabled flows are bound to the webhook
-	payload  any    // the decoded body, once doc decoded it
-	key      string // the idempotency key, once accepted for processing
+	flows    []pulid.ID // the enabled flows bound to the webhook, at lookup
+	payload  any        // the decoded body, once doc decoded it
+	key      string     // the idempotency key, once accepted for processing
 }
 
 // handle decides the answer to r. Every path past the token lookup writes
 // exactly one log row before it returns.
 func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 	began := time.Now()
-	hook, hasFlows, err := h.lookup(ctx, r.PathValue("token"))
+	hook, flows, err := h.lookup(ctx, r.PathValue("token"))
 	if ent.IsNotFound(err) {
 		return errorAnswer(http.StatusNotFound, "not_found", "no webhook at this URL")
 	}
@@ -43,7 +44,7 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
 	}
 	ctx = tenant.WithWorkspace(ctx, string(hook.WorkspaceID))
-	req := &request{http: r, hook: hook, hasFlows: hasFlows, received: h.deps.Now(), began: began}
+	req := &request{http: r, hook: hook, flows: flows, received: h.deps.Now(), began: began}
 	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
 	v, err := h.check(req)
 	if err != nil {
@@ -58,9 +59,9 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 }
 
 // lookup finds the webhook of token, whatever its workspace.
-func (h *Handler) lookup(ctx context.Context, token string) (*ent.Webhook, bool, error) {
+func (h *Handler) lookup(ctx context.Context, token string) (*ent.Webhook, []pulid.ID, error) {
 	if token == "" {
-		return nil, false, &ent.NotFoundError{}
+		return nil, nil, &ent.NotFoundError{}
 	}
 	return h.deps.Cache.lookup(ctx, token)
 }
