@@ -136,6 +136,20 @@ func TestInboundHandshakes(t *testing.T) {
 	if r.status != 403 || errorCode(t, r.body) != "invalid_verify_token" {
 		t.Fatalf("meta handshake with a wrong token: %d %s", r.status, r.body)
 	}
+	// Without a verifyToken the secret answers, during a rotation's grace
+	// the previous one too.
+	bare := ta.createIn(t, ta.key, map[string]any{"name": "meta-bare", "auth": map[string]any{
+		"mode": "PRESET", "preset": "meta", "secret": "app-secret"}})
+	ta.ok(t, ta.key, `mutation($id: ID!) { rotateWebhookSecret(id: $id, secret: "app-secret-2") { webhook { id } } }`,
+		map[string]any{"id": bare.id})
+	for _, tok := range []string{"app-secret", "app-secret-2"} {
+		if r := ta.send(t, http.MethodGet, bare.path+fmt.Sprintf(q, tok), "", nil, nil); r.status != 200 || r.body != "1158201444" {
+			t.Fatalf("meta handshake with the secret %q: %d %s", tok, r.status, r.body)
+		}
+	}
+	if r := ta.send(t, http.MethodGet, bare.path+fmt.Sprintf(q, "my-verify"), "", nil, nil); r.status != 403 {
+		t.Fatalf("meta handshake with another token: %d", r.status)
+	}
 	logs := ta.logs(t, ta.key, meta.id)
 	if len(logs) != 2 || str(logs[1], "outcome") != "ACCEPTED" || str(logs[0], "outcome") != "REJECTED" {
 		t.Fatalf("handshake logs %v", logs)
