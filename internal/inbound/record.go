@@ -8,6 +8,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/history"
 )
 
 // record writes the log row of a request that is not processed further (a
@@ -39,7 +40,7 @@ func (h *Handler) logRow(c *ent.Client, req *request, v *verdict, id pulid.ID, c
 		SetStatusCode(v.status).
 		SetDurationMs(int(time.Since(req.began).Milliseconds())).
 		SetRequest(redactedRequest(req)).
-		SetResponse(&schematype.HTTPMessage{Headers: flatten(v.header, nil), Body: string(v.body)}).
+		SetResponse(&schematype.HTTPMessage{Headers: history.Headers(v.header, nil), Body: string(v.body)}).
 		SetNillableContactID(contact)
 	if v.reason != "" {
 		m.SetError(v.reason)

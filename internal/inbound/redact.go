@@ -1,16 +1,13 @@
 package inbound
 
 import (
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
 
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/history"
 )
-
-// redacted replaces every credential in a stored request.
-const redacted = "[redacted]"
 
 // secretWords mark header names and query keys whose values are credentials
 // or signatures in some provider's scheme; their values never reach the log.
@@ -39,23 +36,9 @@ func redactedRequest(req *request) schematype.HTTPMessage {
 	return schematype.HTTPMessage{
 		Method:  req.http.Method,
 		URL:     redactURL(req.http.URL, extra),
-		Headers: flatten(req.http.Header, extra),
+		Headers: history.Headers(req.http.Header, func(k string) bool { return isSecretName(k, extra) }),
 		Body:    string(req.raw),
 	}
-}
-
-// flatten joins each header's values with ", " (as HTTP allows), redacting
-// secret ones when extra is non-nil.
-func flatten(h http.Header, extra map[string]bool) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, vs := range h {
-		if extra != nil && isSecretName(k, extra) {
-			out[k] = redacted
-			continue
-		}
-		out[k] = strings.Join(vs, ", ")
-	}
-	return out
 }
 
 func redactURL(u *url.URL, extra map[string]bool) string {
@@ -75,7 +58,7 @@ func redactURL(u *url.URL, extra map[string]bool) string {
 				b.WriteByte('&')
 			}
 			if isSecretName(k, extra) || k == "key" {
-				v = redacted
+				v = history.Redacted
 			}
 			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
 		}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/wexio/webhooks/internal/history"
 )
 
 func TestRedaction(t *testing.T) {
@@ -14,9 +16,9 @@ func TestRedaction(t *testing.T) {
 		"X-Custom-Mac": {"ab"}, "Cookie": {"c"}, "X-Api-Key": {"k"},
 		"X-Design": {"kept"}, "Content-Type": {"application/json"}, "X-Multi": {"a", "b"},
 	}
-	got := flatten(h, extra)
+	got := history.Headers(h, func(k string) bool { return isSecretName(k, extra) })
 	for k := range h {
-		want := redacted
+		want := history.Redacted
 		switch k {
 		case "X-Design", "Content-Type":
 			want = h.Get(k)

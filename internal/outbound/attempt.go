@@ -13,6 +13,7 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/events"
+	"github.com/wexio/webhooks/internal/history"
 )
 
 // MaxResponseBody is how much of a receiver's answer an attempt keeps.
@@ -53,7 +54,7 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
 	w, ev := dl.Edges.Webhook, dl.Edges.Event
 	res := &result{at: d.cfg.Now()}
 	body, header, err := d.prepare(w, ev, res.at)
-	res.request = schematype.HTTPMessage{Method: http.MethodPost, URL: w.URL, Headers: redact(header), Body: string(body)}
+	res.request = schematype.HTTPMessage{Method: http.MethodPost, URL: w.URL, Headers: history.Headers(header, secretHeader), Body: string(body)}
 	if err != nil {
 		res.decision = &Decision{Outcome: Failed, Reason: err.Error()}
 		return res
@@ -79,7 +80,7 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
 	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
 	res.duration = time.Since(start)
 	res.status, res.header = resp.StatusCode, resp.Header
-	res.response = &schematype.HTTPMessage{Headers: flatten(resp.Header), Body: string(kept)}
+	res.response = &schematype.HTTPMessage{Headers: history.Headers(resp.Header, nil), Body: string(kept)}
 	return res
 }
 

@@ -65,8 +65,10 @@ func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lea
 	return out, nil
 }
 
-// due selects what may be attempted now. A PAUSED webhook's deliveries stay
-// PENDING but are not due, which is how pausing holds them.
+// due selects what may be attempted now. A PAUSED or DISABLED webhook's
+// deliveries are held without a due time (outbox.Deliver, webhooks.SetStatus);
+// the webhook check only covers one rescheduled by an attempt in flight when
+// the webhook was paused.
 func due(now time.Time) []predicate.Delivery {
 	return []predicate.Delivery{
 		delivery.StatusEQ(schematype.DeliveryPending),

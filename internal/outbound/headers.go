@@ -5,9 +5,6 @@ import (
 	"strings"
 )
 
-// Redacted replaces credentials and signatures in stored messages.
-const Redacted = "[redacted]"
-
 // reservedHeaders are the dispatcher's own; a webhook's static headers never
 // override them (a static webhook-signature would forge signing).
 var reservedHeaders = map[string]bool{
@@ -21,25 +18,6 @@ func reserved(k string) bool {
 	return reservedHeaders[k] || strings.HasPrefix(k, "Webhook-")
 }
 
-// secretHeaders are redacted in the stored request.
-var secretHeaders = map[string]bool{"Authorization": true, "Webhook-Signature": true}
-
-// redact flattens the request headers for the log row, hiding credentials.
-func redact(h http.Header) map[string]string {
-	out := flatten(h)
-	for k := range out {
-		if secretHeaders[k] {
-			out[k] = Redacted
-		}
-	}
-	return out
-}
-
-// flatten joins repeated header values the way HTTP allows.
-func flatten(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, v := range h {
-		out[http.CanonicalHeaderKey(k)] = strings.Join(v, ", ")
-	}
-	return out
-}
+// secretHeader reports which request headers are redacted in the stored
+// attempt.
+func secretHeader(k string) bool { return k == "Authorization" || k == "Webhook-Signature" }
