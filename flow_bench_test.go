@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
@@ -24,16 +23,14 @@ import (
 //
 //	go test -run '^$' -bench FlowPath -benchtime 5000x .
 func BenchmarkFlowPath(b *testing.B) {
-	ta := newBenchApp(b)
-	out := benchGQL(b, ta, createOutbound, map[string]any{"in": map[string]any{
+	ta := newTestApp(b)
+	out := ta.ok(b, ta.key, createOutbound, map[string]any{"in": map[string]any{
 		"name": "sink", "url": "https://receiver.example.com/hook", "events": []string{"*"}}})
-	benchGQL(b, ta, `mutation($id: ID!) { setWebhookStatus(id: $id, status: PAUSED) { id } }`,
+	ta.ok(b, ta.key, `mutation($id: ID!) { setWebhookStatus(id: $id, status: PAUSED) { id } }`,
 		map[string]any{"id": str(out, "createOutboundWebhook.webhook.id")})
-	in := benchGQL(b, ta, createInbound, map[string]any{"in": map[string]any{"name": "orders",
-		"contactResolution": map[string]any{"match": "EMAIL", "path": "customer.email", "createIfMissing": true}}})
-	h := inHook{id: str(in, "createInboundWebhook.webhook.id"), secret: str(in, "createInboundWebhook.secret")}
-	h.path = "/in/" + lastSegment(str(in, "createInboundWebhook.webhook.inbound.url"))
-	benchGQL(b, ta, createFlow, map[string]any{"in": map[string]any{"name": "paid",
+	h := ta.createIn(b, ta.key, map[string]any{"name": "orders",
+		"contactResolution": map[string]any{"match": "EMAIL", "path": "customer.email", "createIfMissing": true}})
+	ta.ok(b, ta.key, createFlow, map[string]any{"in": map[string]any{"name": "paid",
 		"trigger": map[string]any{"type": "WEBHOOK_RECEIVED", "webhookId": h.id},
 		"steps": []any{
 			map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "order.paid", "data": map[string]any{"total": "{{payload.total}}"}}},
@@ -84,32 +81,4 @@ func sendAll(b *testing.B, ta *testApp, h inHook, n int) {
 		}()
 	}
 	wg.Wait()
-}
-
-// benchGQL runs an operation that must succeed.
-func benchGQL(tb testing.TB, ta *testApp, query string, vars map[string]any) map[string]any {
-	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+ta.key)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out gqlResponse
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || len(out.Errors) > 0 {
-		tb.Fatalf("%s: %v %+v", query, err, out.Errors)
-	}
-	return out.Data
-}
-
-func lastSegment(u string) string {
-	for i := len(u) - 1; i >= 0; i-- {
-		if u[i] == '/' {
-			return u[i+1:]
-		}
-	}
-	return u
 }

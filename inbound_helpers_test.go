@@ -15,7 +15,7 @@ type inHook struct {
 }
 
 // createIn creates an inbound webhook from input (name defaults to "in").
-func (ta *testApp) createIn(t *testing.T, key string, input map[string]any) inHook {
+func (ta *testApp) createIn(t testing.TB, key string, input map[string]any) inHook {
 	t.Helper()
 	if input["name"] == nil {
 		input["name"] = "in"
@@ -34,7 +34,7 @@ type reply struct {
 }
 
 // send makes one request to the test server.
-func (ta *testApp) send(t *testing.T, method, path, contentType string, body []byte, headers map[string]string) reply {
+func (ta *testApp) send(t testing.TB, method, path, contentType string, body []byte, headers map[string]string) reply {
 	t.Helper()
 	req, err := http.NewRequest(method, ta.srv.URL+path, bytes.NewReader(body))
 	if err != nil {
@@ -56,7 +56,7 @@ func (ta *testApp) send(t *testing.T, method, path, contentType string, body []b
 }
 
 // postJSON posts a JSON body with the shared secret of h.
-func (ta *testApp) postJSON(t *testing.T, h inHook, body string, headers map[string]string) reply {
+func (ta *testApp) postJSON(t testing.TB, h inHook, body string, headers map[string]string) reply {
 	t.Helper()
 	all := map[string]string{"X-Webhook-Secret": h.secret}
 	for k, v := range headers {
@@ -70,7 +70,7 @@ const logFields = `id outcome statusCode durationMs error idempotencyKey occurre
 	contact { id email phone chatId channelUserId } flowRuns { id status }`
 
 // logs returns the webhook's log rows, newest first.
-func (ta *testApp) logs(t *testing.T, key, webhookID string) []any {
+func (ta *testApp) logs(t testing.TB, key, webhookID string) []any {
 	t.Helper()
 	d := ta.ok(t, key, `query($w: ID) { webhookLogs(first: 100, where: {webhookId: $w}) {
 		totalCount edges { node { `+logFields+` } } } }`, map[string]any{"w": webhookID})
@@ -83,7 +83,7 @@ func (ta *testApp) logs(t *testing.T, key, webhookID string) []any {
 }
 
 // errorCode reads {"error":{"code":...}}.
-func errorCode(t *testing.T, body string) string {
+func errorCode(t testing.TB, body string) string {
 	t.Helper()
 	var v map[string]any
 	decode(t, strings.NewReader(body), &v)

@@ -25,13 +25,13 @@ type testApp struct {
 	dir string
 }
 
-func newTestApp(t *testing.T) *testApp {
+func newTestApp(t testing.TB) *testApp {
 	t.Helper()
 	return newTestAppWith(t, nil)
 }
 
 // newTestAppWith is newTestApp with the configuration adjusted by edit.
-func newTestAppWith(t *testing.T, edit func(*config.Config)) *testApp {
+func newTestAppWith(t testing.TB, edit func(*config.Config)) *testApp {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := config.Default()
@@ -63,7 +63,7 @@ func newTestAppWith(t *testing.T, edit func(*config.Config)) *testApp {
 }
 
 // newWorkspace creates another workspace and returns its key.
-func (ta *testApp) newWorkspace(t *testing.T, name string) string {
+func (ta *testApp) newWorkspace(t testing.TB, name string) string {
 	t.Helper()
 	_, key, err := ta.auth.CreateWorkspace(context.Background(), name)
 	if err != nil {
@@ -94,7 +94,7 @@ func (r *gqlResponse) code() string {
 }
 
 // gql posts a GraphQL operation with key (none when "").
-func (ta *testApp) gql(t *testing.T, key, query string, vars map[string]any) *gqlResponse {
+func (ta *testApp) gql(t testing.TB, key, query string, vars map[string]any) *gqlResponse {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", bytes.NewReader(body))
@@ -116,7 +116,7 @@ func (ta *testApp) gql(t *testing.T, key, query string, vars map[string]any) *gq
 }
 
 // ok posts an operation that must succeed and returns its data.
-func (ta *testApp) ok(t *testing.T, key, query string, vars map[string]any) map[string]any {
+func (ta *testApp) ok(t testing.TB, key, query string, vars map[string]any) map[string]any {
 	t.Helper()
 	r := ta.gql(t, key, query, vars)
 	if r.Status != http.StatusOK || len(r.Errors) > 0 {
@@ -154,7 +154,7 @@ func str(v any, path string) string {
 
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }
 
-func decode(t *testing.T, r io.Reader, v any) {
+func decode(t testing.TB, r io.Reader, v any) {
 	t.Helper()
 	if err := json.NewDecoder(r).Decode(v); err != nil {
 		t.Fatalf("decoding: %v", err)

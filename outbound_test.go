@@ -31,7 +31,7 @@ type receiver struct {
 	status func(n int) int
 }
 
-func newReceiver(t *testing.T, status func(n int) int) *receiver {
+func newReceiver(t testing.TB, status func(n int) int) *receiver {
 	rc := &receiver{status: status}
 	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -47,7 +47,7 @@ func newReceiver(t *testing.T, status func(n int) int) *receiver {
 }
 
 // wait returns once n requests arrived.
-func (rc *receiver) wait(t *testing.T, n int) []received {
+func (rc *receiver) wait(t testing.TB, n int) []received {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -63,7 +63,7 @@ func (rc *receiver) wait(t *testing.T, n int) []received {
 	return nil
 }
 
-func newOutboundApp(t *testing.T) *testApp {
+func newOutboundApp(t testing.TB) *testApp {
 	return newTestAppWith(t, func(c *config.Config) { c.AllowPrivateNetworks = true })
 }
 
@@ -154,7 +154,7 @@ func TestOutboundTestEventAndManualRetry(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool) {
+func waitFor(t testing.TB, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {

@@ -11,16 +11,12 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -31,70 +27,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/wexio/webhooks/internal/config"
 )
-
-// newBenchApp is newTestAppWith(t, nil) for any testing.TB.
-func newBenchApp(tb testing.TB) *testApp {
-	tb.Helper()
-	dir := tb.TempDir()
-	cfg := config.Default()
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "wexio.db")
-	cfg.PublicURL = "https://hooks.example.test"
-	cfg.SecretKey = make([]byte, 32)
-	_, _ = rand.Read(cfg.SecretKey)
-	ctx := context.Background()
-	a, err := openApp(ctx, cfg, testLogger())
-	if err != nil {
-		tb.Fatalf("opening app: %v", err)
-	}
-	key, _, err := a.auth.Bootstrap(ctx, "")
-	if err != nil {
-		tb.Fatalf("bootstrapping: %v", err)
-	}
-	if err := a.start(); err != nil {
-		tb.Fatalf("starting: %v", err)
-	}
-	srv := httptest.NewServer(a.routes())
-	tb.Cleanup(func() {
-		srv.Close()
-		_ = a.close()
-	})
-	return &testApp{app: a, srv: srv, key: key, dir: dir}
-}
-
-// benchCreateIn creates an inbound webhook in the Default workspace.
-func benchCreateIn(tb testing.TB, ta *testApp, name string) inHook {
-	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": createInbound,
-		"variables": map[string]any{"in": map[string]any{"name": name}}})
-	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+ta.key)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatalf("creating webhook: %v", err)
-	}
-	defer res.Body.Close()
-	var out struct {
-		Data struct {
-			Created struct {
-				Secret  string
-				Webhook struct {
-					ID      string
-					Inbound struct{ URL string }
-				}
-			} `json:"createInboundWebhook"`
-		}
-	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Data.Created.Webhook.ID == "" {
-		tb.Fatalf("creating webhook: status %d, %v", res.StatusCode, err)
-	}
-	c := out.Data.Created
-	return inHook{id: c.Webhook.ID, url: c.Webhook.Inbound.URL, secret: c.Secret,
-		path: strings.TrimPrefix(c.Webhook.Inbound.URL, ta.cfg.PublicURL)}
-}
 
 // benchTailQuery asks for the request body: it carries the sender's marker.
 const benchTailQuery = `subscription($w: ID, $d: Direction) {
@@ -342,8 +275,8 @@ func (run *latencyRun) accepted() int {
 // while it receives 1,000 req/s; latency is request sent → frame received.
 func BenchmarkTailLatency(b *testing.B) {
 	for b.Loop() {
-		ta := newBenchApp(b)
-		h := benchCreateIn(b, ta, "tailed")
+		ta := newTestApp(b)
+		h := ta.createIn(b, ta.key, map[string]any{"name": "tailed"})
 		total := int(benchDuration(b).Seconds() * latencyRate)
 		run := &latencyRun{sentAt: make([]atomic.Int64, total), ok: make([]atomic.Bool, total)}
 		conns := dialTails(b, ta, h.id, latencySubscribers, latencySubscribers)
@@ -442,8 +375,8 @@ const ingestPattern = "-++--++-"
 // subscribers of webhook A connected against none, in alternating runs.
 func BenchmarkTailIngestCost(b *testing.B) {
 	for b.Loop() {
-		ta := newBenchApp(b)
-		hookA, hookB := benchCreateIn(b, ta, "A"), benchCreateIn(b, ta, "B")
+		ta := newTestApp(b)
+		hookA, hookB := ta.createIn(b, ta.key, map[string]any{"name": "A"}), ta.createIn(b, ta.key, map[string]any{"name": "B"})
 		phase := benchDuration(b) / 2
 		closedLoop(ta, hookB, time.Second) // warm up
 		var rates [2]float64               // without, with
@@ -506,8 +439,8 @@ func BenchmarkTailIdleMemory(b *testing.B) {
 		return
 	}
 	for b.Loop() {
-		ta := newBenchApp(b)
-		h := benchCreateIn(b, ta, "idle")
+		ta := newTestApp(b)
+		h := ta.createIn(b, ta.key, map[string]any{"name": "idle"})
 		// One subscriber first: one-time costs (query cache, pools) are
 		// paid before the first measurement.
 		warm := dialTails(b, ta, h.id, 1, 1)

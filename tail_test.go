@@ -19,7 +19,7 @@ import (
 
 // wsClient speaks either GraphQL WebSocket protocol to the real server.
 type wsClient struct {
-	t      *testing.T
+	t      testing.TB
 	conn   *websocket.Conn
 	legacy bool // subscriptions-transport-ws ("graphql-ws")
 }
@@ -30,7 +30,7 @@ type wsMsg struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-func (ta *testApp) dialWS(t *testing.T, protocol, key string) *wsClient {
+func (ta *testApp) dialWS(t testing.TB, protocol, key string) *wsClient {
 	t.Helper()
 	d := websocket.Dialer{Subprotocols: []string{protocol}}
 	conn, res, err := d.Dial("ws"+strings.TrimPrefix(ta.srv.URL, "http")+"/query", nil)
