@@ -51,8 +51,8 @@ func TestFlowEndToEnd(t *testing.T) {
 	}
 	got := rc.wait(t, 2)
 	time.Sleep(100 * time.Millisecond) // nothing more may arrive (the duplicate started no run)
-	if len(rc.got) != 2 {
-		t.Fatalf("receiver got %d requests, want 2", len(rc.got))
+	if n := len(rc.all()); n != 2 {
+		t.Fatalf("receiver got %d requests, want 2", n)
 	}
 	byType := map[string]map[string]any{}
 	for _, g := range got {

@@ -98,14 +98,14 @@ func TestLiveTailOverBothProtocols(t *testing.T) {
 	h := ta.createIn(t, ta.key, map[string]any{})
 	otherKey := ta.newWorkspace(t, "other")
 	other := ta.createIn(t, otherKey, map[string]any{})
-	for _, proto := range []string{"graphql-transport-ws", "graphql-ws"} {
+	for i, proto := range []string{"graphql-transport-ws", "graphql-ws"} {
 		c := ta.dialWS(t, proto, ta.key)
 		c.expect("connection_ack")
 		c.subscribe("1", tailQuery, map[string]any{"d": "INBOUND"})
 		spy := ta.dialWS(t, proto, otherKey)
 		spy.expect("connection_ack")
 		spy.subscribe("1", tailQuery, nil)
-		time.Sleep(50 * time.Millisecond) // let both subscriptions register
+		waitFor(t, func() bool { return ta.tail.Len() == 2*(i+1) }) // both new subscriptions registered
 		r := ta.postJSON(t, h, `{"proto":"`+proto+`"}`, nil)
 		var accepted struct{ ID string }
 		decode(t, strings.NewReader(r.body), &accepted)
