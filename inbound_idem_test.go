@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 )
 
 // A repeated key replays the first answer with Idempotent-Replayed, is
@@ -89,5 +91,26 @@ func TestInboundProviderDeliveryIDDeduplicates(t *testing.T) {
 	b := ta.send(t, http.MethodPost, h.path, "application/json", []byte(body), hdr)
 	if a.status != 202 || b.header.Get("Idempotent-Replayed") != "true" || a.body != b.body {
 		t.Fatalf("redelivery: %d %s / %v %s", a.status, a.body, b.header, b.body)
+	}
+}
+
+// A key is remembered for the retention window only: once its record is
+// older, the same key is a new request again.
+func TestInboundIdempotencyExpiresWithRetention(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	first := ta.postJSON(t, h, `{}`, map[string]string{"X-Idempotency-Key": "old"})
+	old := time.Now().Add(-ta.cfg.Retention - time.Hour).UTC()
+	if _, err := ta.db.Write.ExecContext(context.Background(),
+		"UPDATE idempotency_keys SET created_at = ?", old); err != nil {
+		t.Fatal(err)
+	}
+	again := ta.postJSON(t, h, `{}`, map[string]string{"X-Idempotency-Key": "old"})
+	if again.status != 202 || again.header.Get("Idempotent-Replayed") != "" || again.body == first.body {
+		t.Fatalf("an expired key replayed: %d %v %s", again.status, again.header, again.body)
+	}
+	if r := ta.postJSON(t, h, `{}`, map[string]string{"X-Idempotency-Key": "old"}); r.body != again.body {
+		t.Fatalf("the renewed key does not replay: %s", r.body)
 	}
 }
