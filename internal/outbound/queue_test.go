@@ -67,9 +67,22 @@ func TestPausedWebhookHoldsDeliveries(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.emit(t)
+	// Held, not due: the claim must not find (and rescan) it at all.
+	if dl := e.db.Read.Delivery.Query().OnlyX(e.ctx); dl.NextAttemptAt != nil {
+		t.Fatalf("a paused webhook's delivery is due at %v", dl.NextAttemptAt)
+	}
 	d := e.dispatcher(t, nil)
 	if n := e.once(t, d); n != 0 {
 		t.Fatalf("claimed %d for a paused webhook", n)
+	}
+	// Pausing holds what was already due too.
+	for _, st := range []schematype.WebhookStatus{schematype.WebhookActive, schematype.WebhookPaused} {
+		if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if dl := e.db.Read.Delivery.Query().OnlyX(e.ctx); dl.NextAttemptAt != nil {
+		t.Fatalf("pausing left a delivery due at %v", dl.NextAttemptAt)
 	}
 	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookActive); err != nil {
 		t.Fatal(err)

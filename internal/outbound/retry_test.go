@@ -68,13 +68,21 @@ func TestGoneDisablesTheWebhook(t *testing.T) {
 	e := setup(t)
 	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusGone) })
 	wh := e.hook(t, rcv.URL, nil, 5)
-	em := e.emit(t)
-	e.once(t, e.dispatcher(t, nil))
-	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliveryFailed {
-		t.Fatalf("delivery = %+v", dl)
+	a, b := e.emit(t).Deliveries[0].ID, e.emit(t).Deliveries[0].ID
+	e.once(t, e.dispatcher(t, func(c *outbound.Config) { c.Workers, c.BatchSize = 1, 1 }))
+	failed, held := e.delivery(t, a), e.delivery(t, b)
+	if held.Status == schematype.DeliveryFailed { // either may be claimed first
+		failed, held = held, failed
+	}
+	if failed.Status != schematype.DeliveryFailed {
+		t.Fatalf("delivery = %+v", failed)
 	}
 	if w := e.db.Read.Webhook.GetX(e.ctx, wh.ID); w.Status != schematype.WebhookDisabled {
 		t.Fatalf("webhook status %s", w.Status)
+	}
+	// The webhook's other pending delivery is held, not left due.
+	if held.Status != schematype.DeliveryPending || held.NextAttemptAt != nil {
+		t.Fatalf("other delivery = %+v", held)
 	}
 }
 
