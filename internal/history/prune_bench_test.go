@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -58,14 +57,8 @@ func BenchmarkPruneBatch(b *testing.B) {
 		{"log rows", func() error { return addLogs(ctx, d.Write, hook, expired) }},
 		{"deliveries", func() error { return addDeliveries(ctx, d.Write, hook, fresh, expired) }},
 		{"events", func() error { _, err := addEvents(ctx, d.Write, hook, expired); return err }},
-		{"events/with-event_id-index", func() error { _, err := addEvents(ctx, d.Write, hook, expired); return err }},
 	} {
-		k := byName[strings.TrimSuffix(bc.kind, "/with-event_id-index")]
-		if k.name != bc.kind {
-			if _, err := d.Write.ExecContext(ctx, "CREATE INDEX bench_log_event_id ON webhook_logs (event_id)"); err != nil {
-				b.Fatal(err)
-			}
-		}
+		k := byName[bc.kind]
 		b.Run(bc.kind, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
