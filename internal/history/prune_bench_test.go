@@ -21,9 +21,9 @@ import (
 // the groupcommit writer, per kind, against the seeded history database of
 // BenchmarkFilteredPage (a copy of it): ns/op is how long one batch holds
 // the write lock, the longest an ingestion write waits behind the pruner.
-// Each iteration first adds a batch of expired rows (untimed). The last
-// case adds the index on webhook_logs(event_id) that deleting events needs
-// (each deleted event sets its log rows' event_id to NULL).
+// Each iteration first adds a batch of expired rows (untimed). Deleting
+// events relies on the webhook_logs(event_id) index: each deleted event sets
+// its log rows' event_id to NULL.
 func BenchmarkPruneBatch(b *testing.B) {
 	ctx := auth.System(context.Background())
 	path := filepath.Join(b.TempDir(), "prune.db")
