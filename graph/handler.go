@@ -34,7 +34,8 @@ type HandlerOptions struct {
 
 // NewHandler returns the /query handler: POST and GET over HTTP, both
 // WebSocket subprotocols, introspection for tools, persisted queries, a
-// complexity limit, and one transaction per mutation.
+// complexity limit, and one transaction per mutation. WebSocket connections
+// are detached from net/http once upgraded (wsgorilla.Detach).
 func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handler {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
@@ -59,7 +60,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 		opts.Log.ErrorContext(ctx, "resolver panic", "panic", p)
 		return errInternal
 	})
-	return srv
+	return wsgorilla.Detach(opts.Log, srv)
 }
 
 // errInternal is what a recovered panic shows: nothing of its detail.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -32,9 +34,10 @@ type Subscription { tick: Int!  auth: String!  slow: Int! }
 // fixture is a gqlgen server without generated code (a schema mock, as in
 // gqlgen's own testserver) served through wsgorilla by httptest.
 type fixture struct {
-	url    string
-	active atomic.Int64 // tick pumps still running
-	closes atomic.Int64 // CloseFunc calls
+	url      string
+	active   atomic.Int64 // tick pumps still running
+	closes   atomic.Int64 // CloseFunc calls
+	returned atomic.Int64 // net/http handler calls that returned
 
 	mu   sync.Mutex
 	errs []error               // from ErrorFunc
@@ -72,8 +75,14 @@ func newFixture(t *testing.T, ws transport.Websocket) *fixture {
 	}
 	ws.CloseFunc = func(context.Context, int) { f.closes.Add(1) }
 	srv.AddTransport(ws)
+	srv.AddTransport(transport.POST{})
 
-	hs := httptest.NewServer(srv)
+	// Served the way the application serves it: detached once upgraded.
+	detached := wsgorilla.Detach(slog.New(slog.DiscardHandler), srv)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		detached.ServeHTTP(w, r)
+		f.returned.Add(1)
+	}))
 	t.Cleanup(hs.Close)
 	f.url = "ws" + strings.TrimPrefix(hs.URL, "http")
 	return f

@@ -49,10 +49,14 @@ type Option func(*Gorilla)
 
 // New returns a Gorilla that accepts same-origin and Origin-less requests
 // (servers, CLI clients) unless an origin option says otherwise. Idle
-// connections share a write buffer pool instead of holding 4 KiB each.
+// connections share a write buffer pool instead of holding 4 KiB each, and
+// read through 1 KiB rather than net/http's 4 KiB: clients of a GraphQL
+// socket send little (init, subscribe, pong), and a buffer's size does not
+// limit a message's.
 func New(opts ...Option) Gorilla {
 	g := Gorilla{Upgrader: websocket.Upgrader{
 		CheckOrigin:     SameOrigin,
+		ReadBufferSize:  1024,
 		WriteBufferPool: &sync.Pool{},
 	}}
 	for _, opt := range opts {
