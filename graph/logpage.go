@@ -2,26 +2,36 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
+	"github.com/wexio/webhooks/internal/history"
 )
 
-// logPage is a page of history, newest first. ent's Paginate counts every
-// matching row whenever pageInfo is selected; over a million rows that
-// count alone is hundreds of milliseconds (internal/history
-// BenchmarkFilteredPage), so the page is built here from one indexed range
-// scan of first+1 (or last+1) rows, and the count runs only when
-// totalCount is asked for. Cursors are Paginate's own ({ID}), so both
-// paths read each other's.
-func logPage(ctx context.Context, q *ent.WebhookLogQuery, after *entgql.Cursor[pulid.ID], first *int,
-	before *entgql.Cursor[pulid.ID], last *int) (*ent.WebhookLogConnection, error) {
-	if wantsTotalCount(ctx) || (first == nil && last == nil) {
-		return q.Paginate(ctx, after, first, before, last, ent.WithWebhookLogOrder(newestLogs))
+// logPage is a page of history, newest first, matching f (q is f's query).
+// ent's Paginate counts every matching row whenever pageInfo or totalCount
+// is selected; over a million rows that count alone is hundreds of
+// milliseconds (internal/history BenchmarkFilteredPage). So the page is one
+// indexed range scan of first+1 (or last+1) rows, and totalCount, when
+// selected, comes from history.CountLogs's counters. Cursors are
+// Paginate's own ({ID}).
+func logPage(ctx context.Context, c *ent.Client, f *schematype.LogFilter, q *ent.WebhookLogQuery,
+	after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int) (*ent.WebhookLogConnection, error) {
+	total := 0
+	if wantsTotalCount(ctx) {
+		var err error
+		if total, err = history.CountLogs(ctx, c, f); err != nil {
+			return nil, err
+		}
+	}
+	if first == nil && last == nil {
+		first = new(DefaultPageSize)
 	}
 	if after != nil {
 		q = q.Where(webhooklog.IDLT(after.ID))
@@ -39,7 +49,7 @@ func logPage(ctx context.Context, q *ent.WebhookLogQuery, after *entgql.Cursor[p
 	if err != nil {
 		return nil, err
 	}
-	conn := &ent.WebhookLogConnection{Edges: []*ent.WebhookLogEdge{}}
+	conn := &ent.WebhookLogConnection{Edges: []*ent.WebhookLogEdge{}, TotalCount: total}
 	conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage = before != nil, after != nil
 	if len(nodes) > n {
 		nodes = nodes[:n]
@@ -66,7 +76,7 @@ func logPage(ctx context.Context, q *ent.WebhookLogQuery, after *entgql.Cursor[p
 // totalCount.
 func wantsTotalCount(ctx context.Context) bool {
 	if graphql.GetFieldContext(ctx) == nil {
-		return true
+		return false
 	}
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
 		if f.Name == "totalCount" {
@@ -74,4 +84,19 @@ func wantsTotalCount(ctx context.Context) bool {
 		}
 	}
 	return false
+}
+
+// ofWebhook is where narrowed to the webhook id: a filter naming another
+// webhook matches nothing, which an impossible time range expresses.
+func ofWebhook(where *schematype.LogFilter, id pulid.ID) *schematype.LogFilter {
+	f := schematype.LogFilter{}
+	if where != nil {
+		f = *where
+	}
+	if f.WebhookID != nil && *f.WebhookID != id {
+		never := time.Unix(0, 0).UTC()
+		f.Since, f.Until = &never, &never
+	}
+	f.WebhookID = &id
+	return &f
 }

@@ -237,7 +237,8 @@ func (r *queryResolver) WebhookLogs(ctx context.Context, first *int, after *entg
 	if err != nil {
 		return nil, err
 	}
-	return logPage(ctx, r.client(ctx).WebhookLog.Query().Where(history.LogPredicates(where)...), after, first, before, last)
+	c := r.client(ctx)
+	return logPage(ctx, c, where, c.WebhookLog.Query().Where(history.LogPredicates(where)...), after, first, before, last)
 }
 
 // AuthPresets is the resolver for the authPresets field.
@@ -307,7 +308,8 @@ func (r *webhookResolver) Logs(ctx context.Context, obj *ent.Webhook, first *int
 	if err != nil {
 		return nil, err
 	}
-	return logPage(ctx, obj.QueryLogs().Where(history.LogPredicates(where)...), after, first, before, last)
+	f := ofWebhook(where, obj.ID)
+	return logPage(ctx, r.client(ctx), f, obj.QueryLogs().Where(history.LogPredicates(where)...), after, first, before, last)
 }
 
 // Variables is the resolver for the variables field.

@@ -121,5 +121,8 @@ var migrateMu sync.Mutex
 func migrate(ctx context.Context, c *ent.Client) error {
 	migrateMu.Lock()
 	defer migrateMu.Unlock()
-	return c.Schema.Create(ctx)
+	if err := c.Schema.Create(ctx); err != nil {
+		return err
+	}
+	return ensureLogCounts(ctx, c)
 }

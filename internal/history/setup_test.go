@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,26 +34,34 @@ type env struct {
 	ctx  context.Context // scoped to the workspace
 	hook *ent.Webhook
 	flow *ent.Flow
+	once sync.Once
 }
 
-func setup(tb testing.TB) *env {
+func setup(tb testing.TB) *env { return setupAt(tb, filepath.Join(tb.TempDir(), "t.db")) }
+
+func setupAt(tb testing.TB, path string) *env {
 	tb.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(tb.TempDir(), "t.db"))
+	d, err := db.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	w := groupcommit.New(d.Write, slog.New(slog.DiscardHandler))
-	tb.Cleanup(func() { w.Close(); _ = d.Close() })
 	ws, err := d.Write.Workspace.Create().SetName("A").Save(auth.System(context.Background()))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	e := &env{d: d, w: w, ctx: tenant.WithWorkspace(context.Background(), string(ws.ID))}
+	tb.Cleanup(e.close)
 	e.hook = must[*ent.Webhook](tb)(d.Write.Webhook.Create().SetName("out").SetDirection(schematype.DirectionOutbound).
 		SetURL("https://example.com/h").SetEvents([]string{"*"}).Save(e.ctx))
 	e.flow = must[*ent.Flow](tb)(d.Write.Flow.Create().SetName("f").SetTriggerType(schematype.TriggerWebhookReceived).
 		SetSteps([]schematype.FlowStep{}).Save(e.ctx))
 	return e
+}
+
+// close closes the writer and the database, once.
+func (e *env) close() {
+	e.once.Do(func() { e.w.Close(); _ = e.d.Close() })
 }
 
 // pruner returns a pruner over e on the injected clock.

@@ -1,0 +1,208 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhooklog"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/tenant"
+)
+
+// countWorld is a workspace with logs of two webhooks spread over ten hours
+// at odd instants, with events of three types, next to another workspace
+// whose rows must never be counted.
+type countWorld struct {
+	*env
+	in     *ent.Webhook
+	start  time.Time
+	events map[string]*ent.Event
+}
+
+func newCountWorld(t *testing.T, e *env) *countWorld {
+	t.Helper()
+	w := &countWorld{env: e, start: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC), events: map[string]*ent.Event{}}
+	w.in = must[*ent.Webhook](t)(e.d.Write.Webhook.Create().SetName("in").SetDirection(schematype.DirectionInbound).
+		SetToken("tok").Save(e.ctx))
+	for _, typ := range []string{"contact.created", "order.paid", "order.refunded"} {
+		w.events[typ] = must[*ent.Event](t)(e.d.Write.Event.Create().SetType(typ).
+			SetOccurredAt(w.start).SetData([]byte("{}")).Save(e.ctx))
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	types := []string{"contact.created", "order.paid", "order.refunded"}
+	outcomes := []schematype.LogOutcome{schematype.OutcomeSucceeded, schematype.OutcomeFailed,
+		schematype.OutcomeAccepted, schematype.OutcomeRejected}
+	var creates []*ent.WebhookLogCreate
+	for i := range 800 {
+		at := w.start.Add(time.Duration(rng.Int64N(int64(10 * time.Hour))))
+		if i%50 == 0 {
+			at = w.start.Add(time.Duration(rng.IntN(10)) * time.Hour) // exactly on an hour
+		}
+		c := e.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetOccurredAt(at).SetRequest(schematype.HTTPMessage{}).
+			SetOutcome(outcomes[rng.IntN(len(outcomes))])
+		if rng.IntN(2) == 0 {
+			c.SetWebhookID(w.in.ID).SetDirection(schematype.DirectionInbound)
+		} else {
+			c.SetWebhookID(e.hook.ID).SetDirection(schematype.DirectionOutbound).
+				SetEventID(w.events[types[rng.IntN(len(types))]].ID)
+		}
+		creates = append(creates, c)
+	}
+	must[[]*ent.WebhookLog](t)(e.d.Write.WebhookLog.CreateBulk(creates...).Save(e.ctx))
+
+	other := must[*ent.Workspace](t)(e.d.Write.Workspace.Create().SetName("B").Save(auth.System(context.Background())))
+	octx := tenant.WithWorkspace(context.Background(), string(other.ID))
+	oh := must[*ent.Webhook](t)(e.d.Write.Webhook.Create().SetName("b").SetDirection(schematype.DirectionInbound).
+		SetToken("tok-b").Save(octx))
+	for i := range 50 {
+		at := w.start.Add(time.Duration(i) * 11 * time.Minute)
+		must[*ent.WebhookLog](t)(e.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetWebhookID(oh.ID).
+			SetDirection(schematype.DirectionInbound).SetOutcome(schematype.OutcomeAccepted).SetOccurredAt(at).
+			SetRequest(schematype.HTTPMessage{}).Save(octx))
+	}
+	return w
+}
+
+// logIDAt mints a log id at t, as the row would have had if written then:
+// the time filters rely on ids following occurred_at.
+func logIDAt(t time.Time) pulid.ID {
+	return pulid.ID("log_" + ulid.MustNew(ulid.Timestamp(t), ulid.DefaultEntropy()).String())
+}
+
+// filters are single and combined filters, with bounds inside hours, on
+// hour boundaries, in the same hour, reversed, and outside the data.
+func (w *countWorld) filters() []*schematype.LogFilter {
+	at := func(d time.Duration) *time.Time { t := w.start.Add(d); return &t }
+	str := func(s string) *string { return &s }
+	in, out := schematype.DirectionInbound, schematype.DirectionOutbound
+	var fs []*schematype.LogFilter
+	for _, base := range []schematype.LogFilter{
+		{}, {WebhookID: &w.in.ID}, {WebhookID: &w.hook.ID}, {Direction: &in}, {Direction: &out},
+		{Outcomes: []schematype.LogOutcome{schematype.OutcomeFailed, schematype.OutcomeRejected}},
+		{EventType: str("order.paid")}, {EventType: str("order.*")}, {EventType: str("*")}, {EventType: str("nope")},
+		{WebhookID: &w.hook.ID, Outcomes: []schematype.LogOutcome{schematype.OutcomeSucceeded}, EventType: str("contact.created")},
+	} {
+		for _, r := range [][2]*time.Time{
+			{nil, nil},
+			{at(90*time.Minute + 7*time.Second + 300*time.Millisecond), nil},
+			{nil, at(7*time.Hour + 59*time.Minute)},
+			{at(2 * time.Hour), at(5 * time.Hour)},
+			{at(2*time.Hour + time.Millisecond), at(5*time.Hour - time.Millisecond)},
+			{at(3*time.Hour + 10*time.Minute), at(3*time.Hour + 50*time.Minute)},
+			{at(4 * time.Hour), at(4 * time.Hour)},
+			{at(6 * time.Hour), at(2 * time.Hour)},
+			{at(-48 * time.Hour), at(48 * time.Hour)},
+			{at(20 * time.Hour), nil},
+		} {
+			f := base
+			f.Since, f.Until = r[0], r[1]
+			fs = append(fs, &f)
+		}
+	}
+	return fs
+}
+
+// check compares CountLogs with counting the rows themselves.
+func (w *countWorld) check(t *testing.T, when string) {
+	t.Helper()
+	nonzero := 0
+	for _, f := range w.filters() {
+		want, err := w.d.Read.WebhookLog.Query().Where(LogPredicates(f)...).Count(w.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := CountLogs(w.ctx, w.d.Read, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: %s: CountLogs %d, rows %d", when, describe(f), got, want)
+		}
+		if want > 0 {
+			nonzero++
+		}
+	}
+	if nonzero < 50 {
+		t.Fatalf("%s: only %d filters match anything: the world is too thin to test", when, nonzero)
+	}
+}
+
+func describe(f *schematype.LogFilter) string {
+	s := fmt.Sprintf("webhook=%v direction=%v outcomes=%v", deref(f.WebhookID), deref(f.Direction), f.Outcomes)
+	return s + fmt.Sprintf(" eventType=%v since=%v until=%v", deref(f.EventType), deref(f.Since), deref(f.Until))
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return "-"
+	}
+	return *p
+}
+
+// TestCountLogsMatchesRows: the counters plus the partial hours count what
+// the rows say, for every filter, after inserts, deletes and updates, and
+// never another workspace's rows.
+func TestCountLogsMatchesRows(t *testing.T) {
+	w := newCountWorld(t, setup(t))
+	w.check(t, "after inserts")
+
+	// Retention deletes through the triggers too.
+	cut := w.start.Add(3*time.Hour + 17*time.Minute)
+	n, err := w.d.Write.WebhookLog.Delete().Where(webhooklog.OccurredAtLT(cut)).Exec(w.ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("deleted %d: %v", n, err)
+	}
+	w.check(t, "after deletes")
+
+	// A row moved to another outcome and hour (ent keeps occurred_at
+	// immutable; SQL does not) is counted where it went.
+	row := must[*ent.WebhookLog](t)(w.d.Read.WebhookLog.Query().Where(webhooklog.WebhookID(w.hook.ID)).First(w.ctx))
+	_, err = w.d.SQL().ExecContext(w.ctx, "UPDATE webhook_logs SET outcome = ?, occurred_at = ? WHERE id = ?",
+		schematype.OutcomeRejected, w.start.Add(9*time.Hour+30*time.Minute), row.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.check(t, "after an update")
+
+	if _, err := CountLogs(context.Background(), w.d.Read, nil); err == nil {
+		t.Fatal("counted without a workspace")
+	}
+}
+
+// TestLogCountsBackfill: a database written before the counters existed
+// gets them counted when it is opened.
+func TestLogCountsBackfill(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	e := setupAt(t, path)
+	w := newCountWorld(t, e)
+	for _, stmt := range []string{"DROP TRIGGER log_counts_insert", "DROP TRIGGER log_counts_delete",
+		"DROP TRIGGER log_counts_update", "DROP TABLE " + db.LogCountsTable} {
+		if _, err := e.d.SQL().ExecContext(context.Background(), stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Rows written while there were no counters.
+	at := w.start.Add(time.Hour + time.Second)
+	must[*ent.WebhookLog](t)(e.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetWebhookID(w.in.ID).
+		SetDirection(schematype.DirectionInbound).SetOutcome(schematype.OutcomeAccepted).SetOccurredAt(at).
+		SetRequest(schematype.HTTPMessage{}).Save(e.ctx))
+	e.close()
+
+	d, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	w.env = &env{d: d, ctx: e.ctx, hook: e.hook}
+	w.check(t, "after reopening")
+}
