@@ -13,7 +13,7 @@ import (
 
 // Config tunes the runner. Zero fields take the defaults noted.
 type Config struct {
-	Workers        int           // runs executed at once at most; 64
+	Workers        int           // runs executed at once at most; 256 (see defaults)
 	BatchSize      int           // runs per claim at most; Workers
 	Lease          time.Duration // how long a claim holds; 1m (a run makes no network calls)
 	PollInterval   time.Duration // fallback wake-up when nobody calls Notify; 1s
@@ -24,7 +24,11 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
-	c.Workers = orDefault(c.Workers, 64)
+	// Runs make no network calls: each is a job on the writer. More of them
+	// in flight make larger claims and group commits, which is most of what
+	// the writer saves per run (BenchmarkFlowPath: +8% over 64). A run in
+	// flight holds its request, at most the inbound limit (100 KB).
+	c.Workers = orDefault(c.Workers, 256)
 	c.BatchSize = orDefault(c.BatchSize, c.Workers)
 	c.Lease = orDefault(c.Lease, time.Minute)
 	c.PollInterval = orDefault(c.PollInterval, time.Second)
