@@ -105,4 +105,28 @@ func TestHistoryFilters(t *testing.T) {
 			t.Errorf("filter %v: %v rows, want %v", tc.where, got, tc.want)
 		}
 	}
+
+	// A webhook's own logs count within it, and a filter naming another
+	// webhook matches nothing there.
+	ofA := func(where map[string]any) float64 {
+		d := ta.ok(t, ta.key, `query($id: ID!, $w: WebhookLogFilter) { node(id: $id) { ... on Webhook {
+			logs(first: 50, where: $w) { totalCount edges { node { id } } } } } }`, map[string]any{"id": a.id, "w": where})
+		if n := len(get(d, "node.logs.edges").([]any)); float64(n) != get(d, "node.logs.totalCount") {
+			t.Fatalf("%v: %d edges, totalCount %v", where, n, get(d, "node.logs.totalCount"))
+		}
+		return get(d, "node.logs.totalCount").(float64)
+	}
+	for _, tc := range []struct {
+		where map[string]any
+		want  float64
+	}{
+		{map[string]any{}, 2},
+		{map[string]any{"outcomes": []string{"REJECTED"}}, 1},
+		{map[string]any{"webhookId": a.id}, 2},
+		{map[string]any{"webhookId": b.id}, 0},
+	} {
+		if got := ofA(tc.where); got != tc.want {
+			t.Errorf("webhook a, filter %v: %v rows, want %v", tc.where, got, tc.want)
+		}
+	}
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"entgo.io/contrib/entgql"
-
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
@@ -129,10 +127,6 @@ func rawJSON(raw []byte) (any, error) {
 	}
 	return v, nil
 }
-
-// newestLogs orders history newest first. Log ids are time-sortable, so this
-// is an index scan, and a cursor stays valid while new rows arrive.
-var newestLogs = &ent.WebhookLogOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultWebhookLogOrder.Field}
 
 // templateVariables lists what a flow template can name: the payload paths
 // of the latest captured schema, the contact's fields and the webhook's name.
