@@ -37,10 +37,14 @@ type result struct {
 
 // attempt makes one attempt at dl and records it. An attempt cut short by
 // shutdown is not recorded: its lease is released so it is made again.
-func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
+func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery, wait bool) {
 	res := d.send(ctx, dl)
 	if ctx.Err() != nil {
 		d.release(ctx, []*ent.Delivery{dl})
+		return
+	}
+	if !wait {
+		rec.submit(dl, res)
 		return
 	}
 	if err := rec.record(dl, res); err != nil {

@@ -23,7 +23,7 @@ type Config struct {
 	Workers         int           // attempts in flight at most; 16
 	Lease           time.Duration // how long a claim holds; 10m, above MaxAttemptTimeout
 	PollInterval    time.Duration // fallback wake-up when nobody calls Notify; 1s
-	BatchSize       int           // deliveries per claim at most; Workers
+	BatchSize       int           // claimed deliveries queued ahead of the workers, and per claim, at most; Workers
 	Backoff         Backoff       // the retry schedule
 	MaxRetries      int           // used when a webhook's own is negative
 	Timeout         time.Duration // when a webhook has no timeout_seconds; 15s

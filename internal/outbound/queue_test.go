@@ -3,9 +3,11 @@ package outbound_test
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/outbound"
@@ -146,5 +148,68 @@ func TestShutdownReleasesLeasesItCannotFinish(t *testing.T) {
 	dl := e.delivery(t, em.Deliveries[0].ID)
 	if dl.Status != schematype.DeliveryPending || dl.ClaimedUntil != nil || dl.Attempts != 0 || len(e.logs(t, dl.ID)) != 0 {
 		t.Fatalf("delivery = %+v", dl)
+	}
+}
+
+// countingClaimer records which deliveries were handed back.
+type countingClaimer struct {
+	outbound.Claimer
+	mu       sync.Mutex
+	released []pulid.ID
+}
+
+func (c *countingClaimer) Release(ctx context.Context, ids []pulid.ID) error {
+	c.mu.Lock()
+	c.released = append(c.released, ids...)
+	c.mu.Unlock()
+	return c.Claimer.Release(ctx, ids)
+}
+
+func (c *countingClaimer) releases() []pulid.ID {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]pulid.ID(nil), c.released...)
+}
+
+// TestQueuedDeliveryPastItsStartIsReleased: a claimed delivery that waited
+// in the queue until its lease could run out during an attempt is handed
+// back and claimed afresh, not attempted under the old lease.
+func TestQueuedDeliveryPastItsStartIsReleased(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	first, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	rcv := newReceiver(t, func(http.ResponseWriter, *http.Request) {
+		once.Do(func() { close(first); <-release })
+	})
+	e.hook(t, rcv.URL, nil, 5)
+	a, b := e.emit(t).Deliveries[0], e.emit(t).Deliveries[0]
+	claimer := &countingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w)}
+	d, err := outbound.New(outbound.Config{Workers: 1, BatchSize: 2, PollInterval: 10 * time.Millisecond,
+		AllowPrivate: true, Version: "test", Now: e.clk.now},
+		outbound.Deps{Writer: e.w, Secrets: e.svc.Secrets, Publisher: e.pub, Claimer: claimer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(t, d)
+	defer stop()
+	<-first                    // the one worker holds the first delivery; the other waits in the queue
+	e.clk.add(6 * time.Minute) // lease 10m, attempts up to 5m: it had to start within 5m
+	close(release)
+	eventually(t, "both deliveries to succeed", func() bool {
+		return e.delivery(t, a.ID).Status == schematype.DeliverySucceeded &&
+			e.delivery(t, b.ID).Status == schematype.DeliverySucceeded
+	})
+	waited := b.ID
+	if got := rcv.got(); len(got) == 2 && got[0].header.Get("Webhook-Id") != string(a.EventID) {
+		waited = a.ID // the claim's order decided which one waited
+	}
+	if r := claimer.releases(); len(r) != 1 || r[0] != waited {
+		t.Fatalf("released %v, want just the waiting delivery %s", r, waited)
+	}
+	for _, id := range []pulid.ID{a.ID, b.ID} {
+		if logs := e.logs(t, id); len(logs) != 1 || !logs[0].OccurredAt.Equal(e.clk.now()) && id == waited {
+			t.Fatalf("delivery %s: %d attempts logged (%+v)", id, len(logs), logs)
+		}
 	}
 }

@@ -17,7 +17,7 @@ type entry struct {
 	dl   *ent.Delivery
 	res  *result
 	v    verdict
-	done chan error
+	done chan error // nil when submitted: nobody waits
 }
 
 // recorder gathers finished attempts into batches: while one batch is
@@ -45,8 +45,25 @@ func (r *recorder) stop() {
 func (r *recorder) record(dl *ent.Delivery, res *result) error {
 	e := &entry{dl: dl, res: res, v: r.d.judge(dl, res), done: make(chan error, 1)}
 	r.in <- e
-	if err := <-e.done; err != nil {
-		return fmt.Errorf("recording attempt %d: %w", dl.Attempts+1, err)
+	return r.finish(e, <-e.done)
+}
+
+// submit queues an attempt and returns at once, unless the queue is full:
+// a worker moves on to its next delivery while the batch is written, and
+// the delivery's lease covers it until then. An attempt lost to a crash
+// before its batch commits is made again (at-least-once).
+func (r *recorder) submit(dl *ent.Delivery, res *result) {
+	r.in <- &entry{dl: dl, res: res, v: r.d.judge(dl, res)}
+}
+
+// finish logs a written attempt, or the error of writing it.
+func (r *recorder) finish(e *entry, err error) error {
+	if err != nil {
+		err = fmt.Errorf("recording attempt %d: %w", e.dl.Attempts+1, err)
+		if e.done == nil {
+			r.d.cfg.Log.Error("recording attempt", "err", err, "delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
+		}
+		return err
 	}
 	r.d.logAttempt(e)
 	return nil
@@ -78,13 +95,22 @@ func (r *recorder) flush(batch []*entry) {
 	err := r.write(batch)
 	if err != nil && len(batch) > 1 {
 		for _, e := range batch {
-			e.done <- r.write([]*entry{e})
+			r.answer(e, r.write([]*entry{e}))
 		}
 		return
 	}
 	for _, e := range batch {
-		e.done <- err
+		r.answer(e, err)
 	}
+}
+
+// answer tells a waiting record its outcome, or finishes a submitted one.
+func (r *recorder) answer(e *entry, err error) {
+	if e.done != nil {
+		e.done <- err
+		return
+	}
+	_ = r.finish(e, err)
 }
 
 func (r *recorder) write(batch []*entry) error {
