@@ -22,8 +22,8 @@ import (
 // without Detach net/http's per-connection state lives as long as the
 // subscription, which may be days: the connection's 4 KiB write buffer, the
 // response's buffers, the request's allocations and a goroutine stack grown
-// deep by the middleware chain. Released, an idle subscriber costs a third
-// less.
+// deep by the middleware chain. Released, an idle subscriber costs about a
+// sixth less (55.8 to 46.2 KB in the root package's BenchmarkTailIdleMemory).
 //
 // The detached request's context is not cancelled when net/http's handler
 // returns (that happens right after the hijack); gqlgen cancels its own
