@@ -11,20 +11,16 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/workqueue"
 )
 
 // Claimer hands out due runs under a lease, like outbound.Claimer does
-// deliveries: the SQLite version serialises claims through the single
-// writer; a PostgreSQL one would use FOR UPDATE SKIP LOCKED.
-type Claimer interface {
-	// Claim leases up to limit due runs (PENDING or RUNNING,
-	// next_attempt_at <= now, no live lease) until now+lease, marks them
-	// RUNNING (started_at set on the first claim) and returns them with
-	// their flow (and its webhook) and their log row (and its webhook).
-	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.FlowRun, error)
-	// Release drops the leases of runs this process will not execute.
-	Release(ctx context.Context, ids []pulid.ID) error
-}
+// deliveries: Claim leases PENDING or RUNNING runs with next_attempt_at <=
+// now and no live lease, marks them RUNNING (started_at set on the first
+// claim) and returns them with their flow (and its webhook) and their log
+// row (and its webhook). The SQLite version serialises claims through the
+// single writer; a PostgreSQL one would use FOR UPDATE SKIP LOCKED.
+type Claimer = workqueue.Claimer[*ent.FlowRun]
 
 var _ Claimer = (*SQLiteClaimer)(nil)
 

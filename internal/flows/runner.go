@@ -2,25 +2,29 @@ package flows
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/workqueue"
 )
 
 // Config tunes the runner. Zero fields take the defaults noted.
 type Config struct {
-	Workers        int           // runs executed at once at most; 256 (see defaults)
-	BatchSize      int           // runs per claim at most; Workers
-	Lease          time.Duration // how long a claim holds; 1m (a run makes no network calls)
-	PollInterval   time.Duration // fallback wake-up when nobody calls Notify; 1s
-	RetryDelay     time.Duration // when a run is due again after a database error; 30s
-	MaxRenderBytes int           // bound on one rendered step value; 256 KiB
-	Now            func() time.Time
-	Log            *slog.Logger
+	Workers         int           // runs executed at once at most; 256 (see defaults)
+	BatchSize       int           // runs per claim at most; Workers
+	Lease           time.Duration // how long a claim holds; 1m (a run makes no network calls; a queued run must start within half of it)
+	PollInterval    time.Duration // fallback wake-up when nobody calls Notify; 1s
+	ShutdownTimeout time.Duration // how long Run waits for runs in flight before saying so; 10s
+	RetryDelay      time.Duration // when a run is due again after a database error; 30s
+	MaxRenderBytes  int           // bound on one rendered step value; 256 KiB
+	Now             func() time.Time
+	Log             *slog.Logger
 }
 
 func (c *Config) defaults() {
@@ -32,6 +36,7 @@ func (c *Config) defaults() {
 	c.BatchSize = orDefault(c.BatchSize, c.Workers)
 	c.Lease = orDefault(c.Lease, time.Minute)
 	c.PollInterval = orDefault(c.PollInterval, time.Second)
+	c.ShutdownTimeout = orDefault(c.ShutdownTimeout, 10*time.Second)
 	c.RetryDelay = orDefault(c.RetryDelay, 30*time.Second)
 	c.MaxRenderBytes = orDefault(c.MaxRenderBytes, 256<<10)
 	if c.Now == nil {
@@ -60,10 +65,9 @@ type Deps struct {
 
 // Runner claims due flow runs and executes their steps.
 type Runner struct {
-	cfg  Config
-	deps Deps
-	wake chan struct{}
-	wg   sync.WaitGroup // runs in flight
+	cfg   Config
+	deps  Deps
+	queue *workqueue.Queue[*ent.FlowRun]
 }
 
 var _ outbox.Notifier = (*Runner)(nil)
@@ -80,14 +84,17 @@ func New(cfg Config, deps Deps) (*Runner, error) {
 	if deps.Notify == nil {
 		deps.Notify = func() {}
 	}
-	return &Runner{cfg: cfg, deps: deps, wake: make(chan struct{}, 1)}, nil
+	q, err := workqueue.New(workqueue.Config{
+		Name: "flow runs", Workers: cfg.Workers, BatchSize: cfg.BatchSize,
+		Lease: cfg.Lease, MaxWork: cfg.Lease / 2, PollInterval: cfg.PollInterval,
+		ShutdownTimeout: cfg.ShutdownTimeout, Now: cfg.Now, Log: cfg.Log,
+	}, deps.Claimer, func(run *ent.FlowRun) pulid.ID { return run.ID })
+	if err != nil {
+		return nil, fmt.Errorf("flows: %w", err)
+	}
+	return &Runner{cfg: cfg, deps: deps, queue: q}, nil
 }
 
 // Notify wakes the runner at once: new runs are due. It never blocks, and
 // wake-ups that arrive while one is pending coalesce.
-func (r *Runner) Notify() {
-	select {
-	case r.wake <- struct{}{}:
-	default:
-	}
-}
+func (r *Runner) Notify() { r.queue.Notify() }

@@ -35,21 +35,16 @@ type result struct {
 	decision *Decision // set when the attempt could not even be made
 }
 
-// attempt makes one attempt at dl and records it. An attempt cut short by
-// shutdown is not recorded: its lease is released so it is made again.
-func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery, wait bool) {
+// attempt makes one attempt at dl and hands it to rec to be recorded. An
+// attempt cut short by shutdown is not recorded: its lease is released so
+// it is made again.
+func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
 	res := d.send(ctx, dl)
 	if ctx.Err() != nil {
-		d.release(ctx, []*ent.Delivery{dl})
+		d.queue.Release(ctx, dl)
 		return
 	}
-	if !wait {
-		rec.submit(dl, res)
-		return
-	}
-	if err := rec.record(dl, res); err != nil {
-		d.cfg.Log.Error("recording attempt", "err", err, "delivery_id", dl.ID, "webhook_id", dl.WebhookID)
-	}
+	rec.submit(dl, res)
 }
 
 // send POSTs the envelope of dl's event to its webhook. No transaction is

@@ -12,21 +12,16 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/workqueue"
 )
 
-// Claimer hands out due deliveries under a lease. The SQLite version below
+// Claimer hands out due deliveries under a lease: Claim returns PENDING
+// deliveries with next_attempt_at <= now, no live lease and an ACTIVE
+// webhook, with their webhook and event loaded. The SQLite version below
 // serialises claims through the single writer; a PostgreSQL version would
 // select with FOR UPDATE SKIP LOCKED so several nodes can share one queue.
 // The dispatcher only sees this interface.
-type Claimer interface {
-	// Claim leases up to limit due deliveries (PENDING, next_attempt_at <=
-	// now, no live lease, webhook ACTIVE) until now+lease and returns them
-	// with their webhook and event loaded.
-	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error)
-	// Release drops the leases of deliveries this process will not attempt,
-	// so they are due again at once instead of after the lease.
-	Release(ctx context.Context, ids []pulid.ID) error
-}
+type Claimer = workqueue.Claimer[*ent.Delivery]
 
 var _ Claimer = (*SQLiteClaimer)(nil)
 

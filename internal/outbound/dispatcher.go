@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/workqueue"
 )
 
 // MaxAttemptTimeout bounds one attempt whatever a webhook asks for; the
@@ -72,11 +73,10 @@ type Deps struct {
 // Dispatcher claims due deliveries and attempts them, recording each
 // attempt and scheduling what follows.
 type Dispatcher struct {
-	cfg  Config
-	deps Deps
-	ua   string
-	wake chan struct{}
-	wg   sync.WaitGroup // attempts in flight
+	cfg   Config
+	deps  Deps
+	ua    string
+	queue *workqueue.Queue[*ent.Delivery]
 }
 
 var _ outbox.Notifier = (*Dispatcher)(nil)
@@ -96,14 +96,17 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 	if deps.Client == nil {
 		deps.Client = NewHTTPClient(cfg.AllowPrivate, MaxAttemptTimeout)
 	}
-	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, wake: make(chan struct{}, 1)}, nil
+	q, err := workqueue.New(workqueue.Config{
+		Name: "deliveries", Workers: cfg.Workers, BatchSize: cfg.BatchSize,
+		Lease: cfg.Lease, MaxWork: MaxAttemptTimeout, PollInterval: cfg.PollInterval,
+		ShutdownTimeout: cfg.ShutdownTimeout, Now: cfg.Now, Log: cfg.Log,
+	}, deps.Claimer, func(dl *ent.Delivery) pulid.ID { return dl.ID })
+	if err != nil {
+		return nil, fmt.Errorf("outbound: %w", err)
+	}
+	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q}, nil
 }
 
 // Notify wakes the dispatcher at once: new deliveries are due. It never
 // blocks, and wake-ups that arrive while one is pending coalesce.
-func (d *Dispatcher) Notify() {
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
-}
+func (d *Dispatcher) Notify() { d.queue.Notify() }

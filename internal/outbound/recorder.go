@@ -2,7 +2,6 @@ package outbound
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
@@ -14,10 +13,9 @@ const maxRecordBatch = 256
 
 // entry is one attempt waiting to be recorded.
 type entry struct {
-	dl   *ent.Delivery
-	res  *result
-	v    verdict
-	done chan error // nil when submitted: nobody waits
+	dl  *ent.Delivery
+	res *result
+	v   verdict
 }
 
 // recorder gathers finished attempts into batches: while one batch is
@@ -41,13 +39,6 @@ func (r *recorder) stop() {
 	<-r.done
 }
 
-// record queues an attempt and returns once it was written.
-func (r *recorder) record(dl *ent.Delivery, res *result) error {
-	e := &entry{dl: dl, res: res, v: r.d.judge(dl, res), done: make(chan error, 1)}
-	r.in <- e
-	return r.finish(e, <-e.done)
-}
-
 // submit queues an attempt and returns at once, unless the queue is full:
 // a worker moves on to its next delivery while the batch is written, and
 // the delivery's lease covers it until then. An attempt lost to a crash
@@ -56,17 +47,15 @@ func (r *recorder) submit(dl *ent.Delivery, res *result) {
 	r.in <- &entry{dl: dl, res: res, v: r.d.judge(dl, res)}
 }
 
-// finish logs a written attempt, or the error of writing it.
-func (r *recorder) finish(e *entry, err error) error {
+// finish logs a written attempt, or the error of writing it: the lease
+// then runs out and the attempt is made again.
+func (r *recorder) finish(e *entry, err error) {
 	if err != nil {
-		err = fmt.Errorf("recording attempt %d: %w", e.dl.Attempts+1, err)
-		if e.done == nil {
-			r.d.cfg.Log.Error("recording attempt", "err", err, "delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
-		}
-		return err
+		r.d.cfg.Log.Error("recording attempt", "err", err, "attempt", e.dl.Attempts+1,
+			"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
+		return
 	}
 	r.d.logAttempt(e)
-	return nil
 }
 
 func (r *recorder) loop() {
@@ -95,22 +84,13 @@ func (r *recorder) flush(batch []*entry) {
 	err := r.write(batch)
 	if err != nil && len(batch) > 1 {
 		for _, e := range batch {
-			r.answer(e, r.write([]*entry{e}))
+			r.finish(e, r.write([]*entry{e}))
 		}
 		return
 	}
 	for _, e := range batch {
-		r.answer(e, err)
+		r.finish(e, err)
 	}
-}
-
-// answer tells a waiting record its outcome, or finishes a submitted one.
-func (r *recorder) answer(e *entry, err error) {
-	if e.done != nil {
-		e.done <- err
-		return
-	}
-	_ = r.finish(e, err)
 }
 
 func (r *recorder) write(batch []*entry) error {

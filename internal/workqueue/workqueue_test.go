@@ -1,0 +1,189 @@
+package workqueue_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/workqueue"
+)
+
+// table is an in-memory table of items with leases, the way the SQLite
+// claimers keep them in rows (those are tested against SQLite in outbound
+// and flows).
+type table struct {
+	mu       sync.Mutex
+	until    map[pulid.ID]time.Time // leased until; absent: done
+	order    []pulid.ID
+	released []pulid.ID
+}
+
+func newTable(n int) *table {
+	t := &table{until: map[pulid.ID]time.Time{}}
+	for i := range n {
+		id := pulid.ID(fmt.Sprintf("it_%03d", i))
+		t.until[id] = time.Time{}
+		t.order = append(t.order, id)
+	}
+	return t
+}
+
+func (t *table) Claim(_ context.Context, now time.Time, limit int, lease time.Duration) ([]pulid.ID, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []pulid.ID
+	for _, id := range t.order {
+		if u, ok := t.until[id]; ok && !u.After(now) && len(out) < limit {
+			t.until[id] = now.Add(lease)
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+func (t *table) Release(_ context.Context, ids []pulid.ID) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, id := range ids {
+		if _, ok := t.until[id]; ok {
+			t.until[id] = time.Time{}
+		}
+		t.released = append(t.released, id)
+	}
+	return nil
+}
+
+func (t *table) done(id pulid.ID) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.until, id)
+}
+
+func (t *table) left() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.until)
+}
+
+func (t *table) releases() []pulid.ID {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.released)
+}
+
+func config(workers, batch int) workqueue.Config {
+	return workqueue.Config{
+		Name: "items", Workers: workers, BatchSize: batch, Lease: time.Minute, MaxWork: 30 * time.Second,
+		PollInterval: time.Hour, ShutdownTimeout: 50 * time.Millisecond, Now: time.Now, Log: slog.New(slog.DiscardHandler),
+	}
+}
+
+func id(s pulid.ID) pulid.ID { return s }
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// TestRunWorksEveryItemOnce: more items than the queue holds, woken once,
+// are all worked on exactly once, and nothing is released.
+func TestRunWorksEveryItemOnce(t *testing.T) {
+	t.Parallel()
+	tb := newTable(100)
+	q, err := workqueue.New(config(4, 8), tb, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := map[pulid.ID]int{}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		q.Run(ctx, func(_ context.Context, it pulid.ID) {
+			mu.Lock()
+			seen[it]++
+			mu.Unlock()
+			tb.done(it)
+		})
+	}()
+	q.Notify()
+	eventually(t, "every item to be worked on", func() bool { return tb.left() == 0 })
+	cancel()
+	<-stopped
+	if len(seen) != 100 {
+		t.Fatalf("worked on %d items", len(seen))
+	}
+	for it, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s worked on %d times", it, n)
+		}
+	}
+	if r := tb.releases(); len(r) != 0 {
+		t.Fatalf("released %v", r)
+	}
+}
+
+// TestStopReleasesQueuedAndCancelsLateWork: on stop, items still queued are
+// handed back, and work outliving ShutdownTimeout sees its context end.
+func TestStopReleasesQueuedAndCancelsLateWork(t *testing.T) {
+	t.Parallel()
+	tb := newTable(3)
+	q, err := workqueue.New(config(1, 3), tb, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan pulid.ID, 3)
+	cancelled := make(chan pulid.ID, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		q.Run(ctx, func(ctx context.Context, it pulid.ID) {
+			started <- it
+			<-ctx.Done() // never finishes on its own
+			cancelled <- it
+		})
+	}()
+	q.Notify()
+	first := <-started
+	cancel()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	if got := <-cancelled; got != first {
+		t.Fatalf("cancelled %s, want %s", got, first)
+	}
+	r := tb.releases()
+	slices.Sort(r)
+	want := []pulid.ID{"it_000", "it_001", "it_002"}
+	want = slices.DeleteFunc(want, func(id pulid.ID) bool { return id == first })
+	if !slices.Equal(r, want) {
+		t.Fatalf("released %v, want the queued %v", r, want)
+	}
+	if len(started) != 0 {
+		t.Fatal("work started after the stop")
+	}
+}
+
+func TestNewRefusesALeaseShorterThanTheWork(t *testing.T) {
+	t.Parallel()
+	cfg := config(1, 1)
+	cfg.MaxWork = cfg.Lease
+	if _, err := workqueue.New(cfg, newTable(0), id); err == nil {
+		t.Fatal("accepted a lease no longer than the work")
+	}
+}
