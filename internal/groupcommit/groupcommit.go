@@ -103,40 +103,34 @@ func (w *Writer) loop() {
 	for {
 		select {
 		case r := <-w.reqs:
-			batch = append(batch[:0], r)
+			w.run(w.fill(append(batch[:0], r)))
 		case <-w.quit:
 			w.drain()
 			return
 		}
-	fill:
-		for len(batch) < MaxBatch {
-			select {
-			case r := <-w.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
-		w.run(batch)
 	}
 }
 
 // drain commits what was queued before Close.
 func (w *Writer) drain() {
 	for {
-		batch := make([]*request, 0, MaxBatch)
-	fill:
-		for len(batch) < MaxBatch {
-			select {
-			case r := <-w.reqs:
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
+		batch := w.fill(make([]*request, 0, MaxBatch))
 		if len(batch) == 0 {
 			return
 		}
 		w.run(batch)
 	}
+}
+
+// fill adds to batch what is queued, without waiting, up to MaxBatch.
+func (w *Writer) fill(batch []*request) []*request {
+	for len(batch) < MaxBatch {
+		select {
+		case r := <-w.reqs:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
