@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
-	"github.com/wexio/webhooks/ent/flow"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/auth"
@@ -85,7 +84,7 @@ func (c *Cache) lookup(ctx context.Context, token string) (*ent.Webhook, []pulid
 		}
 		return nil, nil, err
 	}
-	flows, err := c.read.Flow.Query().Where(flow.WebhookID(w.ID), flow.Enabled(true)).IDs(sys)
+	flows, err := enabledFlows(sys, c.read, w.ID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/flow"
@@ -98,34 +99,46 @@ func sampleOf(req *request) (json.RawMessage, error) {
 // startFlows writes one PENDING run of every enabled flow bound to the
 // webhook, as read at lookup: the cache is invalidated by every flow change
 // once it commits, and a flow disabled in between fails its run with that
-// reason. A flow deleted in between breaks the insert's foreign key; the
-// flows are then read again inside the transaction. The flow worker executes
+// reason. A flow deleted in between breaks its insert's foreign key (the
+// statement alone fails); the flows are then read again inside the
+// transaction and the ones not yet started are. The flow worker executes
 // the runs after the commit.
 func (h *Handler) startFlows(ctx context.Context, c *ent.Client, req *request, logID pulid.ID, contactID *pulid.ID) (int, error) {
-	n, err := insertRuns(ctx, c, req.flows, req, logID, contactID)
+	started, err := insertRuns(ctx, c, req.flows, nil, req, logID, contactID)
 	if ent.IsConstraintError(err) {
 		var ids []pulid.ID
-		ids, err = c.Flow.Query().Where(flow.WebhookID(req.hook.ID), flow.Enabled(true)).IDs(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("finding flows: %w", err)
+		if ids, err = enabledFlows(ctx, c, req.hook.ID); err != nil {
+			return 0, err
 		}
-		n, err = insertRuns(ctx, c, ids, req, logID, contactID)
+		started, err = insertRuns(ctx, c, ids, started, req, logID, contactID)
 	}
-	return n, err
+	return len(started), err
 }
 
-func insertRuns(ctx context.Context, c *ent.Client, flows []pulid.ID, req *request, logID pulid.ID, contactID *pulid.ID) (int, error) {
-	if len(flows) == 0 {
-		return 0, nil
-	}
-	// One insert per run: a webhook has a flow or two, and ent's bulk insert
-	// (INSERT … RETURNING) costs more than two plain ones on SQLite.
+// insertRuns starts a run of each of flows not in started and returns
+// started with them added, as far as it got. One insert per run: a webhook
+// has a flow or two, and ent's bulk insert (INSERT … RETURNING) costs more
+// than two plain ones on SQLite.
+func insertRuns(ctx context.Context, c *ent.Client, flows, started []pulid.ID, req *request, logID pulid.ID, contactID *pulid.ID) ([]pulid.ID, error) {
 	for _, id := range flows {
+		if slices.Contains(started, id) {
+			continue
+		}
 		err := c.FlowRun.Create().SetFlowID(id).SetLogID(logID).SetNillableContactID(contactID).
 			SetStatus(schematype.RunPending).SetNextAttemptAt(req.received.UTC()).Exec(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("starting flow runs: %w", err)
+			return started, fmt.Errorf("starting flow runs: %w", err)
 		}
+		started = append(started, id)
 	}
-	return len(flows), nil
+	return started, nil
+}
+
+// enabledFlows lists the enabled flows bound to webhook id.
+func enabledFlows(ctx context.Context, c *ent.Client, id pulid.ID) ([]pulid.ID, error) {
+	ids, err := c.Flow.Query().Where(flow.WebhookID(id), flow.Enabled(true)).IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("finding the webhook's flows: %w", err)
+	}
+	return ids, nil
 }
