@@ -15,12 +15,16 @@ func TestServerErrorRetriesWithBackoffThenFails(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
-	e.hook(t, rcv.URL, nil, 2)
+	wh := e.hook(t, rcv.URL, nil, 2)
 	em := e.emit(t)
 	d := e.dispatcher(t, nil)
 	start := e.clk.now()
 	for i, wait := range []time.Duration{time.Minute, 5 * time.Minute} {
 		e.once(t, d)
+		// Setting the status the webhook already has brings no retry forward.
+		if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookActive); err != nil {
+			t.Fatal(err)
+		}
 		dl := e.delivery(t, em.Deliveries[0].ID)
 		if dl.Status != schematype.DeliveryPending || dl.Attempts != i+1 || !dl.NextAttemptAt.Equal(e.clk.now().Add(wait)) {
 			t.Fatalf("after attempt %d: %+v", i+1, dl)

@@ -104,11 +104,12 @@ func (s *Service) updateOutbound(m *ent.WebhookMutation, w *ent.Webhook, in Upda
 }
 
 // SetStatus pauses, resumes or disables a webhook. Resuming an outbound
-// webhook makes the deliveries it held due at once.
+// webhook makes the deliveries it held due at once. Setting the status it
+// already has changes nothing.
 func (s *Service) SetStatus(ctx context.Context, c *ent.Client, id pulid.ID, status schematype.WebhookStatus) (*ent.Webhook, error) {
 	w, err := get(ctx, c, id)
-	if err != nil {
-		return nil, err
+	if err != nil || w.Status == status {
+		return w, err
 	}
 	w, err = c.Webhook.UpdateOne(w).SetStatus(status).Save(ctx)
 	if err != nil {
@@ -218,7 +219,8 @@ func (s *Service) StartCapture(ctx context.Context, c *ent.Client, id pulid.ID) 
 // holdOrRelease applies an outbound webhook's status to its pending
 // deliveries: pausing or disabling holds them (no due time, so the
 // dispatcher does not keep rescanning them); activating makes every held
-// one due at once.
+// one due at once. A retry an attempt in flight scheduled meanwhile keeps
+// its time (Retry-After included).
 func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webhook) error {
 	q := c.Delivery.Update().Where(delivery.WebhookID(w.ID), delivery.StatusEQ(schematype.DeliveryPending))
 	var err error
@@ -226,8 +228,7 @@ func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webho
 	case schematype.WebhookPaused, schematype.WebhookDisabled:
 		err = q.ClearNextAttemptAt().Exec(ctx)
 	case schematype.WebhookActive:
-		err = q.Where(delivery.Or(delivery.NextAttemptAtIsNil(), delivery.NextAttemptAtGT(s.now()))).
-			SetNextAttemptAt(s.now()).Exec(ctx)
+		err = q.Where(delivery.NextAttemptAtIsNil()).SetNextAttemptAt(s.now()).Exec(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("holding or releasing deliveries: %w", err)
