@@ -76,7 +76,44 @@ func TestFailingJobIsIsolated(t *testing.T) {
 	}
 }
 
-func TestCloseFinishesQueuedWorkAndRefusesMore(t *testing.T) {
+// TestDrainCommitsWhatWasQueued: what is still queued when Close stops the
+// loop is committed, more than one batch of it, and every caller answered.
+// The loop is not started: select picks at random between queued work and
+// Close, so only calling drain directly reaches it every time.
+func TestDrainCommitsWhatWasQueued(t *testing.T) {
+	t.Parallel()
+	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	n := MaxBatch + 10
+	w := &Writer{client: d.Write, log: slog.New(slog.DiscardHandler), reqs: make(chan *request, n)}
+	ctx := auth.System(context.Background())
+	reqs := make([]*request, n)
+	for i := range reqs {
+		reqs[i] = &request{ctx: ctx, done: make(chan error, 1), job: func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+			return tx.Workspace.Create().SetName(fmt.Sprintf("w%d", i)).Exec(ctx)
+		}}
+		w.reqs <- reqs[i]
+	}
+	w.drain()
+	for i, r := range reqs {
+		select {
+		case err := <-r.done:
+			if err != nil {
+				t.Fatalf("job %d: %v", i, err)
+			}
+		default:
+			t.Fatalf("job %d was not answered by the drain", i)
+		}
+	}
+	if c, _ := d.Read.Workspace.Query().Count(ctx); c != n {
+		t.Fatalf("%d workspaces committed, want %d", c, n)
+	}
+}
+
+func TestCloseRefusesMore(t *testing.T) {
 	t.Parallel()
 	d, w := open(t)
 	ctx := auth.System(context.Background())
@@ -86,6 +123,7 @@ func TestCloseFinishesQueuedWorkAndRefusesMore(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Close()
+	w.Close() // twice is fine
 	if err := w.Do(ctx, func(context.Context, *ent.Tx, *Hooks) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after Close: %v", err)
 	}
