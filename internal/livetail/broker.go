@@ -105,6 +105,20 @@ func (b *Broker[T]) Publish(items ...T) {
 	}
 }
 
+// DropWanting drops, as if they had fallen behind, the subscribers whose
+// filter accepts any of items: a publisher that lost items calls it, so
+// those subscribers learn of the gap instead of silently missing them.
+func (b *Broker[T]) DropWanting(items ...T) {
+	for _, s := range *b.subs.Load() {
+		for _, it := range items {
+			if s.filter == nil || s.filter(it) {
+				b.drop(s)
+				break
+			}
+		}
+	}
+}
+
 // Len reports the current number of subscribers.
 func (b *Broker[T]) Len() int {
 	return len(*b.subs.Load())

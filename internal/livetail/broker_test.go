@@ -175,3 +175,25 @@ func TestWantsFollowsFilters(t *testing.T) {
 		t.Fatal("an ended subscription still wants items")
 	}
 }
+
+// TestDropWanting: a publisher that lost items ends exactly the
+// subscriptions that wanted one of them, through the slow-subscriber path.
+func TestDropWanting(t *testing.T) {
+	t.Parallel()
+	b := livetail.NewBroker[row]()
+	ctx := context.Background()
+	var told []int
+	sub := func(tenant int) *livetail.Subscription[row] {
+		return b.SubscribeFunc(ctx, func(r row) bool { return r.tenant == tenant }, func() { told = append(told, tenant) })
+	}
+	one, two := sub(1), sub(2)
+	b.DropWanting(row{tenant: 1, seq: 1}, row{tenant: 3, seq: 2})
+	waitClosed(t, one)
+	if !one.Dropped() || !slices.Equal(told, []int{1}) || b.Len() != 1 || b.Drops() != 1 {
+		t.Fatalf("dropped=%v told=%v len=%d drops=%d", one.Dropped(), told, b.Len(), b.Drops())
+	}
+	b.Publish(row{tenant: 2, seq: 3})
+	if got := drain(two); len(got) != 1 || two.Dropped() {
+		t.Fatalf("the other subscriber got %v (dropped %v)", got, two.Dropped())
+	}
+}
