@@ -17,7 +17,9 @@ import (
 )
 
 // LogPredicates turns a WebhookLogFilter into ent predicates. Since is
-// inclusive and Until exclusive. An event type ending in "*" matches by
+// inclusive and Until exclusive. Bounds are compared in UTC, as every row
+// is stored: the driver compares times as text in their own offset, so a
+// bound given as 19:00+02:00 would otherwise miss a row at 17:30Z. An event type ending in "*" matches by
 // prefix, like webhook subscriptions.
 func LogPredicates(f *schematype.LogFilter) []predicate.WebhookLog {
 	if f == nil {
@@ -34,13 +36,13 @@ func LogPredicates(f *schematype.LogFilter) []predicate.WebhookLog {
 		ps = append(ps, webhooklog.OutcomeIn(f.Outcomes...))
 	}
 	if f.Since != nil {
-		ps = append(ps, webhooklog.OccurredAtGTE(*f.Since))
+		ps = append(ps, webhooklog.OccurredAtGTE(f.Since.UTC()))
 		if id, ok := idAt(f.Since.Add(-idSlackBefore)); ok {
 			ps = append(ps, webhooklog.IDGTE(id))
 		}
 	}
 	if f.Until != nil {
-		ps = append(ps, webhooklog.OccurredAtLT(*f.Until))
+		ps = append(ps, webhooklog.OccurredAtLT(f.Until.UTC()))
 		if id, ok := idAt(f.Until.Add(idSlackAfter)); ok {
 			ps = append(ps, webhooklog.IDLT(id))
 		}
@@ -73,10 +75,10 @@ func EventPredicates(f *schematype.EventFilter) []predicate.Event {
 		ps = append(ps, EventTypePredicate(*f.Type))
 	}
 	if f.Since != nil {
-		ps = append(ps, event.OccurredAtGTE(*f.Since))
+		ps = append(ps, event.OccurredAtGTE(f.Since.UTC()))
 	}
 	if f.Until != nil {
-		ps = append(ps, event.OccurredAtLT(*f.Until))
+		ps = append(ps, event.OccurredAtLT(f.Until.UTC()))
 	}
 	return ps
 }

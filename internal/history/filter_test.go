@@ -1,0 +1,54 @@
+package history
+
+import (
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent/schema/schematype"
+)
+
+// TestTimeBoundsInAnyOffset: since is inclusive and until exclusive, to the
+// instant, whatever offset the client wrote the bound in; for log rows and
+// for events alike.
+func TestTimeBoundsInAnyOffset(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	at := time.Date(2026, 11, 20, 17, 30, 0, 0, time.UTC)
+	err := e.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetWebhookID(e.hook.ID).
+		SetDirection(schematype.DirectionOutbound).SetOutcome(schematype.OutcomeSucceeded).
+		SetOccurredAt(at).SetRequest(schematype.HTTPMessage{}).Exec(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.event(t, at)
+	plus2 := time.FixedZone("+02:00", 2*3600)
+	same, later := at.In(plus2), at.Add(time.Millisecond).In(plus2)
+	for _, tc := range []struct {
+		name         string
+		since, until *time.Time
+		want         int
+	}{
+		{"since the instant", &same, nil, 1},
+		{"since just after", &later, nil, 0},
+		{"until the instant", nil, &same, 0},
+		{"until just after", nil, &later, 1},
+	} {
+		logs, err := e.d.Read.WebhookLog.Query().
+			Where(LogPredicates(&schematype.LogFilter{Since: tc.since, Until: tc.until})...).Count(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted, err := CountLogs(e.ctx, e.d.Read, &schematype.LogFilter{Since: tc.since, Until: tc.until})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := e.d.Read.Event.Query().
+			Where(EventPredicates(&schematype.EventFilter{Since: tc.since, Until: tc.until})...).Count(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if logs != tc.want || counted != tc.want || events != tc.want {
+			t.Errorf("%s: logs %d, counted %d, events %d; want %d", tc.name, logs, counted, events, tc.want)
+		}
+	}
+}
