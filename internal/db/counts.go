@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/wexio/webhooks/ent"
 )
@@ -33,7 +34,9 @@ func typeOf(row string) string {
 	return "COALESCE((SELECT type FROM events WHERE id = " + row + ".event_id), '')"
 }
 
-var logCountsDDL = []string{
+// logCountsTable creates the counters and counts the rows already there (a
+// database older than the table) once.
+var logCountsTable = []string{
 	`CREATE TABLE log_counts (
 		workspace_id TEXT NOT NULL,
 		webhook_id TEXT NOT NULL,
@@ -44,10 +47,20 @@ var logCountsDDL = []string{
 		n INTEGER NOT NULL,
 		PRIMARY KEY (workspace_id, hour, webhook_id, direction, outcome, event_type)
 	) WITHOUT ROWID`,
-	// Rows already there (a database older than the table) are counted once.
 	`INSERT INTO log_counts
 		SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, ` + typeOf("l") + `, ` + hourOf("l") + `, COUNT(*)
 		FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6`,
+}
+
+// The triggers keep the counters exact. They are replaced at every start,
+// so a database always runs this version's.
+var dropLogCountsTriggers = []string{
+	`DROP TRIGGER IF EXISTS log_counts_insert`,
+	`DROP TRIGGER IF EXISTS log_counts_delete`,
+	`DROP TRIGGER IF EXISTS log_counts_update`,
+}
+
+var logCountsTriggers = []string{
 	`CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs BEGIN ` + increment("NEW") + ` END`,
 	`CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN ` + decrement("OLD") + ` END`,
 	// Log rows are written once; should one be moved, its count moves too.
@@ -62,15 +75,20 @@ func increment(row string) string {
 		ON CONFLICT DO UPDATE SET n = n + 1;`
 }
 
+// decrement takes a row off its counter, and deletes the counter when that
+// was its last row: retention would otherwise leave a zero behind for every
+// hour ever logged, and totalCount would sum them all.
 func decrement(row string) string {
-	return `UPDATE log_counts SET n = n - 1 WHERE workspace_id = ` + row + `.workspace_id AND hour = ` + hourOf(row) +
+	key := `workspace_id = ` + row + `.workspace_id AND hour = ` + hourOf(row) +
 		` AND webhook_id = ` + row + `.webhook_id AND direction = ` + row + `.direction AND outcome = ` + row + `.outcome
-		AND event_type = ` + typeOf(row) + `;`
+		AND event_type = ` + typeOf(row)
+	return `UPDATE log_counts SET n = n - 1 WHERE ` + key + `;
+		DELETE FROM log_counts WHERE ` + key + ` AND n <= 0;`
 }
 
-// ensureLogCounts creates the counters and their triggers, counting the
-// rows already there, unless a previous start did. All in one transaction:
-// no row can be written between the count and the triggers.
+// ensureLogCounts creates the counters, counting the rows already there,
+// unless a previous start did, and (re)creates their triggers. All in one
+// transaction: no row can be written between the count and the triggers.
 func ensureLogCounts(ctx context.Context, c *ent.Client) (err error) {
 	tx, err := c.Tx(ctx)
 	if err != nil {
@@ -95,10 +113,11 @@ func ensureLogCounts(ctx context.Context, c *ent.Client) (err error) {
 	if err := rows.Close(); err != nil {
 		return fmt.Errorf("looking for log counters: %w", err)
 	}
-	if n > 0 {
-		return tx.Commit()
+	stmts := slices.Clone(dropLogCountsTriggers)
+	if n == 0 {
+		stmts = append(stmts, logCountsTable...)
 	}
-	for _, stmt := range logCountsDDL {
+	for _, stmt := range append(stmts, logCountsTriggers...) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("creating log counters: %w", err)
 		}

@@ -163,6 +163,15 @@ func TestCountLogsMatchesRows(t *testing.T) {
 		t.Fatalf("deleted %d: %v", n, err)
 	}
 	w.check(t, "after deletes")
+	// Hours emptied by the deletes (the workspace's rows before the cut)
+	// leave no counter behind.
+	var zeros, before int
+	ws, _ := tenant.Workspace(w.ctx)
+	counters := w.d.SQL().QueryRowContext(w.ctx, `SELECT count(*) FILTER (WHERE n <= 0),
+		count(*) FILTER (WHERE hour < ? AND workspace_id = ?) FROM log_counts`, cut.Unix()/3600, ws)
+	if err := counters.Scan(&zeros, &before); err != nil || zeros != 0 || before != 0 {
+		t.Fatalf("counters: %d at zero, %d for hours before the cut (%v)", zeros, before, err)
+	}
 
 	// A row moved to another outcome and hour (ent keeps occurred_at
 	// immutable; SQL does not) is counted where it went.
