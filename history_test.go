@@ -109,6 +109,25 @@ func TestHistoryFilters(t *testing.T) {
 		}
 	}
 
+	// The edges a page selects are loaded with it, and a row without one
+	// shows null: the outbound attempt has its event, the requests none.
+	d := ta.ok(t, ta.key, `{ webhookLogs(first: 50) { edges { node { direction webhook { id } event { type }
+		contact { id } flowRuns { id } } } } }`, nil)
+	for _, e := range get(d, "webhookLogs.edges").([]any) {
+		n := get(e, "node")
+		wantEvent := map[string]any{"type": "contact.created"}
+		if str(n, "direction") == "INBOUND" {
+			wantEvent = nil
+		}
+		if mustJSON(get(n, "event")) != mustJSON(wantEvent) || get(n, "webhook.id") == nil ||
+			get(n, "contact") != nil || len(get(n, "flowRuns").([]any)) != 0 {
+			t.Fatalf("page node %v", n)
+		}
+	}
+	if r := ta.gql(t, ta.key, `{ webhookLogs(first: 1, last: 1) { totalCount } }`, nil); r.code() != "BAD_USER_INPUT" {
+		t.Fatalf("first and last together: %s", r.Raw)
+	}
+
 	// A webhook's own logs count within it, and a filter naming another
 	// webhook matches nothing there.
 	ofA := func(where map[string]any) float64 {

@@ -24,6 +24,9 @@ func page(first, last *int) (*int, *int, error) {
 			return nil, nil, apperr.Invalid("first and last must be between 0 and %d", MaxPageSize)
 		}
 	}
+	if first != nil && last != nil {
+		return nil, nil, apperr.Invalid("first and last cannot be used together")
+	}
 	if first == nil && last == nil {
 		n := DefaultPageSize
 		first = &n

@@ -2,37 +2,37 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/history"
 )
 
-// logPage is a page of history, newest first, matching f (q is f's query).
-// ent's Paginate counts every matching row whenever pageInfo or totalCount
-// is selected; over a million rows that count alone is hundreds of
-// milliseconds (internal/history BenchmarkFilteredPage). So the page is one
-// indexed range scan of first+1 (or last+1) rows, and totalCount, when
-// selected, comes from history.CountLogs's counters. Cursors are
-// Paginate's own ({ID}).
-func logPage(ctx context.Context, c *ent.Client, f *schematype.LogFilter, q *ent.WebhookLogQuery,
+// logPage is a page of history, newest first, matching f. ent's Paginate
+// counts every matching row whenever pageInfo or totalCount is selected;
+// over a million rows that count alone is hundreds of milliseconds
+// (internal/history BenchmarkFilteredPage). So the page is one indexed
+// range scan of first+1 (or last+1) rows, and totalCount, when selected,
+// comes from history.CountLogs's counters. The edges the page's nodes
+// select are loaded with it, one query per edge rather than per row.
+// Cursors are Paginate's own ({ID}). first and last come through page().
+func logPage(ctx context.Context, c *ent.Client, f *schematype.LogFilter,
 	after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int) (*ent.WebhookLogConnection, error) {
-	total := 0
-	if wantsTotalCount(ctx) {
+	sel := selected(ctx)
+	conn := &ent.WebhookLogConnection{Edges: []*ent.WebhookLogEdge{}}
+	if sel.totalCount {
 		var err error
-		if total, err = history.CountLogs(ctx, c, f); err != nil {
+		if conn.TotalCount, err = history.CountLogs(ctx, c, f); err != nil {
 			return nil, err
 		}
 	}
-	if first == nil && last == nil {
-		first = new(DefaultPageSize)
-	}
+	q := withEdges(c.WebhookLog.Query().Where(history.LogPredicates(f)...), sel.node)
 	if after != nil {
 		q = q.Where(webhooklog.IDLT(after.ID))
 	}
@@ -49,7 +49,6 @@ func logPage(ctx context.Context, c *ent.Client, f *schematype.LogFilter, q *ent
 	if err != nil {
 		return nil, err
 	}
-	conn := &ent.WebhookLogConnection{Edges: []*ent.WebhookLogEdge{}, TotalCount: total}
 	conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage = before != nil, after != nil
 	if len(nodes) > n {
 		nodes = nodes[:n]
@@ -72,31 +71,50 @@ func logPage(ctx context.Context, c *ent.Client, f *schematype.LogFilter, q *ent
 	return conn, nil
 }
 
-// wantsTotalCount reports whether the connection being resolved selects
-// totalCount.
-func wantsTotalCount(ctx context.Context) bool {
-	if graphql.GetFieldContext(ctx) == nil {
-		return false
+// withEdges eager-loads the edges named in node, the fields selected on a
+// page's nodes; their resolvers use what is loaded.
+func withEdges(q *ent.WebhookLogQuery, node map[string]bool) *ent.WebhookLogQuery {
+	if node["webhook"] {
+		q = q.WithWebhook()
 	}
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == "totalCount" {
-			return true
-		}
+	if node["contact"] {
+		q = q.WithContact()
 	}
-	return false
+	if node["event"] {
+		q = q.WithEvent()
+	}
+	if node["flowRuns"] {
+		q = q.WithFlowRuns(func(q *ent.FlowRunQuery) { q.Order(ent.Asc(flowrun.FieldID)) })
+	}
+	return q
 }
 
-// ofWebhook is where narrowed to the webhook id: a filter naming another
-// webhook matches nothing, which an impossible time range expresses.
-func ofWebhook(where *schematype.LogFilter, id pulid.ID) *schematype.LogFilter {
-	f := schematype.LogFilter{}
-	if where != nil {
-		f = *where
+// selection is what a connection being resolved selects.
+type selection struct {
+	totalCount bool
+	node       map[string]bool // fields of edges { node { … } }
+}
+
+func selected(ctx context.Context) selection {
+	s := selection{node: map[string]bool{}}
+	if graphql.GetFieldContext(ctx) == nil {
+		return s
 	}
-	if f.WebhookID != nil && *f.WebhookID != id {
-		never := time.Unix(0, 0).UTC()
-		f.Since, f.Until = &never, &never
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		switch f.Name {
+		case "totalCount":
+			s.totalCount = true
+		case "edges":
+			for _, e := range graphql.CollectFields(op, f.Selections, nil) {
+				if e.Name != "node" {
+					continue
+				}
+				for _, n := range graphql.CollectFields(op, e.Selections, nil) {
+					s.node[n.Name] = true
+				}
+			}
+		}
 	}
-	f.WebhookID = &id
-	return &f
+	return s
 }

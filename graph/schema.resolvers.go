@@ -237,8 +237,7 @@ func (r *queryResolver) WebhookLogs(ctx context.Context, first *int, after *entg
 	if err != nil {
 		return nil, err
 	}
-	c := r.client(ctx)
-	return logPage(ctx, c, where, c.WebhookLog.Query().Where(history.LogPredicates(where)...), after, first, before, last)
+	return logPage(ctx, r.client(ctx), where, after, first, before, last)
 }
 
 // AuthPresets is the resolver for the authPresets field.
@@ -308,8 +307,15 @@ func (r *webhookResolver) Logs(ctx context.Context, obj *ent.Webhook, first *int
 	if err != nil {
 		return nil, err
 	}
-	f := ofWebhook(where, obj.ID)
-	return logPage(ctx, r.client(ctx), f, obj.QueryLogs().Where(history.LogPredicates(where)...), after, first, before, last)
+	f := schematype.LogFilter{}
+	if where != nil {
+		f = *where
+	}
+	if f.WebhookID != nil && *f.WebhookID != obj.ID {
+		return &ent.WebhookLogConnection{Edges: []*ent.WebhookLogEdge{}}, nil // another webhook's logs are not this one's
+	}
+	f.WebhookID = &obj.ID
+	return logPage(ctx, r.client(ctx), &f, after, first, before, last)
 }
 
 // Variables is the resolver for the variables field.
@@ -323,6 +329,9 @@ func (r *webhookResolver) Variables(ctx context.Context, obj *ent.Webhook) ([]st
 
 // Contact is the resolver for the contact field.
 func (r *webhookLogResolver) Contact(ctx context.Context, obj *ent.WebhookLog) (*ent.Contact, error) {
+	if c, err := obj.Edges.ContactOrErr(); !ent.IsNotLoaded(err) {
+		return c, nil // loaded with its page (nil when it has none)
+	}
 	if obj.ContactID == nil {
 		return nil, nil
 	}
@@ -331,11 +340,17 @@ func (r *webhookLogResolver) Contact(ctx context.Context, obj *ent.WebhookLog) (
 
 // FlowRuns is the resolver for the flowRuns field.
 func (r *webhookLogResolver) FlowRuns(ctx context.Context, obj *ent.WebhookLog) ([]*ent.FlowRun, error) {
+	if runs, err := obj.Edges.FlowRunsOrErr(); err == nil {
+		return runs, nil // loaded with its page
+	}
 	return obj.QueryFlowRuns().Order(ent.Asc(flowrun.FieldID)).All(ctx)
 }
 
 // Event is the resolver for the event field.
 func (r *webhookLogResolver) Event(ctx context.Context, obj *ent.WebhookLog) (*ent.Event, error) {
+	if ev, err := obj.Edges.EventOrErr(); !ent.IsNotLoaded(err) {
+		return ev, nil // loaded with its page (nil when it has none)
+	}
 	if obj.EventID == nil {
 		return nil, nil
 	}
