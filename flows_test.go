@@ -134,7 +134,7 @@ func TestInboundSurvivesAFlowDeletedBehindTheCache(t *testing.T) {
 			"steps":   []any{map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "x"}}}}}), "createFlow.id")
 	}
 	kept, gone := flow("kept"), flow("gone") // in this order: kept's run is written before gone's fails
-	ta.postJSON(t, h, `{}`, nil) // caches the webhook with its flows
+	ta.postJSON(t, h, `{}`, nil)             // caches the webhook with its flows
 	ctx := auth.System(context.Background())
 	// The read pool's client carries no cache-invalidating hook.
 	if _, err := ta.db.Read.FlowRun.Delete().Exec(ctx); err != nil {
