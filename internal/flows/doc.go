@@ -3,17 +3,16 @@
 // or updated) and running them (Runner, a durable worker over FlowRun rows).
 //
 // A FlowRun row is its own job, claimed under a lease the way deliveries are
-// (see internal/outbound). A claimed run executes its remaining steps in one
+// (internal/workqueue). A claimed run executes all its steps in one
 // group-commit job: a step that fails leaves no partial effects (the job
 // runs the steps straight through and, should one fail for good, is rolled
 // back and executed again with each step inside its own savepoint), and the
-// run's progress (step_index,
-// step_results, status, timestamps) is written in the same job as the
-// effects. A committed step is therefore never repeated: a run interrupted by
-// a crash is claimed again when its lease expires and resumes at its
-// step_index. The progress write is conditional on the step_index the run
-// was claimed with, so a run whose lease expired while it was still being
-// executed elsewhere rolls back instead of executing a step twice.
+// run's outcome (step_index, step_results, status, timestamps) is written in
+// the same job as the effects. A committed step is therefore never
+// repeated: a run interrupted by a crash committed nothing, and is claimed
+// again when its lease expires. The outcome is written only if the run is
+// still PENDING or RUNNING, so a run whose lease expired while it was still
+// being executed elsewhere rolls back instead of executing twice.
 //
 // A run is due when its next_attempt_at has passed (the inbound handler sets
 // it to the request's time); a run without one is never claimed.

@@ -86,7 +86,7 @@ func (x *execution) job(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) e
 	ctx = outbox.WithMatcher(ctx)
 	x.contact, x.vars.Contact, x.emitted = nil, nil, false // from an attempt rolled back
 	var results []schematype.StepResult
-	i, failure := x.run.StepIndex, x.invalid
+	i, failure := 0, x.invalid
 	if failure == nil {
 		if err := x.loadContact(ctx, tx.Client()); err != nil {
 			return err
@@ -105,13 +105,11 @@ func (x *execution) job(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) e
 	return nil
 }
 
-// execSteps executes the steps from the run's step_index, each in its own
-// savepoint when x is careful. It stops at the first step that fails for
+// execSteps executes the steps, each in its own savepoint when x is careful. It stops at the first step that fails for
 // good (failure) and returns a database error as err, which rolls the whole
 // job back; when x is not careful, such a failure is errStepFailed.
 func (x *execution) execSteps(ctx context.Context, tx *ent.Tx) (next int, results []schematype.StepResult, failure, err error) {
-	for i := x.run.StepIndex; i < len(x.steps); i++ {
-		st := x.steps[i]
+	for i, st := range x.steps {
 		var out []byte
 		var err error
 		if x.careful {

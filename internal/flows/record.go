@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/flowrun"
@@ -45,14 +44,14 @@ func permanent(err error) bool {
 		errors.Is(err, template.ErrInvalid) || errors.Is(err, template.ErrTooLarge)
 }
 
-// record writes the run's progress, provided nobody advanced it since the
-// claim. failure, when set, ends the run FAILED with its text.
+// record ends the run with its steps' results, provided nobody ended it
+// since the claim (a worker whose lease expired meanwhile). failure, when
+// set, ends it FAILED with its text.
 func (x *execution) record(ctx context.Context, c *ent.Client, next int, results []schematype.StepResult, failure error) error {
 	u := c.FlowRun.Update().
-		Where(flowrun.ID(x.run.ID), flowrun.StepIndex(x.run.StepIndex),
-			flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
+		Where(flowrun.ID(x.run.ID), flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
 		SetStepIndex(next).SetFinishedAt(x.now).ClearClaimedUntil().ClearNextAttemptAt().
-		SetStepResults(append(slices.Clip(x.run.StepResults), results...)) // the guard keeps them current
+		SetStepResults(results)
 	if failure != nil {
 		u.SetStatus(schematype.RunFailed).SetError(failure.Error())
 	} else {
