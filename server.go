@@ -223,7 +223,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 // routes is the HTTP surface of CONTRACT.md §2.
 func (a *app) routes() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
-		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail, Wake: a.wake, Log: a.log, Now: time.Now,
+		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail, Wake: a.wake, Now: time.Now,
 	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,

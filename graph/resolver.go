@@ -4,7 +4,6 @@ package graph
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -28,7 +27,6 @@ type Resolver struct {
 	// Wake tells the workers that a commit wrote due work (deliveries,
 	// flow runs); nil in tests that run no workers.
 	Wake func()
-	Log  *slog.Logger
 	Now  func() time.Time
 }
 

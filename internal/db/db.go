@@ -28,7 +28,7 @@ type DB struct {
 	// Read is for reads outside transactions; it sees committed data.
 	Read *ent.Client
 
-	writeDB, readDB *sql.DB
+	readDB *sql.DB // for Ping
 }
 
 // Readers is the size of the read pool.
@@ -57,10 +57,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	d := &DB{
-		Write:   ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, w))),
-		Read:    ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, r))),
-		writeDB: w,
-		readDB:  r,
+		Write:  ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, w))),
+		Read:   ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, r))),
+		readDB: r,
 	}
 	if err := migrate(ctx, d.Write); err != nil {
 		_ = d.Close()
@@ -94,10 +93,6 @@ func (d *DB) Ping(ctx context.Context) error {
 	}
 	return nil
 }
-
-// SQL returns the writer's database/sql handle, for the few statements ent
-// cannot express (the queue claim).
-func (d *DB) SQL() *sql.DB { return d.writeDB }
 
 // Close closes both pools.
 func (d *DB) Close() error {

@@ -84,10 +84,7 @@ func ceilDiv(sec int64, nsec int, d int64) int64 {
 // each counted row by row; nil bounds stay open.
 func edges(since, until *time.Time, lo, hi int64) [][2]*time.Time {
 	hour := func(h int64) *time.Time { t := time.Unix(h*3600, 0).UTC(); return &t }
-	if lo >= hi { // no whole hour: the range is one stretch
-		if since == nil && until == nil {
-			return nil
-		}
+	if lo >= hi { // no whole hour (so a bound at least): the range is one stretch
 		return [][2]*time.Time{{since, until}}
 	}
 	var out [][2]*time.Time

@@ -167,16 +167,22 @@ func TestCountLogsMatchesRows(t *testing.T) {
 	// leave no counter behind.
 	var zeros, before int
 	ws, _ := tenant.Workspace(w.ctx)
-	counters := w.d.SQL().QueryRowContext(w.ctx, `SELECT count(*) FILTER (WHERE n <= 0),
+	counters, err := w.d.Read.QueryContext(w.ctx, `SELECT count(*) FILTER (WHERE n <= 0),
 		count(*) FILTER (WHERE hour < ? AND workspace_id = ?) FROM log_counts`, cut.Unix()/3600, ws)
-	if err := counters.Scan(&zeros, &before); err != nil || zeros != 0 || before != 0 {
+	if err != nil {
+		t.Fatal(err)
+	}
+	for counters.Next() {
+		err = counters.Scan(&zeros, &before)
+	}
+	if counters.Close(); err != nil || zeros != 0 || before != 0 {
 		t.Fatalf("counters: %d at zero, %d for hours before the cut (%v)", zeros, before, err)
 	}
 
 	// A row moved to another outcome and hour (ent keeps occurred_at
 	// immutable; SQL does not) is counted where it went.
 	row := must[*ent.WebhookLog](t)(w.d.Read.WebhookLog.Query().Where(webhooklog.WebhookID(w.hook.ID)).First(w.ctx))
-	_, err = w.d.SQL().ExecContext(w.ctx, "UPDATE webhook_logs SET outcome = ?, occurred_at = ? WHERE id = ?",
+	_, err = w.d.Write.ExecContext(w.ctx, "UPDATE webhook_logs SET outcome = ?, occurred_at = ? WHERE id = ?",
 		schematype.OutcomeRejected, w.start.Add(9*time.Hour+30*time.Minute), row.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +202,7 @@ func TestLogCountsBackfill(t *testing.T) {
 	w := newCountWorld(t, e)
 	for _, stmt := range []string{"DROP TRIGGER log_counts_insert", "DROP TRIGGER log_counts_delete",
 		"DROP TRIGGER log_counts_update", "DROP TABLE " + db.LogCountsTable} {
-		if _, err := e.d.SQL().ExecContext(context.Background(), stmt); err != nil {
+		if _, err := e.d.Write.ExecContext(context.Background(), stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
