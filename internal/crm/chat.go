@@ -24,9 +24,9 @@ const MaxChannelLen = 100
 // kept) and emits chat.opened. A chat already OPEN on that contact and
 // channel is returned as it is, without an event: there is at most one.
 func (s *Service) OpenChat(ctx context.Context, c *ent.Client, contactID pulid.ID, channel string) (*ent.Chat, error) {
-	channel = strings.TrimSpace(channel)
-	if channel == "" || utf8.RuneCountInString(channel) > MaxChannelLen {
-		return nil, apperr.Invalid("channel must be 1 to %d characters", MaxChannelLen)
+	channel, err := checkChannel(channel)
+	if err != nil {
+		return nil, err
 	}
 	ct, err := getContact(ctx, c, contactID)
 	if err != nil {
@@ -39,11 +39,20 @@ func (s *Service) OpenChat(ctx context.Context, c *ent.Client, contactID pulid.I
 // ctx and c (in the same transaction and workspace), which saves reading it
 // again.
 func (s *Service) OpenChatWith(ctx context.Context, c *ent.Client, ct *ent.Contact, channel string) (*ent.Chat, error) {
-	channel = strings.TrimSpace(channel)
-	if channel == "" || utf8.RuneCountInString(channel) > MaxChannelLen {
-		return nil, apperr.Invalid("channel must be 1 to %d characters", MaxChannelLen)
+	channel, err := checkChannel(channel)
+	if err != nil {
+		return nil, err
 	}
 	return s.openChat(ctx, c, ct, channel)
+}
+
+// checkChannel trims a channel name and refuses a blank or too long one.
+func checkChannel(channel string) (string, error) {
+	channel = strings.TrimSpace(channel)
+	if channel == "" || utf8.RuneCountInString(channel) > MaxChannelLen {
+		return "", apperr.Invalid("channel must be 1 to %d characters", MaxChannelLen)
+	}
+	return channel, nil
 }
 
 // openChat opens a chat with ct on channel, trimmed and valid.
