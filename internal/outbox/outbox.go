@@ -40,12 +40,12 @@ type Emitted struct {
 // emits in that context; otherwise they are read on every call.
 func Emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Time) (*Emitted, error) {
 	m, _ := ctx.Value(matcherKey{}).(*Matcher)
-	return m.Emit(ctx, c, typ, data, now)
+	return m.emit(ctx, c, typ, data, now)
 }
 
 // Matcher remembers the outbound webhooks of one workspace as one client
 // (transaction) sees them, so that several emits in one write job read them
-// once. Create one per job (NewMatcher, or WithMatcher on the job's context)
+// once. Create one per job (WithMatcher on the job's context)
 // and drop it when the job ends: it must not outlive the transaction, nor
 // be used by a job that changes webhooks after the first emit. It is not
 // safe for concurrent use. A nil *Matcher remembers nothing.
@@ -60,19 +60,16 @@ type Matcher struct {
 	hooks []*ent.Webhook
 }
 
-// NewMatcher returns an empty Matcher.
-func NewMatcher() *Matcher { return &Matcher{} }
-
 type matcherKey struct{}
 
 // WithMatcher returns ctx carrying a new Matcher, which Emit (and so every
 // operation emitting through it in ctx) then uses.
 func WithMatcher(ctx context.Context) context.Context {
-	return context.WithValue(ctx, matcherKey{}, NewMatcher())
+	return context.WithValue(ctx, matcherKey{}, &Matcher{})
 }
 
-// Emit is the package's Emit using m's memo of the workspace's webhooks.
-func (m *Matcher) Emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Time) (*Emitted, error) {
+// emit is Emit using m's memo of the workspace's webhooks.
+func (m *Matcher) emit(ctx context.Context, c *ent.Client, typ string, data any, now time.Time) (*Emitted, error) {
 	if !events.ValidType(typ) {
 		return nil, fmt.Errorf("emitting event: invalid type %q", typ)
 	}
@@ -93,7 +90,7 @@ func (m *Matcher) Emit(ctx context.Context, c *ent.Client, typ string, data any,
 		if !events.MatchAny(w.Events, typ) {
 			continue
 		}
-		d, err := deliver(ctx, c, ev.ID, w, now)
+		d, err := Deliver(ctx, c, ev.ID, w, now)
 		if err != nil {
 			return nil, err
 		}
@@ -135,10 +132,6 @@ func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, 
 // "due", so the dispatcher's claim never rescans a paused webhook's backlog;
 // resuming the webhook makes them due at once.
 func Deliver(ctx context.Context, c *ent.Client, event pulid.ID, w *ent.Webhook, now time.Time) (*ent.Delivery, error) {
-	return deliver(ctx, c, event, w, now)
-}
-
-func deliver(ctx context.Context, c *ent.Client, event pulid.ID, w *ent.Webhook, now time.Time) (*ent.Delivery, error) {
 	m := c.Delivery.Create().SetEventID(event).SetWebhookID(w.ID).SetStatus(schematype.DeliveryPending)
 	if w.Status != schematype.WebhookPaused {
 		m.SetNextAttemptAt(now.UTC())

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
@@ -90,6 +91,45 @@ func TestMatcherMemo(t *testing.T) {
 		if ws, _ := tenant.Workspace(c.ctx); string(em.Event.WorkspaceID) != ws {
 			t.Fatalf("%s: event in workspace %s, want %s", c.typ, em.Event.WorkspaceID, ws)
 		}
+	}
+	// The memo is read once: a webhook created after it (which a job must
+	// not do) is not seen by the same Matcher, and is by a fresh one.
+	late := hook(t, tx.Client(), a, "*")
+	if em, err := outbox.Emit(ctx, tx.Client(), "chat.opened", nil, t0); err != nil || len(em.Deliveries) != 0 {
+		t.Fatalf("the memo was read again: %v, %v", err, targets(em))
+	}
+	em, err := outbox.Emit(outbox.WithMatcher(a), tx.Client(), "chat.opened", nil, t0)
+	if got := targets(em); err != nil || len(got) != 1 || got[0] != string(late.ID) {
+		t.Fatalf("a fresh matcher: %v, %v", err, got)
+	}
+}
+
+// TestStatusDecidesDeliveries: an ACTIVE webhook's delivery is due at
+// once, a PAUSED one's is held (no due time), a DISABLED one gets none,
+// and re-activating it does not replay what it missed.
+func TestStatusDecidesDeliveries(t *testing.T) {
+	c := open(t)
+	a := workspace(t, c, "A")
+	byStatus := map[schematype.WebhookStatus]*ent.Webhook{}
+	for _, st := range []schematype.WebhookStatus{schematype.WebhookActive, schematype.WebhookPaused, schematype.WebhookDisabled} {
+		byStatus[st] = c.Webhook.UpdateOne(hook(t, c, a, "*")).SetStatus(st).SaveX(a)
+	}
+	em, err := outbox.Emit(a, c, "contact.created", nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*ent.Delivery{}
+	for _, d := range em.Deliveries {
+		got[string(d.WebhookID)] = c.Delivery.GetX(a, d.ID)
+	}
+	active, paused := got[string(byStatus[schematype.WebhookActive].ID)], got[string(byStatus[schematype.WebhookPaused].ID)]
+	if len(got) != 2 || active == nil || paused == nil || !active.NextAttemptAt.Equal(t0) || paused.NextAttemptAt != nil {
+		t.Fatalf("deliveries %+v", got)
+	}
+	disabled := byStatus[schematype.WebhookDisabled]
+	c.Webhook.UpdateOne(disabled).SetStatus(schematype.WebhookActive).ExecX(a)
+	if n := c.Delivery.Query().Where(delivery.WebhookID(disabled.ID)).CountX(a); n != 0 {
+		t.Fatalf("the disabled webhook has %d deliveries", n)
 	}
 }
 
