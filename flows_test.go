@@ -93,6 +93,11 @@ func TestFlowFailuresAndBindings(t *testing.T) {
 	// No contact resolution configured: a contact step cannot run.
 	failing := mk("needs-contact", true, map[string]any{"type": "UPDATE_CONTACT", "config": map[string]any{"set": map[string]any{"name": "x"}}})
 	off := mk("off", false, map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "never"}})
+	// flowCount counts the flows bound to the webhook, enabled or not.
+	if n := get(ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { flowCount } } }`,
+		map[string]any{"id": h.id}), "node.flowCount"); n != 2.0 {
+		t.Fatalf("flowCount %v, want 2", n)
+	}
 	if r := ta.postJSON(t, h, `{}`, nil); r.status != 202 {
 		t.Fatalf("inbound %d", r.status)
 	}

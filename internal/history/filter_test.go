@@ -52,3 +52,23 @@ func TestTimeBoundsInAnyOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestEventTypePatterns: an event type filter matches exactly, by prefix
+// ("contact.*" or "contact*"), or everything ("*").
+func TestEventTypePatterns(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	for _, typ := range []string{"contact.created", "contact.updated", "chat.opened", "contactless.thing"} {
+		if err := e.d.Write.Event.Create().SetType(typ).SetOccurredAt(now).SetData([]byte("{}")).Exec(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for pattern, want := range map[string]int{
+		"contact.created": 1, "contact.*": 2, "contact*": 3, "*": 4, "chat": 0, "contact.created.*": 0,
+	} {
+		n, err := e.d.Read.Event.Query().Where(EventPredicates(&schematype.EventFilter{Type: &pattern})...).Count(e.ctx)
+		if err != nil || n != want {
+			t.Errorf("%q: %d events (%v), want %d", pattern, n, err, want)
+		}
+	}
+}
