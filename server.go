@@ -258,7 +258,6 @@ func (a *app) inbound() http.Handler {
 		PublicURL: a.cfg.PublicURL,
 		Retention: a.cfg.Retention,
 	}, inbound.Deps{
-		Read:        a.db.Read,
 		Cache:       a.hookCache,
 		Writer:      a.writer,
 		Secrets:     a.hooks.Secrets,

@@ -89,12 +89,15 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 		return t, nil
 	}
 	// full: exactly what server.go's (*app).inbound wires.
+	cache := inbound.NewCache(d.Read, 5*time.Second)
+	d.Write.Webhook.Use(cache.Hook())
+	d.Write.Flow.Use(cache.Hook())
 	t.handler = inbound.New(inbound.Config{
 		MaxBytes:  cfg.InboundMaxBytes,
 		PublicURL: cfg.PublicURL,
 		Retention: cfg.Retention,
 	}, inbound.Deps{
-		Read:        d.Read,
+		Cache:       cache,
 		Writer:      writer,
 		Secrets:     hooks.Secrets,
 		VerifyToken: hooks.VerifyToken,

@@ -34,8 +34,7 @@ type ContactResolver interface {
 
 // Deps are the handler's collaborators.
 type Deps struct {
-	Read   *ent.Client         // token lookup
-	Cache  *Cache              // nil: a private cache over Read
+	Cache  *Cache              // token lookup; its Hook must be installed on the write client
 	Writer *groupcommit.Writer // every log row goes through it
 	// Secrets and VerifyToken open a webhook's sealed credentials.
 	Secrets     func(*ent.Webhook) ([]string, error)
@@ -58,9 +57,6 @@ type Handler struct {
 func New(cfg Config, deps Deps) *Handler {
 	if cfg.PausedRetryAfter <= 0 {
 		cfg.PausedRetryAfter = time.Minute
-	}
-	if deps.Cache == nil {
-		deps.Cache = NewCache(deps.Read, 5*time.Second)
 	}
 	if deps.Notify == nil {
 		deps.Notify = func() {}
