@@ -36,7 +36,10 @@ func (s *Service) Resolve(ctx context.Context, c *ent.Client, match schematype.C
 	}
 	d := newDraft()
 	d.vals[field] = &key
-	if ct, err = s.create(ctx, c, newDraft(), d); err != nil {
+	// The lookup above just found no contact with key, so d is passed as the
+	// known-unique "before" too: create does not run that query again (the
+	// unique index still turns a clash into CONFLICT).
+	if ct, err = s.create(ctx, c, d, d); err != nil {
 		return nil, false, err
 	}
 	return ct, true, nil
