@@ -12,6 +12,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/outbox"
 )
 
 // verdict is what an attempt means for its delivery.
@@ -122,14 +123,8 @@ func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) error {
 	if err != nil {
 		return fmt.Errorf("disabling webhook: %w", err)
 	}
-	// Its other pending deliveries are held, not left due: the claim skips
-	// a disabled webhook's rows and would otherwise rescan them forever.
-	err = tx.Delivery.Update().Where(delivery.WebhookID(e.dl.WebhookID), delivery.StatusEQ(schematype.DeliveryPending)).
-		ClearNextAttemptAt().Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("holding the disabled webhook's deliveries: %w", err)
-	}
-	return nil
+	// Its other pending deliveries are held, as disabling by hand does.
+	return outbox.Hold(ctx, tx.Client(), e.dl.WebhookID)
 }
 
 // logAttempt logs failures at info and successes at debug; never secrets.

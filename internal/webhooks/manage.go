@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
-	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/outbox"
 )
 
 // maxGraceSeconds bounds a rotation's grace period (30 days).
@@ -217,21 +217,10 @@ func (s *Service) StartCapture(ctx context.Context, c *ent.Client, id pulid.ID) 
 }
 
 // holdOrRelease applies an outbound webhook's status to its pending
-// deliveries: pausing or disabling holds them (no due time, so the
-// dispatcher does not keep rescanning them); activating makes every held
-// one due at once. A retry an attempt in flight scheduled meanwhile keeps
-// its time (Retry-After included).
+// deliveries: pausing or disabling holds them, activating releases them.
 func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webhook) error {
-	q := c.Delivery.Update().Where(delivery.WebhookID(w.ID), delivery.StatusEQ(schematype.DeliveryPending))
-	var err error
-	switch w.Status {
-	case schematype.WebhookPaused, schematype.WebhookDisabled:
-		err = q.ClearNextAttemptAt().Exec(ctx)
-	case schematype.WebhookActive:
-		err = q.Where(delivery.NextAttemptAtIsNil()).SetNextAttemptAt(s.now()).Exec(ctx)
+	if w.Status == schematype.WebhookActive {
+		return outbox.Release(ctx, c, w.ID, s.now())
 	}
-	if err != nil {
-		return fmt.Errorf("holding or releasing deliveries: %w", err)
-	}
-	return nil
+	return outbox.Hold(ctx, c, w.ID)
 }
