@@ -12,6 +12,7 @@ import (
 	"github.com/wexio/webhooks/graph/model"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/schema"
+	"github.com/wexio/webhooks/internal/template"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
 )
@@ -144,8 +145,11 @@ func templateVariables(latest *ent.WebhookSchema) []string {
 			out = append(out, "payload."+p)
 		}
 	}
-	for _, f := range []string{"id", "name", "email", "phone", "chatId", "channelUserId", "attributes"} {
+	for _, f := range template.ContactFields {
 		out = append(out, "contact."+f)
 	}
-	return append(out, "webhook.name")
+	for _, f := range template.WebhookFields {
+		out = append(out, "webhook."+f)
+	}
+	return out
 }

@@ -23,8 +23,9 @@ type step struct {
 	text    *template.Template // SEND_MESSAGE
 }
 
-// contactKeys are the UPDATE_CONTACT keys besides "attributes.<path>".
-var contactKeys = []string{"name", "email", "phone", "chatId", "channelUserId", "attributes"}
+// contactKeys are the UPDATE_CONTACT keys besides "attributes.<path>":
+// the contact's template fields but its id.
+var contactKeys = slices.DeleteFunc(slices.Clone(template.ContactFields), func(f string) bool { return f == "id" })
 
 // checkSteps validates steps as saved and returns them in stored form.
 func checkSteps(in []StepInput) ([]schematype.FlowStep, error) {

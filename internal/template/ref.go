@@ -19,10 +19,11 @@ const (
 
 // Fields a placeholder may name under contact and webhook; anything else is
 // almost surely a typo, and saying so when the flow is saved beats rendering
-// nothing at run time. Only attributes has fields of its own.
+// nothing at run time. Only attributes has fields of its own. The slices
+// are shared: do not modify them.
 var (
-	contactFields = []string{"id", "name", "email", "phone", "chatId", "channelUserId", "attributes"}
-	webhookFields = []string{"id", "name"}
+	ContactFields = []string{"id", "name", "email", "phone", "chatId", "channelUserId", "attributes"}
+	WebhookFields = []string{"id", "name"}
 )
 
 // ref is one parsed placeholder.
@@ -59,9 +60,9 @@ func parseRef(inner string) (*ref, string) {
 		r.path = jsonpath.Path{strings.Join(r.path, ".")}
 		return r, ""
 	case rootContact:
-		return r, checkField(r, contactFields, "attributes")
+		return r, checkField(r, ContactFields, "attributes")
 	case rootWebhook:
-		return r, checkField(r, webhookFields, "")
+		return r, checkField(r, WebhookFields, "")
 	default:
 		return nil, "unknown root " + quote(r.root) + " (use payload, contact, headers or webhook)"
 	}
