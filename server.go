@@ -100,7 +100,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
 	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
-		crm: crm.NewService(crm.Config{}, time.Now), flows: flows.NewService()}, nil
+		crm: crm.NewService(time.Now), flows: flows.NewService()}, nil
 }
 
 // start starts the server's background machinery: the group-commit writer,

@@ -26,11 +26,12 @@ func normEmail(s string) (string, error) {
 	return e, nil
 }
 
-// normPhone returns s in E.164, or BAD_USER_INPUT. A number the configured
-// region cannot place is tried once more as an international number without
-// its "+" when it is all digits and does not start with 0 (wa_id style).
+// normPhone returns s in E.164, or BAD_USER_INPUT. A number without its
+// country code is tried once more as an international number missing its
+// "+" when it is all digits and does not start with 0 ("442079460958",
+// WhatsApp's wa_id); anything else without one is refused.
 func (s *Service) normPhone(v string) (string, error) {
-	p, err := contact.NormalizePhone(v, s.cfg.PhoneRegion)
+	p, err := contact.NormalizePhone(v, "")
 	if err == nil {
 		return p, nil
 	}

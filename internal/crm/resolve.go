@@ -15,7 +15,7 @@ import (
 // and created is true.
 //
 // Values compare as stored: EMAIL normalised (case-insensitive), PHONE in
-// E.164 (both sides normalised; see Config.PhoneRegion), CHAT_ID and
+// E.164 (both sides normalised, see normPhone), CHAT_ID and
 // CHANNEL_USER_ID as exact (trimmed) text, JSON numbers as their decimal
 // text (12345, not 1.2345e4). A value that is missing, empty, not a string
 // or number, or not a valid address or number resolves to no contact and no

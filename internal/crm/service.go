@@ -21,26 +21,16 @@ import (
 	"github.com/wexio/webhooks/internal/outbox"
 )
 
-// Config is what the service needs from the process configuration.
-type Config struct {
-	// PhoneRegion is the ISO 3166 region (e.g. "DE") of phone numbers
-	// written without a country code. Empty: such numbers are read as
-	// international numbers missing their "+" when they are all digits
-	// ("442079460958", WhatsApp's wa_id), and refused otherwise.
-	PhoneRegion string
-}
-
 // Service holds the contact, chat and message operations. Methods take the
 // ent client to use: a GraphQL mutation or a flow step passes its
 // transaction's client.
 type Service struct {
-	cfg Config
 	now func() time.Time
 }
 
 // NewService returns a Service reading the time from now.
-func NewService(cfg Config, now func() time.Time) *Service {
-	return &Service{cfg: cfg, now: now}
+func NewService(now func() time.Time) *Service {
+	return &Service{now: now}
 }
 
 // emit writes event typ with data in c's transaction.

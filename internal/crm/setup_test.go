@@ -35,7 +35,7 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = d.Close() })
-	e := &env{svc: NewService(Config{}, func() time.Time { return t0 }), c: d.Write}
+	e := &env{svc: NewService(func() time.Time { return t0 }), c: d.Write}
 	e.ctx, e.other = workspace(t, d.Write, "A"), workspace(t, d.Write, "B")
 	e.hook, err = d.Write.Webhook.Create().SetName("all").SetDirection(schematype.DirectionOutbound).
 		SetURL("https://example.com/h").SetEvents([]string{"*"}).Save(e.ctx)

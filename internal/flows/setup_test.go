@@ -61,7 +61,7 @@ func setup(t testing.TB) *env {
 	e.w = groupcommit.New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { e.w.Close(); _ = d.Close() })
 	e.runner, err = New(Config{Now: e.clk.now, Workers: 16},
-		Deps{Writer: e.w, CRM: crm.NewService(crm.Config{}, e.clk.now), Notify: func() { e.notified.Add(1) }})
+		Deps{Writer: e.w, CRM: crm.NewService(e.clk.now), Notify: func() { e.notified.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}
