@@ -21,6 +21,7 @@ func TestInboundAnswersInContractOrder(t *testing.T) {
 		body        string
 		noSecret    bool
 		wrongSecret bool
+		resolve     bool // contact resolution configured: the body is decoded, not just validated
 		want        int
 		code        string // error code, "" for 2xx
 		outcome     string // log outcome, "" when not logged
@@ -35,6 +36,10 @@ func TestInboundAnswersInContractOrder(t *testing.T) {
 		{name: "wrong secret", wrongSecret: true, body: `{}`, want: 401, code: "invalid_signature", outcome: "REJECTED", reason: "invalid signature"},
 		{name: "invalid json", body: `{"a":`, want: 400, code: "invalid_json", outcome: "REJECTED", reason: "not valid JSON"},
 		{name: "too deep", body: deep, want: 400, code: "json_too_deep", outcome: "REJECTED", reason: "deeper than 64"},
+		{name: "invalid json, resolving", resolve: true, body: `{"a":`, want: 400, code: "invalid_json", outcome: "REJECTED", reason: "not valid JSON"},
+		{name: "trailing data, resolving", resolve: true, body: `{"a":1} {}`, want: 400, code: "invalid_json", outcome: "REJECTED", reason: "not valid JSON"},
+		{name: "too deep, resolving", resolve: true, body: deep, want: 400, code: "json_too_deep", outcome: "REJECTED", reason: "deeper than 64"},
+		{name: "accepted, resolving", resolve: true, body: `{"email":"x@example.com"}`, want: 202, outcome: "ACCEPTED"},
 		{name: "get without handshake", method: "GET", want: 405, code: "method_not_allowed", outcome: "REJECTED", reason: "handshake"},
 		{name: "put", method: "PUT", body: `{}`, want: 405, code: "method_not_allowed", outcome: "REJECTED", reason: "POST"},
 		{name: "accepted", body: `{"order":{"id":42}}`, want: 202, outcome: "ACCEPTED"},
@@ -42,7 +47,11 @@ func TestInboundAnswersInContractOrder(t *testing.T) {
 		{name: "form", ct: "application/x-www-form-urlencoded", body: `a=1&b=2&b=3`, want: 202, outcome: "ACCEPTED"},
 	}
 	for _, tc := range cases {
-		h := ta.createIn(t, ta.key, map[string]any{"name": tc.name})
+		in := map[string]any{"name": tc.name}
+		if tc.resolve {
+			in["contactResolution"] = map[string]any{"match": "EMAIL", "path": "email", "createIfMissing": true}
+		}
+		h := ta.createIn(t, ta.key, in)
 		if tc.status != "" {
 			ta.ok(t, ta.key, `mutation($id: ID!, $s: WebhookStatus!) { setWebhookStatus(id: $id, status: $s) { id } }`,
 				map[string]any{"id": h.id, "s": tc.status})

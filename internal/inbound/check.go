@@ -53,10 +53,23 @@ func (h *Handler) check(req *request) (*verdict, error) {
 	if err := verify.Verify(req.auth, req.vreq, req.received); err != nil {
 		return authFailure(err), nil
 	}
-	if err := payload.Validate(ct, req.raw); err != nil {
+	if err := validate(req, ct); err != nil {
 		return parseFailure(err), nil
 	}
 	return nil, nil
+}
+
+// validate checks the body is well-formed. When the request's effects will
+// read values out of it (contact resolution, a schema capture), it is
+// decoded here, once, outside the writer's job; otherwise it is only
+// validated, which does not build the document.
+func validate(req *request, contentType string) error {
+	w := req.hook
+	if (w.ContactMatch != nil && w.ContactPath != "") || w.Capturing {
+		_, err := req.doc()
+		return err
+	}
+	return payload.Validate(contentType, req.raw)
 }
 
 // prepareAuth opens the webhook's credentials and builds what verify reads.
