@@ -34,6 +34,7 @@ import (
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -111,6 +112,8 @@ func (a *app) start() error {
 	// Every webhook or flow change, whoever makes it, keeps the cache exact.
 	a.db.Write.Webhook.Use(a.hookCache.Hook())
 	a.db.Write.Flow.Use(a.hookCache.Hook())
+	subs := outbox.NewSubscriptions(a.db.Read, 5*time.Second)
+	a.db.Write.Webhook.Use(subs.Hook())
 	a.tail = livetail.NewBroker[*ent.WebhookLog]()
 	a.feed = history.NewFeed(a.db.Read, a.tail, a.log)
 	d, err := outbound.New(outbound.Config{
@@ -125,7 +128,7 @@ func (a *app) start() error {
 		return err
 	}
 	a.dispatcher = d
-	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, CRM: a.crm, Notify: d.Notify})
+	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, CRM: a.crm, Notify: d.Notify, Subscriptions: subs})
 	if err != nil {
 		return err
 	}

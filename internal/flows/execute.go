@@ -84,6 +84,9 @@ func (x *execution) job(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) e
 	// The job's emits read the workspace's outbound webhooks once: steps
 	// do not change webhooks, and the memo ends with the job.
 	ctx = outbox.WithMatcher(ctx)
+	if subs := x.r.deps.Subscriptions; subs != nil {
+		ctx = outbox.WithSubscriptions(ctx, subs)
+	}
 	x.contact, x.vars.Contact, x.emitted = nil, nil, false // from an attempt rolled back
 	var results []schematype.StepResult
 	i, failure := 0, x.invalid

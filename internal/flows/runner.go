@@ -60,7 +60,10 @@ type Deps struct {
 	Writer  *groupcommit.Writer // every write goes through it
 	Claimer Claimer             // nil: NewSQLiteClaimer(Writer)
 	CRM     *crm.Service        // contact updates, chats and messages
-	Notify  func()              // after a commit that emitted events (the outbound dispatcher's Notify); may be nil
+	// Subscriptions, when set, answers the emits' webhook lookups from its
+	// cache instead of a query per run.
+	Subscriptions *outbox.Subscriptions
+	Notify        func() // after a commit that emitted events (the outbound dispatcher's Notify); may be nil
 }
 
 // Runner claims due flow runs and executes their steps.

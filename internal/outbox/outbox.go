@@ -101,30 +101,51 @@ func (m *Matcher) emit(ctx context.Context, c *ent.Client, typ string, data any,
 }
 
 // webhooks returns the outbound webhooks that get deliveries (ACTIVE and
-// PAUSED) of the workspace in ctx, from the memo when it holds them.
+// PAUSED) of the workspace in ctx: from the memo when it holds them, else
+// from the Subscriptions in ctx when they can answer, else read with c.
 func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, error) {
 	ws, scoped := tenant.Workspace(ctx)
-	if m != nil && scoped && m.c == c && m.ws == ws {
+	if !scoped {
+		return query(ctx, c, "")
+	}
+	if m != nil && m.c == c && m.ws == ws {
 		return m.hooks, nil
 	}
+	hooks, ok, err := []*ent.Webhook(nil), false, error(nil)
+	if subs, _ := ctx.Value(subscriptionsKey{}).(*Subscriptions); subs != nil {
+		if hooks, ok, err = subs.get(ctx, ws); err != nil {
+			return nil, err
+		}
+	}
+	if !ok {
+		if hooks, err = query(ctx, c, ws); err != nil {
+			return nil, err
+		}
+	}
+	if m != nil {
+		m.c, m.ws, m.hooks = c, ws, hooks
+	}
+	return hooks, nil
+}
+
+// query reads the outbound webhooks that get deliveries with c, those of
+// workspace ws only unless ws is "" (the tenant filter's rows; never
+// another's).
+func query(ctx context.Context, c *ent.Client, ws string) ([]*ent.Webhook, error) {
 	hooks, err := c.Webhook.Query().
 		Where(webhook.DirectionEQ(schematype.DirectionOutbound),
 			webhook.StatusIn(schematype.WebhookActive, schematype.WebhookPaused)).
 		Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldEvents, webhook.FieldStatus).
 		All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if m == nil || !scoped {
-		return hooks, nil
+	if err != nil || ws == "" {
+		return hooks, err
 	}
 	own := hooks[:0:0]
 	for _, w := range hooks {
-		if string(w.WorkspaceID) == ws { // the tenant filter's rows; never another's
+		if string(w.WorkspaceID) == ws {
 			own = append(own, w)
 		}
 	}
-	m.c, m.ws, m.hooks = c, ws, own
 	return own, nil
 }
 

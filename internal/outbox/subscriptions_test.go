@@ -1,0 +1,68 @@
+package outbox_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/outbox"
+)
+
+// TestSubscriptionsStayExact: the cache answers repeated emits without the
+// writer reading webhooks, follows every hooked webhook change once it
+// commits, and never hides a webhook from the transaction that creates it
+// nor shows one a rolled-back transaction created.
+func TestSubscriptionsStayExact(t *testing.T) {
+	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	subs := outbox.NewSubscriptions(d.Read, time.Hour)
+	d.Write.Webhook.Use(subs.Hook())
+	a := workspace(t, d.Write, "A")
+	ctx := outbox.WithSubscriptions(a, subs)
+	first := hook(t, d.Write, a, "*")
+	emit := func(ctx context.Context, what string, want ...string) {
+		t.Helper()
+		em, err := outbox.Emit(outbox.WithMatcher(ctx), d.Write, "contact.created", nil, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := targets(em); len(got) != len(want) || len(got) > 0 && got[len(got)-1] != want[len(want)-1] {
+			t.Fatalf("%s: delivered to %v, want %v", what, got, want)
+		}
+	}
+	emit(ctx, "first", string(first.ID))
+	// A webhook written behind the hook's back (the read client has none,
+	// as another process would) is not seen while the entry is fresh: the
+	// answer comes from the cache.
+	hidden := hook(t, d.Read, a, "*")
+	emit(ctx, "cached", string(first.ID))
+	// Any hooked change invalidates; the next load sees both.
+	d.Write.Webhook.UpdateOne(first).SetName("renamed").ExecX(a)
+	emit(ctx, "after a change", string(first.ID), string(hidden.ID))
+
+	tx, err := d.Write.Tx(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := hook(t, tx.Client(), a, "*")
+	em, err := outbox.Emit(outbox.WithMatcher(ctx), tx.Client(), "contact.created", nil, t0)
+	if err != nil || len(em.Deliveries) != 3 {
+		t.Fatalf("the creating transaction: %v, %v", err, targets(em))
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	emit(ctx, "after the rollback", string(first.ID), string(hidden.ID))
+	if _, err := d.Read.Webhook.Get(a, mine.ID); err == nil {
+		t.Fatal("the rolled-back webhook exists")
+	}
+	// Paused webhooks get (held) deliveries; disabled ones none.
+	d.Write.Webhook.UpdateOne(hidden).SetStatus(schematype.WebhookDisabled).ExecX(a)
+	emit(ctx, "after disabling one", string(first.ID))
+}
