@@ -128,7 +128,7 @@ func (a *app) start() error {
 		return err
 	}
 	a.dispatcher = d
-	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, CRM: a.crm, Notify: d.Notify, Subscriptions: subs})
+	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, Read: a.db.Read, CRM: a.crm, Notify: d.Notify, Subscriptions: subs})
 	if err != nil {
 		return err
 	}

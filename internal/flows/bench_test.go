@@ -25,7 +25,7 @@ func BenchmarkRuns(b *testing.B) {
 	seed(b, e, f, b.N)
 	finished := make(chan struct{}, b.N)
 	r, err := New(Config{Now: e.clk.now, Workers: 128, PollInterval: time.Hour},
-		Deps{Writer: e.w, CRM: crm.NewService(e.clk.now), Notify: func() { finished <- struct{}{} }})
+		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now), Notify: func() { finished <- struct{}{} }})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,7 +16,7 @@ func TestRunWakesOnNotifyAndStops(t *testing.T) {
 	e := setup(t)
 	done := make(chan struct{}, 16)
 	r, err := New(Config{Now: e.clk.now, PollInterval: time.Hour},
-		Deps{Writer: e.w, CRM: crm.NewService(e.clk.now), Notify: func() { done <- struct{}{} }})
+		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now), Notify: func() { done <- struct{}{} }})
 	if err != nil {
 		t.Fatal(err)
 	}

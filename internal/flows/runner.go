@@ -58,7 +58,8 @@ func orDefault[T int | time.Duration](v, def T) T {
 // Deps are the runner's collaborators.
 type Deps struct {
 	Writer  *groupcommit.Writer // every write goes through it
-	Claimer Claimer             // nil: NewSQLiteClaimer(Writer)
+	Read    *ent.Client         // the read pool: the claimer loads claimed runs from it
+	Claimer Claimer             // nil: NewSQLiteClaimer(Writer, Read)
 	CRM     *crm.Service        // contact updates, chats and messages
 	// Subscriptions, when set, answers the emits' webhook lookups from its
 	// cache instead of a query per run.
@@ -77,12 +78,12 @@ var _ outbox.Notifier = (*Runner)(nil)
 
 // New returns a runner; call Run to start it.
 func New(cfg Config, deps Deps) (*Runner, error) {
-	if deps.Writer == nil || deps.CRM == nil {
-		return nil, errors.New("flows: runner needs a Writer and a CRM service")
+	if deps.Writer == nil || deps.Read == nil || deps.CRM == nil {
+		return nil, errors.New("flows: runner needs a Writer, a Read client and a CRM service")
 	}
 	cfg.defaults()
 	if deps.Claimer == nil {
-		deps.Claimer = NewSQLiteClaimer(deps.Writer)
+		deps.Claimer = NewSQLiteClaimer(deps.Writer, deps.Read)
 	}
 	if deps.Notify == nil {
 		deps.Notify = func() {}

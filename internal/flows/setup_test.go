@@ -38,6 +38,7 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 // webhook "orders", an outbound webhook subscribed to "*" and a contact;
 // workspace B (other) has its own inbound and "*" outbound webhooks.
 type env struct {
+	read       *ent.Client // the read pool
 	c          *ent.Client
 	w          *groupcommit.Writer
 	clk        *clock
@@ -57,11 +58,11 @@ func setup(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{c: d.Write, clk: &clock{t: t0}, svc: NewService()}
+	e := &env{c: d.Write, read: d.Read, clk: &clock{t: t0}, svc: NewService()}
 	e.w = groupcommit.New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { e.w.Close(); _ = d.Close() })
 	e.runner, err = New(Config{Now: e.clk.now, Workers: 16},
-		Deps{Writer: e.w, CRM: crm.NewService(e.clk.now), Notify: func() { e.notified.Add(1) }})
+		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now), Notify: func() { e.notified.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}
