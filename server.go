@@ -123,7 +123,7 @@ func (a *app) start() error {
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		Version:      Version,
 		Log:          a.log,
-	}, outbound.Deps{Writer: a.writer, Secrets: a.hooks.Secrets, Publisher: a.feed})
+	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Secrets: a.hooks.Secrets, Publisher: a.feed})
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func benchDispatcher(b *testing.B, url string) {
 	pub := &countTo{done: make(chan struct{})}
 	pub.n.Store(int64(b.N))
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Secrets: e.svc.Secrets, Publisher: pub, Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: pub, Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)
 	}

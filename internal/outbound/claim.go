@@ -27,35 +27,44 @@ var _ Claimer = (*SQLiteClaimer)(nil)
 
 // SQLiteClaimer claims through the group-commit writer: a claim is one short
 // job in a write transaction (BEGIN IMMEDIATE), so no two claims overlap and
-// no HTTP call ever runs while the lock is held.
+// no HTTP call ever runs while the lock is held. The claimed deliveries'
+// webhook and event are loaded from the read pool after the claim commits,
+// off the writer every ingest shares.
 type SQLiteClaimer struct {
-	w *groupcommit.Writer
+	w    *groupcommit.Writer
+	read *ent.Client
 }
 
-// NewSQLiteClaimer returns a Claimer over the writer of a SQLite database.
-func NewSQLiteClaimer(w *groupcommit.Writer) *SQLiteClaimer { return &SQLiteClaimer{w: w} }
+// NewSQLiteClaimer returns a Claimer over the writer of a SQLite database
+// and its read client.
+func NewSQLiteClaimer(w *groupcommit.Writer, read *ent.Client) *SQLiteClaimer {
+	return &SQLiteClaimer{w: w, read: read}
+}
 
 // Claim implements Claimer.
 func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
-	var out []*ent.Delivery
+	var ids []pulid.ID
 	now = now.UTC()
 	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
-		ids, err := tx.Delivery.Query().Where(due(now)...).
+		var err error
+		ids, err = tx.Delivery.Query().Where(due(now)...).
 			Order(delivery.ByNextAttemptAt()).Limit(limit).IDs(ctx)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		err = tx.Delivery.Update().Where(delivery.IDIn(ids...)).
+		return tx.Delivery.Update().Where(delivery.IDIn(ids...)).
 			SetClaimedUntil(now.Add(lease)).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		out, err = tx.Delivery.Query().Where(delivery.IDIn(ids...)).
-			WithWebhook().WithEvent().All(ctx)
-		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claiming due deliveries: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out, err := c.read.Delivery.Query().Where(delivery.IDIn(ids...)).WithWebhook().WithEvent().All(ctx)
+	if err != nil {
+		// The leases stand: the deliveries are claimed again when they expire.
+		return nil, fmt.Errorf("loading claimed deliveries: %w", err)
 	}
 	return out, nil
 }

@@ -64,7 +64,8 @@ func cmp[T int | time.Duration](v, def T) T {
 // Deps are the dispatcher's collaborators.
 type Deps struct {
 	Writer    *groupcommit.Writer                  // every write goes through it
-	Claimer   Claimer                              // nil: NewSQLiteClaimer(Writer)
+	Read      *ent.Client                          // the read pool: the claimer loads claimed deliveries from it
+	Claimer   Claimer                              // nil: NewSQLiteClaimer(Writer, Read)
 	Secrets   func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
 	Publisher livetail.Publisher[*ent.WebhookLog]  // may be nil
 	Client    *http.Client                         // nil: NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
@@ -83,15 +84,15 @@ var _ outbox.Notifier = (*Dispatcher)(nil)
 
 // New returns a dispatcher; call Run to start it.
 func New(cfg Config, deps Deps) (*Dispatcher, error) {
-	if deps.Writer == nil || deps.Secrets == nil {
-		return nil, errors.New("outbound: dispatcher needs a Writer and a Secrets func")
+	if deps.Writer == nil || deps.Read == nil || deps.Secrets == nil {
+		return nil, errors.New("outbound: dispatcher needs a Writer, a Read client and a Secrets func")
 	}
 	cfg.defaults()
 	if cfg.Lease <= MaxAttemptTimeout {
 		return nil, fmt.Errorf("outbound: lease %s must exceed the longest attempt (%s)", cfg.Lease, MaxAttemptTimeout)
 	}
 	if deps.Claimer == nil {
-		deps.Claimer = NewSQLiteClaimer(deps.Writer)
+		deps.Claimer = NewSQLiteClaimer(deps.Writer, deps.Read)
 	}
 	if deps.Client == nil {
 		deps.Client = NewHTTPClient(cfg.AllowPrivate, MaxAttemptTimeout)

@@ -20,7 +20,7 @@ func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
 	e.hook(t, rcv.URL, nil, 5)
 	em := e.emit(t)
 	// A worker claims the delivery and dies without a word.
-	got, err := outbound.NewSQLiteClaimer(e.w).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute)
+	got, err := outbound.NewSQLiteClaimer(e.w, e.db.Read).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute)
 	if err != nil || len(got) != 1 || got[0].Edges.Webhook == nil || got[0].Edges.Event == nil {
 		t.Fatalf("claim: %v, %d rows", err, len(got))
 	}
@@ -44,7 +44,7 @@ func TestCrashRestartDeliversClaimedWork(t *testing.T) {
 	rcv := newReceiver(t, nil)
 	e.hook(t, rcv.URL, nil, 5)
 	em := e.emit(t)
-	if _, err := outbound.NewSQLiteClaimer(e.w).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute); err != nil {
+	if _, err := outbound.NewSQLiteClaimer(e.w, e.db.Read).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	// The process dies; a new one opens the same file later.
@@ -184,10 +184,10 @@ func TestQueuedDeliveryPastItsStartIsReleased(t *testing.T) {
 	})
 	e.hook(t, rcv.URL, nil, 5)
 	a, b := e.emit(t).Deliveries[0], e.emit(t).Deliveries[0]
-	claimer := &countingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w)}
+	claimer := &countingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read)}
 	d, err := outbound.New(outbound.Config{Workers: 1, BatchSize: 2, PollInterval: 10 * time.Millisecond,
 		AllowPrivate: true, Version: "test", Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Secrets: e.svc.Secrets, Publisher: e.pub, Claimer: claimer})
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: e.pub, Claimer: claimer})
 	if err != nil {
 		t.Fatal(err)
 	}
