@@ -111,13 +111,10 @@ func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, 
 	if m != nil && m.c == c && m.ws == ws {
 		return m.hooks, nil
 	}
-	hooks, ok, err := []*ent.Webhook(nil), false, error(nil)
-	if subs, _ := ctx.Value(subscriptionsKey{}).(*Subscriptions); subs != nil {
-		if hooks, ok, err = subs.get(ctx, ws); err != nil {
-			return nil, err
-		}
-	}
+	subs, _ := ctx.Value(subscriptionsKey{}).(*Subscriptions)
+	hooks, ok := subs.get(ctx, ws)
 	if !ok {
+		var err error
 		if hooks, err = query(ctx, c, ws); err != nil {
 			return nil, err
 		}

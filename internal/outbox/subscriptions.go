@@ -77,30 +77,27 @@ func (s *Subscriptions) Hook() ent.Hook {
 }
 
 // get returns workspace ws's webhooks that get deliveries, or false when
-// the cache cannot answer (a webhook change is under way) and the caller
-// must read them in its own transaction.
-func (s *Subscriptions) get(ctx context.Context, ws string) ([]*ent.Webhook, bool, error) {
-	if s.pending.Load() > 0 {
-		return nil, false, nil
+// the cache cannot answer (none, a webhook change under way, a failed load)
+// and the caller must read them in its own transaction.
+func (s *Subscriptions) get(ctx context.Context, ws string) ([]*ent.Webhook, bool) {
+	if s == nil || s.pending.Load() > 0 {
+		return nil, false
 	}
 	gen := s.gen.Load()
 	s.mu.RLock()
 	e, ok := s.m[ws]
 	s.mu.RUnlock()
 	if ok && e.gen == gen && time.Since(e.at) < s.ttl {
-		return e.hooks, true, nil
+		return e.hooks, true
 	}
 	hooks, err := query(ctx, s.read, ws)
-	if err != nil {
-		return nil, false, err
-	}
-	if s.pending.Load() > 0 || s.gen.Load() != gen {
-		return nil, false, nil // changed while loading: do not trust the load
+	if err != nil || s.pending.Load() > 0 || s.gen.Load() != gen {
+		return nil, false // failed, or changed while loading: do not trust the load
 	}
 	s.mu.Lock()
 	s.m[ws] = subscribed{hooks: hooks, gen: gen, at: time.Now()}
 	s.mu.Unlock()
-	return hooks, true, nil
+	return hooks, true
 }
 
 type subscriptionsKey struct{}
