@@ -181,9 +181,9 @@ var (
 				Columns: []*schema.Column{DeliveriesColumns[9], DeliveriesColumns[10]},
 			},
 			{
-				Name:    "delivery_status_next_attempt_at",
+				Name:    "delivery_claimed_until_next_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[3], DeliveriesColumns[5]},
+				Columns: []*schema.Column{DeliveriesColumns[6], DeliveriesColumns[5]},
 			},
 			{
 				Name:    "delivery_webhook_id_status",
@@ -309,9 +309,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "flowrun_status_next_attempt_at",
+				Name:    "flowrun_claimed_until_next_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{FlowRunsColumns[3], FlowRunsColumns[9]},
+				Columns: []*schema.Column{FlowRunsColumns[10], FlowRunsColumns[9]},
 			},
 			{
 				Name:    "flowrun_flow_id_id",

@@ -47,12 +47,15 @@ func (Delivery) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the Delivery: one per (event, webhook) by construction; due
-// rows found by status and time.
+// Indexes of the Delivery: one per (event, webhook) by construction. Due
+// rows are found by (claimed_until, next_attempt_at): unleased rows in due
+// order, and expired leases, each a range of its own, so a claim never
+// walks past the rows in flight. Finished and held rows have no
+// next_attempt_at and fall outside both ranges.
 func (Delivery) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("event_id", "webhook_id").Unique(),
-		index.Fields("status", "next_attempt_at"),
+		index.Fields("claimed_until", "next_attempt_at"),
 		index.Fields("webhook_id", "status"),
 	}
 }

@@ -50,10 +50,11 @@ func (FlowRun) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the FlowRun.
+// Indexes of the FlowRun. Due runs are found as deliveries are (see
+// Delivery.Indexes): finished runs have no next_attempt_at.
 func (FlowRun) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("status", "next_attempt_at"),
+		index.Fields("claimed_until", "next_attempt_at"),
 		index.Fields("flow_id", "id"),
 		index.Fields("log_id"),
 	}

@@ -18,6 +18,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the embedded database driver
 
 	"github.com/wexio/webhooks/ent"
+	entmigrate "github.com/wexio/webhooks/ent/migrate"
 	_ "github.com/wexio/webhooks/ent/runtime" // privacy policies and hooks
 )
 
@@ -116,7 +117,9 @@ var migrateMu sync.Mutex
 func migrate(ctx context.Context, c *ent.Client) error {
 	migrateMu.Lock()
 	defer migrateMu.Unlock()
-	if err := c.Schema.Create(ctx); err != nil {
+	// Indexes the schema no longer declares are dropped, so a replaced
+	// index does not go on costing every write.
+	if err := c.Schema.Create(ctx, entmigrate.WithDropIndex(true)); err != nil {
 		return err
 	}
 	return ensureLogCounts(ctx, c)

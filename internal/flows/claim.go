@@ -44,9 +44,7 @@ func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lea
 	now = now.UTC()
 	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
 		var err error
-		ids, err = tx.FlowRun.Query().Where(due(now)...).
-			Order(flowrun.ByNextAttemptAt()).Limit(limit).IDs(ctx)
-		if err != nil || len(ids) == 0 {
+		if ids, err = dueIDs(ctx, tx.Client(), now, limit); err != nil || len(ids) == 0 {
 			return err
 		}
 		err = tx.FlowRun.Update().Where(flowrun.IDIn(ids...)).
@@ -75,14 +73,24 @@ func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lea
 	return out, nil
 }
 
-// due selects the runs that may be executed now: new ones, and started ones
-// whose lease expired (their worker died) or was released.
-func due(now time.Time) []predicate.FlowRun {
-	return []predicate.FlowRun{
+// dueIDs returns up to limit runs that may be executed now: first those
+// whose lease expired (their worker died), then unleased ones (new,
+// released or retried) in due order. Each is one range of the
+// (claimed_until, next_attempt_at) index, so the runs in flight are never
+// scanned.
+func dueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+	due := []predicate.FlowRun{
 		flowrun.StatusIn(schematype.RunPending, schematype.RunRunning),
 		flowrun.NextAttemptAtLTE(now),
-		flowrun.Or(flowrun.ClaimedUntilIsNil(), flowrun.ClaimedUntilLT(now)),
 	}
+	expired, err := c.FlowRun.Query().Where(due...).Where(flowrun.ClaimedUntilLT(now)).
+		Limit(limit).IDs(ctx)
+	if err != nil || len(expired) == limit {
+		return expired, err
+	}
+	fresh, err := c.FlowRun.Query().Where(due...).Where(flowrun.ClaimedUntilIsNil()).
+		Order(flowrun.ByNextAttemptAt()).Limit(limit - len(expired)).IDs(ctx)
+	return append(expired, fresh...), err
 }
 
 // Release implements Claimer.

@@ -47,9 +47,7 @@ func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lea
 	now = now.UTC()
 	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
 		var err error
-		ids, err = tx.Delivery.Query().Where(due(now)...).
-			Order(delivery.ByNextAttemptAt()).Limit(limit).IDs(ctx)
-		if err != nil || len(ids) == 0 {
+		if ids, err = dueIDs(ctx, tx.Client(), now, limit); err != nil || len(ids) == 0 {
 			return err
 		}
 		return tx.Delivery.Update().Where(delivery.IDIn(ids...)).
@@ -69,17 +67,27 @@ func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lea
 	return out, nil
 }
 
-// due selects what may be attempted now. A PAUSED or DISABLED webhook's
-// deliveries are held without a due time (outbox.Deliver, webhooks.SetStatus);
-// the webhook check only covers one rescheduled by an attempt in flight when
-// the webhook was paused.
-func due(now time.Time) []predicate.Delivery {
-	return []predicate.Delivery{
+// dueIDs returns up to limit deliveries that may be attempted now: first
+// those whose lease expired (their worker died), then unleased ones in due
+// order. Each is one range of the (claimed_until, next_attempt_at) index,
+// so the leases in flight are never scanned. A PAUSED or DISABLED webhook's
+// deliveries are held without a due time (outbox.Deliver,
+// webhooks.SetStatus); the webhook check only covers one rescheduled by an
+// attempt in flight when the webhook was paused.
+func dueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+	due := []predicate.Delivery{
 		delivery.StatusEQ(schematype.DeliveryPending),
 		delivery.NextAttemptAtLTE(now),
-		delivery.Or(delivery.ClaimedUntilIsNil(), delivery.ClaimedUntilLT(now)),
 		delivery.HasWebhookWith(webhook.StatusEQ(schematype.WebhookActive)),
 	}
+	expired, err := c.Delivery.Query().Where(due...).Where(delivery.ClaimedUntilLT(now)).
+		Limit(limit).IDs(ctx)
+	if err != nil || len(expired) == limit {
+		return expired, err
+	}
+	fresh, err := c.Delivery.Query().Where(due...).Where(delivery.ClaimedUntilIsNil()).
+		Order(delivery.ByNextAttemptAt()).Limit(limit - len(expired)).IDs(ctx)
+	return append(expired, fresh...), err
 }
 
 // Release implements Claimer.
