@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/gctune"
 )
 
 // BenchmarkFlowPath measures the whole flow path: signed inbound requests
@@ -23,6 +25,7 @@ import (
 //
 //	go test -run '^$' -bench FlowPath -benchtime 5000x .
 func BenchmarkFlowPath(b *testing.B) {
+	gctune.Apply(os.LookupEnv) // as main does
 	ta := newTestApp(b)
 	out := ta.ok(b, ta.key, createOutbound, map[string]any{"in": map[string]any{
 		"name": "sink", "url": "https://receiver.example.com/hook", "events": []string{"*"}}})

