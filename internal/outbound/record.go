@@ -41,23 +41,22 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 }
 
 // writeAttempts writes the log rows of a batch of attempts and moves their
-// deliveries on, in one job: one bulk insert and one update for all the
+// deliveries on, in one job: one insert and one update for all the
 // successes, so the hot path costs a few statements per batch, not per
 // attempt. Rows are published to live tail after the commit.
 func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks, batch []*entry) error {
-	creates := make([]*ent.WebhookLogCreate, len(batch))
+	logs := make([]*logRow, len(batch))
 	var succeeded []pulid.ID
 	for i, e := range batch {
-		creates[i] = logCreate(tx, e)
+		logs[i] = e.log
 		if e.v.final && e.v.decision.Outcome == Succeeded {
 			succeeded = append(succeeded, e.dl.ID)
 		} else if err := updateDelivery(ctx, tx, e); err != nil {
 			return err
 		}
 	}
-	rows, err := tx.WebhookLog.CreateBulk(creates...).Save(ctx)
-	if err != nil {
-		return fmt.Errorf("writing attempt logs: %w", err)
+	if err := insertLogs(ctx, tx, logs); err != nil {
+		return err
 	}
 	if len(succeeded) > 0 {
 		err := tx.Delivery.Update().Where(delivery.IDIn(succeeded...)).
@@ -68,37 +67,13 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcomm
 		}
 	}
 	if pub := d.deps.Publisher; pub != nil {
+		rows := make([]*ent.WebhookLog, len(logs))
+		for i, l := range logs {
+			rows[i] = l.row
+		}
 		h.AfterCommit(func() { pub.Publish(rows...) })
 	}
 	return nil
-}
-
-// logCreate builds the attempt's history row. Workers have no workspace in
-// their context, so the row takes the delivery's explicitly.
-func logCreate(tx *ent.Tx, e *entry) *ent.WebhookLogCreate {
-	dl, res, v := e.dl, e.res, e.v
-	c := tx.WebhookLog.Create().
-		SetWorkspaceID(dl.WorkspaceID).SetWebhookID(dl.WebhookID).
-		SetDirection(schematype.DirectionOutbound).
-		SetOccurredAt(res.at.UTC()).
-		SetOutcome(schematype.OutcomeFailed).
-		SetDurationMs(int(res.duration.Milliseconds())).
-		SetRequest(res.request).SetResponse(res.response).
-		SetEventID(dl.EventID).SetDeliveryID(dl.ID).
-		SetAttempt(dl.Attempts + 1)
-	if v.decision.Outcome == Succeeded {
-		c.SetOutcome(schematype.OutcomeSucceeded)
-	}
-	if res.response != nil {
-		c.SetStatusCode(res.status)
-	}
-	if v.decision.Reason != "" {
-		c.SetError(v.decision.Reason)
-	}
-	if !v.final {
-		c.SetNextRetryAt(v.next)
-	}
-	return c
 }
 
 // updateDelivery moves a delivery that did not succeed on, drops its lease,

@@ -16,6 +16,7 @@ type entry struct {
 	dl  *ent.Delivery
 	res *result
 	v   verdict
+	log *logRow
 }
 
 // recorder gathers finished attempts into batches: while one batch is
@@ -44,7 +45,13 @@ func (r *recorder) stop() {
 // the delivery's lease covers it until then. An attempt lost to a crash
 // before its batch commits is made again (at-least-once).
 func (r *recorder) submit(dl *ent.Delivery, res *result) {
-	r.in <- &entry{dl: dl, res: res, v: r.d.judge(dl, res)}
+	e := &entry{dl: dl, res: res, v: r.d.judge(dl, res)}
+	var err error
+	if e.log, err = newLogRow(e); err != nil {
+		r.finish(e, err)
+		return
+	}
+	r.in <- e
 }
 
 // finish logs a written attempt, or the error of writing it: the lease
