@@ -184,6 +184,9 @@ var (
 				Name:    "delivery_claimed_until_next_attempt_at",
 				Unique:  false,
 				Columns: []*schema.Column{DeliveriesColumns[6], DeliveriesColumns[5]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "next_attempt_at IS NOT NULL",
+				},
 			},
 			{
 				Name:    "delivery_webhook_id_status",
@@ -312,6 +315,9 @@ var (
 				Name:    "flowrun_claimed_until_next_attempt_at",
 				Unique:  false,
 				Columns: []*schema.Column{FlowRunsColumns[10], FlowRunsColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "next_attempt_at IS NOT NULL",
+				},
 			},
 			{
 				Name:    "flowrun_flow_id_id",

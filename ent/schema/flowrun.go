@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -54,7 +55,8 @@ func (FlowRun) Edges() []ent.Edge {
 // Delivery.Indexes): finished runs have no next_attempt_at.
 func (FlowRun) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("claimed_until", "next_attempt_at"),
+		index.Fields("claimed_until", "next_attempt_at").
+			Annotations(entsql.IndexWhere("next_attempt_at IS NOT NULL")),
 		index.Fields("flow_id", "id"),
 		index.Fields("log_id"),
 	}

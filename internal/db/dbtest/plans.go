@@ -1,0 +1,70 @@
+// Package dbtest lets tests see how SQLite runs the queries code sends, so
+// a query that must stay on an index is held to it.
+package dbtest
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"sync"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/db"
+)
+
+// recorder is an ent driver that keeps every query it runs.
+type recorder struct {
+	*entsql.Driver
+	mu      sync.Mutex
+	queries []query
+}
+
+type query struct {
+	sql  string
+	args []any
+}
+
+func (r *recorder) Query(ctx context.Context, q string, args, v any) error {
+	a, _ := args.([]any)
+	r.mu.Lock()
+	r.queries = append(r.queries, query{sql: q, args: a})
+	r.mu.Unlock()
+	return r.Driver.Query(ctx, q, args, v)
+}
+
+// QueryPlans runs fn with a client over the SQLite database at path (made
+// by db.Open) that records every query, and returns the EXPLAIN QUERY PLAN
+// of each, one string per query, its lines joined by newlines.
+func QueryPlans(t testing.TB, path string, fn func(c *ent.Client)) []string {
+	t.Helper()
+	sqlDB, err := sql.Open("sqlite3", db.DSN(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	rec := &recorder{Driver: entsql.OpenDB(dialect.SQLite, sqlDB)}
+	fn(ent.NewClient(ent.Driver(rec)))
+	plans := make([]string, len(rec.queries))
+	for i, q := range rec.queries {
+		rows, err := sqlDB.Query("EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatalf("explaining %s: %v", q.sql, err)
+		}
+		var lines []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, detail)
+		}
+		rows.Close()
+		plans[i] = strings.Join(lines, "\n")
+	}
+	return plans
+}

@@ -1,0 +1,41 @@
+package flows
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
+)
+
+// TestDueQueriesUseTheDueIndex holds both claim queries to the
+// (claimed_until, next_attempt_at) index, so a claim never walks the runs
+// in flight or the finished ones.
+func TestDueQueriesUseTheDueIndex(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "t.db")
+	d, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	plans := dbtest.QueryPlans(t, path, func(c *ent.Client) {
+		if _, err := dueIDs(auth.System(context.Background()), c, time.Now(), 10); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if len(plans) != 2 {
+		t.Fatalf("%d queries, want 2 (expired leases, then unleased)", len(plans))
+	}
+	for _, p := range plans {
+		if !strings.HasPrefix(p, "SEARCH flow_runs USING INDEX flowrun_claimed_until_next_attempt_at") ||
+			strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("claim query plan:\n%s", p)
+		}
+	}
+}
