@@ -108,6 +108,10 @@ func (d *Dispatcher) logAttempt(e *entry) {
 	if e.v.decision.Outcome == Succeeded {
 		level = slog.LevelDebug
 	}
+	// Checked first: the attributes alone cost allocations per delivery.
+	if !d.cfg.Log.Enabled(context.Background(), level) {
+		return
+	}
 	d.cfg.Log.Log(context.Background(), level, "delivery attempt",
 		"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID, "event_id", e.dl.EventID,
 		"attempt", e.dl.Attempts+1, "outcome", e.v.decision.Outcome.String(),
