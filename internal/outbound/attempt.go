@@ -39,12 +39,28 @@ type result struct {
 // attempt cut short by shutdown is not recorded: its lease is released so
 // it is made again.
 func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
+	if !d.stillActive(ctx, dl) {
+		// Paused or disabled since the claim: its deliveries are held
+		// (outbox.Hold), and this one joins them once its lease is gone.
+		d.queue.Release(ctx, dl)
+		return
+	}
 	res := d.send(ctx, dl)
 	if ctx.Err() != nil {
 		d.queue.Release(ctx, dl)
 		return
 	}
 	rec.submit(dl, res)
+}
+
+// stillActive reports whether dl's webhook may still be attempted, as far
+// as Deps.Subscriptions knows; without an answer, the claim's view stands.
+func (d *Dispatcher) stillActive(ctx context.Context, dl *ent.Delivery) bool {
+	if d.deps.Subscriptions == nil {
+		return true
+	}
+	active, ok := d.deps.Subscriptions.Active(ctx, string(dl.WorkspaceID), dl.WebhookID)
+	return active || !ok
 }
 
 // send POSTs the envelope of dl's event to its webhook. No transaction is

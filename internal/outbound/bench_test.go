@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
@@ -17,6 +18,7 @@ import (
 	"github.com/wexio/webhooks/internal/events"
 	"github.com/wexio/webhooks/internal/gctune"
 	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -59,8 +61,11 @@ func benchDispatcher(b *testing.B, url string) {
 	seed(b, e, wh, b.N)
 	pub := &countTo{done: make(chan struct{})}
 	pub.n.Store(int64(b.N))
+	subs := outbox.NewSubscriptions(e.db.Read, 5*time.Second) // as the server wires it
+	e.db.Write.Webhook.Use(subs.Hook())
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: pub, Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: pub, Subscriptions: subs,
+			Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -72,6 +72,10 @@ type Deps struct {
 	Secrets   func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
 	Publisher livetail.Publisher[*ent.WebhookLog]  // may be nil
 	Client    *http.Client                         // nil: NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
+	// Subscriptions, when set, is asked before each attempt whether the
+	// webhook is still ACTIVE: deliveries wait in the claimed queue, and
+	// one paused or disabled meanwhile must not get them.
+	Subscriptions *outbox.Subscriptions
 }
 
 // Dispatcher claims due deliveries and attempts them, recording each

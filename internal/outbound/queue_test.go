@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/outbox"
 )
 
 func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
@@ -211,5 +213,58 @@ func TestQueuedDeliveryPastItsStartIsReleased(t *testing.T) {
 		if logs := e.logs(t, id); len(logs) != 1 || !logs[0].OccurredAt.Equal(e.clk.now()) && id == waited {
 			t.Fatalf("delivery %s: %d attempts logged (%+v)", id, len(logs), logs)
 		}
+	}
+}
+
+// pausingClaimer pauses a webhook right after claiming, as a user might
+// while the claimed deliveries wait in the dispatcher's queue.
+type pausingClaimer struct {
+	outbound.Claimer
+	pause func()
+}
+
+func (c *pausingClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
+	got, err := c.Claimer.Claim(ctx, now, limit, lease)
+	if len(got) > 0 {
+		c.pause()
+	}
+	return got, err
+}
+
+func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	subs := outbox.NewSubscriptions(e.db.Read, time.Hour)
+	e.db.Write.Webhook.Use(subs.Hook())
+	rcv := newReceiver(t, nil)
+	wh := e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	claimer := &pausingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read), pause: func() {
+		if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookPaused); err != nil {
+			t.Error(err)
+		}
+	}}
+	d, err := outbound.New(outbound.Config{AllowPrivate: true, Now: e.clk.now},
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Claimer: claimer, Subscriptions: subs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.once(t, d); n != 1 {
+		t.Fatalf("claimed %d, want 1", n)
+	}
+	if got := len(rcv.got()); got != 0 {
+		t.Fatalf("a webhook paused after the claim got %d requests", got)
+	}
+	dl := e.delivery(t, em.Deliveries[0].ID)
+	if dl.Status != schematype.DeliveryPending || dl.Attempts != 0 || dl.ClaimedUntil != nil || dl.NextAttemptAt != nil {
+		t.Fatalf("delivery after the skipped attempt = %+v, want pending, held, no lease", dl)
+	}
+	// Resumed, it is delivered.
+	claimer.pause = func() {}
+	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookActive); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.once(t, d); n != 1 || len(rcv.got()) != 1 {
+		t.Fatalf("after resuming: claimed %d, %d requests", n, len(rcv.got()))
 	}
 }

@@ -61,11 +61,14 @@ func GuardedDialer(allowPrivate bool, timeout time.Duration) *net.Dialer {
 // byte.
 func NewHTTPClient(allowPrivate bool, timeout time.Duration) *http.Client {
 	transport := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           GuardedDialer(allowPrivate, timeout).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   64,
+		Proxy:             nil,
+		DialContext:       GuardedDialer(allowPrivate, timeout).DialContext,
+		ForceAttemptHTTP2: true,
+		// As many kept-alive connections to one receiver as the dispatcher
+		// has workers (256 by default), or a busy receiver's connections
+		// are closed and dialled again between attempts.
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   min(10*time.Second, timeout),
 		ExpectContinueTimeout: time.Second,

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 )
 
 // Subscriptions caches each workspace's outbound webhooks that get
@@ -98,6 +100,23 @@ func (s *Subscriptions) get(ctx context.Context, ws string) ([]*ent.Webhook, boo
 	s.m[ws] = subscribed{hooks: hooks, gen: gen, at: time.Now()}
 	s.mu.Unlock()
 	return hooks, true
+}
+
+// Active reports whether the outbound webhook id of workspace ws gets
+// deliveries now (is ACTIVE); ok is false when the cache cannot answer.
+// The dispatcher asks it before each attempt, so a webhook paused or
+// disabled after its deliveries were claimed does not get them.
+func (s *Subscriptions) Active(ctx context.Context, ws string, id pulid.ID) (active, ok bool) {
+	hooks, ok := s.get(ctx, ws)
+	if !ok {
+		return false, false
+	}
+	for _, w := range hooks {
+		if w.ID == id {
+			return w.Status == schematype.WebhookActive, true
+		}
+	}
+	return false, true
 }
 
 type subscriptionsKey struct{}
