@@ -123,7 +123,7 @@ func TestNewHTTPClientSettings(t *testing.T) {
 	if !ok {
 		t.Fatalf("Transport is %T", c.Transport)
 	}
-	if c.Timeout != 15*time.Second || tr.Proxy != nil || tr.MaxIdleConnsPerHost != 64 || tr.DialContext == nil {
+	if c.Timeout != 15*time.Second || tr.Proxy != nil || tr.MaxIdleConnsPerHost != 256 || tr.DialContext == nil {
 		t.Fatalf("client = %+v, transport = %+v", c, tr)
 	}
 	if tr.TLSHandshakeTimeout != 10*time.Second {
