@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/auth"
 )
@@ -36,6 +37,42 @@ func TestInsertLogsMatchesEnt(t *testing.T) {
 	if len(rows) != 3 {
 		t.Fatalf("%d attempt rows, want 3", len(rows))
 	}
+	// The values themselves, from what each attempt was.
+	byURL := map[string]*ent.WebhookLog{}
+	for _, r := range rows {
+		byURL[r.Request.URL] = r
+	}
+	for url, r := range byURL {
+		dl := e.db.Read.Delivery.GetX(ctx, *r.DeliveryID)
+		status, outcome := 0, "FAILED"
+		switch {
+		case url == fail.URL:
+			status = 500
+			if r.Response == nil || r.Response.Body != `{"error":"busy"}` || r.Response.Headers["X-Why"] != "busy" ||
+				r.NextRetryAt == nil || r.Error == nil || *r.Error != "status 500" {
+				t.Errorf("500 attempt row = %+v", r)
+			}
+		case url == ok.URL:
+			status, outcome = 200, "SUCCEEDED"
+			if r.NextRetryAt != nil || r.Error != nil || r.Response == nil {
+				t.Errorf("200 attempt row = %+v", r)
+			}
+		default: // refused: no answer, so no status and no response
+			if r.Response != nil || r.StatusCode != nil || r.Error == nil || r.NextRetryAt == nil {
+				t.Errorf("refused attempt row = %+v", r)
+			}
+		}
+		if status != 0 && (r.StatusCode == nil || *r.StatusCode != status) {
+			t.Errorf("%s: status code %v, want %d", url, r.StatusCode, status)
+		}
+		if string(r.Outcome) != outcome || r.WebhookID != dl.WebhookID || r.WorkspaceID != dl.WorkspaceID ||
+			r.EventID == nil || *r.EventID != dl.EventID || r.Attempt == nil || *r.Attempt != 1 ||
+			r.Direction != "OUTBOUND" || !r.OccurredAt.Equal(e.clk.now()) || r.DurationMs < 0 {
+			t.Errorf("%s: row = %+v for delivery %+v", url, r, dl)
+		}
+	}
+	// The encoding, against ent's own. An attempt without an answer stores
+	// NULL, as ent does for a field left unset.
 	for _, r := range rows {
 		if !strings.HasPrefix(string(r.ID), "log_") {
 			t.Errorf("id %q lacks the log_ prefix ent gives", r.ID)

@@ -63,6 +63,9 @@ func QueryPlans(t testing.TB, path string, fn func(c *ent.Client)) []string {
 			}
 			lines = append(lines, detail)
 		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("explaining %s: %v", q.sql, err)
+		}
 		rows.Close()
 		plans[i] = strings.Join(lines, "\n")
 	}
