@@ -2,14 +2,12 @@ package outbound
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
@@ -19,13 +17,7 @@ import (
 // grows.
 func TestDueQueriesUseTheDueIndex(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "t.db")
-	d, err := db.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	plans := dbtest.QueryPlans(t, path, func(c *ent.Client) {
+	plans := dbtest.QueryPlans(t, func(c *ent.Client) {
 		if _, err := dueIDs(auth.System(context.Background()), c, time.Now(), 10); err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ package dbtest
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -36,11 +37,17 @@ func (r *recorder) Query(ctx context.Context, q string, args, v any) error {
 	return r.Driver.Query(ctx, q, args, v)
 }
 
-// QueryPlans runs fn with a client over the SQLite database at path (made
-// by db.Open) that records every query, and returns the EXPLAIN QUERY PLAN
+// QueryPlans runs fn with a client over a new database (made by db.Open in
+// t.TempDir()) that records every query, and returns the EXPLAIN QUERY PLAN
 // of each, one string per query, its lines joined by newlines.
-func QueryPlans(t testing.TB, path string, fn func(c *ent.Client)) []string {
+func QueryPlans(t testing.TB, fn func(c *ent.Client)) []string {
 	t.Helper()
+	path := filepath.Join(t.TempDir(), "plans.db")
+	d, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
 	sqlDB, err := sql.Open("sqlite3", db.DSN(path, false))
 	if err != nil {
 		t.Fatal(err)
