@@ -1,0 +1,20 @@
+package outbound
+
+import (
+	"context"
+
+	"github.com/wexio/webhooks/ent"
+)
+
+// AttemptOnly makes an attempt at dl and builds its history row as the
+// dispatcher does, but neither claims nor records it: BenchmarkDispatch's
+// measure of the pipeline without its database work. It reports whether
+// the attempt succeeded.
+func (d *Dispatcher) AttemptOnly(ctx context.Context, dl *ent.Delivery) (bool, error) {
+	res := d.send(ctx, dl)
+	e := &entry{dl: dl, res: res, v: d.judge(dl, res)}
+	if _, err := newLogRow(e); err != nil {
+		return false, err
+	}
+	return e.v.decision.Outcome == Succeeded, nil
+}
