@@ -22,6 +22,7 @@ const MaxAttemptTimeout = 5 * time.Minute
 // Config tunes the dispatcher. Zero fields take the defaults noted.
 type Config struct {
 	Workers         int           // attempts in flight at most; 256 (receivers are slow, goroutines cheap)
+	MaxPerWebhook   int           // attempts in flight to one webhook at most; Workers/4
 	Lease           time.Duration // how long a claim holds; 10m, above MaxAttemptTimeout
 	PollInterval    time.Duration // fallback wake-up when nobody calls Notify; 1s
 	BatchSize       int           // claimed deliveries queued ahead of the workers, and per claim, at most; 4·Workers
@@ -37,6 +38,8 @@ type Config struct {
 
 func (c *Config) defaults() {
 	c.Workers = cmp(c.Workers, 256)
+	// A quarter: four dead receivers, not one, can hold every worker.
+	c.MaxPerWebhook = cmp(c.MaxPerWebhook, max(1, c.Workers/4))
 	c.Lease = cmp(c.Lease, 10*time.Minute)
 	c.PollInterval = cmp(c.PollInterval, time.Second)
 	// Enough queued to keep the workers busy while the next claim waits its
@@ -85,6 +88,7 @@ type Dispatcher struct {
 	deps  Deps
 	ua    string
 	queue *workqueue.Queue[*ent.Delivery]
+	lanes *lanes
 }
 
 var _ outbox.Notifier = (*Dispatcher)(nil)
@@ -112,7 +116,7 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outbound: %w", err)
 	}
-	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q}, nil
+	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q, lanes: newLanes(cfg.MaxPerWebhook)}, nil
 }
 
 // Notify wakes the dispatcher at once: new deliveries are due. It never

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
@@ -266,5 +267,53 @@ func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
 	}
 	if n := e.once(t, d); n != 1 || len(rcv.got()) != 1 {
 		t.Fatalf("after resuming: claimed %d, %d requests", n, len(rcv.got()))
+	}
+}
+
+func TestSlowWebhookHoldsOnlyItsShareOfWorkers(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	slow := newReceiver(t, func(http.ResponseWriter, *http.Request) { <-release })
+	t.Cleanup(free) // runs before the receiver closes, which waits for its handlers
+	fast := newReceiver(t, nil)
+	slowHook := e.hook(t, slow.URL, nil, 5)
+	e.hook(t, fast.URL, nil, 5)
+	for range 3 {
+		e.emit(t)
+	}
+	// Two workers: without the cap, the slow receiver would hold both.
+	d := e.dispatcher(t, func(c *outbound.Config) { c.Workers, c.MaxPerWebhook = 2, 1 })
+	stop := run(t, d)
+	d.Notify()
+	eventually(t, "the fast webhook's deliveries", func() bool { return len(fast.got()) == 3 && len(slow.got()) == 1 })
+	free()
+	stop()
+	ctx := auth.System(context.Background())
+	snoozed := e.db.Read.Delivery.Query().Where(delivery.WebhookID(slowHook.ID), delivery.StatusEQ(schematype.DeliveryPending)).AllX(ctx)
+	if len(snoozed) != 2 {
+		t.Fatalf("%d slow deliveries pending, want 2 snoozed", len(snoozed))
+	}
+	for _, dl := range snoozed {
+		if dl.Attempts != 0 || dl.ClaimedUntil != nil || dl.NextAttemptAt == nil || !dl.NextAttemptAt.After(e.clk.now()) ||
+			len(e.logs(t, dl.ID)) != 0 {
+			t.Fatalf("snoozed delivery = %+v, want no attempt, no lease, due later", dl)
+		}
+	}
+	if snoozed[0].NextAttemptAt.Equal(*snoozed[1].NextAttemptAt) {
+		t.Fatalf("both snoozed to %v: a backlog must be spread out", snoozed[0].NextAttemptAt)
+	}
+	// Due again, they are delivered, each once.
+	for round := 0; len(slow.got()) < 3; round++ {
+		if round == 3 {
+			t.Fatalf("slow webhook got %d requests after 3 rounds", len(slow.got()))
+		}
+		e.clk.add(time.Minute)
+		e.once(t, d)
+	}
+	if n := e.db.Read.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliverySucceeded)).CountX(ctx); n != 6 || len(slow.got()) != 3 {
+		t.Fatalf("%d deliveries succeeded, slow receiver got %d requests; want 6 and 3", n, len(slow.got()))
 	}
 }

@@ -45,10 +45,16 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 // successes, so the hot path costs a few statements per batch, not per
 // attempt. Rows are published to live tail after the commit.
 func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks, batch []*entry) error {
-	logs := make([]*logRow, len(batch))
+	logs := make([]*logRow, 0, len(batch))
 	var succeeded []pulid.ID
-	for i, e := range batch {
-		logs[i] = e.log
+	for _, e := range batch {
+		if e.res == nil {
+			if err := snooze(ctx, tx, e); err != nil {
+				return err
+			}
+			continue
+		}
+		logs = append(logs, e.log)
 		if e.v.final && e.v.decision.Outcome == Succeeded {
 			succeeded = append(succeeded, e.dl.ID)
 		} else if err := updateDelivery(ctx, tx, e); err != nil {
@@ -66,12 +72,23 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcomm
 			return fmt.Errorf("marking deliveries succeeded: %w", err)
 		}
 	}
-	if pub := d.deps.Publisher; pub != nil {
+	if pub := d.deps.Publisher; pub != nil && len(logs) > 0 {
 		rows := make([]*ent.WebhookLog, len(logs))
 		for i, l := range logs {
 			rows[i] = l.row
 		}
 		h.AfterCommit(func() { pub.Publish(rows...) })
+	}
+	return nil
+}
+
+// snooze makes a delivery that was not attempted due at e.snooze and drops
+// its lease.
+func snooze(ctx context.Context, tx *ent.Tx, e *entry) error {
+	err := tx.Delivery.Update().Where(delivery.ID(e.dl.ID), delivery.StatusEQ(schematype.DeliveryPending)).
+		SetNextAttemptAt(e.snooze).ClearClaimedUntil().Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("snoozing delivery: %w", err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"context"
+	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
@@ -11,12 +12,14 @@ import (
 // maxRecordBatch bounds the attempts one write records.
 const maxRecordBatch = 256
 
-// entry is one attempt waiting to be recorded.
+// entry is one attempt waiting to be recorded, or a delivery snoozed
+// without an attempt (snooze set, res nil).
 type entry struct {
-	dl  *ent.Delivery
-	res *result
-	v   verdict
-	log *logRow
+	dl     *ent.Delivery
+	res    *result
+	v      verdict
+	log    *logRow
+	snooze time.Time
 }
 
 // recorder gathers finished attempts into batches: while one batch is
@@ -54,6 +57,13 @@ func (r *recorder) submit(dl *ent.Delivery, res *result) {
 	r.in <- e
 }
 
+// snoozeAt queues a delivery that was not attempted (its webhook had no
+// place free) to be due again at at, its lease dropped. No attempt is
+// counted and no history row written.
+func (r *recorder) snoozeAt(dl *ent.Delivery, at time.Time) {
+	r.in <- &entry{dl: dl, snooze: at.UTC()}
+}
+
 // finish logs a written attempt, or the error of writing it: the lease
 // then runs out and the attempt is made again.
 func (r *recorder) finish(e *entry, err error) {
@@ -61,6 +71,9 @@ func (r *recorder) finish(e *entry, err error) {
 		r.d.cfg.Log.Error("recording attempt", "err", err, "attempt", e.dl.Attempts+1,
 			"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
 		return
+	}
+	if e.res == nil {
+		return // snoozed
 	}
 	r.d.logAttempt(e)
 }
