@@ -51,7 +51,7 @@ func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Deliver
 		return
 	}
 	res := d.send(ctx, dl)
-	d.lanes.leave(dl.WebhookID, res.duration)
+	d.lanes.leave(dl.WebhookID, res.duration, d.cfg.Now())
 	if ctx.Err() != nil {
 		d.queue.Release(ctx, dl)
 		return

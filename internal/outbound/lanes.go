@@ -26,7 +26,9 @@ type lanes struct {
 type lane struct {
 	inflight int
 	pace     time.Duration // recent attempt duration, smoothed
-	next     time.Time     // the place the last snoozed delivery was given
+	finished int           // attempts that ended since the lane opened
+	opened   time.Time
+	next     time.Time // the place the last snoozed delivery was given
 }
 
 func newLanes(max int) *lanes { return &lanes{max: max, m: map[pulid.ID]*lane{}} }
@@ -38,23 +40,29 @@ func (l *lanes) enter(id pulid.ID, now time.Time) (time.Time, bool) {
 	defer l.mu.Unlock()
 	ln := l.m[id]
 	if ln == nil {
-		ln = &lane{pace: firstPace}
+		ln = &lane{pace: firstPace, opened: now}
 		l.m[id] = ln
 	}
 	if ln.inflight < l.max {
 		ln.inflight++
 		return time.Time{}, true
 	}
-	// On average a place frees every pace/max.
+	// On average a place frees every pace/max. Until an attempt has ended,
+	// they have all lasted at least as long as the lane has been open: a
+	// dead receiver's first wave is not mistaken for a fast one.
+	pace := ln.pace
+	if ln.finished == 0 {
+		pace = max(pace, now.Sub(ln.opened))
+	}
 	if ln.next.Before(now) {
 		ln.next = now
 	}
-	ln.next = ln.next.Add(max(ln.pace/time.Duration(l.max), time.Millisecond))
+	ln.next = ln.next.Add(max(pace/time.Duration(l.max), time.Millisecond))
 	return ln.next, false
 }
 
 // leave gives the place back after an attempt that took took.
-func (l *lanes) leave(id pulid.ID, took time.Duration) {
+func (l *lanes) leave(id pulid.ID, took time.Duration, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ln := l.m[id]
@@ -62,9 +70,11 @@ func (l *lanes) leave(id pulid.ID, took time.Duration) {
 		return
 	}
 	ln.inflight--
+	ln.finished++
 	ln.pace = (3*ln.pace + took) / 4
-	if ln.inflight == 0 {
-		// Idle: forget it, so the map holds only webhooks being attempted.
+	if ln.inflight == 0 && !ln.next.After(now) {
+		// Idle, and no snoozed delivery is waiting for a place it was
+		// given: forget it, so the map holds only webhooks in use.
 		delete(l.m, id)
 	}
 }

@@ -317,3 +317,33 @@ func TestSlowWebhookHoldsOnlyItsShareOfWorkers(t *testing.T) {
 		t.Fatalf("%d deliveries succeeded, slow receiver got %d requests; want 6 and 3", n, len(slow.got()))
 	}
 }
+
+func TestSnoozeLeavesHeldDeliveriesHeld(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	wh := e.hook(t, rcv.URL, nil, 5)
+	e.emit(t)
+	e.emit(t)
+	// Paused right after the claim, and with no subscriptions cache to
+	// notice it: one delivery is attempted, the other is over the cap of 1
+	// and snoozed, after Hold took its due time away.
+	claimer := &pausingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read), pause: func() {
+		if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookPaused); err != nil {
+			t.Error(err)
+		}
+	}}
+	d, err := outbound.New(outbound.Config{AllowPrivate: true, Now: e.clk.now, MaxPerWebhook: 1},
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Claimer: claimer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.once(t, d); n != 2 {
+		t.Fatalf("claimed %d, want 2", n)
+	}
+	ctx := auth.System(context.Background())
+	held := e.db.Read.Delivery.Query().Where(delivery.Attempts(0)).OnlyX(ctx)
+	if held.NextAttemptAt != nil || held.ClaimedUntil != nil || held.Status != schematype.DeliveryPending {
+		t.Fatalf("snoozed delivery of a paused webhook = %+v, want held (no due time) and unleased", held)
+	}
+}

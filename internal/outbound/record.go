@@ -8,6 +8,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
@@ -83,10 +84,15 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcomm
 }
 
 // snooze makes a delivery that was not attempted due at e.snooze and drops
-// its lease.
+// its lease. A delivery held meanwhile (its webhook paused or disabled,
+// outbox.Hold) stays held: only its lease goes.
 func snooze(ctx context.Context, tx *ent.Tx, e *entry) error {
-	err := tx.Delivery.Update().Where(delivery.ID(e.dl.ID), delivery.StatusEQ(schematype.DeliveryPending)).
-		SetNextAttemptAt(e.snooze).ClearClaimedUntil().Exec(ctx)
+	pending := []predicate.Delivery{delivery.ID(e.dl.ID), delivery.StatusEQ(schematype.DeliveryPending)}
+	n, err := tx.Delivery.Update().Where(pending...).Where(delivery.NextAttemptAtNotNil()).
+		SetNextAttemptAt(e.snooze).ClearClaimedUntil().Save(ctx)
+	if err == nil && n == 0 {
+		err = tx.Delivery.Update().Where(pending...).ClearClaimedUntil().Exec(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("snoozing delivery: %w", err)
 	}

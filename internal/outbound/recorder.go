@@ -67,15 +67,15 @@ func (r *recorder) snoozeAt(dl *ent.Delivery, at time.Time) {
 // finish logs a written attempt, or the error of writing it: the lease
 // then runs out and the attempt is made again.
 func (r *recorder) finish(e *entry, err error) {
-	if err != nil {
+	switch {
+	case err != nil && e.res == nil:
+		r.d.cfg.Log.Error("snoozing delivery", "err", err, "delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
+	case err != nil:
 		r.d.cfg.Log.Error("recording attempt", "err", err, "attempt", e.dl.Attempts+1,
 			"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
-		return
+	case e.res != nil:
+		r.d.logAttempt(e)
 	}
-	if e.res == nil {
-		return // snoozed
-	}
-	r.d.logAttempt(e)
 }
 
 func (r *recorder) loop() {
