@@ -18,9 +18,9 @@ const firstPace = time.Second
 // each further one is given the next such time, so a backlog is spread over
 // the time it needs rather than claimed and snoozed again and again.
 type lanes struct {
-	max int
-	mu  sync.Mutex
-	m   map[pulid.ID]*lane
+	limit int // places per webhook
+	mu    sync.Mutex
+	m     map[pulid.ID]*lane
 }
 
 type lane struct {
@@ -31,7 +31,7 @@ type lane struct {
 	next     time.Time // the place the last snoozed delivery was given
 }
 
-func newLanes(max int) *lanes { return &lanes{max: max, m: map[pulid.ID]*lane{}} }
+func newLanes(limit int) *lanes { return &lanes{limit: limit, m: map[pulid.ID]*lane{}} }
 
 // enter takes a place for an attempt at webhook id. When none is free it
 // returns false and the time the delivery should be due again.
@@ -43,11 +43,11 @@ func (l *lanes) enter(id pulid.ID, now time.Time) (time.Time, bool) {
 		ln = &lane{pace: firstPace, opened: now}
 		l.m[id] = ln
 	}
-	if ln.inflight < l.max {
+	if ln.inflight < l.limit {
 		ln.inflight++
 		return time.Time{}, true
 	}
-	// On average a place frees every pace/max. Until an attempt has ended,
+	// On average a place frees every pace/limit. Until an attempt has ended,
 	// they have all lasted at least as long as the lane has been open: a
 	// dead receiver's first wave is not mistaken for a fast one.
 	pace := ln.pace
@@ -57,7 +57,7 @@ func (l *lanes) enter(id pulid.ID, now time.Time) (time.Time, bool) {
 	if ln.next.Before(now) {
 		ln.next = now
 	}
-	ln.next = ln.next.Add(max(pace/time.Duration(l.max), time.Millisecond))
+	ln.next = ln.next.Add(max(pace/time.Duration(l.limit), time.Millisecond))
 	return ln.next, false
 }
 
