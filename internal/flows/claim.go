@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -22,89 +21,48 @@ import (
 // single writer; a PostgreSQL one would use FOR UPDATE SKIP LOCKED.
 type Claimer = workqueue.Claimer[*ent.FlowRun]
 
-var _ Claimer = (*SQLiteClaimer)(nil)
-
-// SQLiteClaimer claims in one short job of the group-commit writer.
-type SQLiteClaimer struct {
-	w    *groupcommit.Writer
-	read *ent.Client
-}
-
 // NewSQLiteClaimer returns a Claimer over the writer of a SQLite database
 // and its read client: the claimed runs' flow and request are loaded from
 // read after the claim commits, off the writer every ingest shares (the
 // request bodies are most of a claim's bytes; BenchmarkFlowPath +5%).
-func NewSQLiteClaimer(w *groupcommit.Writer, read *ent.Client) *SQLiteClaimer {
-	return &SQLiteClaimer{w: w, read: read}
+func NewSQLiteClaimer(w *groupcommit.Writer, read *ent.Client) Claimer {
+	return workqueue.NewSQLiteClaimer(w, read, runs)
 }
 
-// Claim implements Claimer. ctx must allow system access (auth.System).
-func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.FlowRun, error) {
-	var ids []pulid.ID
-	now = now.UTC()
-	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
-		var err error
-		if ids, err = dueIDs(ctx, tx.Client(), now, limit); err != nil || len(ids) == 0 {
-			return err
-		}
-		err = tx.FlowRun.Update().Where(flowrun.IDIn(ids...)).
-			SetClaimedUntil(now.Add(lease)).SetStatus(schematype.RunRunning).Exec(ctx)
+// runs is the flow run table as a queue: new runs, and started ones whose
+// lease expired (their worker died) or was released.
+var runs = workqueue.Table[*ent.FlowRun]{
+	Name: "flow runs",
+	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+		return c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
+	},
+	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+		return c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilIsNil()).
+			Order(flowrun.ByNextAttemptAt()).Limit(limit).IDs(ctx)
+	},
+	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time) error {
+		err := c.FlowRun.Update().Where(flowrun.IDIn(ids...)).
+			SetClaimedUntil(until).SetStatus(schematype.RunRunning).Exec(ctx)
 		if err != nil {
 			return err
 		}
-		err = tx.FlowRun.Update().Where(flowrun.IDIn(ids...), flowrun.StartedAtIsNil()).
-			SetStartedAt(now).Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claiming due flow runs: %w", err)
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	out, err := c.read.FlowRun.Query().Where(flowrun.IDIn(ids...)).
-		WithFlow(func(q *ent.FlowQuery) { q.WithWebhook() }).
-		WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).
-		All(ctx)
-	if err != nil {
-		// The leases stand: the runs are claimed again when they expire.
-		return nil, fmt.Errorf("loading claimed flow runs: %w", err)
-	}
-	return out, nil
+		return c.FlowRun.Update().Where(flowrun.IDIn(ids...), flowrun.StartedAtIsNil()).SetStartedAt(now).Exec(ctx)
+	},
+	Load: func(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.FlowRun, error) {
+		return c.FlowRun.Query().Where(flowrun.IDIn(ids...)).
+			WithFlow(func(q *ent.FlowQuery) { q.WithWebhook() }).
+			WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).
+			All(ctx)
+	},
+	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
+		return c.FlowRun.Update().Where(flowrun.IDIn(ids...), unfinished).ClearClaimedUntil().Exec(ctx)
+	},
 }
 
-// dueIDs returns up to limit runs that may be executed now: first those
-// whose lease expired (their worker died), then unleased ones (new,
-// released or retried) in due order. Each is one range of the
-// (claimed_until, next_attempt_at) index, so the runs in flight are never
-// scanned.
-func dueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-	due := []predicate.FlowRun{
-		flowrun.StatusIn(schematype.RunPending, schematype.RunRunning),
-		flowrun.NextAttemptAtLTE(now),
-	}
-	expired, err := c.FlowRun.Query().Where(due...).Where(flowrun.ClaimedUntilLT(now)).
-		Limit(limit).IDs(ctx)
-	if err != nil || len(expired) == limit {
-		return expired, err
-	}
-	fresh, err := c.FlowRun.Query().Where(due...).Where(flowrun.ClaimedUntilIsNil()).
-		Order(flowrun.ByNextAttemptAt()).Limit(limit - len(expired)).IDs(ctx)
-	return append(expired, fresh...), err
-}
+// unfinished is a run not yet ended.
+var unfinished = flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)
 
-// Release implements Claimer.
-func (c *SQLiteClaimer) Release(ctx context.Context, ids []pulid.ID) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
-		return tx.FlowRun.Update().
-			Where(flowrun.IDIn(ids...), flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
-			ClearClaimedUntil().Exec(ctx)
-	})
-	if err != nil {
-		return fmt.Errorf("releasing %d flow run leases: %w", len(ids), err)
-	}
-	return nil
+// due selects the runs that may be executed at now, lease aside.
+func due(now time.Time) []predicate.FlowRun {
+	return []predicate.FlowRun{unfinished, flowrun.NextAttemptAtLTE(now)}
 }

@@ -49,7 +49,7 @@ func permanent(err error) bool {
 // set, ends it FAILED with its text.
 func (x *execution) record(ctx context.Context, c *ent.Client, next int, results []schematype.StepResult, failure error) error {
 	u := c.FlowRun.Update().
-		Where(flowrun.ID(x.run.ID), flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
+		Where(flowrun.ID(x.run.ID), unfinished).
 		SetStepIndex(next).SetFinishedAt(x.now).ClearClaimedUntil().ClearNextAttemptAt().
 		SetStepResults(results)
 	if failure != nil {
@@ -73,7 +73,7 @@ func (r *Runner) retryLater(ctx context.Context, run *ent.FlowRun) {
 	at := r.cfg.Now().UTC().Add(r.cfg.RetryDelay)
 	err := r.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
 		return tx.FlowRun.Update().
-			Where(flowrun.ID(run.ID), flowrun.StatusIn(schematype.RunPending, schematype.RunRunning)).
+			Where(flowrun.ID(run.ID), unfinished).
 			SetNextAttemptAt(at).ClearClaimedUntil().Exec(ctx)
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package outbound
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -17,91 +16,48 @@ import (
 
 // Claimer hands out due deliveries under a lease: Claim returns PENDING
 // deliveries with next_attempt_at <= now, no live lease and an ACTIVE
-// webhook, with their webhook and event loaded. The SQLite version below
+// webhook, with their webhook and event loaded. The SQLite version
 // serialises claims through the single writer; a PostgreSQL version would
 // select with FOR UPDATE SKIP LOCKED so several nodes can share one queue.
 // The dispatcher only sees this interface.
 type Claimer = workqueue.Claimer[*ent.Delivery]
 
-var _ Claimer = (*SQLiteClaimer)(nil)
-
-// SQLiteClaimer claims through the group-commit writer: a claim is one short
-// job in a write transaction (BEGIN IMMEDIATE), so no two claims overlap and
-// no HTTP call ever runs while the lock is held. The claimed deliveries'
-// webhook and event are loaded from the read pool after the claim commits,
-// off the writer every ingest shares.
-type SQLiteClaimer struct {
-	w    *groupcommit.Writer
-	read *ent.Client
-}
-
 // NewSQLiteClaimer returns a Claimer over the writer of a SQLite database
 // and its read client.
-func NewSQLiteClaimer(w *groupcommit.Writer, read *ent.Client) *SQLiteClaimer {
-	return &SQLiteClaimer{w: w, read: read}
+func NewSQLiteClaimer(w *groupcommit.Writer, read *ent.Client) Claimer {
+	return workqueue.NewSQLiteClaimer(w, read, deliveries)
 }
 
-// Claim implements Claimer.
-func (c *SQLiteClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
-	var ids []pulid.ID
-	now = now.UTC()
-	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
-		var err error
-		if ids, err = dueIDs(ctx, tx.Client(), now, limit); err != nil || len(ids) == 0 {
-			return err
-		}
-		return tx.Delivery.Update().Where(delivery.IDIn(ids...)).
-			SetClaimedUntil(now.Add(lease)).Exec(ctx)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claiming due deliveries: %w", err)
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	out, err := c.read.Delivery.Query().Where(delivery.IDIn(ids...)).WithWebhook().WithEvent().All(ctx)
-	if err != nil {
-		// The leases stand: the deliveries are claimed again when they expire.
-		return nil, fmt.Errorf("loading claimed deliveries: %w", err)
-	}
-	return out, nil
-}
-
-// dueIDs returns up to limit deliveries that may be attempted now: first
-// those whose lease expired (their worker died), then unleased ones in due
-// order. Each is one range of the (claimed_until, next_attempt_at) index,
-// so the leases in flight are never scanned. A PAUSED or DISABLED webhook's
-// deliveries are held without a due time (outbox.Deliver,
+// deliveries is the delivery table as a queue. A PAUSED or DISABLED
+// webhook's deliveries are held without a due time (outbox.Deliver,
 // webhooks.SetStatus); the webhook check only covers one rescheduled by an
 // attempt in flight when the webhook was paused.
-func dueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-	due := []predicate.Delivery{
+var deliveries = workqueue.Table[*ent.Delivery]{
+	Name: "deliveries",
+	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+		return c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
+	},
+	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+		return c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilIsNil()).
+			Order(delivery.ByNextAttemptAt()).Limit(limit).IDs(ctx)
+	},
+	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time) error {
+		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).Exec(ctx)
+	},
+	Load: func(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
+		return c.Delivery.Query().Where(delivery.IDIn(ids...)).WithWebhook().WithEvent().All(ctx)
+	},
+	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
+		return c.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
+			ClearClaimedUntil().Exec(ctx)
+	},
+}
+
+// due selects what may be attempted at now, lease aside.
+func due(now time.Time) []predicate.Delivery {
+	return []predicate.Delivery{
 		delivery.StatusEQ(schematype.DeliveryPending),
 		delivery.NextAttemptAtLTE(now),
 		delivery.HasWebhookWith(webhook.StatusEQ(schematype.WebhookActive)),
 	}
-	expired, err := c.Delivery.Query().Where(due...).Where(delivery.ClaimedUntilLT(now)).
-		Limit(limit).IDs(ctx)
-	if err != nil || len(expired) == limit {
-		return expired, err
-	}
-	fresh, err := c.Delivery.Query().Where(due...).Where(delivery.ClaimedUntilIsNil()).
-		Order(delivery.ByNextAttemptAt()).Limit(limit - len(expired)).IDs(ctx)
-	return append(expired, fresh...), err
-}
-
-// Release implements Claimer.
-func (c *SQLiteClaimer) Release(ctx context.Context, ids []pulid.ID) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
-		return tx.Delivery.Update().
-			Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
-			ClearClaimedUntil().Exec(ctx)
-	})
-	if err != nil {
-		return fmt.Errorf("releasing %d leases: %w", len(ids), err)
-	}
-	return nil
 }

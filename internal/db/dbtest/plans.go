@@ -37,10 +37,10 @@ func (r *recorder) Query(ctx context.Context, q string, args, v any) error {
 	return r.Driver.Query(ctx, q, args, v)
 }
 
-// QueryPlans runs fn with a client over a new database (made by db.Open in
+// queryPlans runs fn with a client over a new database (made by db.Open in
 // t.TempDir()) that records every query, and returns the EXPLAIN QUERY PLAN
 // of each, one string per query, its lines joined by newlines.
-func QueryPlans(t testing.TB, fn func(c *ent.Client)) []string {
+func queryPlans(t testing.TB, fn func(c *ent.Client)) []string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "plans.db")
 	d, err := db.Open(context.Background(), path)
@@ -77,4 +77,20 @@ func QueryPlans(t testing.TB, fn func(c *ent.Client)) []string {
 		plans[i] = strings.Join(lines, "\n")
 	}
 	return plans
+}
+
+// RequireIndexed fails t unless fn sends want queries and SQLite plans
+// each as a search of table through index, without sorting: the queries a
+// hot path must never turn into scans.
+func RequireIndexed(t testing.TB, want int, table, index string, fn func(c *ent.Client)) {
+	t.Helper()
+	plans := queryPlans(t, fn)
+	if len(plans) != want {
+		t.Fatalf("%d queries, want %d", len(plans), want)
+	}
+	for _, p := range plans {
+		if !strings.HasPrefix(p, "SEARCH "+table+" USING INDEX "+index+" ") || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("query plan, want a search of %s through %s without a sort:\n%s", table, index, p)
+		}
+	}
 }
