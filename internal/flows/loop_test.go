@@ -51,3 +51,17 @@ func TestNewNeedsDeps(t *testing.T) {
 		t.Fatal("New accepted no Writer")
 	}
 }
+
+func TestNewRefusesNegativeSettings(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	deps := Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now)}
+	for _, cfg := range []Config{{RetryDelay: -time.Second}, {MaxRenderBytes: -1}, {Workers: -1}} {
+		if _, err := New(cfg, deps); err == nil {
+			t.Errorf("New accepted %+v", cfg)
+		}
+	}
+	if _, err := New(Config{}, deps); err != nil {
+		t.Fatalf("zero Config (all defaults): %v", err)
+	}
+}

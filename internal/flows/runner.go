@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,27 +33,19 @@ func (c *Config) defaults() {
 	// in flight make larger claims and group commits, which is most of what
 	// the writer saves per run (BenchmarkFlowPath: +8% over 64). A run in
 	// flight holds its request, at most the inbound limit (100 KB).
-	c.Workers = orDefault(c.Workers, 256)
-	c.BatchSize = orDefault(c.BatchSize, c.Workers)
-	c.Lease = orDefault(c.Lease, time.Minute)
-	c.PollInterval = orDefault(c.PollInterval, time.Second)
-	c.ShutdownTimeout = orDefault(c.ShutdownTimeout, 10*time.Second)
-	c.RetryDelay = orDefault(c.RetryDelay, 30*time.Second)
-	c.MaxRenderBytes = orDefault(c.MaxRenderBytes, 256<<10)
+	c.Workers = cmp.Or(c.Workers, 256)
+	c.BatchSize = cmp.Or(c.BatchSize, c.Workers)
+	c.Lease = cmp.Or(c.Lease, time.Minute)
+	c.PollInterval = cmp.Or(c.PollInterval, time.Second)
+	c.ShutdownTimeout = cmp.Or(c.ShutdownTimeout, 10*time.Second)
+	c.RetryDelay = cmp.Or(c.RetryDelay, 30*time.Second)
+	c.MaxRenderBytes = cmp.Or(c.MaxRenderBytes, 256<<10)
 	if c.Now == nil {
 		c.Now = time.Now
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-}
-
-// orDefault returns v, or def when v is not positive.
-func orDefault[T int | time.Duration](v, def T) T {
-	if v <= 0 {
-		return def
-	}
-	return v
 }
 
 // Deps are the runner's collaborators.
@@ -82,6 +75,9 @@ func New(cfg Config, deps Deps) (*Runner, error) {
 		return nil, errors.New("flows: runner needs a Writer, a Read client and a CRM service")
 	}
 	cfg.defaults()
+	if cfg.RetryDelay < 0 || cfg.MaxRenderBytes < 0 {
+		return nil, errors.New("flows: RetryDelay and MaxRenderBytes must not be negative")
+	}
 	if deps.Claimer == nil {
 		deps.Claimer = NewSQLiteClaimer(deps.Writer, deps.Read)
 	}

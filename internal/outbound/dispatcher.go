@@ -1,6 +1,7 @@
 package outbound
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,17 +38,17 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
-	c.Workers = cmp(c.Workers, 256)
+	c.Workers = cmp.Or(c.Workers, 256)
 	// A quarter: four dead receivers, not one, can hold every worker.
-	c.MaxPerWebhook = cmp(c.MaxPerWebhook, max(1, c.Workers/4))
-	c.Lease = cmp(c.Lease, 10*time.Minute)
-	c.PollInterval = cmp(c.PollInterval, time.Second)
+	c.MaxPerWebhook = cmp.Or(c.MaxPerWebhook, max(1, c.Workers/4))
+	c.Lease = cmp.Or(c.Lease, 10*time.Minute)
+	c.PollInterval = cmp.Or(c.PollInterval, time.Second)
 	// Enough queued to keep the workers busy while the next claim waits its
 	// turn at the writer behind a batch of attempt rows (BenchmarkDispatch,
 	// 64 workers: 16.4-17.6k/s queueing 256-1024 ahead, 14-15k/s at 64).
-	c.BatchSize = cmp(c.BatchSize, 4*c.Workers)
-	c.Timeout = cmp(c.Timeout, 15*time.Second)
-	c.ShutdownTimeout = cmp(c.ShutdownTimeout, 10*time.Second)
+	c.BatchSize = cmp.Or(c.BatchSize, 4*c.Workers)
+	c.Timeout = cmp.Or(c.Timeout, 15*time.Second)
+	c.ShutdownTimeout = cmp.Or(c.ShutdownTimeout, 10*time.Second)
 	if c.Version == "" {
 		c.Version = "dev"
 	}
@@ -57,14 +58,6 @@ func (c *Config) defaults() {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-}
-
-// cmp returns v, or def when v is not positive.
-func cmp[T int | time.Duration](v, def T) T {
-	if v <= 0 {
-		return def
-	}
-	return v
 }
 
 // Deps are the dispatcher's collaborators.
@@ -99,6 +92,9 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 		return nil, errors.New("outbound: dispatcher needs a Writer, a Read client and a Secrets func")
 	}
 	cfg.defaults()
+	if cfg.MaxPerWebhook < 0 || cfg.Timeout < 0 {
+		return nil, errors.New("outbound: MaxPerWebhook and Timeout must not be negative")
+	}
 	if cfg.Lease <= MaxAttemptTimeout {
 		return nil, fmt.Errorf("outbound: lease %s must exceed the longest attempt (%s)", cfg.Lease, MaxAttemptTimeout)
 	}

@@ -347,3 +347,17 @@ func TestSnoozeLeavesHeldDeliveriesHeld(t *testing.T) {
 		t.Fatalf("snoozed delivery of a paused webhook = %+v, want held (no due time) and unleased", held)
 	}
 }
+
+func TestNewRefusesNegativeSettings(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	deps := outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets}
+	for _, cfg := range []outbound.Config{{MaxPerWebhook: -1}, {Timeout: -time.Second}, {Workers: -1}} {
+		if _, err := outbound.New(cfg, deps); err == nil {
+			t.Errorf("New accepted %+v", cfg)
+		}
+	}
+	if _, err := outbound.New(outbound.Config{}, deps); err != nil {
+		t.Fatalf("zero Config (all defaults): %v", err)
+	}
+}
