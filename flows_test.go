@@ -12,6 +12,7 @@ import (
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 const createFlow = `mutation($in: CreateFlowInput!) { createFlow(input: $in) { id enabled trigger { type webhook { id flowCount } } steps { type config } } }`
@@ -69,7 +70,7 @@ func TestFlowEndToEnd(t *testing.T) {
 		t.Fatalf("message event %v", msg)
 	}
 	logs := ta.logs(t, ta.key, h.id)
-	waitFor(t, func() bool {
+	testkit.Eventually(t, "the run SUCCEEDED and the contact updated", func() bool {
 		d := ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on WebhookLog { flowRuns { status steps { type status } } contact { name attributes } } } }`,
 			map[string]any{"id": str(logs[1], "id")})
 		return str(d, "node.flowRuns.0.status") == "SUCCEEDED" && str(d, "node.contact.name") == "Ann" &&
@@ -102,7 +103,7 @@ func TestFlowFailuresAndBindings(t *testing.T) {
 		t.Fatalf("inbound %d", r.status)
 	}
 	runs := `query($id: ID!) { node(id: $id) { ... on Flow { runs(first: 5) { totalCount edges { node { status error } } } } } }`
-	waitFor(t, func() bool {
+	testkit.Eventually(t, "the failing run FAILED", func() bool {
 		return str(ta.ok(t, ta.key, runs, map[string]any{"id": failing}), "node.runs.edges.0.node.status") == "FAILED"
 	})
 	if e := str(ta.ok(t, ta.key, runs, map[string]any{"id": failing}), "node.runs.edges.0.node.error"); !strings.Contains(e, "contact") {

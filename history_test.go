@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // Paging through history while new rows arrive neither repeats nor skips a
@@ -77,7 +79,7 @@ func TestHistoryFilters(t *testing.T) {
 	ta.postJSON(t, b, `{}`, nil)
 	ta.ok(t, ta.key, `mutation { createContact(input: {name: "x"}) { id } }`, nil)
 	rc.wait(t, 1)
-	waitFor(t, func() bool { return len(ta.logs(t, ta.key, out)) == 1 })
+	testkit.Eventually(t, "the attempt row", func() bool { return len(ta.logs(t, ta.key, out)) == 1 })
 	count := func(where map[string]any) float64 {
 		d := ta.ok(t, ta.key, `query($w: WebhookLogFilter) { webhookLogs(first: 50, where: $w) { totalCount edges { node { id } } } }`,
 			map[string]any{"w": where})

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // received is one POST a receiver got.
@@ -149,22 +150,11 @@ func TestOutboundTestEventAndManualRetry(t *testing.T) {
 		d := ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Delivery { status attempts } } }`, map[string]any{"id": dlv})
 		return str(d, "node.status")
 	}
-	waitFor(t, func() bool { return status() == "FAILED" })
+	testkit.Eventually(t, "the delivery FAILED", func() bool { return status() == "FAILED" })
 	ta.ok(t, ta.key, `mutation($id: ID!) { retryDelivery(id: $id) { id } }`, map[string]any{"id": dlv})
 	rc.wait(t, 2)
-	waitFor(t, func() bool { return status() == "SUCCEEDED" })
+	testkit.Eventually(t, "the delivery SUCCEEDED", func() bool { return status() == "SUCCEEDED" })
 	if n := len(other.all()); n != 0 {
 		t.Fatalf("the test event reached another webhook %d times", n)
-	}
-}
-
-func waitFor(t testing.TB, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in time")
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // wsClient speaks either GraphQL WebSocket protocol to the real server.
@@ -105,7 +106,7 @@ func TestLiveTailOverBothProtocols(t *testing.T) {
 		spy := ta.dialWS(t, proto, otherKey)
 		spy.expect("connection_ack")
 		spy.subscribe("1", tailQuery, nil)
-		waitFor(t, func() bool { return ta.tail.Len() == 2*(i+1) }) // both new subscriptions registered
+		testkit.Eventually(t, "both new subscriptions", func() bool { return ta.tail.Len() == 2*(i+1) }) // both new subscriptions registered
 		r := ta.postJSON(t, h, `{"proto":"`+proto+`"}`, nil)
 		var accepted struct{ ID string }
 		decode(t, strings.NewReader(r.body), &accepted)
@@ -249,7 +250,7 @@ func TestLiveTailFilters(t *testing.T) {
 	c.subscribe("out", `subscription { webhookLogTail(direction: OUTBOUND) { id direction } }`, nil)
 	c.subscribe("foreign", tailQuery, map[string]any{"w": foreign.id})
 	got := map[string][]string{} // payloads by subscription, in order
-	waitFor(t, func() bool { return ta.tail.Len() == 2 })
+	testkit.Eventually(t, "two subscriptions", func() bool { return ta.tail.Len() == 2 })
 
 	ta.postJSON(t, b, `{}`, nil) // neither subscription's
 	ta.postJSON(t, a, `{}`, nil)

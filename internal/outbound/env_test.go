@@ -189,16 +189,3 @@ func (r *receiver) got() []captured {
 	defer r.mu.Unlock()
 	return append([]captured(nil), r.reqs...)
 }
-
-// eventually waits for work other goroutines do; it never waits for the
-// clock, which tests move themselves.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}

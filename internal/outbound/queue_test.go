@@ -14,6 +14,7 @@ import (
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
@@ -199,7 +200,7 @@ func TestQueuedDeliveryPastItsStartIsReleased(t *testing.T) {
 	<-first                    // the one worker holds the first delivery; the other waits in the queue
 	e.clk.add(6 * time.Minute) // lease 10m, attempts up to 5m: it had to start within 5m
 	close(release)
-	eventually(t, "both deliveries to succeed", func() bool {
+	testkit.Eventually(t, "both deliveries to succeed", func() bool {
 		return e.delivery(t, a.ID).Status == schematype.DeliverySucceeded &&
 			e.delivery(t, b.ID).Status == schematype.DeliverySucceeded
 	})
@@ -288,7 +289,7 @@ func TestSlowWebhookHoldsOnlyItsShareOfWorkers(t *testing.T) {
 	d := e.dispatcher(t, func(c *outbound.Config) { c.Workers, c.MaxPerWebhook = 2, 1 })
 	stop := run(t, d)
 	d.Notify()
-	eventually(t, "the fast webhook's deliveries", func() bool { return len(fast.got()) == 3 && len(slow.got()) == 1 })
+	testkit.Eventually(t, "the fast webhook's deliveries", func() bool { return len(fast.got()) == 3 && len(slow.got()) == 1 })
 	free()
 	stop()
 	ctx := auth.System(context.Background())

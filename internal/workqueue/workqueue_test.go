@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/workqueue"
 )
 
@@ -85,17 +86,6 @@ func config(workers, batch int) workqueue.Config {
 
 func id(s pulid.ID) pulid.ID { return s }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 // TestRunWorksEveryItemOnce: more items than the queue holds, woken once,
 // are all worked on exactly once, and nothing is released.
 func TestRunWorksEveryItemOnce(t *testing.T) {
@@ -119,7 +109,7 @@ func TestRunWorksEveryItemOnce(t *testing.T) {
 		})
 	}()
 	q.Notify()
-	eventually(t, "every item to be worked on", func() bool { return tb.left() == 0 })
+	testkit.Eventually(t, "every item to be worked on", func() bool { return tb.left() == 0 })
 	cancel()
 	<-stopped
 	if len(seen) != 100 {

@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
 
+	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/wsgorilla"
 )
 
@@ -24,14 +25,14 @@ func TestDetachReturnsOnUpgrade(t *testing.T) {
 	f := newFixture(t, transport.Websocket{})
 	c := dial(t, f.url, nil, transportWS)
 	c.init(nil)
-	eventually(t, "the HTTP handler to return", func() bool { return f.returned.Load() == 1 })
+	testkit.Eventually(t, "the HTTP handler to return", func() bool { return f.returned.Load() == 1 })
 
 	c.send("subscribe", "1", map[string]string{"query": "subscription { tick }"})
 	c.expectData("next", "1", `{"data":{"tick":1}}`)
 	c.expectData("next", "1", `{"data":{"tick":2}}`)
 	c.send("complete", "1", nil)
 	c.expect("complete", "1")
-	eventually(t, "the resolver's pump to end", func() bool { return f.active.Load() == 0 })
+	testkit.Eventually(t, "the resolver's pump to end", func() bool { return f.active.Load() == 0 })
 }
 
 // TestDetachPassesPlainRequests: requests that are not upgrades are served
@@ -104,7 +105,7 @@ func TestDetachPanics(t *testing.T) {
 	if _, _, err := websocket.DefaultDialer.Dial(ws, nil); err == nil {
 		t.Fatal("handshake succeeded although the handler panicked before upgrading")
 	}
-	eventually(t, "net/http to report the early panic", func() bool {
+	testkit.Eventually(t, "net/http to report the early panic", func() bool {
 		return strings.Contains(httpLog.String(), "before the hijack")
 	})
 
@@ -116,7 +117,7 @@ func TestDetachPanics(t *testing.T) {
 	if _, _, err := c.ReadMessage(); err == nil {
 		t.Fatal("the panicked connection stayed open")
 	}
-	eventually(t, "the late panic to be logged", func() bool {
+	testkit.Eventually(t, "the late panic to be logged", func() bool {
 		return strings.Contains(logs.String(), "websocket connection panicked") &&
 			strings.Contains(logs.String(), "after the hijack")
 	})

@@ -6,6 +6,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
+
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 func TestLegacyStartStopKeepAlive(t *testing.T) {
@@ -28,7 +30,7 @@ func TestLegacyStartStopKeepAlive(t *testing.T) {
 	c.expect("ka", "") // and then every KeepAlivePingInterval
 	c.send("stop", "1", nil)
 	c.expect("complete", "1")
-	eventually(t, "the resolver's pump to end", func() bool { return f.active.Load() == 0 })
+	testkit.Eventually(t, "the resolver's pump to end", func() bool { return f.active.Load() == 0 })
 
 	c.send("start", "2", map[string]string{"query": "subscription { auth }"})
 	c.expectData("data", "2", `{"data":{"auth":"Bearer x"}}`)
@@ -38,7 +40,7 @@ func TestLegacyStartStopKeepAlive(t *testing.T) {
 	if _, ce := c.closed(); ce.Code != websocket.CloseNormalClosure || ce.Text != "terminated" {
 		t.Fatalf("closed with %d %q, want 1000 \"terminated\"", ce.Code, ce.Text)
 	}
-	eventually(t, "CloseFunc", func() bool { return f.closes.Load() == 1 })
+	testkit.Eventually(t, "CloseFunc", func() bool { return f.closes.Load() == 1 })
 	if errs := f.errors(); len(errs) != 0 {
 		t.Fatalf("ErrorFunc got %v", errs)
 	}
@@ -96,8 +98,8 @@ func TestClientDisconnectEndsSubscription(t *testing.T) {
 			}
 
 			_ = c.ws.NetConn().Close()
-			eventually(t, "subscriptions to end", func() bool { return f.active.Load() == 0 })
-			eventually(t, "CloseFunc", func() bool { return f.closes.Load() == 1 })
+			testkit.Eventually(t, "subscriptions to end", func() bool { return f.active.Load() == 0 })
+			testkit.Eventually(t, "CloseFunc", func() bool { return f.closes.Load() == 1 })
 		})
 	}
 }

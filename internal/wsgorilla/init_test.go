@@ -8,6 +8,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
+
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // TestInitRejected records what gqlgen sends when InitFunc fails. The close
@@ -80,7 +82,7 @@ func TestReadLimitClosesWith1009(t *testing.T) {
 	if _, ce := c.closed(); ce.Code != websocket.CloseMessageTooBig {
 		t.Fatalf("closed with %d %q, want 1009", ce.Code, ce.Text)
 	}
-	eventually(t, "ErrReadLimit in ErrorFunc", func() bool {
+	testkit.Eventually(t, "ErrReadLimit in ErrorFunc", func() bool {
 		for _, err := range f.errors() {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				return true

@@ -8,6 +8,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
+
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 var bearer = map[string]string{"Authorization": "Bearer x"}
@@ -35,7 +37,7 @@ func TestTransportWSSubscribeCompletePing(t *testing.T) {
 	c.expectData("next", "1", `{"data":{"tick":2}}`)
 	c.send("complete", "1", nil)
 	c.expect("complete", "1") // gqlgen acknowledges a client complete
-	eventually(t, "the resolver's pump to end", func() bool { return f.active.Load() == 0 })
+	testkit.Eventually(t, "the resolver's pump to end", func() bool { return f.active.Load() == 0 })
 
 	// The init payload reaches resolvers; a stream that ends gets complete.
 	c.send("subscribe", "2", map[string]string{"query": "subscription { auth }"})
@@ -48,7 +50,7 @@ func TestTransportWSSubscribeCompletePing(t *testing.T) {
 	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "CloseFunc", func() bool { return f.closes.Load() == 1 })
+	testkit.Eventually(t, "CloseFunc", func() bool { return f.closes.Load() == 1 })
 	if errs := f.errors(); len(errs) != 0 {
 		t.Fatalf("ErrorFunc got %v after a normal close", errs)
 	}
@@ -81,7 +83,7 @@ func TestTransportWSMissingPongHitsReadDeadline(t *testing.T) {
 	if ce.Code != websocket.CloseNormalClosure || ce.Text != "terminated" {
 		t.Fatalf("closed with %d %q, want 1000 \"terminated\"", ce.Code, ce.Text)
 	}
-	eventually(t, "the read timeout to reach ErrorFunc", func() bool {
+	testkit.Eventually(t, "the read timeout to reach ErrorFunc", func() bool {
 		for _, err := range f.errors() {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
