@@ -12,9 +12,8 @@ import (
 	"github.com/wexio/webhooks/ent/event"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
-	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
-	"github.com/wexio/webhooks/internal/tenant"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
@@ -36,22 +35,13 @@ func setup(t *testing.T) *env {
 	}
 	t.Cleanup(func() { _ = d.Close() })
 	e := &env{svc: NewService(func() time.Time { return t0 }), c: d.Write}
-	e.ctx, e.other = workspace(t, d.Write, "A"), workspace(t, d.Write, "B")
+	e.ctx, e.other = dbtest.Workspace(t, d.Write, "A"), dbtest.Workspace(t, d.Write, "B")
 	e.hook, err = d.Write.Webhook.Create().SetName("all").SetDirection(schematype.DirectionOutbound).
 		SetURL("https://example.com/h").SetEvents([]string{"*"}).Save(e.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
-}
-
-func workspace(t *testing.T, c *ent.Client, name string) context.Context {
-	t.Helper()
-	ws, err := c.Workspace.Create().SetName(name).Save(auth.System(context.Background()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tenant.WithWorkspace(context.Background(), string(ws.ID))
 }
 
 // events returns the types of the events of the first workspace, oldest

@@ -15,11 +15,10 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
-	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/groupcommit"
-	"github.com/wexio/webhooks/internal/tenant"
 )
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
@@ -66,20 +65,11 @@ func setup(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.ctx, e.other = workspace(t, d.Write, "A"), workspace(t, d.Write, "B")
+	e.ctx, e.other = dbtest.Workspace(t, d.Write, "A"), dbtest.Workspace(t, d.Write, "B")
 	e.in, e.out = hooks(t, d.Write, e.ctx)
 	e.otherIn, e.otherOut = hooks(t, d.Write, e.other)
 	e.contact = d.Write.Contact.Create().SetEmail("ann@example.com").SaveX(e.ctx)
 	return e
-}
-
-func workspace(t testing.TB, c *ent.Client, name string) context.Context {
-	t.Helper()
-	ws, err := c.Workspace.Create().SetName(name).Save(auth.System(context.Background()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tenant.WithWorkspace(context.Background(), string(ws.ID))
 }
 
 func hooks(t testing.TB, c *ent.Client, ctx context.Context) (in, out *ent.Webhook) {

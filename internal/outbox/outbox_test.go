@@ -9,8 +9,8 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/tenant"
 )
@@ -25,15 +25,6 @@ func open(t *testing.T) *ent.Client {
 	}
 	t.Cleanup(func() { _ = d.Close() })
 	return d.Write
-}
-
-func workspace(t *testing.T, c *ent.Client, name string) context.Context {
-	t.Helper()
-	ws, err := c.Workspace.Create().SetName(name).Save(auth.System(context.Background()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tenant.WithWorkspace(context.Background(), string(ws.ID))
 }
 
 func hook(t *testing.T, c *ent.Client, ctx context.Context, events ...string) *ent.Webhook {
@@ -58,7 +49,7 @@ func targets(em *outbox.Emitted) []string {
 // matched per event type, and never another workspace's.
 func TestMatcherMemo(t *testing.T) {
 	c := open(t)
-	a, b := workspace(t, c, "A"), workspace(t, c, "B")
+	a, b := dbtest.Workspace(t, c, "A"), dbtest.Workspace(t, c, "B")
 	ha := hook(t, c, a, "contact.*")
 	hb := hook(t, c, b, "*")
 	inB := func(ctx context.Context) context.Context { return tenant.WithWorkspace(ctx, string(hb.WorkspaceID)) }
@@ -109,7 +100,7 @@ func TestMatcherMemo(t *testing.T) {
 // and re-activating it does not replay what it missed.
 func TestStatusDecidesDeliveries(t *testing.T) {
 	c := open(t)
-	a := workspace(t, c, "A")
+	a := dbtest.Workspace(t, c, "A")
 	byStatus := map[schematype.WebhookStatus]*ent.Webhook{}
 	for _, st := range []schematype.WebhookStatus{schematype.WebhookActive, schematype.WebhookPaused, schematype.WebhookDisabled} {
 		byStatus[st] = c.Webhook.UpdateOne(hook(t, c, a, "*")).SetStatus(st).SaveX(a)
@@ -136,7 +127,7 @@ func TestStatusDecidesDeliveries(t *testing.T) {
 // TestEmitWithoutMatcher keeps reading the webhooks on every emit.
 func TestEmitWithoutMatcher(t *testing.T) {
 	c := open(t)
-	a := workspace(t, c, "A")
+	a := dbtest.Workspace(t, c, "A")
 	em, err := outbox.Emit(a, c, "contact.created", nil, t0)
 	if err != nil || len(em.Deliveries) != 0 {
 		t.Fatalf("no webhook: %v, %d deliveries", err, len(em.Deliveries))

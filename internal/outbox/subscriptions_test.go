@@ -8,6 +8,7 @@ import (
 
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/outbox"
 )
 
@@ -23,7 +24,7 @@ func TestSubscriptionsStayExact(t *testing.T) {
 	t.Cleanup(func() { _ = d.Close() })
 	subs := outbox.NewSubscriptions(d.Read, time.Hour)
 	d.Write.Webhook.Use(subs.Hook())
-	a := workspace(t, d.Write, "A")
+	a := dbtest.Workspace(t, d.Write, "A")
 	ctx := outbox.WithSubscriptions(a, subs)
 	first := hook(t, d.Write, a, "*")
 	emit := func(ctx context.Context, what string, want ...string) {

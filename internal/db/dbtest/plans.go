@@ -1,5 +1,6 @@
-// Package dbtest lets tests see how SQLite runs the queries code sends, so
-// a query that must stay on an index is held to it.
+// Package dbtest helps tests over the database: a workspace to work in,
+// and how SQLite plans the queries code sends, so that a query that must
+// stay on an index is held to it.
 package dbtest
 
 import (
