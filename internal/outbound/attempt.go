@@ -37,8 +37,7 @@ type result struct {
 
 // attempt makes one attempt at dl and hands it to rec to be recorded. An
 // attempt cut short by shutdown is not recorded: its lease is released so
-// it is made again. A delivery whose webhook has MaxPerWebhook attempts in
-// flight is snoozed instead (see lanes).
+// it is made again.
 func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
 	if !d.stillActive(ctx, dl) {
 		// Paused or disabled since the claim: its deliveries are held
@@ -46,12 +45,7 @@ func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Deliver
 		d.queue.Release(ctx, dl)
 		return
 	}
-	if at, ok := d.lanes.enter(dl.WebhookID, d.cfg.Now()); !ok {
-		rec.snoozeAt(dl, at)
-		return
-	}
 	res := d.send(ctx, dl)
-	d.lanes.leave(dl.WebhookID, res.duration, d.cfg.Now())
 	if ctx.Err() != nil {
 		d.queue.Release(ctx, dl)
 		return

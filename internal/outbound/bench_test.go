@@ -23,8 +23,7 @@ import (
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
-// benchWorkers is the concurrency of both sides, all of it for the one
-// receiver (the server allows a webhook 64 of its 256 workers).
+// benchWorkers is the concurrency of both sides.
 const benchWorkers = 64
 
 var benchData = []byte(`{"id":"ct_1","name":"Ada Lovelace","email":"ada@example.com","phone":"+441234567890"}`)
@@ -69,7 +68,7 @@ func benchDispatcher(b *testing.B, url string) {
 	pub.n.Store(int64(b.N))
 	subs := outbox.NewSubscriptions(e.db.Read, 5*time.Second) // as the server wires it
 	e.db.Write.Webhook.Use(subs.Hook())
-	d, err := outbound.New(outbound.Config{Workers: benchWorkers, MaxPerWebhook: benchWorkers, Now: e.clk.now},
+	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
 		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: pub, Subscriptions: subs,
 			Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
@@ -119,7 +118,7 @@ func benchAttemptsOnly(b *testing.B, url string) {
 			WithWebhook().WithEvent().AllX(ctx)
 		dls = append(dls, page...)
 	}
-	d, err := outbound.New(outbound.Config{Workers: benchWorkers, MaxPerWebhook: benchWorkers, Now: e.clk.now},
+	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
 		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets,
 			Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {

@@ -23,7 +23,6 @@ const MaxAttemptTimeout = 5 * time.Minute
 // Config tunes the dispatcher. Zero fields take the defaults noted.
 type Config struct {
 	Workers         int           // attempts in flight at most; 256 (receivers are slow, goroutines cheap)
-	MaxPerWebhook   int           // attempts in flight to one webhook at most; Workers/4
 	Lease           time.Duration // how long a claim holds; 10m, above MaxAttemptTimeout
 	PollInterval    time.Duration // fallback wake-up when nobody calls Notify; 1s
 	BatchSize       int           // claimed deliveries queued ahead of the workers, and per claim, at most; 4·Workers
@@ -39,8 +38,6 @@ type Config struct {
 
 func (c *Config) defaults() {
 	c.Workers = cmp.Or(c.Workers, 256)
-	// A quarter: four dead receivers, not one, can hold every worker.
-	c.MaxPerWebhook = cmp.Or(c.MaxPerWebhook, max(1, c.Workers/4))
 	c.Lease = cmp.Or(c.Lease, 10*time.Minute)
 	c.PollInterval = cmp.Or(c.PollInterval, time.Second)
 	// Enough queued to keep the workers busy while the next claim waits its
@@ -81,7 +78,6 @@ type Dispatcher struct {
 	deps  Deps
 	ua    string
 	queue *workqueue.Queue[*ent.Delivery]
-	lanes *lanes
 }
 
 var _ outbox.Notifier = (*Dispatcher)(nil)
@@ -92,8 +88,8 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 		return nil, errors.New("outbound: dispatcher needs a Writer, a Read client and a Secrets func")
 	}
 	cfg.defaults()
-	if cfg.MaxPerWebhook < 0 || cfg.Timeout < 0 {
-		return nil, errors.New("outbound: MaxPerWebhook and Timeout must not be negative")
+	if cfg.Timeout < 0 {
+		return nil, errors.New("outbound: Timeout must not be negative")
 	}
 	if cfg.Lease <= MaxAttemptTimeout {
 		return nil, fmt.Errorf("outbound: lease %s must exceed the longest attempt (%s)", cfg.Lease, MaxAttemptTimeout)
@@ -112,7 +108,7 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outbound: %w", err)
 	}
-	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q, lanes: newLanes(cfg.MaxPerWebhook)}, nil
+	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q}, nil
 }
 
 // Notify wakes the dispatcher at once: new deliveries are due. It never

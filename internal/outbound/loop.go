@@ -21,8 +21,8 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 }
 
 // Once claims one batch (at most BatchSize deliveries), attempts them all
-// at once (snoozing those over their webhook's MaxPerWebhook) and returns
-// when they are recorded: a synchronous pass for tests and tools.
+// at once and returns when they are recorded: a synchronous pass for tests
+// and tools.
 func (d *Dispatcher) Once(ctx context.Context) (int, error) {
 	rec := d.startRecorder()
 	n, err := d.queue.Once(ctx, func(ctx context.Context, dl *ent.Delivery) { d.attempt(ctx, rec, dl) })

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
-	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
@@ -271,89 +270,11 @@ func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
 	}
 }
 
-func TestSlowWebhookHoldsOnlyItsShareOfWorkers(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
-	release := make(chan struct{})
-	var once sync.Once
-	free := func() { once.Do(func() { close(release) }) }
-	slow := newReceiver(t, func(http.ResponseWriter, *http.Request) { <-release })
-	t.Cleanup(free) // runs before the receiver closes, which waits for its handlers
-	fast := newReceiver(t, nil)
-	slowHook := e.hook(t, slow.URL, nil, 5)
-	e.hook(t, fast.URL, nil, 5)
-	for range 3 {
-		e.emit(t)
-	}
-	// Two workers: without the cap, the slow receiver would hold both.
-	d := e.dispatcher(t, func(c *outbound.Config) { c.Workers, c.MaxPerWebhook = 2, 1 })
-	stop := run(t, d)
-	d.Notify()
-	testkit.Eventually(t, "the fast webhook's deliveries", func() bool { return len(fast.got()) == 3 && len(slow.got()) == 1 })
-	free()
-	stop()
-	ctx := auth.System(context.Background())
-	snoozed := e.db.Read.Delivery.Query().Where(delivery.WebhookID(slowHook.ID), delivery.StatusEQ(schematype.DeliveryPending)).AllX(ctx)
-	if len(snoozed) != 2 {
-		t.Fatalf("%d slow deliveries pending, want 2 snoozed", len(snoozed))
-	}
-	for _, dl := range snoozed {
-		if dl.Attempts != 0 || dl.ClaimedUntil != nil || dl.NextAttemptAt == nil || !dl.NextAttemptAt.After(e.clk.now()) ||
-			len(e.logs(t, dl.ID)) != 0 {
-			t.Fatalf("snoozed delivery = %+v, want no attempt, no lease, due later", dl)
-		}
-	}
-	if snoozed[0].NextAttemptAt.Equal(*snoozed[1].NextAttemptAt) {
-		t.Fatalf("both snoozed to %v: a backlog must be spread out", snoozed[0].NextAttemptAt)
-	}
-	// Due again, they are delivered, each once.
-	for round := 0; len(slow.got()) < 3; round++ {
-		if round == 3 {
-			t.Fatalf("slow webhook got %d requests after 3 rounds", len(slow.got()))
-		}
-		e.clk.add(time.Minute)
-		e.once(t, d)
-	}
-	if n := e.db.Read.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliverySucceeded)).CountX(ctx); n != 6 || len(slow.got()) != 3 {
-		t.Fatalf("%d deliveries succeeded, slow receiver got %d requests; want 6 and 3", n, len(slow.got()))
-	}
-}
-
-func TestSnoozeLeavesHeldDeliveriesHeld(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
-	rcv := newReceiver(t, nil)
-	wh := e.hook(t, rcv.URL, nil, 5)
-	e.emit(t)
-	e.emit(t)
-	// Paused right after the claim, and with no subscriptions cache to
-	// notice it: one delivery is attempted, the other is over the cap of 1
-	// and snoozed, after Hold took its due time away.
-	claimer := &pausingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read), pause: func() {
-		if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookPaused); err != nil {
-			t.Error(err)
-		}
-	}}
-	d, err := outbound.New(outbound.Config{AllowPrivate: true, Now: e.clk.now, MaxPerWebhook: 1},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Claimer: claimer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := e.once(t, d); n != 2 {
-		t.Fatalf("claimed %d, want 2", n)
-	}
-	ctx := auth.System(context.Background())
-	held := e.db.Read.Delivery.Query().Where(delivery.Attempts(0)).OnlyX(ctx)
-	if held.NextAttemptAt != nil || held.ClaimedUntil != nil || held.Status != schematype.DeliveryPending {
-		t.Fatalf("snoozed delivery of a paused webhook = %+v, want held (no due time) and unleased", held)
-	}
-}
-
 func TestNewRefusesNegativeSettings(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	deps := outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets}
-	for _, cfg := range []outbound.Config{{MaxPerWebhook: -1}, {Timeout: -time.Second}, {Workers: -1}} {
+	for _, cfg := range []outbound.Config{{Timeout: -time.Second}, {Workers: -1}} {
 		if _, err := outbound.New(cfg, deps); err == nil {
 			t.Errorf("New accepted %+v", cfg)
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
-	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
@@ -46,16 +45,10 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 // successes, so the hot path costs a few statements per batch, not per
 // attempt. Rows are published to live tail after the commit.
 func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks, batch []*entry) error {
-	logs := make([]*logRow, 0, len(batch))
+	logs := make([]*logRow, len(batch))
 	var succeeded []pulid.ID
-	for _, e := range batch {
-		if e.res == nil {
-			if err := snooze(ctx, tx, e); err != nil {
-				return err
-			}
-			continue
-		}
-		logs = append(logs, e.log)
+	for i, e := range batch {
+		logs[i] = e.log
 		if e.v.final && e.v.decision.Outcome == Succeeded {
 			succeeded = append(succeeded, e.dl.ID)
 		} else if err := updateDelivery(ctx, tx, e); err != nil {
@@ -73,28 +66,12 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcomm
 			return fmt.Errorf("marking deliveries succeeded: %w", err)
 		}
 	}
-	if pub := d.deps.Publisher; pub != nil && len(logs) > 0 {
+	if pub := d.deps.Publisher; pub != nil {
 		rows := make([]*ent.WebhookLog, len(logs))
 		for i, l := range logs {
 			rows[i] = l.row
 		}
 		h.AfterCommit(func() { pub.Publish(rows...) })
-	}
-	return nil
-}
-
-// snooze makes a delivery that was not attempted due at e.snooze and drops
-// its lease. A delivery held meanwhile (its webhook paused or disabled,
-// outbox.Hold) stays held: only its lease goes.
-func snooze(ctx context.Context, tx *ent.Tx, e *entry) error {
-	pending := []predicate.Delivery{delivery.ID(e.dl.ID), delivery.StatusEQ(schematype.DeliveryPending)}
-	n, err := tx.Delivery.Update().Where(pending...).Where(delivery.NextAttemptAtNotNil()).
-		SetNextAttemptAt(e.snooze).ClearClaimedUntil().Save(ctx)
-	if err == nil && n == 0 {
-		err = tx.Delivery.Update().Where(pending...).ClearClaimedUntil().Exec(ctx)
-	}
-	if err != nil {
-		return fmt.Errorf("snoozing delivery: %w", err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package outbound
 
 import (
 	"context"
-	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
@@ -12,14 +11,12 @@ import (
 // maxRecordBatch bounds the attempts one write records.
 const maxRecordBatch = 256
 
-// entry is one attempt waiting to be recorded, or a delivery snoozed
-// without an attempt (snooze set, res nil).
+// entry is one attempt waiting to be recorded.
 type entry struct {
-	dl     *ent.Delivery
-	res    *result
-	v      verdict
-	log    *logRow
-	snooze time.Time
+	dl  *ent.Delivery
+	res *result
+	v   verdict
+	log *logRow
 }
 
 // recorder gathers finished attempts into batches: while one batch is
@@ -57,25 +54,15 @@ func (r *recorder) submit(dl *ent.Delivery, res *result) {
 	r.in <- e
 }
 
-// snoozeAt queues a delivery that was not attempted (its webhook had no
-// place free) to be due again at at, its lease dropped. No attempt is
-// counted and no history row written.
-func (r *recorder) snoozeAt(dl *ent.Delivery, at time.Time) {
-	r.in <- &entry{dl: dl, snooze: at.UTC()}
-}
-
 // finish logs a written attempt, or the error of writing it: the lease
 // then runs out and the attempt is made again.
 func (r *recorder) finish(e *entry, err error) {
-	switch {
-	case err != nil && e.res == nil:
-		r.d.cfg.Log.Error("snoozing delivery", "err", err, "delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
-	case err != nil:
+	if err != nil {
 		r.d.cfg.Log.Error("recording attempt", "err", err, "attempt", e.dl.Attempts+1,
 			"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
-	case e.res != nil:
-		r.d.logAttempt(e)
+		return
 	}
+	r.d.logAttempt(e)
 }
 
 func (r *recorder) loop() {
