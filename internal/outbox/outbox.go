@@ -129,21 +129,14 @@ func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, 
 // workspace ws only unless ws is "" (the tenant filter's rows; never
 // another's).
 func query(ctx context.Context, c *ent.Client, ws string) ([]*ent.Webhook, error) {
-	hooks, err := c.Webhook.Query().
-		Where(webhook.DirectionEQ(schematype.DirectionOutbound),
-			webhook.StatusIn(schematype.WebhookActive, schematype.WebhookPaused)).
-		Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldEvents, webhook.FieldStatus).
-		All(ctx)
-	if err != nil || ws == "" {
-		return hooks, err
+	q := c.Webhook.Query().Where(webhook.DirectionEQ(schematype.DirectionOutbound),
+		webhook.StatusIn(schematype.WebhookActive, schematype.WebhookPaused))
+	if ws != "" {
+		// In the query, not after it: a system context (the dispatcher's)
+		// has no tenant filter, and the workspace index applies.
+		q.Where(webhook.WorkspaceID(pulid.ID(ws)))
 	}
-	own := hooks[:0:0]
-	for _, w := range hooks {
-		if string(w.WorkspaceID) == ws {
-			own = append(own, w)
-		}
-	}
-	return own, nil
+	return q.Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldEvents, webhook.FieldStatus).All(ctx)
 }
 
 // Deliver writes one PENDING delivery of event to w: due at now when w is

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/tenant"
 )
 
 // TestSubscriptionsStayExact: the cache answers repeated emits without the
@@ -66,4 +68,32 @@ func TestSubscriptionsStayExact(t *testing.T) {
 	// Paused webhooks get (held) deliveries; disabled ones none.
 	d.Write.Webhook.UpdateOne(hidden).SetStatus(schematype.WebhookDisabled).ExecX(a)
 	emit(ctx, "after disabling one", string(first.ID))
+}
+
+// TestSubscriptionsActive answers the dispatcher, which asks with a system
+// context (no tenant filter): a webhook counts only in its own workspace,
+// and only while ACTIVE.
+func TestSubscriptionsActive(t *testing.T) {
+	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	subs := outbox.NewSubscriptions(d.Read, time.Hour)
+	d.Write.Webhook.Use(subs.Hook())
+	a, b := dbtest.Workspace(t, d.Write, "A"), dbtest.Workspace(t, d.Write, "B")
+	hb := hook(t, d.Write, b, "*")
+	sys := auth.System(context.Background())
+	wsA, _ := tenant.Workspace(a)
+	wsB, _ := tenant.Workspace(b)
+	check := func(what, ws string, want bool) {
+		t.Helper()
+		if active, ok := subs.Active(sys, ws, hb.ID); !ok || active != want {
+			t.Fatalf("%s: Active = %v, %v; want %v, true", what, active, ok, want)
+		}
+	}
+	check("in its workspace", wsB, true)
+	check("asked for another workspace", wsA, false)
+	d.Write.Webhook.UpdateOne(hb).SetStatus(schematype.WebhookPaused).ExecX(b)
+	check("paused", wsB, false)
 }
