@@ -9,6 +9,7 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/outbound"
 )
 
 // TestInsertLogsMatchesEnt holds the dispatcher's own INSERT of attempt rows
@@ -127,4 +128,23 @@ func rawColumns(t *testing.T, e *env, id any) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestResponseBodyIsKeptUpTo8KB: an attempt keeps the first 8 KB of the
+// receiver's answer, and the rest of a long answer does not fail it.
+func TestResponseBodyIsKeptUpTo8KB(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	long := strings.Repeat("0123456789", 1000) // 10,000 bytes
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(long)) })
+	e.hook(t, rcv.URL, nil, 3)
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, nil))
+	logs := e.logs(t, em.Deliveries[0].ID)
+	if len(logs) != 1 || logs[0].Response == nil || logs[0].Outcome != "SUCCEEDED" {
+		t.Fatalf("logs = %+v", logs)
+	}
+	if got := logs[0].Response.Body; got != long[:outbound.MaxResponseBody] || len(got) != 8192 {
+		t.Fatalf("kept %d bytes of the answer, want its first 8,192", len(got))
+	}
 }
