@@ -117,10 +117,22 @@ func TestStatusDecidesDeliveries(t *testing.T) {
 	if len(got) != 2 || active == nil || paused == nil || !active.NextAttemptAt.Equal(t0) || paused.NextAttemptAt != nil {
 		t.Fatalf("deliveries %+v", got)
 	}
+	// Re-activated as webhooks.SetStatus does it: status, then Release of
+	// what was held. What it missed while disabled is not replayed.
 	disabled := byStatus[schematype.WebhookDisabled]
 	c.Webhook.UpdateOne(disabled).SetStatus(schematype.WebhookActive).ExecX(a)
+	if err := outbox.Release(a, c, disabled.ID, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 	if n := c.Delivery.Query().Where(delivery.WebhookID(disabled.ID)).CountX(a); n != 0 {
 		t.Fatalf("the disabled webhook has %d deliveries", n)
+	}
+	// Releasing the paused one makes its held delivery due then.
+	if err := outbox.Release(a, c, paused.WebhookID, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if dl := c.Delivery.GetX(a, paused.ID); dl.NextAttemptAt == nil || !dl.NextAttemptAt.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("released delivery due at %v, want %v", dl.NextAttemptAt, t0.Add(time.Minute))
 	}
 }
 
