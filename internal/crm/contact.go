@@ -110,12 +110,9 @@ func (s *Service) update(ctx context.Context, c *ent.Client, ct *ent.Contact, be
 	if err := after.writeChanges(u.Mutation(), &before); err != nil {
 		return nil, err
 	}
-	n, err := u.Save(ctx)
-	if err != nil {
+	// ct was loaded in this transaction, so the row is there to update.
+	if err := u.Exec(ctx); err != nil {
 		return nil, saveError("updating contact", err)
-	}
-	if n == 0 { // gone (or another workspace's) since it was loaded
-		return nil, apperr.NotFound("contact " + string(ct.ID))
 	}
 	ct = updated(ct, after, u.Mutation())
 	if err := s.emit(ctx, c, events.ContactUpdated, ContactData(ct)); err != nil {

@@ -154,7 +154,7 @@ func TestUpdatedContactIsTheRow(t *testing.T) {
 		!got.CreatedAt.Equal(row.CreatedAt) || got.WorkspaceID != row.WorkspaceID {
 		t.Fatalf("returned %+v\nstored   %+v", got, row)
 	}
-	if _, err := e.svc.UpdateContact(e.other, e.c, ct.ID, ContactInput{Name: ptr("Bob")}); apperr.KindOf(err) == 0 {
-		t.Fatalf("another workspace updated the contact: %v", err)
+	if _, err := e.svc.UpdateContact(e.other, e.c, ct.ID, ContactInput{Name: ptr("Bob")}); apperr.KindOf(err) != apperr.KindNotFound {
+		t.Fatalf("another workspace's update: %v, want NOT_FOUND", err)
 	}
 }
