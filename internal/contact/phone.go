@@ -12,29 +12,27 @@ import (
 var ErrInvalidPhone = errors.New("contact: invalid phone number")
 
 // NormalizePhone returns the E.164 form (+4915112345678) of s, so phones
-// written any way compare equal. A number without a leading + is read as a
-// national number of defaultRegion (ISO 3166 alpha-2, e.g. "DE"); with no
-// region it must start with + or 00. An extension is dropped, since E.164
-// has none.
+// written any way compare equal. A number must carry its country code: after
+// a + or 00, or as bare digits not starting with 0, an international number
+// missing its "+" ("442079460958", WhatsApp's wa_id). A national number
+// ("0151 12345678") is refused: without a region there is no telling whose.
+// An extension is dropped, since E.164 has none.
 //
 // The check is that the number is possible for its country (country code
 // and full, not local-only, length fit), not that it is assigned: numbering
 // plans change faster than the metadata shipped in the binary, and refusing
 // a real customer's phone costs more than storing an unassigned one.
-func NormalizePhone(s, defaultRegion string) (string, error) {
+func NormalizePhone(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
-	if region == "" {
-		// 00 is the international prefix in most of the world; without a
-		// region the library cannot know that, so spell it as +.
-		if rest, ok := strings.CutPrefix(s, "00"); ok {
-			s = "+" + rest
-		}
-		if !strings.HasPrefix(s, "+") {
-			return "", fmt.Errorf("%w %q: no country code and no default region", ErrInvalidPhone, s)
-		}
+	if rest, ok := strings.CutPrefix(s, "00"); ok {
+		s = "+" + rest
+	} else if s != "" && s[0] != '0' && strings.Trim(s, "0123456789") == "" {
+		s = "+" + s
 	}
-	num, err := phonenumbers.Parse(s, region)
+	if !strings.HasPrefix(s, "+") {
+		return "", fmt.Errorf("%w %q: no country code", ErrInvalidPhone, s)
+	}
+	num, err := phonenumbers.Parse(s, "")
 	if err != nil {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidPhone, s, err)
 	}

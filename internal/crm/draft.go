@@ -79,7 +79,7 @@ func (s *Service) set(d draft, field string, v *string) error {
 	case FieldEmail:
 		val, err = normEmail(*v)
 	case FieldPhone:
-		val, err = s.normPhone(*v)
+		val, err = normPhone(*v)
 	case FieldName:
 		val, err = normText(field, *v, maxNameLen)
 	case FieldChatID, FieldChannelUserID:

@@ -26,21 +26,14 @@ func normEmail(s string) (string, error) {
 	return e, nil
 }
 
-// normPhone returns s in E.164, or BAD_USER_INPUT. A number without its
-// country code is tried once more as an international number missing its
-// "+" when it is all digits and does not start with 0 ("442079460958",
-// WhatsApp's wa_id); anything else without one is refused.
-func (s *Service) normPhone(v string) (string, error) {
-	p, err := contact.NormalizePhone(v, "")
-	if err == nil {
-		return p, nil
+// normPhone returns v in E.164 (see contact.NormalizePhone), or
+// BAD_USER_INPUT.
+func normPhone(v string) (string, error) {
+	p, err := contact.NormalizePhone(v)
+	if err != nil {
+		return "", apperr.Invalid("phone %q is not a valid phone number", v)
 	}
-	if d := strings.TrimSpace(v); allDigits(d) && d[0] != '0' {
-		if p, err2 := contact.NormalizePhone("+"+d, ""); err2 == nil {
-			return p, nil
-		}
-	}
-	return "", apperr.Invalid("phone %q is not a valid phone number", v)
+	return p, nil
 }
 
 func allDigits(s string) bool {
