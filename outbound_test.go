@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/testkit"
@@ -57,15 +57,8 @@ func (rc *receiver) all() []received {
 // wait returns once n requests arrived.
 func (rc *receiver) wait(t testing.TB, n int) []received {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if got := rc.all(); len(got) >= n {
-			return got
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("receiver got %d requests, want %d", len(rc.all()), n)
-	return nil
+	testkit.Eventually(t, fmt.Sprintf("%d requests at the receiver", n), func() bool { return len(rc.all()) >= n })
+	return rc.all()
 }
 
 func newOutboundApp(t testing.TB) *testApp {
@@ -106,22 +99,16 @@ func TestOutboundDeliversSignedEvents(t *testing.T) {
 		t.Fatalf("signature %q, want %q", h.Get("webhook-signature"), want)
 	}
 	// The attempt is a log row and the delivery SUCCEEDED.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	var dl any
+	testkit.Eventually(t, "the delivery SUCCEEDED", func() bool {
 		d := ta.ok(t, ta.key, `{ events(first: 5) { edges { node { type deliveries { status attempts logs { outcome statusCode attempt request { headers } } } } } } }`, nil)
-		dl := get(d, "events.edges.0.node.deliveries.0")
-		if str(dl, "status") == "SUCCEEDED" {
-			l := get(dl, "logs.0")
-			if str(l, "outcome") != "SUCCEEDED" || get(l, "statusCode") != 200.0 || get(l, "attempt") != 1.0 ||
-				strings.Contains(mustJSON(l), strings.TrimPrefix(h.Get("webhook-signature"), "v1,")) {
-				t.Fatalf("attempt log %v", l)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("delivery %v", dl)
-		}
-		time.Sleep(10 * time.Millisecond)
+		dl = get(d, "events.edges.0.node.deliveries.0")
+		return str(dl, "status") == "SUCCEEDED"
+	})
+	l := get(dl, "logs.0")
+	if str(l, "outcome") != "SUCCEEDED" || get(l, "statusCode") != 200.0 || get(l, "attempt") != 1.0 ||
+		strings.Contains(mustJSON(l), strings.TrimPrefix(h.Get("webhook-signature"), "v1,")) {
+		t.Fatalf("attempt log %v", l)
 	}
 }
 

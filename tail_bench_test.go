@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // benchTailQuery asks for the request body: it carries the sender's marker.
@@ -79,13 +80,7 @@ func dialTails(tb testing.TB, ta *testApp, webhookID string, n, want int) []*web
 
 func waitSubscribers(tb testing.TB, ta *testApp, want int) {
 	tb.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for ta.tail.Len() != want {
-		if time.Now().After(deadline) {
-			tb.Fatalf("%d subscribers registered, want %d", ta.tail.Len(), want)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(tb, fmt.Sprintf("%d subscribers registered", want), func() bool { return ta.tail.Len() == want })
 }
 
 // readFrames reads conn until it fails, answering pings. onNext gets the

@@ -14,8 +14,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
-	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/tenant"
 )
 
@@ -60,8 +60,7 @@ func newCountWorld(t *testing.T, e *env) *countWorld {
 	}
 	must[[]*ent.WebhookLog](t)(e.d.Write.WebhookLog.CreateBulk(creates...).Save(e.ctx))
 
-	other := must[*ent.Workspace](t)(e.d.Write.Workspace.Create().SetName("B").Save(auth.System(context.Background())))
-	octx := tenant.WithWorkspace(context.Background(), string(other.ID))
+	octx := dbtest.Workspace(t, e.d.Write, "B")
 	oh := must[*ent.Webhook](t)(e.d.Write.Webhook.Create().SetName("b").SetDirection(schematype.DirectionInbound).
 		SetToken("tok-b").Save(octx))
 	for i := range 50 {

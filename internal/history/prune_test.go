@@ -10,6 +10,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 func TestPruneOnceDeletesOnlyExpiredHistory(t *testing.T) {
@@ -121,16 +122,10 @@ func TestRunPrunesUntilCancelled(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- e.pruner(t, 0).Run(ctx) }()
 	// Run prunes at once on start; wait for that pass (bounded), not for time.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := e.d.Read.WebhookLog.Get(auth.System(ctx), l.ID); ent.IsNotFound(err) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Run did not prune on start")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(t, "Run to prune on start", func() bool {
+		_, err := e.d.Read.WebhookLog.Get(auth.System(ctx), l.ID)
+		return ent.IsNotFound(err)
+	})
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run = %v", err)

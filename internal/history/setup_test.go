@@ -11,10 +11,9 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/groupcommit"
-	"github.com/wexio/webhooks/internal/tenant"
 )
 
 // now is the injected clock's time; with retention of 30 days, rows at old
@@ -46,11 +45,7 @@ func setupAt(tb testing.TB, path string) *env {
 		tb.Fatal(err)
 	}
 	w := groupcommit.New(d.Write, slog.New(slog.DiscardHandler))
-	ws, err := d.Write.Workspace.Create().SetName("A").Save(auth.System(context.Background()))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	e := &env{d: d, w: w, ctx: tenant.WithWorkspace(context.Background(), string(ws.ID))}
+	e := &env{d: d, w: w, ctx: dbtest.Workspace(tb, d.Write, "A")}
 	tb.Cleanup(e.close)
 	e.hook = must[*ent.Webhook](tb)(d.Write.Webhook.Create().SetName("out").SetDirection(schematype.DirectionOutbound).
 		SetURL("https://example.com/h").SetEvents([]string{"*"}).Save(e.ctx))
