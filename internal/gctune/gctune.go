@@ -14,13 +14,13 @@ const DefaultPercent = 400
 
 // Apply sets DefaultPercent unless the operator set GOGC, which the Go
 // runtime has then applied already (as it applies GOMEMLIMIT, the way to
-// bound memory under this setting). It returns the percent in force.
-func Apply(lookupEnv func(string) (string, bool)) int {
+// bound memory under this setting). It returns the percent in force before,
+// for a benchmark to put back.
+func Apply(lookupEnv func(string) (string, bool)) (previous int) {
 	if _, set := lookupEnv("GOGC"); set {
-		old := debug.SetGCPercent(100)
-		debug.SetGCPercent(old)
-		return old
+		previous = debug.SetGCPercent(100)
+		debug.SetGCPercent(previous)
+		return previous
 	}
-	debug.SetGCPercent(DefaultPercent)
-	return DefaultPercent
+	return debug.SetGCPercent(DefaultPercent)
 }

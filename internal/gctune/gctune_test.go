@@ -10,19 +10,18 @@ func TestApply(t *testing.T) {
 	t.Cleanup(func() { debug.SetGCPercent(old) })
 
 	unset := func(string) (string, bool) { return "", false }
-	if got := Apply(unset); got != DefaultPercent {
-		t.Fatalf("Apply without GOGC = %d, want %d", got, DefaultPercent)
+	if prev := Apply(unset); prev != 100 {
+		t.Fatalf("Apply without GOGC returned %d, want the 100 before it", prev)
 	}
-	if got := debug.SetGCPercent(100); got != DefaultPercent {
+	if got := debug.SetGCPercent(50); got != DefaultPercent {
 		t.Fatalf("GC percent in force = %d, want %d", got, DefaultPercent)
 	}
 
 	// An operator's GOGC was applied by the runtime at start: Apply keeps
 	// whatever is in force.
-	debug.SetGCPercent(50)
 	set := func(k string) (string, bool) { return "50", k == "GOGC" }
-	if got := Apply(set); got != 50 {
-		t.Fatalf("Apply with GOGC=50 = %d, want 50", got)
+	if prev := Apply(set); prev != 50 {
+		t.Fatalf("Apply with GOGC=50 returned %d, want 50", prev)
 	}
 	if got := debug.SetGCPercent(100); got != 50 {
 		t.Fatalf("GC percent in force = %d, want 50 (left alone)", got)

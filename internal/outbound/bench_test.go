@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,7 +37,7 @@ var benchData = []byte(`{"id":"ct_1","name":"Ada Lovelace","email":"ada@example.
 //
 //	go test ./internal/outbound/ -run '^$' -bench Dispatch -benchtime 20000x
 func BenchmarkDispatch(b *testing.B) {
-	gctune.Apply(os.LookupEnv) // as the server's main does, for both sides
+	defer debug.SetGCPercent(gctune.Apply(os.LookupEnv)) // as the server's main does, for both sides
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusNoContent)
