@@ -36,6 +36,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wexio/webhooks/internal/gctune"
 )
 
 func main() {
@@ -46,6 +48,7 @@ func main() {
 }
 
 func run() error {
+	gctune.Apply(os.LookupEnv) // as the server runs
 	var cfg loadConfig
 	var bodySize int
 	flag.IntVar(&cfg.conns, "c", 64, "concurrent keep-alive connections")

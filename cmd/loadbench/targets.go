@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -18,6 +17,7 @@ import (
 	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/secretbox"
@@ -88,7 +88,9 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 		t.handler = insertHandler(writer, hook, cfg.InboundMaxBytes)
 		return t, nil
 	}
-	// full: exactly what server.go's (*app).inbound wires.
+	// full: the inbound handler as server.go wires it, with its caches, but
+	// a bare live-tail broker and no flows or contacts: the figure is the
+	// request path's own.
 	cache := inbound.NewCache(d.Read, 5*time.Second)
 	d.Write.Webhook.Use(cache.Hook())
 	d.Write.Flow.Use(cache.Hook())
@@ -121,10 +123,7 @@ func insertHandler(w *groupcommit.Writer, hook *ent.Webhook, limit int64) http.H
 			http.Error(rw, "read", http.StatusBadRequest)
 			return
 		}
-		headers := make(map[string]string, len(r.Header))
-		for k, vs := range r.Header {
-			headers[k] = strings.Join(vs, ", ")
-		}
+		headers := history.Headers(r.Header, nil)
 		id := pulid.New("log")
 		body := []byte(`{"id":"` + string(id) + `","status":"accepted"}`)
 		ctx := tenant.WithWorkspace(r.Context(), ws)
