@@ -16,8 +16,8 @@ import (
 // Claimer hands out due runs under a lease, like outbound.Claimer does
 // deliveries: Claim leases PENDING or RUNNING runs with next_attempt_at <=
 // now and no live lease, marks them RUNNING (started_at set on the first
-// claim) and returns them with their flow (and its webhook) and their log
-// row (and its webhook). The SQLite version serialises claims through the
+// claim) and returns them with their flow and their log row (and its
+// webhook). The SQLite version serialises claims through the
 // single writer; a PostgreSQL one would use FOR UPDATE SKIP LOCKED.
 type Claimer = workqueue.Claimer[*ent.FlowRun]
 
@@ -50,9 +50,7 @@ var runs = workqueue.Table[*ent.FlowRun]{
 	},
 	Load: func(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.FlowRun, error) {
 		return c.FlowRun.Query().Where(flowrun.IDIn(ids...)).
-			WithFlow(func(q *ent.FlowQuery) { q.WithWebhook() }).
-			WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).
-			All(ctx)
+			WithFlow().WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).All(ctx)
 	},
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
 		return c.FlowRun.Update().Where(flowrun.IDIn(ids...), unfinished).ClearClaimedUntil().Exec(ctx)

@@ -12,13 +12,11 @@ import (
 )
 
 // requestVars builds the template variables of the request that started
-// run: its payload and headers, read back from the log row, and its
-// webhook. A run whose log row is gone (retention) has none of these.
+// run: its payload and headers, read back from the log row, and the webhook
+// that received it. A run whose log row is gone (retention) has none of
+// these.
 func requestVars(run *ent.FlowRun) template.Vars {
 	var v template.Vars
-	if f := run.Edges.Flow; f != nil && f.Edges.Webhook != nil {
-		v.Webhook = webhookVars(f.Edges.Webhook)
-	}
 	l := run.Edges.Log
 	if l == nil {
 		return v
