@@ -116,7 +116,7 @@ func (x *execution) execSteps(ctx context.Context, tx *ent.Tx) (next int, result
 		var out []byte
 		var err error
 		if x.careful {
-			err = savepoint(ctx, tx, func() error {
+			err = groupcommit.Savepoint(ctx, tx, "step", func() error {
 				var err error
 				out, err = x.do(ctx, tx.Client(), st)
 				return err

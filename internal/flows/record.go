@@ -19,24 +19,6 @@ const (
 	statusFailed    = "FAILED"
 )
 
-// savepoint runs fn inside a savepoint, rolling back its writes alone when
-// it fails.
-func savepoint(ctx context.Context, tx *ent.Tx, fn func() error) error {
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT step"); err != nil {
-		return fmt.Errorf("opening step savepoint: %w", err)
-	}
-	err := fn()
-	if err != nil {
-		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO step"); rerr != nil {
-			return fmt.Errorf("rolling back step: %w", rerr)
-		}
-	}
-	if _, rerr := tx.ExecContext(ctx, "RELEASE step"); rerr != nil {
-		return fmt.Errorf("releasing step savepoint: %w", rerr)
-	}
-	return err
-}
-
 // permanent reports whether err fails the run for good: executing the step
 // again would fail the same way.
 func permanent(err error) bool {

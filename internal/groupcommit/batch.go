@@ -34,27 +34,39 @@ func (w *Writer) run(batch []*request) {
 }
 
 // runOne runs a job inside a savepoint, rolling back only its own writes
-// when it fails.
-func (w *Writer) runOne(tx *ent.Tx, r *request) (err error) {
-	if _, err := tx.ExecContext(r.ctx, "SAVEPOINT job"); err != nil {
-		return fmt.Errorf("opening savepoint: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("job panicked: %v", p)
-			w.log.Error("group commit job panicked", "panic", p)
-		}
-		if err != nil {
-			r.hooks.after = nil
-			if _, rerr := tx.ExecContext(r.ctx, "ROLLBACK TO job"); rerr != nil {
-				w.log.Error("rolling back job", "err", rerr)
+// when it fails (or panics).
+func (w *Writer) runOne(tx *ent.Tx, r *request) error {
+	err := Savepoint(r.ctx, tx, "job", func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("job panicked: %v", p)
+				w.log.Error("group commit job panicked", "panic", p)
 			}
+		}()
+		return r.job(r.ctx, tx, &r.hooks)
+	})
+	if err != nil {
+		r.hooks.after = nil
+	}
+	return err
+}
+
+// Savepoint runs fn inside savepoint name of tx: when fn fails, its writes
+// alone are rolled back and its error returned; the transaction goes on.
+func Savepoint(ctx context.Context, tx *ent.Tx, name string, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("opening savepoint %s: %w", name, err)
+	}
+	err := fn()
+	if err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO "+name); rerr != nil {
+			return fmt.Errorf("rolling back to savepoint %s: %w (after %w)", name, rerr, err)
 		}
-		if _, rerr := tx.ExecContext(r.ctx, "RELEASE job"); rerr != nil {
-			w.log.Error("releasing savepoint", "err", rerr)
-		}
-	}()
-	return r.job(r.ctx, tx, &r.hooks)
+	}
+	if _, rerr := tx.ExecContext(ctx, "RELEASE "+name); rerr != nil {
+		return fmt.Errorf("releasing savepoint %s: %w", name, rerr)
+	}
+	return err
 }
 
 func (w *Writer) fail(batch []*request, err error) {
