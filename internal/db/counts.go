@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/wexio/webhooks/ent"
 )
@@ -52,21 +51,16 @@ var logCountsTable = []string{
 		FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6`,
 }
 
-// The triggers keep the counters exact. They are replaced at every start,
-// so a database always runs this version's.
-var dropLogCountsTriggers = []string{
-	`DROP TRIGGER IF EXISTS log_counts_insert`,
-	`DROP TRIGGER IF EXISTS log_counts_delete`,
-	`DROP TRIGGER IF EXISTS log_counts_update`,
-}
-
-var logCountsTriggers = []string{
-	`CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs BEGIN ` + increment("NEW") + ` END`,
-	`CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN ` + decrement("OLD") + ` END`,
+// The triggers keep the counters exact. They are replaced whenever the
+// database's differ from this version's, and only then: a start (or a CLI
+// command beside a running server) changes no schema it does not have to.
+var logCountsTriggers = []struct{ name, sql string }{
+	{"log_counts_insert", `CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs BEGIN ` + increment("NEW") + ` END`},
+	{"log_counts_delete", `CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN ` + decrement("OLD") + ` END`},
 	// Log rows are written once; should one be moved, its count moves too.
-	`CREATE TRIGGER log_counts_update
+	{"log_counts_update", `CREATE TRIGGER log_counts_update
 		AFTER UPDATE OF workspace_id, webhook_id, direction, outcome, occurred_at ON webhook_logs
-		BEGIN ` + decrement("OLD") + increment("NEW") + ` END`,
+		BEGIN ` + decrement("OLD") + increment("NEW") + ` END`},
 }
 
 func increment(row string) string {
@@ -87,8 +81,9 @@ func decrement(row string) string {
 }
 
 // ensureLogCounts creates the counters, counting the rows already there,
-// unless a previous start did, and (re)creates their triggers. All in one
-// transaction: no row can be written between the count and the triggers.
+// unless a previous start did, and brings their triggers to this version's.
+// All in one transaction: no row can be written between the count and the
+// triggers.
 func ensureLogCounts(ctx context.Context, c *ent.Client) (err error) {
 	tx, err := c.Tx(ctx)
 	if err != nil {
@@ -99,25 +94,23 @@ func ensureLogCounts(ctx context.Context, c *ent.Client) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	rows, err := tx.QueryContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, LogCountsTable)
+	schema, err := schemaSQL(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("looking for log counters: %w", err)
 	}
-	var n int
-	for rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return fmt.Errorf("looking for log counters: %w", err)
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("looking for log counters: %w", err)
-	}
-	stmts := slices.Clone(dropLogCountsTriggers)
-	if n == 0 {
+	var stmts []string
+	if _, ok := schema[LogCountsTable]; !ok {
 		stmts = append(stmts, logCountsTable...)
 	}
-	for _, stmt := range append(stmts, logCountsTriggers...) {
+	for _, trig := range logCountsTriggers {
+		if schema[trig.name] != trig.sql {
+			stmts = append(stmts, "DROP TRIGGER IF EXISTS "+trig.name, trig.sql)
+		}
+	}
+	if len(stmts) == 0 {
+		return tx.Rollback()
+	}
+	for _, stmt := range stmts {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("creating log counters: %w", err)
 		}
@@ -126,4 +119,26 @@ func ensureLogCounts(ctx context.Context, c *ent.Client) (err error) {
 		return fmt.Errorf("creating log counters: %w", err)
 	}
 	return nil
+}
+
+// schemaSQL returns the CREATE statement of every table and trigger of the
+// database by name, as SQLite keeps them.
+func schemaSQL(ctx context.Context, tx *ent.Tx) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name string
+		var sql *string
+		if err := rows.Scan(&name, &sql); err != nil {
+			return nil, err
+		}
+		if sql != nil {
+			out[name] = *sql
+		}
+	}
+	return out, rows.Err()
 }
