@@ -160,3 +160,50 @@ func TestInboundSurvivesAFlowDeletedBehindTheCache(t *testing.T) {
 		t.Fatalf("runs after the deletion: %+v, want one of %s", runs, kept)
 	}
 }
+
+// TestInboundFollowsFlowAndWebhookChanges: the inbound cache of a webhook
+// and its flows follows every change made through the API at once: a flow
+// created, then disabled, after the webhook was cached, and the webhook
+// deleted. (server.go installs the cache's hook on flows as on webhooks.)
+func TestInboundFollowsFlowAndWebhookChanges(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	ctx := auth.System(context.Background())
+	runs := func() int {
+		t.Helper()
+		n, err := ta.db.Read.FlowRun.Query().Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	post := func(what string, want int) {
+		t.Helper()
+		if r := ta.postJSON(t, h, `{}`, nil); r.status != want {
+			t.Fatalf("%s: %d %s, want %d", what, r.status, r.body, want)
+		}
+	}
+	post("no flow yet (the webhook is cached)", 202)
+	id := str(ta.ok(t, ta.key, createFlow, map[string]any{"in": map[string]any{"name": "new",
+		"trigger": map[string]any{"type": "WEBHOOK_RECEIVED", "webhookId": h.id},
+		"steps":   []any{map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "x"}}}}}), "createFlow.id")
+	post("a flow created since", 202)
+	if n := runs(); n != 1 {
+		t.Fatalf("%d runs after the flow was created, want 1", n)
+	}
+	ta.ok(t, ta.key, `mutation($id: ID!) { updateFlow(id: $id, input: {enabled: false}) { id } }`, map[string]any{"id": id})
+	post("the flow disabled since", 202)
+	if n := runs(); n != 1 {
+		t.Fatalf("%d runs after the flow was disabled, want still 1", n)
+	}
+	// Deleted with its history and a flow bound: the flow stays, unbound.
+	ta.ok(t, ta.key, `mutation($id: ID!) { deleteWebhook(id: $id) }`, map[string]any{"id": h.id})
+	post("the webhook deleted", 404)
+	if f := ta.db.Read.Flow.GetX(ctx, pulid.ID(id)); f.WebhookID != nil {
+		t.Fatalf("the deleted webhook's flow is still bound to %v", *f.WebhookID)
+	}
+	if n, _ := ta.db.Read.WebhookLog.Query().Count(ctx); n != 0 || runs() != 1 {
+		t.Fatalf("after deleting the webhook: %d log rows, %d runs; want its history gone, the run kept", n, runs())
+	}
+}

@@ -171,7 +171,7 @@ var (
 				Symbol:     "deliveries_webhooks_webhook",
 				Columns:    []*schema.Column{DeliveriesColumns[10]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.Cascade,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -358,7 +358,7 @@ var (
 				Symbol:     "idempotency_keys_webhooks_webhook",
 				Columns:    []*schema.Column{IdempotencyKeysColumns[7]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.Cascade,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -502,7 +502,7 @@ var (
 				Symbol:     "webhook_logs_webhooks_webhook",
 				Columns:    []*schema.Column{WebhookLogsColumns[13]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "webhook_logs_contacts_contact",
@@ -577,7 +577,7 @@ var (
 				Symbol:     "webhook_schemas_webhooks_webhook",
 				Columns:    []*schema.Column{WebhookSchemasColumns[6]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.Cascade,
 			},
 		},
 		Indexes: []*schema.Index{

@@ -43,7 +43,8 @@ func (Delivery) Fields() []ent.Field {
 func (Delivery) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("event", Event.Type).Field("event_id").Unique().Required().Immutable(),
-		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable(),
+		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable().
+			Annotations(entsql.OnDelete(entsql.Cascade)), // a deleted webhook takes it along
 		edge.From("logs", WebhookLog.Type).Ref("delivery").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }

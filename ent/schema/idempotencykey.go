@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -36,7 +37,8 @@ func (IdempotencyKey) Fields() []ent.Field {
 // Edges of the IdempotencyKey.
 func (IdempotencyKey) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable(),
+		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable().
+			Annotations(entsql.OnDelete(entsql.Cascade)), // a deleted webhook takes it along
 	}
 }
 

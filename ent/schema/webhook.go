@@ -3,7 +3,6 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
-	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -75,15 +74,15 @@ func outboundFields(skip entgql.Annotation) []ent.Field {
 // Edges of the Webhook.
 func (Webhook) Edges() []ent.Edge {
 	skip := entgql.Skip(entgql.SkipAll)
-	cascade := entsql.OnDelete(entsql.Cascade)
 	return []ent.Edge{
 		// A deleted webhook takes its history and queue with it; its flows
-		// stay, unbound.
-		edge.From("schemas", WebhookSchema.Type).Ref("webhook").Annotations(skip, cascade),
-		edge.From("logs", WebhookLog.Type).Ref("webhook").Annotations(skip, cascade),
-		edge.From("deliveries", Delivery.Type).Ref("webhook").Annotations(skip, cascade),
-		edge.From("flows", Flow.Type).Ref("webhook").Annotations(skip, entsql.OnDelete(entsql.SetNull)),
-		edge.From("idempotency_keys", IdempotencyKey.Type).Ref("webhook").Annotations(skip, cascade),
+		// stay, unbound. The foreign keys say so where they are declared,
+		// on each edge.To("webhook"): ent reads ON DELETE only there.
+		edge.From("schemas", WebhookSchema.Type).Ref("webhook").Annotations(skip),
+		edge.From("logs", WebhookLog.Type).Ref("webhook").Annotations(skip),
+		edge.From("deliveries", Delivery.Type).Ref("webhook").Annotations(skip),
+		edge.From("flows", Flow.Type).Ref("webhook").Annotations(skip),
+		edge.From("idempotency_keys", IdempotencyKey.Type).Ref("webhook").Annotations(skip),
 	}
 }
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -49,7 +50,8 @@ func (WebhookLog) Fields() []ent.Field {
 func (WebhookLog) Edges() []ent.Edge {
 	skip := entgql.Skip(entgql.SkipAll)
 	return []ent.Edge{
-		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable(),
+		edge.To("webhook", Webhook.Type).Field("webhook_id").Unique().Required().Immutable().
+			Annotations(entsql.OnDelete(entsql.Cascade)), // a deleted webhook takes it along
 		edge.To("contact", Contact.Type).Field("contact_id").Unique().Annotations(skip),
 		edge.To("event", Event.Type).Field("event_id").Unique().Annotations(skip),
 		edge.To("delivery", Delivery.Type).Field("delivery_id").Unique().Annotations(skip),
