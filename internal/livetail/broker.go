@@ -111,7 +111,7 @@ func (b *Broker[T]) Publish(items ...T) {
 func (b *Broker[T]) DropWanting(items ...T) {
 	for _, s := range *b.subs.Load() {
 		for _, it := range items {
-			if s.filter == nil || s.filter(it) {
+			if s.wants(it) {
 				b.drop(s)
 				break
 			}
@@ -180,7 +180,7 @@ func (b *Broker[T]) removeLocked(s *Subscription[T]) {
 // publisher can skip preparing items nobody will receive.
 func (b *Broker[T]) Wants(item T) bool {
 	for _, s := range *b.subs.Load() {
-		if s.filter == nil || s.filter(item) {
+		if s.wants(item) {
 			return true
 		}
 	}

@@ -34,6 +34,9 @@ func (s *Subscription[T]) Dropped() bool {
 	return s.dropped.Load()
 }
 
+// wants reports whether item passes s's filter (no filter: everything).
+func (s *Subscription[T]) wants(item T) bool { return s.filter == nil || s.filter(item) }
+
 // deliver sends the items that pass the filter without blocking. It reports
 // false when the buffer was full, i.e. the subscriber must be dropped.
 // The lock is taken only once something matches, so the subscribers a
@@ -41,7 +44,7 @@ func (s *Subscription[T]) Dropped() bool {
 func (s *Subscription[T]) deliver(items []T) bool {
 	locked := false
 	for _, item := range items {
-		if s.filter != nil && !s.filter(item) {
+		if !s.wants(item) {
 			continue
 		}
 		if !locked {
