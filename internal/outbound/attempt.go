@@ -39,9 +39,9 @@ type result struct {
 // attempt cut short by shutdown is not recorded: its lease is released so
 // it is made again.
 func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
-	if !d.stillActive(ctx, dl) {
-		// Paused or disabled since the claim: its deliveries are held
-		// (outbox.Hold), and this one joins them once its lease is gone.
+	if !d.refresh(ctx, dl) {
+		// Paused, disabled or deleted since the claim: its deliveries are
+		// held (outbox.Hold), and this one joins them once its lease is gone.
 		d.queue.Release(ctx, dl)
 		return
 	}
@@ -53,14 +53,22 @@ func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Deliver
 	rec.submit(dl, res)
 }
 
-// stillActive reports whether dl's webhook may still be attempted, as far
-// as Deps.Subscriptions knows; without an answer, the claim's view stands.
-func (d *Dispatcher) stillActive(ctx context.Context, dl *ent.Delivery) bool {
-	if d.deps.Subscriptions == nil {
-		return true
+// refresh gives dl its webhook as it is now, as far as Deps.Subscriptions
+// knows, and reports whether it may still be attempted: a delivery can wait
+// in the queue a while, and a URL fixed, a secret rotated or a webhook
+// paused meanwhile must apply to it. Without an answer, the claim's view
+// stands.
+func (d *Dispatcher) refresh(ctx context.Context, dl *ent.Delivery) bool {
+	if d.deps.Subscriptions != nil {
+		w, ok := d.deps.Subscriptions.Webhook(ctx, string(dl.WorkspaceID), dl.WebhookID)
+		if ok && w == nil {
+			return false
+		}
+		if ok {
+			dl.Edges.Webhook = w
+		}
 	}
-	active, ok := d.deps.Subscriptions.Active(ctx, string(dl.WorkspaceID), dl.WebhookID)
-	return active || !ok
+	return dl.Edges.Webhook.Status == schematype.WebhookActive
 }
 
 // send POSTs the envelope of dl's event to its webhook. No transaction is

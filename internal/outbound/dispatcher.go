@@ -65,9 +65,9 @@ type Deps struct {
 	Secrets   func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
 	Publisher livetail.Publisher[*ent.WebhookLog]  // may be nil
 	Client    *http.Client                         // nil: NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
-	// Subscriptions, when set, is asked before each attempt whether the
-	// webhook is still ACTIVE: deliveries wait in the claimed queue, and
-	// one paused or disabled meanwhile must not get them.
+	// Subscriptions, when set, gives each attempt its webhook as it is
+	// then: deliveries wait in the claimed queue, and a webhook changed,
+	// paused or disabled meanwhile must be attempted accordingly.
 	Subscriptions *outbox.Subscriptions
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/testkit"
+	"github.com/wexio/webhooks/internal/webhooks"
 )
 
 func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
@@ -217,39 +218,88 @@ func TestQueuedDeliveryPastItsStartIsReleased(t *testing.T) {
 	}
 }
 
-// pausingClaimer pauses a webhook right after claiming, as a user might
+// changingClaimer changes a webhook right after claiming, as a user might
 // while the claimed deliveries wait in the dispatcher's queue.
-type pausingClaimer struct {
+type changingClaimer struct {
 	outbound.Claimer
-	pause func()
+	change func()
 }
 
-func (c *pausingClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
+func (c *changingClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
 	got, err := c.Claimer.Claim(ctx, now, limit, lease)
 	if len(got) > 0 {
-		c.pause()
+		c.change()
 	}
 	return got, err
 }
 
-func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+// changingDispatcher is a dispatcher whose claims are followed by change,
+// with the subscriptions cache the server gives it.
+func (e *env) changingDispatcher(t *testing.T, change func()) (*outbound.Dispatcher, *changingClaimer) {
+	t.Helper()
 	subs := outbox.NewSubscriptions(e.db.Read, time.Hour)
 	e.db.Write.Webhook.Use(subs.Hook())
-	rcv := newReceiver(t, nil)
-	wh := e.hook(t, rcv.URL, nil, 5)
-	em := e.emit(t)
-	claimer := &pausingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read), pause: func() {
-		if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookPaused); err != nil {
-			t.Error(err)
-		}
-	}}
+	claimer := &changingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read), change: change}
 	d, err := outbound.New(outbound.Config{AllowPrivate: true, Now: e.clk.now},
 		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Claimer: claimer, Subscriptions: subs})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d, claimer
+}
+
+// TestWebhookChangedAfterTheClaim: a delivery waiting in the queue is
+// attempted with its webhook as it is when the attempt starts: the new
+// URL, the new signing secrets, the new static headers.
+func TestWebhookChangedAfterTheClaim(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	before, after := newReceiver(t, nil), newReceiver(t, nil)
+	old, next := testSecret(4), testSecret(5)
+	wh := e.hook(t, before.URL, &webhooks.OutboundAuthInput{Mode: schematype.OutboundHMAC, Secret: &old}, 5)
+	em := e.emit(t)
+	d, _ := e.changingDispatcher(t, func() {
+		url := after.URL
+		if _, err := e.svc.Update(e.ctx, e.db.Write, wh.ID, webhooks.UpdateInput{
+			URL: &url, Headers: map[string]any{"X-Moved": "yes"},
+		}); err != nil {
+			t.Error(err)
+		}
+		if _, _, err := e.svc.Rotate(e.ctx, e.db.Write, wh.ID, 0, &next); err != nil {
+			t.Error(err)
+		}
+	})
+	if n := e.once(t, d); n != 1 {
+		t.Fatalf("claimed %d, want 1", n)
+	}
+	if n := len(before.got()); n != 0 {
+		t.Fatalf("the old URL got %d requests", n)
+	}
+	got := after.got()
+	if len(got) != 1 {
+		t.Fatalf("the new URL got %d requests, want 1", len(got))
+	}
+	r := got[0]
+	if r.header.Get("X-Moved") != "yes" {
+		t.Errorf("headers %v lack the new static header", r.header)
+	}
+	verify(t, next, string(em.Event.ID), r.header.Get("Webhook-Timestamp"), r.body, r.header.Get("Webhook-Signature"))
+	if logs := e.logs(t, em.Deliveries[0].ID); len(logs) != 1 || logs[0].Request.URL != after.URL {
+		t.Fatalf("logged %+v, want one attempt to %s", logs, after.URL)
+	}
+}
+
+func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	wh := e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	d, claimer := e.changingDispatcher(t, func() {
+		if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookPaused); err != nil {
+			t.Error(err)
+		}
+	})
 	if n := e.once(t, d); n != 1 {
 		t.Fatalf("claimed %d, want 1", n)
 	}
@@ -261,7 +311,7 @@ func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
 		t.Fatalf("delivery after the skipped attempt = %+v, want pending, held, no lease", dl)
 	}
 	// Resumed, it is delivered.
-	claimer.pause = func() {}
+	claimer.change = func() {}
 	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookActive); err != nil {
 		t.Fatal(err)
 	}

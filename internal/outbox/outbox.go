@@ -136,7 +136,9 @@ func query(ctx context.Context, c *ent.Client, ws string) ([]*ent.Webhook, error
 		// has no tenant filter, and the workspace index applies.
 		q.Where(webhook.WorkspaceID(pulid.ID(ws)))
 	}
-	return q.Select(webhook.FieldID, webhook.FieldWorkspaceID, webhook.FieldEvents, webhook.FieldStatus).All(ctx)
+	// Whole rows: the dispatcher attempts each delivery with its webhook as
+	// it is now (Subscriptions.Webhook), not as it was when claimed.
+	return q.All(ctx)
 }
 
 // Deliver writes one PENDING delivery of event to w: due at now when w is

@@ -6,7 +6,6 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
-	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/exactcache"
 )
 
@@ -43,21 +42,23 @@ func (s *Subscriptions) get(ctx context.Context, ws string) ([]*ent.Webhook, boo
 	return hooks, ok && err == nil
 }
 
-// Active reports whether the outbound webhook id of workspace ws gets
-// deliveries now (is ACTIVE); ok is false when the cache cannot answer.
-// The dispatcher asks it before each attempt, so a webhook paused or
-// disabled after its deliveries were claimed does not get them.
-func (s *Subscriptions) Active(ctx context.Context, ws string, id pulid.ID) (active, ok bool) {
+// Webhook returns the outbound webhook id of workspace ws as it is now if
+// it gets deliveries (is ACTIVE or PAUSED), or nil if it does not (deleted,
+// disabled, inbound); ok is false when the cache cannot answer. The
+// dispatcher asks it before each attempt, so deliveries waiting in its
+// queue are sent with the webhook's current URL, headers, secrets and
+// retry settings, and none go to a webhook paused or disabled since.
+func (s *Subscriptions) Webhook(ctx context.Context, ws string, id pulid.ID) (w *ent.Webhook, ok bool) {
 	hooks, ok := s.get(ctx, ws)
 	if !ok {
-		return false, false
+		return nil, false
 	}
 	for _, w := range hooks {
 		if w.ID == id {
-			return w.Status == schematype.WebhookActive, true
+			return w, true
 		}
 	}
-	return false, true
+	return nil, true
 }
 
 type subscriptionsKey struct{}

@@ -70,10 +70,11 @@ func TestSubscriptionsStayExact(t *testing.T) {
 	emit(ctx, "after disabling one", string(first.ID))
 }
 
-// TestSubscriptionsActive answers the dispatcher, which asks with a system
-// context (no tenant filter): a webhook counts only in its own workspace,
-// and only while ACTIVE.
-func TestSubscriptionsActive(t *testing.T) {
+// TestSubscriptionsWebhook answers the dispatcher, which asks with a
+// system context (no tenant filter): a webhook is found only in its own
+// workspace, as it is after each committed change, and only while it gets
+// deliveries.
+func TestSubscriptionsWebhook(t *testing.T) {
 	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -86,14 +87,24 @@ func TestSubscriptionsActive(t *testing.T) {
 	sys := auth.System(context.Background())
 	wsA, _ := tenant.Workspace(a)
 	wsB, _ := tenant.Workspace(b)
-	check := func(what, ws string, want bool) {
+	check := func(what, ws string, wantURL string, wantStatus schematype.WebhookStatus) {
 		t.Helper()
-		if active, ok := subs.Active(sys, ws, hb.ID); !ok || active != want {
-			t.Fatalf("%s: Active = %v, %v; want %v, true", what, active, ok, want)
+		w, ok := subs.Webhook(sys, ws, hb.ID)
+		switch {
+		case !ok:
+			t.Fatalf("%s: the cache could not answer", what)
+		case wantURL == "" && w != nil:
+			t.Fatalf("%s: got webhook %+v, want none", what, w)
+		case wantURL != "" && (w == nil || w.URL != wantURL || w.Status != wantStatus):
+			t.Fatalf("%s: got %+v, want URL %s, %s", what, w, wantURL, wantStatus)
 		}
 	}
-	check("in its workspace", wsB, true)
-	check("asked for another workspace", wsA, false)
+	check("in its workspace", wsB, hb.URL, schematype.WebhookActive)
+	check("asked for another workspace", wsA, "", "")
+	d.Write.Webhook.UpdateOne(hb).SetURL("https://example.com/moved").ExecX(b)
+	check("moved", wsB, "https://example.com/moved", schematype.WebhookActive)
 	d.Write.Webhook.UpdateOne(hb).SetStatus(schematype.WebhookPaused).ExecX(b)
-	check("paused", wsB, false)
+	check("paused", wsB, "https://example.com/moved", schematype.WebhookPaused)
+	d.Write.Webhook.UpdateOne(hb).SetStatus(schematype.WebhookDisabled).ExecX(b)
+	check("disabled", wsB, "", "")
 }
