@@ -16,7 +16,7 @@ func TestRedaction(t *testing.T) {
 		"X-Custom-Mac": {"ab"}, "Cookie": {"c"}, "X-Api-Key": {"k"},
 		"X-Design": {"kept"}, "Content-Type": {"application/json"}, "X-Multi": {"a", "b"},
 	}
-	got := history.Headers(h, func(k string) bool { return isSecretName(k, extra) })
+	got := history.Headers(h, func(k string) bool { return history.SecretName(k, extra) })
 	for k := range h {
 		want := history.Redacted
 		switch k {

@@ -77,7 +77,7 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
 	w, ev := dl.Edges.Webhook, dl.Edges.Event
 	res := &result{at: d.cfg.Now()}
 	body, header, err := d.prepare(w, ev, res.at)
-	res.request = schematype.HTTPMessage{Method: http.MethodPost, URL: w.URL, Headers: history.Headers(header, secretHeader), Body: string(body)}
+	res.request = schematype.HTTPMessage{Method: http.MethodPost, URL: history.RedactURL(w.URL), Headers: history.Headers(header, secretHeader), Body: string(body)}
 	if err != nil {
 		res.decision = &Decision{Outcome: Failed, Reason: err.Error()}
 		return res
@@ -160,6 +160,11 @@ func orNoSecret(err error) error {
 	}
 	return err
 }
+
+// secretHeader reports which request headers are redacted in the stored
+// attempt: our own Authorization and signature, and static headers named
+// as credentials, by the rule inbound requests are logged by.
+func secretHeader(k string) bool { return history.SecretName(k, nil) }
 
 // timeout is w's per-attempt limit, connect to last byte.
 func (d *Dispatcher) timeout(w *ent.Webhook) time.Duration {

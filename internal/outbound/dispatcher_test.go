@@ -13,6 +13,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -104,6 +105,43 @@ func checkRecorded(t *testing.T, e *env, id pulid.ID, ws pulid.ID, eventID, url,
 	}
 	if e.pub.len() != 1 {
 		t.Fatalf("published %d rows, want 1", e.pub.len())
+	}
+}
+
+// TestCredentialsAreSentButNotLogged: static headers and query keys named
+// as credentials reach the receiver, and the history keeps them redacted,
+// by the rule inbound requests are logged by.
+func TestCredentialsAreSentButNotLogged(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	wh := e.hook(t, rcv.URL+"/hook?api_token=t0k&page=2", nil, 5)
+	secrets := map[string]string{"X-Api-Key": "k3y", "Cookie": "sid=1", "X-Auth-Token": "t0k"}
+	headers := map[string]string{"X-Team": "blue"}
+	for k, v := range secrets {
+		headers[k] = v
+	}
+	e.db.Write.Webhook.UpdateOneID(wh.ID).SetHeaders(headers).ExecX(auth.System(context.Background()))
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, nil))
+	got := rcv.got()
+	if len(got) != 1 {
+		t.Fatalf("receiver got %d requests", len(got))
+	}
+	l := e.logs(t, em.Deliveries[0].ID)[0]
+	for k, v := range secrets {
+		if got[0].header.Get(k) != v {
+			t.Errorf("sent %s = %q, want %q", k, got[0].header.Get(k), v)
+		}
+		if l.Request.Headers[k] != history.Redacted {
+			t.Errorf("logged %s = %q, want it redacted", k, l.Request.Headers[k])
+		}
+	}
+	if l.Request.Headers["X-Team"] != "blue" {
+		t.Errorf("logged X-Team = %q, want it kept", l.Request.Headers["X-Team"])
+	}
+	if want := rcv.URL + "/hook?api_token=%5Bredacted%5D&page=2"; l.Request.URL != want {
+		t.Errorf("logged URL %q, want %q", l.Request.URL, want)
 	}
 }
 

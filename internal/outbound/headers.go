@@ -17,7 +17,3 @@ func reserved(k string) bool {
 	k = http.CanonicalHeaderKey(k)
 	return reservedHeaders[k] || strings.HasPrefix(k, "Webhook-")
 }
-
-// secretHeader reports which request headers are redacted in the stored
-// attempt.
-func secretHeader(k string) bool { return k == "Authorization" || k == "Webhook-Signature" }
