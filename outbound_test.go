@@ -144,4 +144,10 @@ func TestOutboundTestEventAndManualRetry(t *testing.T) {
 	if n := len(other.all()); n != 0 {
 		t.Fatalf("the test event reached another webhook %d times", n)
 	}
+	// A disabled webhook refuses a retry rather than leaving it due forever.
+	ta.ok(t, ta.key, `mutation($id: ID!) { setWebhookStatus(id: $id, status: DISABLED) { id } }`, map[string]any{"id": id})
+	r := ta.gql(t, ta.key, `mutation($id: ID!) { retryDelivery(id: $id) { id } }`, map[string]any{"id": dlv})
+	if r.code() != "BAD_USER_INPUT" || status() != "SUCCEEDED" {
+		t.Fatalf("retry on a disabled webhook: %s, delivery %s", r.code(), status())
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/graph"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/config"
@@ -168,6 +169,11 @@ func (a *app) wake() {
 	}
 }
 
+// working reports whether this process's dispatcher holds delivery id.
+func (a *app) working(id pulid.ID) bool {
+	return a.dispatcher != nil && a.dispatcher.Working(id)
+}
+
 // close stops what start started (the dispatcher finishes or releases its
 // in-flight deliveries, the writer commits what is queued), then closes the
 // database.
@@ -228,7 +234,8 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 // routes is the HTTP surface of CONTRACT.md §2.
 func (a *app) routes() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
-		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail, Wake: a.wake, Now: time.Now,
+		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail, Wake: a.wake,
+		Working: a.working, Now: time.Now,
 	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,

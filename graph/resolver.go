@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/livetail"
@@ -27,7 +28,10 @@ type Resolver struct {
 	// Wake tells the workers that a commit wrote due work (deliveries,
 	// flow runs); nil in tests that run no workers.
 	Wake func()
-	Now  func() time.Time
+	// Working reports whether this process's dispatcher holds a delivery
+	// (outbound.Dispatcher.Working); nil when none runs.
+	Working func(pulid.ID) bool
+	Now     func() time.Time
 }
 
 // wakeAfterCommit wakes the workers once the mutation's transaction has

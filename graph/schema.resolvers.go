@@ -151,7 +151,7 @@ func (r *mutationResolver) SendTestEvent(ctx context.Context, webhookID pulid.ID
 
 // RetryDelivery is the resolver for the retryDelivery field.
 func (r *mutationResolver) RetryDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error) {
-	d, err := outbound.RetryDelivery(ctx, r.client(ctx), id, r.Now())
+	d, err := outbound.RetryDelivery(ctx, r.client(ctx), id, r.Now(), r.Working)
 	if err != nil {
 		return nil, err
 	}

@@ -74,10 +74,11 @@ type Deps struct {
 // Dispatcher claims due deliveries and attempts them, recording each
 // attempt and scheduling what follows.
 type Dispatcher struct {
-	cfg   Config
-	deps  Deps
-	ua    string
-	queue *workqueue.Queue[*ent.Delivery]
+	cfg       Config
+	deps      Deps
+	ua        string
+	queue     *workqueue.Queue[*ent.Delivery]
+	recording workqueue.IDSet // attempted, their rows not yet committed
 }
 
 var _ outbox.Notifier = (*Dispatcher)(nil)
@@ -109,6 +110,14 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 		return nil, fmt.Errorf("outbound: %w", err)
 	}
 	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q}, nil
+}
+
+// Working reports whether this dispatcher holds delivery id: claimed and
+// waiting, being attempted, or attempted and not yet recorded. A lease on a
+// PENDING delivery that no running dispatcher holds was left by a process
+// that stopped without releasing it (RetryDelivery).
+func (d *Dispatcher) Working(id pulid.ID) bool {
+	return d.queue.Holds(id) || d.recording.Has(id)
 }
 
 // Notify wakes the dispatcher at once: new deliveries are due. It never

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
@@ -17,20 +18,36 @@ import (
 // RetryDelivery is the retryDelivery mutation: a FAILED delivery gets exactly one
 // attempt now and no automatic retries after it; a PENDING one is due now;
 // a SUCCEEDED one gets one more attempt, on the same terms as a FAILED one.
-// c is the caller's transaction client; call Notify after the commit.
-func RetryDelivery(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time) (*ent.Delivery, error) {
-	d, err := c.Delivery.Get(ctx, id)
+// A PAUSED webhook holds the retried delivery until it is resumed; a
+// DISABLED one refuses it. working reports whether this process holds the
+// delivery (Dispatcher.Working; nil: none does): a PENDING delivery's lease
+// that no dispatcher here holds was left by a process that died, and is
+// dropped rather than waited out. c is the caller's transaction client;
+// call Notify after the commit.
+func RetryDelivery(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time, working func(pulid.ID) bool) (*ent.Delivery, error) {
+	d, err := c.Delivery.Query().Where(delivery.ID(id)).WithWebhook().Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, apperr.NotFound("delivery " + string(id))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("loading delivery: %w", err)
 	}
-	u := c.Delivery.UpdateOne(d).SetNextAttemptAt(now.UTC())
-	if d.Status != schematype.DeliveryPending {
+	u := c.Delivery.UpdateOne(d)
+	switch d.Edges.Webhook.Status {
+	case schematype.WebhookDisabled:
+		return nil, apperr.Invalid("webhook is disabled; activate it to retry its deliveries")
+	case schematype.WebhookPaused:
+		u.ClearNextAttemptAt() // held, due when the webhook is resumed
+	default:
+		u.SetNextAttemptAt(now.UTC())
+	}
+	switch {
+	case d.Status != schematype.DeliveryPending:
 		// A lease cannot be live on a finished delivery, but clearing it
 		// makes the row due now whatever happened before.
 		u.SetStatus(schematype.DeliveryPending).SetManual(true).ClearClaimedUntil()
+	case d.ClaimedUntil != nil && (working == nil || !working(d.ID)):
+		u.ClearClaimedUntil()
 	}
 	d, err = u.Save(ctx)
 	if err != nil {

@@ -31,7 +31,7 @@ func TestRetryDeliverySemantics(t *testing.T) {
 	// Even with retries allowed now, a manual retry is one attempt only.
 	e.db.Write.Webhook.UpdateOneID(wh.ID).SetMaxRetries(5).ExecX(e.ctx)
 	e.clk.add(time.Hour)
-	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), d.Working)
 	if err != nil || dl.Status != schematype.DeliveryPending || !dl.Manual || !dl.NextAttemptAt.Equal(e.clk.now()) {
 		t.Fatalf("retry: %v, %+v", err, dl)
 	}
@@ -41,16 +41,16 @@ func TestRetryDeliverySemantics(t *testing.T) {
 	}
 	// SUCCEEDED: one more attempt.
 	status.Store(200)
-	outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), d.Working)
 	e.once(t, d)
 	if dl := e.delivery(t, id); dl.Status != schematype.DeliverySucceeded || dl.Attempts != 3 {
 		t.Fatalf("after success: %+v", dl)
 	}
-	outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), d.Working)
 	if n := e.once(t, d); n != 1 || len(rcv.got()) != 4 {
 		t.Fatalf("retry of a SUCCEEDED delivery: %d claimed", n)
 	}
-	if _, err := outbound.RetryDelivery(e.ctx, e.db.Write, pulid.ID("dlv_nope"), e.clk.now()); apperr.KindOf(err) != apperr.KindNotFound {
+	if _, err := outbound.RetryDelivery(e.ctx, e.db.Write, pulid.ID("dlv_nope"), e.clk.now(), d.Working); apperr.KindOf(err) != apperr.KindNotFound {
 		t.Fatalf("unknown id: %v", err)
 	}
 }
@@ -63,13 +63,110 @@ func TestRetryPendingMakesItDueNow(t *testing.T) {
 	id := e.emit(t).Deliveries[0].ID
 	d := e.dispatcher(t, nil)
 	e.once(t, d)
-	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now())
+	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), d.Working)
 	if err != nil || dl.Manual || !dl.NextAttemptAt.Equal(e.clk.now()) {
 		t.Fatalf("retry: %v, %+v", err, dl)
 	}
 	e.once(t, d)
 	if dl := e.delivery(t, id); dl.Status != schematype.DeliveryPending || dl.Attempts != 2 {
 		t.Fatalf("automatic retries go on: %+v", dl)
+	}
+}
+
+// TestRetryAfterACrash: a PENDING delivery whose lease was left by a
+// process that died is due now when retried, not when the lease runs out;
+// one this process holds keeps its lease.
+func TestRetryAfterACrash(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	e.hook(t, rcv.URL, nil, 5)
+	id := e.emit(t).Deliveries[0].ID
+	// The dead process's claim: leased for the next ten minutes.
+	lease := e.clk.now().Add(10 * time.Minute)
+	e.db.Write.Delivery.UpdateOneID(id).SetClaimedUntil(lease).ExecX(e.ctx)
+	held := func(pulid.ID) bool { return true }
+	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), held)
+	if err != nil || dl.ClaimedUntil == nil || !dl.ClaimedUntil.Equal(lease) {
+		t.Fatalf("retry of a delivery held here: %v, %+v; want its lease kept", err, dl)
+	}
+	d := e.dispatcher(t, nil)
+	if n := e.once(t, d); n != 0 {
+		t.Fatalf("claimed %d under a live lease", n)
+	}
+	dl, err = outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), d.Working)
+	if err != nil || dl.ClaimedUntil != nil || !dl.NextAttemptAt.Equal(e.clk.now()) {
+		t.Fatalf("retry: %v, %+v; want the dead lease dropped, due now", err, dl)
+	}
+	if n := e.once(t, d); n != 1 || len(rcv.got()) != 1 {
+		t.Fatalf("after the retry: claimed %d, %d requests", n, len(rcv.got()))
+	}
+}
+
+// TestWorkingWhileAttempted: the dispatcher holds a delivery from its claim
+// until its attempt is recorded, and lets go after.
+func TestWorkingWhileAttempted(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var d *outbound.Dispatcher
+	var id pulid.ID
+	var during atomic.Bool
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { during.Store(d.Working(id)) })
+	e.hook(t, rcv.URL, nil, 5)
+	id = e.emit(t).Deliveries[0].ID
+	d = e.dispatcher(t, nil)
+	if d.Working(id) {
+		t.Fatal("working before the claim")
+	}
+	if n := e.once(t, d); n != 1 {
+		t.Fatalf("claimed %d", n)
+	}
+	if !during.Load() {
+		t.Error("not working on the delivery while attempting it")
+	}
+	if d.Working(id) {
+		t.Error("still working after the attempt was recorded")
+	}
+}
+
+// TestRetryOnAPausedOrDisabledWebhook: a paused webhook holds the retried
+// delivery until resumed; a disabled one refuses the retry, which would
+// otherwise claim a due time that never comes.
+func TestRetryOnAPausedOrDisabledWebhook(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var status atomic.Int32
+	status.Store(500)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(int(status.Load())) })
+	wh := e.hook(t, rcv.URL, nil, 0)
+	id := e.emit(t).Deliveries[0].ID
+	d := e.dispatcher(t, nil)
+	e.once(t, d) // FAILED, no retries
+	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookPaused); err != nil {
+		t.Fatal(err)
+	}
+	dl, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), d.Working)
+	if err != nil || dl.Status != schematype.DeliveryPending || dl.NextAttemptAt != nil {
+		t.Fatalf("retry while paused: %v, %+v; want it pending and held", err, dl)
+	}
+	if n := e.once(t, d); n != 0 {
+		t.Fatalf("claimed %d while paused", n)
+	}
+	status.Store(200)
+	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookActive); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.once(t, d); n != 1 || e.delivery(t, id).Status != schematype.DeliverySucceeded {
+		t.Fatalf("after resuming: claimed %d, %+v", n, e.delivery(t, id))
+	}
+	if _, err := e.svc.SetStatus(e.ctx, e.db.Write, wh.ID, schematype.WebhookDisabled); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbound.RetryDelivery(e.ctx, e.db.Write, id, e.clk.now(), d.Working); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("retry on a disabled webhook: %v, want BAD_USER_INPUT", err)
+	}
+	if dl := e.delivery(t, id); dl.Status != schematype.DeliverySucceeded {
+		t.Fatalf("a refused retry changed the delivery: %+v", dl)
 	}
 }
 

@@ -45,6 +45,7 @@ func (r *recorder) stop() {
 // the delivery's lease covers it until then. An attempt lost to a crash
 // before its batch commits is made again (at-least-once).
 func (r *recorder) submit(dl *ent.Delivery, res *result) {
+	r.d.recording.Add(dl.ID)
 	e := &entry{dl: dl, res: res, v: r.d.judge(dl, res)}
 	var err error
 	if e.log, err = newLogRow(e); err != nil {
@@ -57,6 +58,7 @@ func (r *recorder) submit(dl *ent.Delivery, res *result) {
 // finish logs a written attempt, or the error of writing it: the lease
 // then runs out and the attempt is made again.
 func (r *recorder) finish(e *entry, err error) {
+	r.d.recording.Remove(e.dl.ID)
 	if err != nil {
 		r.d.cfg.Log.Error("recording attempt", "err", err, "attempt", e.dl.Attempts+1,
 			"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)

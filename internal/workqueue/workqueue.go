@@ -48,6 +48,7 @@ type Queue[T any] struct {
 	claimer Claimer[T]
 	id      func(T) pulid.ID
 	wake    chan struct{}
+	held    IDSet // claimed by this queue, until worked on or released
 }
 
 // New returns a queue over claimer; id names an item for Release.
@@ -147,6 +148,7 @@ func (q *Queue[T]) claimInto(s *runState[T], limit int) int {
 	}
 	startBy := now.Add(q.cfg.Lease - q.cfg.MaxWork)
 	for _, it := range batch {
+		q.held.Add(q.id(it))
 		s.queue <- queued[T]{item: it, startBy: startBy}
 	}
 	return len(batch)
@@ -168,6 +170,7 @@ func (q *Queue[T]) worker(s *runState[T], work func(context.Context, T)) {
 			q.Release(s.work, it.item) // due again at once, with a fresh lease
 		default:
 			work(s.work, it.item)
+			q.held.Remove(q.id(it.item))
 		}
 	}
 	q.Release(s.work, back...)
@@ -199,7 +202,11 @@ func (q *Queue[T]) Once(ctx context.Context, work func(context.Context, T)) (int
 	}
 	var wg sync.WaitGroup
 	for _, it := range batch {
-		wg.Go(func() { work(ctx, it) })
+		q.held.Add(q.id(it))
+		wg.Go(func() {
+			work(ctx, it)
+			q.held.Remove(q.id(it))
+		})
 	}
 	wg.Wait()
 	return len(batch), nil
@@ -218,4 +225,48 @@ func (q *Queue[T]) Release(ctx context.Context, items ...T) {
 	if err := q.claimer.Release(auth.System(context.WithoutCancel(ctx)), ids); err != nil {
 		q.cfg.Log.Error("releasing leases of "+q.cfg.Name, "err", err, "count", len(ids))
 	}
+	for _, id := range ids {
+		q.held.Remove(id)
+	}
+}
+
+// Holds reports whether this queue claimed item id and has neither worked
+// on it nor released it yet: its lease is live, not left by a process that
+// died.
+func (q *Queue[T]) Holds(id pulid.ID) bool { return q.held.Has(id) }
+
+// IDSet is a set of item ids, safe for concurrent use; an id added twice
+// stays until removed twice. The zero IDSet is empty and ready.
+type IDSet struct {
+	mu sync.Mutex
+	m  map[pulid.ID]int
+}
+
+// Add puts id in the set.
+func (s *IDSet) Add(id pulid.ID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[pulid.ID]int{}
+	}
+	s.m[id]++
+}
+
+// Remove takes one of id's additions back; an id not in the set is ignored.
+func (s *IDSet) Remove(id pulid.ID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch n := s.m[id]; {
+	case n > 1:
+		s.m[id] = n - 1
+	case n == 1:
+		delete(s.m, id)
+	}
+}
+
+// Has reports whether id is in the set.
+func (s *IDSet) Has(id pulid.ID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m[id] > 0
 }
