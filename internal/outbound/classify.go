@@ -55,7 +55,9 @@ type Decision struct {
 // Classify decides what an attempt's answer means. err != nil means there
 // was no answer (status is then ignored). maxDelay caps a Retry-After, as
 // the backoff cap caps our own delays, so a receiver cannot park a delivery
-// for a year.
+// for a year: one asking for longer fails the delivery, since the contract
+// promises no attempt sooner than asked (retryDelivery can still resend
+// it). maxDelay <= 0 means no cap.
 func Classify(status int, header http.Header, err error, now time.Time, maxDelay time.Duration) Decision {
 	if err != nil {
 		return classifyError(err)
@@ -86,12 +88,13 @@ func classifyRetryAfter(status int, value string, now time.Time, maxDelay time.D
 			Reason:  fmt.Sprintf("status %d (invalid Retry-After %q ignored)", status, truncate(value, 64)),
 		}
 	}
-	d = min(d, max(maxDelay, 0))
-	return Decision{
-		Outcome: RetryAfter,
-		Delay:   d,
-		Reason:  fmt.Sprintf("status %d, retry after %s", status, d),
+	if maxDelay > 0 && d > maxDelay {
+		return Decision{
+			Outcome: Failed,
+			Reason:  fmt.Sprintf("status %d (Retry-After %s, beyond the longest wait between attempts, %s)", status, d, maxDelay),
+		}
 	}
+	return Decision{Outcome: RetryAfter, Delay: d, Reason: fmt.Sprintf("status %d (Retry-After %s)", status, d)}
 }
 
 // classifyError turns a failed round trip into a decision. A blocked

@@ -46,19 +46,20 @@ func TestClassifyStatus(t *testing.T) {
 		{413, nil, Decision{Outcome: Retry, Reason: "status 413"}},
 		{429, nil, Decision{Outcome: Retry, Reason: "status 429"}},
 		{429, retryAfter(""), Decision{Outcome: Retry, Reason: "status 429"}},
-		{429, retryAfter("120"), Decision{Outcome: RetryAfter, Delay: 2 * time.Minute, Reason: "status 429, retry after 2m0s"}},
-		{429, retryAfter(" 0 "), Decision{Outcome: RetryAfter, Delay: 0, Reason: "status 429, retry after 0s"}},
-		{429, retryAfter("Thu, 26 Nov 2026 17:05:00 GMT"), Decision{Outcome: RetryAfter, Delay: 5 * time.Minute, Reason: "status 429, retry after 5m0s"}},
-		{429, retryAfter("Thu, 26 Nov 2026 16:00:00 GMT"), Decision{Outcome: RetryAfter, Delay: 0, Reason: "status 429, retry after 0s"}},
+		{429, retryAfter("120"), Decision{Outcome: RetryAfter, Delay: 2 * time.Minute, Reason: "status 429 (Retry-After 2m0s)"}},
+		{429, retryAfter(" 0 "), Decision{Outcome: RetryAfter, Delay: 0, Reason: "status 429 (Retry-After 0s)"}},
+		{429, retryAfter("Thu, 26 Nov 2026 17:05:00 GMT"), Decision{Outcome: RetryAfter, Delay: 5 * time.Minute, Reason: "status 429 (Retry-After 5m0s)"}},
+		{429, retryAfter("Thu, 26 Nov 2026 16:00:00 GMT"), Decision{Outcome: RetryAfter, Delay: 0, Reason: "status 429 (Retry-After 0s)"}},
 		{429, retryAfter("soon"), Decision{Outcome: Retry, Reason: `status 429 (invalid Retry-After "soon" ignored)`}},
 		{429, retryAfter("-5"), Decision{Outcome: Retry, Reason: `status 429 (invalid Retry-After "-5" ignored)`}},
 		{429, retryAfter("1.5"), Decision{Outcome: Retry, Reason: `status 429 (invalid Retry-After "1.5" ignored)`}},
-		{429, retryAfter("999999999"), Decision{Outcome: RetryAfter, Delay: capDelay, Reason: "status 429, retry after 24h0m0s"}},
-		{429, retryAfter("99999999999999999999999"), Decision{Outcome: RetryAfter, Delay: capDelay, Reason: "status 429, retry after 24h0m0s"}},
+		{429, retryAfter("86400"), Decision{Outcome: RetryAfter, Delay: capDelay, Reason: "status 429 (Retry-After 24h0m0s)"}},
+		{429, retryAfter("86401"), Decision{Outcome: Failed, Reason: "status 429 (Retry-After 24h0m1s, beyond the longest wait between attempts, 24h0m0s)"}},
+		{429, retryAfter("99999999999999999999999"), Decision{Outcome: Failed, Reason: "status 429 (Retry-After 876000h0m0s, beyond the longest wait between attempts, 24h0m0s)"}},
 		{503, nil, Decision{Outcome: Retry, Reason: "status 503"}},
-		{503, retryAfter("30"), Decision{Outcome: RetryAfter, Delay: 30 * time.Second, Reason: "status 503, retry after 30s"}},
-		{503, retryAfter("Thursday, 26-Nov-26 17:00:30 GMT"), Decision{Outcome: RetryAfter, Delay: 30 * time.Second, Reason: "status 503, retry after 30s"}},
-		{503, retryAfter("Fri, 01 Jan 2100 00:00:00 GMT"), Decision{Outcome: RetryAfter, Delay: capDelay, Reason: "status 503, retry after 24h0m0s"}},
+		{503, retryAfter("30"), Decision{Outcome: RetryAfter, Delay: 30 * time.Second, Reason: "status 503 (Retry-After 30s)"}},
+		{503, retryAfter("Thursday, 26-Nov-26 17:00:30 GMT"), Decision{Outcome: RetryAfter, Delay: 30 * time.Second, Reason: "status 503 (Retry-After 30s)"}},
+		{503, retryAfter("Fri, 01 Jan 2100 00:00:00 GMT"), Decision{Outcome: Failed, Reason: "status 503 (Retry-After 640759h0m0s, beyond the longest wait between attempts, 24h0m0s)"}},
 		{503, retryAfter("2026-11-26T17:05:00Z"), Decision{Outcome: Retry, Reason: `status 503 (invalid Retry-After "2026-11-26T17:05:00Z" ignored)`}},
 		{500, retryAfter("30"), Decision{Outcome: Retry, Reason: "status 500"}},
 		{502, nil, Decision{Outcome: Retry, Reason: "status 502"}},
@@ -77,8 +78,8 @@ func TestClassifyStatus(t *testing.T) {
 
 func TestClassifyRetryAfterCapZero(t *testing.T) {
 	t.Parallel()
-	got := Classify(429, retryAfter("60"), nil, t0, 0)
-	if got.Outcome != RetryAfter || got.Delay != 0 {
+	got := Classify(429, retryAfter("600000"), nil, t0, 0)
+	if got.Outcome != RetryAfter || got.Delay != 600000*time.Second {
 		t.Fatalf("Classify with cap 0 = %+v", got)
 	}
 }

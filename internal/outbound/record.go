@@ -37,6 +37,9 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 		maxRetries = 0
 	}
 	next, final := Schedule(dec, dl.Attempts, maxRetries, d.cfg.Backoff, res.at)
+	if final && (dec.Outcome == Retry || dec.Outcome == RetryAfter) {
+		dec.Reason += "; no retries left"
+	}
 	return verdict{decision: dec, next: next.UTC(), final: final}
 }
 

@@ -40,7 +40,7 @@ func TestServerErrorRetriesWithBackoffThenFails(t *testing.T) {
 		t.Fatalf("final delivery = %+v", dl)
 	}
 	logs := e.logs(t, dl.ID)
-	if len(logs) != 3 || *logs[0].Error != "status 500" || logs[2].NextRetryAt != nil ||
+	if len(logs) != 3 || *logs[0].Error != "status 500" || *logs[2].Error != "status 500; no retries left" || logs[2].NextRetryAt != nil ||
 		!logs[0].NextRetryAt.Equal(start.Add(time.Minute)) {
 		t.Fatalf("logs = %+v", logs)
 	}
