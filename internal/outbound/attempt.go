@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -98,12 +99,18 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
 	}
 	defer resp.Body.Close()
 	// A body that breaks off is kept as far as it came: the status arrived,
-	// and the status is what decides.
-	kept, _ := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody))
-	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	// and the status is what decides; unless the timeout cut it, since the
+	// timeout runs to the answer's last byte.
+	kept, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody))
+	if err == nil {
+		_, err = io.CopyN(io.Discard, resp.Body, drainLimit)
+	}
 	res.duration = time.Since(start)
 	res.status, res.header = resp.StatusCode, resp.Header
 	res.response = &schematype.HTTPMessage{Headers: history.Headers(resp.Header, nil), Body: string(kept)}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && err != nil && err != io.EOF {
+		res.err = fmt.Errorf("reading the answer: %w", context.DeadlineExceeded)
+	}
 	return res
 }
 

@@ -132,6 +132,34 @@ func TestTimeoutIsRetried(t *testing.T) {
 	}
 }
 
+// TestTimeoutCoversTheWholeAnswer: the timeout runs to the answer's last
+// byte, so a 200 whose body is still coming when it ends is a timed-out
+// attempt, retried; what came of the answer is kept.
+func TestTimeoutCoversTheWholeAnswer(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("par"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	wh := e.hook(t, rcv.URL, nil, 5)
+	e.db.Write.Webhook.UpdateOneID(wh.ID).SetTimeoutSeconds(0).ExecX(e.ctx) // the dispatcher's Timeout applies
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, func(c *outbound.Config) { c.Timeout = 200 * time.Millisecond }))
+	l := e.logs(t, em.Deliveries[0].ID)[0]
+	if l.Outcome != schematype.OutcomeFailed || l.StatusCode == nil || *l.StatusCode != 200 || l.Error == nil ||
+		!strings.Contains(*l.Error, "timed out") || l.Response == nil || l.Response.Body != "par" {
+		t.Fatalf("log %+v", l)
+	}
+	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliveryPending || dl.NextAttemptAt == nil {
+		t.Fatalf("delivery = %+v, want a retry scheduled", dl)
+	}
+}
+
 func TestBlockedAddressFails(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
