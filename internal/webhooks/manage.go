@@ -98,6 +98,17 @@ func (s *Service) updateOutbound(m *ent.WebhookMutation, w *ent.Webhook, in Upda
 		if err != nil {
 			return err
 		}
+		switch {
+		case a.generated && w.OutboundAuth == schematype.OutboundHMAC:
+			// Still HMAC, no secret given: the secret stays. Replacing it
+			// with one nobody can read would break every receiver.
+			return nil
+		case a.generated:
+			// updateWebhook returns no secret, so a generated one could
+			// never be read.
+			return apperr.Invalid("outboundAuth.secret is required to switch a webhook to HMAC " +
+				"(a generated one could not be shown; rotateWebhookSecret generates and shows one once the webhook signs)")
+		}
 		s.applyOutboundAuth(m, w.ID, a)
 	}
 	return nil

@@ -3,12 +3,14 @@ package webhooks
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/secretbox"
@@ -87,5 +89,42 @@ func TestOutboundRotationAndResume(t *testing.T) {
 	}
 	if w, err = svc.SetStatus(ctx, c, w.ID, schematype.WebhookPaused); err != nil || w.Status != schematype.WebhookPaused {
 		t.Fatalf("pause: %v", err)
+	}
+}
+
+// TestUpdateToHMACWithoutSecret: updateWebhook returns no secret, so it
+// never generates one: an HMAC webhook told "HMAC" again keeps its secrets,
+// and one switching to HMAC must be given its secret.
+func TestUpdateToHMACWithoutSecret(t *testing.T) {
+	t.Parallel()
+	svc, c, ctx, _ := setup(t)
+	w, secret, err := svc.CreateOutbound(ctx, c, CreateOutboundInput{Name: "o", URL: "https://example.com/h", Events: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, next, err := svc.Rotate(ctx, c, w.ID, 60, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hmacOnly := UpdateInput{OutboundAuth: &OutboundAuthInput{Mode: schematype.OutboundHMAC}}
+	if w, err = svc.Update(ctx, c, w.ID, hmacOnly); err != nil {
+		t.Fatalf("HMAC again: %v", err)
+	}
+	if s, _ := svc.Secrets(w); len(s) != 2 || s[0] != *next || s[1] != *secret {
+		t.Fatalf("secrets after HMAC again = %d, want the current and previous ones kept", len(s))
+	}
+	tok := "tok_1"
+	if _, err = svc.Update(ctx, c, w.ID, UpdateInput{OutboundAuth: &OutboundAuthInput{Mode: schematype.OutboundBearer, Token: &tok}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = svc.Update(ctx, c, w.ID, hmacOnly); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("switching to HMAC without a secret: %v, want BAD_USER_INPUT", err)
+	}
+	given := "whsec_" + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+	if w, err = svc.Update(ctx, c, w.ID, UpdateInput{OutboundAuth: &OutboundAuthInput{Mode: schematype.OutboundHMAC, Secret: &given}}); err != nil {
+		t.Fatalf("switching to HMAC with a secret: %v", err)
+	}
+	if s, _ := svc.Secrets(w); len(s) != 1 || s[0] != given || w.OutboundAuth != schematype.OutboundHMAC {
+		t.Fatalf("after switching: %s with %d secrets", w.OutboundAuth, len(s))
 	}
 }
