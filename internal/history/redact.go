@@ -53,6 +53,9 @@ func RedactQuery(q url.Values, extra map[string]bool) string {
 // and the values of secret query keys replaced by Redacted. A URL that does
 // not parse, or holds neither, is kept as it is.
 func RedactURL(raw string) string {
+	if !strings.ContainsAny(raw, "?@") {
+		return raw // the common case, without parsing on every attempt
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.User == nil && u.RawQuery == "") {
 		return raw
