@@ -42,6 +42,41 @@ func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
 	}
 }
 
+// TestClaimCutShortByShutdownLeavesNoLease: a stop that cancels a claim
+// after its leases were written must not leave them standing on rows no
+// worker got: the claim hands them out (the stopping queue then releases
+// them) instead of waiting out a 10-minute lease.
+func TestClaimCutShortByShutdownLeavesNoLease(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	e.hook(t, rcv.URL, nil, 5)
+	id := e.emit(t).Deliveries[0].ID
+	ctx, stop := context.WithCancel(auth.System(context.Background()))
+	// Shutdown arrives once the lease is written, before the claim returns.
+	e.db.Write.Delivery.Use(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if dm, ok := m.(*ent.DeliveryMutation); ok {
+				if _, leasing := dm.ClaimedUntil(); leasing {
+					stop()
+				}
+			}
+			return v, err
+		})
+	})
+	got, err := outbound.NewSQLiteClaimer(e.w, e.db.Read).Claim(ctx, e.clk.now(), 10, 10*time.Minute)
+	dl := e.delivery(t, id)
+	switch {
+	case err == nil && (len(got) != 1 || got[0].ID != id || got[0].Edges.Event == nil):
+		t.Fatalf("claim returned %d rows", len(got))
+	case err != nil && dl.ClaimedUntil != nil:
+		t.Fatalf("claim failed (%v) and left the lease standing: %+v", err, dl)
+	case err == nil && dl.ClaimedUntil == nil:
+		t.Fatalf("claim handed out a delivery it did not lease: %+v", dl)
+	}
+}
+
 func TestCrashRestartDeliversClaimedWork(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

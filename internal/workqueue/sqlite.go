@@ -2,6 +2,7 @@ package workqueue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,9 +74,16 @@ func (c *SQLiteClaimer[T]) Claim(ctx context.Context, now time.Time, limit int, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	// The leases are committed: the rows must reach the queue, which works
+	// on them or, when stopping, releases them. A claim cut short here by
+	// shutdown left them leased until the lease ran out (10 minutes for a
+	// delivery), so the load does not stop with ctx.
+	ctx = context.WithoutCancel(ctx)
 	out, err := c.table.Load(ctx, c.read, ids)
 	if err != nil {
-		// The leases stand: the rows are claimed again when they expire.
+		if rerr := c.Release(ctx, ids); rerr != nil {
+			err = errors.Join(err, rerr) // the leases stand until they run out
+		}
 		return nil, fmt.Errorf("loading claimed %s: %w", c.table.Name, err)
 	}
 	return out, nil
