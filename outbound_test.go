@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,11 +10,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/testkit"
 )
 
@@ -149,5 +155,37 @@ func TestOutboundTestEventAndManualRetry(t *testing.T) {
 	r := ta.gql(t, ta.key, `mutation($id: ID!) { retryDelivery(id: $id) { id } }`, map[string]any{"id": dlv})
 	if r.code() != "BAD_USER_INPUT" || status() != "SUCCEEDED" {
 		t.Fatalf("retry on a disabled webhook: %s, delivery %s", r.code(), status())
+	}
+}
+
+// TestStartReleasesLeasesOfADeadProcess: a server killed with deliveries
+// claimed leaves their leases behind; the next server on the file holds
+// the worker lock, so it knows their owner is gone and delivers them at
+// once instead of 10 minutes later.
+func TestStartReleasesLeasesOfADeadProcess(t *testing.T) {
+	t.Parallel()
+	rc := newReceiver(t, func(int) int { return 200 })
+	path := filepath.Join(t.TempDir(), "wexio.db")
+	d, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := dbtest.Workspace(t, d.Write, "Dead")
+	now := time.Now()
+	wh := d.Write.Webhook.Create().SetName("out").SetDirection(schematype.DirectionOutbound).
+		SetURL(rc.URL).SetEvents([]string{"*"}).SetOutboundAuth(schematype.OutboundNone).SaveX(ctx)
+	ev := d.Write.Event.Create().SetType("contact.created").SetOccurredAt(now).SetData([]byte(`{"id":"ct_1"}`)).SaveX(ctx)
+	// What the dead server left: a claimed delivery never attempted.
+	d.Write.Delivery.Create().SetEventID(ev.ID).SetWebhookID(wh.ID).
+		SetNextAttemptAt(now).SetClaimedUntil(now.Add(10 * time.Minute)).SaveX(ctx)
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	newTestAppWith(t, func(c *config.Config) {
+		c.AllowPrivateNetworks = true
+		c.DatabaseURL = "sqlite://" + path
+	})
+	if got := rc.wait(t, 1)[0]; got.header.Get("Webhook-Id") != string(ev.ID) {
+		t.Fatalf("delivered %s, want %s", got.header.Get("Webhook-Id"), ev.ID)
 	}
 }

@@ -79,6 +79,7 @@ type app struct {
 	runner     *flows.Runner
 	stopWork   context.CancelFunc
 	workDone   chan struct{}
+	workerLock *db.WorkerLock // nil when another process holds it
 
 	shutdownGrace time.Duration // tests shorten it; zero: shutdownGrace
 }
@@ -117,6 +118,9 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 // the live-tail broker and the delivery dispatcher.
 func (a *app) start() error {
 	a.writer = groupcommit.New(a.db.Write, a.log)
+	if err := a.takeWorkerLock(); err != nil {
+		return err
+	}
 	a.hookCache = inbound.NewCache(a.db.Read, 5*time.Second)
 	// Every webhook or flow change, whoever makes it, keeps the cache exact.
 	a.db.Write.Webhook.Use(a.hookCache.Hook())
@@ -165,6 +169,35 @@ func (a *app) start() error {
 	return nil
 }
 
+// takeWorkerLock marks this process as the one working the database's
+// queues. Holding it, the process knows any lease in the database was left
+// by one that died (killed, crashed: a stop releases its own), and makes
+// those deliveries and runs due now rather than when their leases end.
+func (a *app) takeWorkerLock() error {
+	lock, err := db.TakeWorkerLock(a.cfg.SQLitePath())
+	if err != nil {
+		// Another server on this file, or no lock here: leases left by a
+		// process that died are waited out, as before.
+		a.log.Warn("not releasing leases left by other processes", "reason", err)
+		return nil
+	}
+	a.workerLock = lock
+	ctx := auth.System(context.Background())
+	deliveries, err := outbound.ReleaseAbandoned(ctx, a.writer)
+	if err != nil {
+		return err
+	}
+	runs, err := flows.ReleaseAbandoned(ctx, a.writer)
+	if err != nil {
+		return err
+	}
+	if deliveries+runs > 0 {
+		a.log.Info("released leases left by a process that stopped without releasing them",
+			"deliveries", deliveries, "flow_runs", runs)
+	}
+	return nil
+}
+
 // wake tells the workers that a commit wrote due work.
 func (a *app) wake() {
 	if a.runner != nil {
@@ -190,6 +223,9 @@ func (a *app) close() error {
 	}
 	if a.writer != nil {
 		a.writer.Close()
+	}
+	if a.workerLock != nil {
+		_ = a.workerLock.Release()
 	}
 	return a.db.Close()
 }

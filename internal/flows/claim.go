@@ -55,6 +55,16 @@ var runs = workqueue.Table[*ent.FlowRun]{
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
 		return c.FlowRun.Update().Where(flowrun.IDIn(ids...), unfinished).ClearClaimedUntil().Exec(ctx)
 	},
+	UnleaseAll: func(ctx context.Context, c *ent.Client) (int, error) {
+		return c.FlowRun.Update().Where(flowrun.ClaimedUntilNotNil(), flowrun.NextAttemptAtNotNil(), unfinished).
+			ClearClaimedUntil().Save(ctx)
+	},
+}
+
+// ReleaseAbandoned makes every leased run due at once; see
+// outbound.ReleaseAbandoned.
+func ReleaseAbandoned(ctx context.Context, w *groupcommit.Writer) (int, error) {
+	return workqueue.NewSQLiteClaimer(w, nil, runs).ReleaseAbandoned(ctx)
 }
 
 // unfinished is a run not yet ended.

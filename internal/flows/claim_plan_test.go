@@ -21,3 +21,14 @@ func TestDueQueriesUseTheDueIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseAbandonedUsesTheDueIndex: the start-up release finds leased
+// runs through the due index, not by reading every run.
+func TestReleaseAbandonedUsesTheDueIndex(t *testing.T) {
+	t.Parallel()
+	dbtest.RequireIndexed(t, 1, "flow_runs", "flowrun_claimed_until_next_attempt_at", func(c *ent.Client) {
+		if _, err := runs.UnleaseAll(auth.System(context.Background()), c); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

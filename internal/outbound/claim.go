@@ -51,6 +51,19 @@ var deliveries = workqueue.Table[*ent.Delivery]{
 		return c.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
 			ClearClaimedUntil().Exec(ctx)
 	},
+	UnleaseAll: func(ctx context.Context, c *ent.Client) (int, error) {
+		// Leased rows are due ones: the due index finds them.
+		return c.Delivery.Update().Where(delivery.ClaimedUntilNotNil(), delivery.NextAttemptAtNotNil(),
+			delivery.StatusEQ(schematype.DeliveryPending)).ClearClaimedUntil().Save(ctx)
+	},
+}
+
+// ReleaseAbandoned makes every leased delivery due at once: at a start
+// that holds the database's worker lock, those leases were left by a
+// process that died, and would otherwise hold their deliveries until they
+// ran out, 10 minutes later.
+func ReleaseAbandoned(ctx context.Context, w *groupcommit.Writer) (int, error) {
+	return workqueue.NewSQLiteClaimer(w, nil, deliveries).ReleaseAbandoned(ctx)
 }
 
 // due selects what may be attempted at now, lease aside.

@@ -22,3 +22,14 @@ func TestDueQueriesUseTheDueIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseAbandonedUsesTheDueIndex: the start-up release finds leased
+// deliveries through the due index, not by reading every delivery.
+func TestReleaseAbandonedUsesTheDueIndex(t *testing.T) {
+	t.Parallel()
+	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
+		if _, err := deliveries.UnleaseAll(auth.System(context.Background()), c); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -27,6 +27,8 @@ type Table[T any] struct {
 	Load func(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]T, error)
 	// Unlease drops the leases of those of ids not finished.
 	Unlease func(ctx context.Context, c *ent.Client, ids []pulid.ID) error
+	// UnleaseAll drops every lease on unfinished rows and says how many.
+	UnleaseAll func(ctx context.Context, c *ent.Client) (int, error)
 }
 
 // DueIDs returns up to limit rows that may be claimed at now, expired
@@ -101,4 +103,21 @@ func (c *SQLiteClaimer[T]) Release(ctx context.Context, ids []pulid.ID) error {
 		return fmt.Errorf("releasing %d leases of %s: %w", len(ids), c.table.Name, err)
 	}
 	return nil
+}
+
+// ReleaseAbandoned drops every lease in the table, so rows claimed by a
+// process that died are due at once instead of when their leases end.
+// Call it only at a start that knows no other process works the table
+// (db.TakeWorkerLock): a live worker's leases would go too.
+func (c *SQLiteClaimer[T]) ReleaseAbandoned(ctx context.Context) (int, error) {
+	var n int
+	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+		var err error
+		n, err = c.table.UnleaseAll(ctx, tx.Client())
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("releasing abandoned leases of %s: %w", c.table.Name, err)
+	}
+	return n, nil
 }

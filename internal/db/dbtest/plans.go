@@ -18,7 +18,7 @@ import (
 	"github.com/wexio/webhooks/internal/db"
 )
 
-// recorder is an ent driver that keeps every query it runs.
+// recorder is an ent driver that keeps every statement it runs.
 type recorder struct {
 	*entsql.Driver
 	mu      sync.Mutex
@@ -31,11 +31,20 @@ type query struct {
 }
 
 func (r *recorder) Query(ctx context.Context, q string, args, v any) error {
+	r.keep(q, args)
+	return r.Driver.Query(ctx, q, args, v)
+}
+
+func (r *recorder) Exec(ctx context.Context, q string, args, v any) error {
+	r.keep(q, args)
+	return r.Driver.Exec(ctx, q, args, v)
+}
+
+func (r *recorder) keep(q string, args any) {
 	a, _ := args.([]any)
 	r.mu.Lock()
 	r.queries = append(r.queries, query{sql: q, args: a})
 	r.mu.Unlock()
-	return r.Driver.Query(ctx, q, args, v)
 }
 
 // queryPlans runs fn with a client over a new database (made by db.Open in
