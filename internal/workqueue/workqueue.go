@@ -48,7 +48,7 @@ type Queue[T any] struct {
 	claimer Claimer[T]
 	id      func(T) pulid.ID
 	wake    chan struct{}
-	held    IDSet // claimed by this queue, until worked on or released
+	held    IDSet // claimed by this queue, until its work returned or it was released on stop
 }
 
 // New returns a queue over claimer; id names an item for Release.
@@ -166,14 +166,20 @@ func (q *Queue[T]) worker(s *runState[T], work func(context.Context, T)) {
 		switch {
 		case s.claimCtx.Err() != nil:
 			back = append(back, it.item) // stopping: released together below
+			continue
 		case q.cfg.Now().After(it.startBy):
 			q.Release(s.work, it.item) // due again at once, with a fresh lease
 		default:
 			work(s.work, it.item)
-			q.held.Remove(q.id(it.item))
 		}
+		// After the work, not in Release: work that releases its item can
+		// see it claimed again, by this queue, before it returns.
+		q.held.Remove(q.id(it.item))
 	}
 	q.Release(s.work, back...)
+	for _, it := range back {
+		q.held.Remove(q.id(it))
+	}
 }
 
 // stop waits for the workers, bounded by ShutdownTimeout, then cancels the
@@ -224,9 +230,6 @@ func (q *Queue[T]) Release(ctx context.Context, items ...T) {
 	}
 	if err := q.claimer.Release(auth.System(context.WithoutCancel(ctx)), ids); err != nil {
 		q.cfg.Log.Error("releasing leases of "+q.cfg.Name, "err", err, "count", len(ids))
-	}
-	for _, id := range ids {
-		q.held.Remove(id)
 	}
 }
 

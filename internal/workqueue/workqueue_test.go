@@ -177,3 +177,50 @@ func TestNewRefusesALeaseShorterThanTheWork(t *testing.T) {
 		t.Fatal("accepted a lease no longer than the work")
 	}
 }
+
+// TestHoldsFromClaimToTheEndOfTheWork: an item is held from its claim
+// until its work returns, and not after. Work that releases its item can
+// see it claimed again before it returns: the new claim's hold must
+// outlast the old work.
+func TestHoldsFromClaimToTheEndOfTheWork(t *testing.T) {
+	t.Parallel()
+	tb := newTable(1)
+	it := pulid.ID("it_000")
+	q, err := workqueue.New(config(1, 1), tb, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []bool
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		q.Run(ctx, func(ctx context.Context, got pulid.ID) {
+			held = append(held, q.Holds(got)) // one worker: no race
+			if len(held) == 1 {
+				q.Release(ctx, got)
+				q.Notify()
+				// Return only once the queue has claimed it again.
+				for !tb.leased(got) {
+					time.Sleep(time.Millisecond)
+				}
+				return
+			}
+			tb.done(got)
+		})
+	}()
+	q.Notify()
+	testkit.Eventually(t, "the item to be worked on twice", func() bool { return tb.left() == 0 })
+	testkit.Eventually(t, "the hold to end with the last work", func() bool { return !q.Holds(it) })
+	cancel()
+	<-stopped
+	if len(held) != 2 || !held[0] || !held[1] {
+		t.Fatalf("held while worked on: %v, want [true true]", held)
+	}
+}
+
+func (t *table) leased(id pulid.ID) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.until[id].IsZero()
+}
