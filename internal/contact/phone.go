@@ -16,7 +16,8 @@ var ErrInvalidPhone = errors.New("contact: invalid phone number")
 // a + or 00, or as bare digits not starting with 0, an international number
 // missing its "+" ("442079460958", WhatsApp's wa_id). A national number
 // ("0151 12345678") is refused: without a region there is no telling whose.
-// An extension is dropped, since E.164 has none.
+// An extension is dropped, since E.164 has none; a "tel:" URI is read as
+// its number.
 //
 // The check is that the number is possible for its country (country code
 // and full, not local-only, length fit), not that it is assigned: numbering
@@ -24,6 +25,9 @@ var ErrInvalidPhone = errors.New("contact: invalid phone number")
 // a real customer's phone costs more than storing an unassigned one.
 func NormalizePhone(s string) (string, error) {
 	s = strings.TrimSpace(s)
+	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") { // an RFC 3966 URI, as some providers send
+		s = s[4:]
+	}
 	if rest, ok := strings.CutPrefix(s, "00"); ok {
 		s = "+" + rest
 	} else if s != "" && s[0] != '0' && strings.Trim(s, "0123456789") == "" {

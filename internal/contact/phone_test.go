@@ -19,6 +19,9 @@ func TestNormalizePhone(t *testing.T) {
 		{"+4915112345678", "+4915112345678", true},
 		{"+1 555 555 0100", "+15555550100", true}, // fictional, but well-formed
 		{"442079460958", "+442079460958", true},   // WhatsApp's wa_id: digits, no +
+		{"tel:+1-415-555-2671", "+14155552671", true},
+		{"TEL:+442079460958", "+442079460958", true},
+		{"tel:415-555-2671", "", false}, // a local tel: URI: whose?
 		{" 4915112345678 ", "+4915112345678", true},
 		{"0151 12345678", "", false}, // national: whose?
 		{"015112345678", "", false},
