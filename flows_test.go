@@ -197,11 +197,17 @@ func TestInboundFollowsFlowAndWebhookChanges(t *testing.T) {
 	if n := runs(); n != 1 {
 		t.Fatalf("%d runs after the flow was disabled, want still 1", n)
 	}
-	// Deleted with its history and a flow bound: the flow stays, unbound.
+	// Deleted with its history and an enabled flow bound: the flow stays,
+	// unbound and disabled, and cannot be enabled without a new trigger.
+	enable := `mutation($id: ID!) { updateFlow(id: $id, input: {enabled: true}) { id } }`
+	ta.ok(t, ta.key, enable, map[string]any{"id": id})
 	ta.ok(t, ta.key, `mutation($id: ID!) { deleteWebhook(id: $id) }`, map[string]any{"id": h.id})
 	post("the webhook deleted", 404)
-	if f := ta.db.Read.Flow.GetX(ctx, pulid.ID(id)); f.WebhookID != nil {
-		t.Fatalf("the deleted webhook's flow is still bound to %v", *f.WebhookID)
+	if f := ta.db.Read.Flow.GetX(ctx, pulid.ID(id)); f.WebhookID != nil || f.Enabled {
+		t.Fatalf("the deleted webhook's flow: bound to %v, enabled %v; want unbound, disabled", f.WebhookID, f.Enabled)
+	}
+	if r := ta.gql(t, ta.key, enable, map[string]any{"id": id}); r.code() != "BAD_USER_INPUT" {
+		t.Fatalf("enabling a flow without a webhook: %s, want BAD_USER_INPUT", r.code())
 	}
 	if n, _ := ta.db.Read.WebhookLog.Query().Count(ctx); n != 0 || runs() != 1 {
 		t.Fatalf("after deleting the webhook: %d log rows, %d runs; want its history gone, the run kept", n, runs())

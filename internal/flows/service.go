@@ -50,8 +50,14 @@ func (s *Service) Create(ctx context.Context, c *ent.Client, in CreateInput) (*e
 
 // Update applies the fields of in that are set, validated like Create's.
 func (s *Service) Update(ctx context.Context, c *ent.Client, id pulid.ID, in UpdateInput) (*ent.Flow, error) {
-	if _, err := getFlow(ctx, c, id); err != nil {
+	f, err := getFlow(ctx, c, id)
+	if err != nil {
 		return nil, err
+	}
+	// A flow whose webhook was deleted has no trigger left: it stays off
+	// until it is given one.
+	if in.Enabled != nil && *in.Enabled && f.WebhookID == nil && in.Trigger == nil {
+		return nil, apperr.Invalid("flow %s has no webhook (it was deleted); give trigger.webhookId to enable it", id)
 	}
 	u := c.Flow.UpdateOneID(id)
 	if in.Name != nil {
@@ -78,7 +84,7 @@ func (s *Service) Update(ctx context.Context, c *ent.Client, id pulid.ID, in Upd
 		}
 		u.SetSteps(steps)
 	}
-	f, err := u.Save(ctx)
+	f, err = u.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("updating flow: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flow"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
@@ -135,11 +136,14 @@ func (s *Service) SetStatus(ctx context.Context, c *ent.Client, id pulid.ID, sta
 }
 
 // Delete deletes a webhook with its history and pending deliveries; flows
-// bound to it stay, unbound.
+// bound to it stay, unbound and disabled (nothing can trigger them).
 func (s *Service) Delete(ctx context.Context, c *ent.Client, id pulid.ID) error {
 	w, err := get(ctx, c, id)
 	if err != nil {
 		return err
+	}
+	if err := c.Flow.Update().Where(flow.WebhookID(id)).SetEnabled(false).Exec(ctx); err != nil {
+		return fmt.Errorf("disabling the webhook's flows: %w", err)
 	}
 	if err := c.Webhook.DeleteOne(w).Exec(ctx); err != nil {
 		return fmt.Errorf("deleting webhook: %w", err)
