@@ -71,10 +71,11 @@ func TestFlowEndToEnd(t *testing.T) {
 	}
 	logs := ta.logs(t, ta.key, h.id)
 	testkit.Eventually(t, "the run SUCCEEDED and the contact updated", func() bool {
-		d := ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on WebhookLog { flowRuns { status steps { type status } } contact { name attributes } } } }`,
+		d := ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on WebhookLog { flowRuns { status steps { type status error } } contact { name attributes } } } }`,
 			map[string]any{"id": str(logs[1], "id")})
 		return str(d, "node.flowRuns.0.status") == "SUCCEEDED" && str(d, "node.contact.name") == "Ann" &&
-			str(d, "node.contact.attributes.plan") == "gold" && len(get(d, "node.flowRuns.0.steps").([]any)) == 3
+			str(d, "node.contact.attributes.plan") == "gold" && len(get(d, "node.flowRuns.0.steps").([]any)) == 3 &&
+			get(d, "node.flowRuns.0.steps.0.error") == nil // null, not "", on a step that did not fail
 	})
 	if len(get(logs[0], "flowRuns").([]any)) != 0 || str(logs[0], "outcome") != "DUPLICATE" {
 		t.Fatalf("the duplicate started a run: %v", logs[0])

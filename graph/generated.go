@@ -421,6 +421,7 @@ type FlowRunResolver interface {
 }
 type FlowStepResultResolver interface {
 	Output(ctx context.Context, obj *schematype.StepResult) (any, error)
+	Error(ctx context.Context, obj *schematype.StepResult) (*string, error)
 }
 type HttpMessageResolver interface {
 	Headers(ctx context.Context, obj *schematype.HTTPMessage) (any, error)
@@ -6145,18 +6146,18 @@ func (ec *executionContext) _FlowStepResult_error(ctx context.Context, field gra
 			return ec.fieldContext_FlowStepResult_error(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Error, nil
+			return ec.Resolvers.FlowStepResult().Error(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_FlowStepResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FlowStepResult", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FlowStepResult", field, true, true, "String")
 }
 
 func (ec *executionContext) _FlowTrigger_type(ctx context.Context, field graphql.CollectedField, obj *model.FlowTrigger) (ret graphql.Marshaler) {
@@ -15001,10 +15002,11 @@ func (ec *executionContext) _FlowStepResult(ctx context.Context, sel ast.Selecti
 					return ec._FlowStepResult_output(ctx, field, obj)
 				})
 		case "error":
-			out.Values[i] = ec._FlowStepResult_error(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FlowStepResult_error(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

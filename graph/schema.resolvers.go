@@ -75,6 +75,14 @@ func (r *flowStepResultResolver) Output(ctx context.Context, obj *schematype.Ste
 	return rawJSON(obj.Output)
 }
 
+// Error is the resolver for the error field.
+func (r *flowStepResultResolver) Error(ctx context.Context, obj *schematype.StepResult) (*string, error) {
+	if obj.Error == "" {
+		return nil, nil
+	}
+	return &obj.Error, nil
+}
+
 // Headers is the resolver for the headers field.
 func (r *httpMessageResolver) Headers(ctx context.Context, obj *schematype.HTTPMessage) (any, error) {
 	h := make(map[string]any, len(obj.Headers))
