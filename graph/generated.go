@@ -2353,6 +2353,7 @@ input CreateContactInput {
   attributes: JSON
 }
 
+"Fields left out or null stay as they are; an empty string clears one."
 input UpdateContactInput {
   name: String
   email: String

@@ -91,6 +91,7 @@ type OutboundSettings struct {
 type Subscription struct {
 }
 
+// Fields left out or null stay as they are; an empty string clears one.
 type UpdateContactInput struct {
 	Name          *string `json:"name,omitempty"`
 	Email         *string `json:"email,omitempty"`
