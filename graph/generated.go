@@ -2190,7 +2190,7 @@ type InboundAuth {
   "Last 4 characters; a secret is never read back."
   secretHint: String!
   hmac: HmacParams
-  "Replay window for timestamped schemes, default 300."
+  "Replay window for timestamped schemes: default 300, or the window a preset's provider documents (Linear 60, Calendly 180, Twitch 600)."
   toleranceSeconds: Int!
 }
 
@@ -2232,7 +2232,7 @@ input InboundAuthInput {
   "GET handshakes (Meta hub.verify_token); defaults to secret."
   verifyToken: String
   hmac: HmacParamsInput
-  "Default 300; 0 turns the timestamp check off."
+  "Default 300, or the window a preset's provider documents (Linear 60, Calendly 180, Twitch 600); 0 turns the timestamp check off."
   toleranceSeconds: Int
 }
 

@@ -63,7 +63,7 @@ type InboundAuth struct {
 	// Last 4 characters; a secret is never read back.
 	SecretHint string                 `json:"secretHint"`
 	Hmac       *schematype.HMACParams `json:"hmac,omitempty"`
-	// Replay window for timestamped schemes, default 300.
+	// Replay window for timestamped schemes: default 300, or the window a preset's provider documents (Linear 60, Calendly 180, Twitch 600).
 	ToleranceSeconds int `json:"toleranceSeconds"`
 }
 

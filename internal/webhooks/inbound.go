@@ -13,7 +13,8 @@ import (
 	"github.com/wexio/webhooks/internal/verify"
 )
 
-// DefaultToleranceSeconds is the replay window of timestamped schemes.
+// DefaultToleranceSeconds is the replay window of timestamped schemes,
+// unless a preset's provider documents its own (presetTolerance).
 const DefaultToleranceSeconds = 300
 
 // tokenBytes gives inbound tokens 256 random bits (the contract asks 128+).
@@ -78,6 +79,9 @@ func parseInboundAuth(in *InboundAuthInput) (inboundAuth, error) {
 	if in.Mode != schematype.AuthModePreset && a.preset != "" {
 		return a, apperr.Invalid("preset is only valid with mode PRESET")
 	}
+	if in.ToleranceSeconds == nil {
+		a.tolerance = presetTolerance(a.preset, a.tolerance)
+	}
 	if in.Mode == schematype.AuthGenericHMAC {
 		if in.Hmac == nil {
 			return a, apperr.Invalid("mode GENERIC_HMAC needs hmac parameters")
@@ -95,6 +99,19 @@ func parseInboundAuth(in *InboundAuthInput) (inboundAuth, error) {
 		return a, apperr.Invalid("mode %s needs the provider's secret", in.Mode)
 	}
 	return a, validateInbound(a)
+}
+
+// presetTolerance is the replay window a preset gets when none is given:
+// the one its provider documents (providers.md: Linear 60 s, Calendly 3 min,
+// Twitch 10 min), so it accepts and refuses what the provider's own SDK
+// does. Presets that are a native mode (stripe, paddle, ...) keep the
+// contract's default, like the mode itself.
+func presetTolerance(key string, def int) int {
+	p, ok := verify.LookupPreset(key)
+	if !ok || p.Mode != verify.Preset || p.Tolerance <= 0 {
+		return def
+	}
+	return int(p.Tolerance / time.Second)
 }
 
 // validateInbound asks the verify package whether it can work with a.

@@ -128,3 +128,39 @@ func TestUpdateToHMACWithoutSecret(t *testing.T) {
 		t.Fatalf("after switching: %s with %d secrets", w.OutboundAuth, len(s))
 	}
 }
+
+// TestPresetsTakeTheirProvidersReplayWindow: a preset created without
+// toleranceSeconds gets the window its provider documents; a native mode
+// (and a preset that is one) keeps the default; a given value wins.
+func TestPresetsTakeTheirProvidersReplayWindow(t *testing.T) {
+	t.Parallel()
+	svc, c, ctx, _ := setup(t)
+	sixty := 60
+	for _, tc := range []struct {
+		mode   schematype.InboundAuthMode
+		preset string
+		given  *int
+		want   int
+	}{
+		{schematype.AuthModePreset, "twitch", nil, 600},
+		{schematype.AuthModePreset, "linear", nil, 60},
+		{schematype.AuthModePreset, "calendly", nil, 180},
+		{schematype.AuthModePreset, "github", nil, DefaultToleranceSeconds}, // no timestamp in its scheme
+		{schematype.AuthModePreset, "paddle", nil, DefaultToleranceSeconds}, // the PADDLE mode's default
+		{schematype.AuthModePreset, "twitch", &sixty, 60},
+		{schematype.AuthStripe, "", nil, DefaultToleranceSeconds},
+	} {
+		secret := "whsec_dGhpcyBpcyBhIHRlc3Qgc2VjcmV0IG9mIDMyIGJ5dGVzIQ=="
+		in := &InboundAuthInput{Mode: tc.mode, Secret: &secret, ToleranceSeconds: tc.given}
+		if tc.preset != "" {
+			in.Preset = &tc.preset
+		}
+		w, _, err := svc.CreateInbound(ctx, c, CreateInboundInput{Name: "in", Auth: in})
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.mode, tc.preset, err)
+		}
+		if w.ToleranceSeconds != tc.want {
+			t.Errorf("%s %s (given %v): toleranceSeconds %d, want %d", tc.mode, tc.preset, tc.given, w.ToleranceSeconds, tc.want)
+		}
+	}
+}
