@@ -8,14 +8,19 @@ import (
 
 // secretWords mark header names and query keys whose values are credentials
 // or signatures in some provider's scheme; their values never reach the log.
-var secretWords = []string{"secret", "signature", "authorization", "token", "api-key", "apikey", "password", "cookie", "hmac"}
+var secretWords = []string{"secret", "signature", "authorization", "token", "api-key", "api_key", "apikey",
+	"password", "passwd", "credential", "cookie", "hmac"}
+
+// secretNames are names too short to look for inside others ("author",
+// "keyword"), secret only on their own.
+var secretNames = map[string]bool{"sig": true, "x-sig": true, "key": true, "auth": true, "pass": true, "pwd": true}
 
 // SecretName reports whether the header name or query key name carries a
 // credential or signature, by the words providers use for them or because
 // extra (lower-case names) says so. Both directions' logs redact by it.
 func SecretName(name string, extra map[string]bool) bool {
 	n := strings.ToLower(name)
-	if extra[n] || n == "sig" || n == "x-sig" {
+	if extra[n] || secretNames[n] {
 		return true
 	}
 	for _, w := range secretWords {
@@ -27,7 +32,7 @@ func SecretName(name string, extra map[string]bool) bool {
 }
 
 // RedactQuery encodes q with its keys sorted and the values of secret keys
-// (SecretName, or "key" as API keys are often passed) replaced by Redacted.
+// (SecretName) replaced by Redacted.
 func RedactQuery(q url.Values, extra map[string]bool) string {
 	keys := make([]string, 0, len(q))
 	for k := range q {
@@ -40,7 +45,7 @@ func RedactQuery(q url.Values, extra map[string]bool) string {
 			if b.Len() > 0 {
 				b.WriteByte('&')
 			}
-			if SecretName(k, extra) || strings.EqualFold(k, "key") {
+			if SecretName(k, extra) {
 				v = Redacted
 			}
 			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))

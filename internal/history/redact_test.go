@@ -6,6 +6,18 @@ import (
 	"github.com/wexio/webhooks/internal/history"
 )
 
+func TestSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"api_key": true, "X-Api-Key": true, "apikey": true, "auth": true, "pass": true, "pwd": true, "key": true,
+		"access_token": true, "X-Hub-Signature-256": true, "Proxy-Authorization": true, "client_credentials": true,
+		"author": false, "keyword": false, "passage": false, "page": false, "Content-Type": false, "X-Design": false,
+	} {
+		if got := history.SecretName(name, nil); got != want {
+			t.Errorf("SecretName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
 func TestRedactURL(t *testing.T) {
 	for raw, want := range map[string]string{
 		"https://example.com/hook":                   "https://example.com/hook",
