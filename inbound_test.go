@@ -102,6 +102,12 @@ func TestInboundAnswersInContractOrder(t *testing.T) {
 		if tc.name == "paused" && r.header.Get("Retry-After") == "" {
 			t.Errorf("paused: no Retry-After")
 		}
+		// The log keeps the answer as sent.
+		for _, k := range []string{"Content-Type", "Retry-After", "Allow"} {
+			if got := get(l, "response.headers."+k); r.header.Get(k) != "" && got != r.header.Get(k) {
+				t.Errorf("%s: logged response %s = %v, sent %q", tc.name, k, got, r.header.Get(k))
+			}
+		}
 		if tc.want == 202 {
 			var body map[string]string
 			decode(t, strings.NewReader(r.body), &body)

@@ -15,6 +15,18 @@ type answer struct {
 	body        []byte
 }
 
+// headers are the answer's headers as sent, Content-Type included.
+func (a answer) headers() http.Header {
+	h := a.header.Clone()
+	if a.contentType != "" {
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Content-Type", a.contentType)
+	}
+	return h
+}
+
 // verdict is an answer plus how the request is logged. A nil *verdict from a
 // check means "go on".
 type verdict struct {

@@ -67,11 +67,8 @@ func New(cfg Config, deps Deps) *Handler {
 // ServeHTTP adapts handle to HTTP: it writes the answer handle decided.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ans := h.handle(r.Context(), r)
-	for k, v := range ans.header {
+	for k, v := range ans.headers() {
 		w.Header()[k] = v
-	}
-	if ans.contentType != "" {
-		w.Header().Set("Content-Type", ans.contentType)
 	}
 	w.WriteHeader(ans.status)
 	_, _ = w.Write(ans.body)

@@ -40,7 +40,7 @@ func (h *Handler) logRow(c *ent.Client, req *request, v *verdict, id pulid.ID, c
 		SetStatusCode(v.status).
 		SetDurationMs(int(time.Since(req.began).Milliseconds())).
 		SetRequest(redactedRequest(req)).
-		SetResponse(&schematype.HTTPMessage{Headers: history.Headers(v.header, nil), Body: string(v.body)}).
+		SetResponse(&schematype.HTTPMessage{Headers: history.Headers(v.headers(), nil), Body: string(v.body)}).
 		SetNillableContactID(contact)
 	if v.reason != "" {
 		m.SetError(v.reason)
