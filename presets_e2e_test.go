@@ -649,8 +649,16 @@ func TestPresetKeysThroughAPI(t *testing.T) {
 			t.Errorf("preset %q: %s", key, r.Raw)
 		}
 	}
-	list, _ := get(ta.ok(t, ta.key, `{ authPresets { key } }`, nil), "authPresets").([]any)
+	list, _ := get(ta.ok(t, ta.key, `{ authPresets { key hmac { prefix timestampHeader } } }`, nil), "authPresets").([]any)
 	if len(list) != len(verify.Presets()) || len(list) < 30 {
 		t.Fatalf("authPresets lists %d presets, the registry %d", len(list), len(verify.Presets()))
+	}
+	// Parameters a scheme does not have are null, not "".
+	byKey := map[string]any{}
+	for _, p := range list {
+		byKey[str(p, "key")] = p
+	}
+	if gh := byKey["github"]; str(gh, "hmac.prefix") != "sha256=" || get(gh, "hmac.timestampHeader") != nil {
+		t.Errorf("github preset %v: want prefix sha256= and a null timestampHeader", gh)
 	}
 }

@@ -153,3 +153,11 @@ func templateVariables(latest *ent.WebhookSchema) []string {
 	}
 	return out
 }
+
+// nonEmpty is s for a nullable field where "" means none.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

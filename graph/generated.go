@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Flow() FlowResolver
 	FlowRun() FlowRunResolver
 	FlowStepResult() FlowStepResultResolver
+	HmacParams() HmacParamsResolver
 	HttpMessage() HttpMessageResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -422,6 +423,10 @@ type FlowRunResolver interface {
 type FlowStepResultResolver interface {
 	Output(ctx context.Context, obj *schematype.StepResult) (any, error)
 	Error(ctx context.Context, obj *schematype.StepResult) (*string, error)
+}
+type HmacParamsResolver interface {
+	Prefix(ctx context.Context, obj *schematype.HMACParams) (*string, error)
+	TimestampHeader(ctx context.Context, obj *schematype.HMACParams) (*string, error)
 }
 type HttpMessageResolver interface {
 	Headers(ctx context.Context, obj *schematype.HTTPMessage) (any, error)
@@ -6294,18 +6299,18 @@ func (ec *executionContext) _HmacParams_prefix(ctx context.Context, field graphq
 			return ec.fieldContext_HmacParams_prefix(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Prefix, nil
+			return ec.Resolvers.HmacParams().Prefix(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_HmacParams_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HmacParams", field, false, false, "String")
+	return graphql.NewScalarFieldContext("HmacParams", field, true, true, "String")
 }
 
 func (ec *executionContext) _HmacParams_timestampHeader(ctx context.Context, field graphql.CollectedField, obj *schematype.HMACParams) (ret graphql.Marshaler) {
@@ -6317,18 +6322,18 @@ func (ec *executionContext) _HmacParams_timestampHeader(ctx context.Context, fie
 			return ec.fieldContext_HmacParams_timestampHeader(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TimestampHeader, nil
+			return ec.Resolvers.HmacParams().TimestampHeader(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_HmacParams_timestampHeader(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HmacParams", field, false, false, "String")
+	return graphql.NewScalarFieldContext("HmacParams", field, true, true, "String")
 }
 
 func (ec *executionContext) _HmacParams_signedPayload(ctx context.Context, field graphql.CollectedField, obj *schematype.HMACParams) (ret graphql.Marshaler) {
@@ -15077,32 +15082,34 @@ func (ec *executionContext) _HmacParams(ctx context.Context, sel ast.SelectionSe
 		case "header":
 			out.Values[i] = ec._HmacParams_header(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "algorithm":
 			out.Values[i] = ec._HmacParams_algorithm(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "encoding":
 			out.Values[i] = ec._HmacParams_encoding(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "prefix":
-			out.Values[i] = ec._HmacParams_prefix(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HmacParams_prefix(ctx, field, obj)
+				})
 		case "timestampHeader":
-			out.Values[i] = ec._HmacParams_timestampHeader(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HmacParams_timestampHeader(ctx, field, obj)
+				})
 		case "signedPayload":
 			out.Values[i] = ec._HmacParams_signedPayload(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -77,10 +77,17 @@ func (r *flowStepResultResolver) Output(ctx context.Context, obj *schematype.Ste
 
 // Error is the resolver for the error field.
 func (r *flowStepResultResolver) Error(ctx context.Context, obj *schematype.StepResult) (*string, error) {
-	if obj.Error == "" {
-		return nil, nil
-	}
-	return &obj.Error, nil
+	return nonEmpty(obj.Error), nil
+}
+
+// Prefix is the resolver for the prefix field.
+func (r *hmacParamsResolver) Prefix(ctx context.Context, obj *schematype.HMACParams) (*string, error) {
+	return nonEmpty(obj.Prefix), nil
+}
+
+// TimestampHeader is the resolver for the timestampHeader field.
+func (r *hmacParamsResolver) TimestampHeader(ctx context.Context, obj *schematype.HMACParams) (*string, error) {
+	return nonEmpty(obj.TimestampHeader), nil
 }
 
 // Headers is the resolver for the headers field.
@@ -373,6 +380,9 @@ func (r *webhookSchemaResolver) Sample(ctx context.Context, obj *ent.WebhookSche
 // FlowStepResult returns FlowStepResultResolver implementation.
 func (r *Resolver) FlowStepResult() FlowStepResultResolver { return &flowStepResultResolver{r} }
 
+// HmacParams returns HmacParamsResolver implementation.
+func (r *Resolver) HmacParams() HmacParamsResolver { return &hmacParamsResolver{r} }
+
 // HttpMessage returns HttpMessageResolver implementation.
 func (r *Resolver) HttpMessage() HttpMessageResolver { return &httpMessageResolver{r} }
 
@@ -387,6 +397,7 @@ func (r *Resolver) WebhookSchema() WebhookSchemaResolver { return &webhookSchema
 
 type (
 	flowStepResultResolver struct{ *Resolver }
+	hmacParamsResolver     struct{ *Resolver }
 	httpMessageResolver    struct{ *Resolver }
 	mutationResolver       struct{ *Resolver }
 	subscriptionResolver   struct{ *Resolver }
