@@ -2,7 +2,6 @@ package history
 
 import (
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -31,27 +30,22 @@ func SecretName(name string, extra map[string]bool) bool {
 	return false
 }
 
-// RedactQuery encodes q with its keys sorted and the values of secret keys
-// (SecretName) replaced by Redacted.
-func RedactQuery(q url.Values, extra map[string]bool) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range q[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			if SecretName(k, extra) {
-				v = Redacted
-			}
-			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
+// RedactQuery returns raw, a URL's query, as it came, the values of secret
+// keys (SecretName) aside: those become Redacted. Order and encoding are
+// kept, since a signature over the URL (Twilio, Square) is checked on them.
+func RedactQuery(raw string, extra map[string]bool) string {
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, _, _ := strings.Cut(p, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		if SecretName(name, extra) {
+			parts[i] = k + "=" + url.QueryEscape(Redacted)
 		}
 	}
-	return b.String()
+	return strings.Join(parts, "&")
 }
 
 // RedactURL is raw as a log keeps an address we send to: a password in it
@@ -69,7 +63,7 @@ func RedactURL(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), Redacted)
 	}
 	if u.RawQuery != "" {
-		u.RawQuery = RedactQuery(u.Query(), nil)
+		u.RawQuery = RedactQuery(u.RawQuery, nil)
 	}
 	return u.String()
 }

@@ -24,9 +24,8 @@ func redactedRequest(req *request) schematype.HTTPMessage {
 }
 
 func redactURL(u *url.URL, extra map[string]bool) string {
-	q := u.Query()
-	if len(q) == 0 {
+	if u.RawQuery == "" {
 		return u.Path
 	}
-	return u.Path + "?" + history.RedactQuery(q, extra)
+	return u.Path + "?" + history.RedactQuery(u.RawQuery, extra)
 }
