@@ -70,6 +70,11 @@ func TestErrorsAreCodedAndSafe(t *testing.T) {
 		{"syntax", `{ viewer {`, "GRAPHQL_PARSE_FAILED"},
 		{"unknown field", `{ nope }`, "GRAPHQL_VALIDATION_FAILED"},
 		{"bad enum", `mutation { setWebhookStatus(id: "wh_x", status: LOST) { id } }`, "GRAPHQL_VALIDATION_FAILED"},
+		// Arguments that do not unmarshal are the client's input, not ours.
+		{"bad cursor", `{ webhookLogs(first: 1, after: "zzz") { totalCount } }`, "BAD_USER_INPUT"},
+		{"bad cursor, ent list", `{ webhooks(after: "zzz") { totalCount } }`, "BAD_USER_INPUT"},
+		{"bad time", `{ webhookLogs(first: 1, where: {since: "yesterday"}) { totalCount } }`, "BAD_USER_INPUT"},
+		{"date without time", `{ events(first: 1, where: {since: "2026-11-27"}) { totalCount } }`, "BAD_USER_INPUT"},
 	}
 	for _, tc := range cases {
 		r := ta.gql(t, ta.key, tc.query, nil)
@@ -79,5 +84,18 @@ func TestErrorsAreCodedAndSafe(t *testing.T) {
 		if strings.Contains(strings.ToLower(r.Raw), "sql") {
 			t.Errorf("%s leaks storage detail: %s", tc.name, r.Raw)
 		}
+	}
+	// A body that is not JSON is a 400 with a GraphQL error, not a panic.
+	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", strings.NewReader(`{"query":`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+ta.key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "could not be decoded") {
+		t.Fatalf("broken JSON body: %d %s", resp.StatusCode, body)
 	}
 }

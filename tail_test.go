@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/graph"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/testkit"
@@ -101,7 +103,9 @@ func TestLiveTailOverBothProtocols(t *testing.T) {
 	other := ta.createIn(t, otherKey, map[string]any{})
 	for i, proto := range []string{"graphql-transport-ws", "graphql-ws"} {
 		c := ta.dialWS(t, proto, ta.key)
-		c.expect("connection_ack")
+		if ack := c.expect("connection_ack"); strings.Contains(string(ack.Payload), ta.key) {
+			t.Fatalf("%s: connection_ack echoes the API key: %s", proto, ack.Payload)
+		}
 		c.subscribe("1", tailQuery, map[string]any{"d": "INBOUND"})
 		spy := ta.dialWS(t, proto, otherKey)
 		spy.expect("connection_ack")
@@ -277,4 +281,35 @@ func (c *wsClient) next2(t *testing.T) wsMsg {
 		t.Fatalf("reading: %v", err)
 	}
 	return m
+}
+
+// TestSocketWithoutInitIsClosed: a WebSocket that never sends
+// connection_init (and so never authenticates) is closed after the init
+// timeout instead of being held open.
+func TestSocketWithoutInitIsClosed(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := graph.NewHandler(graph.NewSchema(&graph.Resolver{Read: ta.db.Read, Now: time.Now}), graph.HandlerOptions{
+		Log: testLogger(), Write: ta.db.Write, InitFunc: ta.auth.WebsocketInit, KeepAlive: time.Second,
+		InitTimeout: 100 * time.Millisecond,
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
+	conn, res, err := d.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatalf("dialing: %v", err)
+	}
+	res.Body.Close()
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := conn.ReadMessage(); err != nil {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) {
+				t.Fatalf("socket without init: %v, want it closed by the server", err)
+			}
+			return
+		}
+	}
 }

@@ -32,6 +32,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr // a GraphQL-level error (parse, validation, complexity)
 		}
 		code, msg := classify(err)
+		if code == CodeInternal && badArgument(ctx) {
+			code, msg = CodeBadUserInput, "invalid argument: "+err.Error()
+		}
 		if code == CodeInternal {
 			log.ErrorContext(ctx, "resolving", "path", gerr.Path.String(), "err", err)
 		}
@@ -42,6 +45,16 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		gerr.Extensions["code"] = code
 		return gerr
 	}
+}
+
+// badArgument reports whether the error arose reading the arguments of the
+// field in ctx (a malformed cursor or time): generated code sets the
+// field's Args only once they all unmarshal, so a field that declares
+// arguments and has none failed on them, before any resolver ran.
+func badArgument(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Args == nil && fc.Field.Field != nil && fc.Field.Definition != nil &&
+		len(fc.Field.Definition.Arguments) > 0
 }
 
 func classify(err error) (code, msg string) {

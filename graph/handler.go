@@ -30,6 +30,9 @@ type HandlerOptions struct {
 	InitFunc transport.WebsocketInitFunc
 	// KeepAlive is the WebSocket ping interval.
 	KeepAlive time.Duration
+	// InitTimeout closes a WebSocket that has not sent connection_init
+	// in time: before it, the socket is unauthenticated.
+	InitTimeout time.Duration
 }
 
 // NewHandler returns the /query handler: POST and GET over HTTP, both
@@ -42,6 +45,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 		KeepAlivePingInterval: opts.KeepAlive, // legacy graphql-ws "ka" frames
 		PingPongInterval:      opts.KeepAlive, // graphql-transport-ws ping/pong
 		InitFunc:              opts.InitFunc,
+		InitTimeout:           opts.InitTimeout,
 		// Keys travel in connection_init, never as cookies, so a page on
 		// another origin gains nothing a script could not do itself: dashboards
 		// may be served from anywhere.
@@ -54,7 +58,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
-	srv.Use(entgql.Transactioner{TxOpener: opts.Write})
+	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		opts.Log.ErrorContext(ctx, "resolver panic", "panic", p)
@@ -69,3 +73,15 @@ var errInternal = internalError{}
 type internalError struct{}
 
 func (internalError) Error() string { return "internal error" }
+
+// transactioner is entgql.Transactioner for requests that reached an
+// operation: one refused before (a body that is not JSON) has none, and
+// entgql's reads it unchecked, turning a 400 into a recovered panic.
+type transactioner struct{ entgql.Transactioner }
+
+func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Transactioner.InterceptResponse(ctx, next)
+}

@@ -71,5 +71,6 @@ func (s *Service) WebsocketInit(ctx context.Context, payload transport.InitPaylo
 		ctx = transport.AppendCloseReason(ctx, "Forbidden: a valid API key is required")
 		return ctx, nil, ErrUnauthenticated
 	}
-	return authed, &payload, nil
+	// No ack payload: it would echo the key back over the socket.
+	return authed, nil, nil
 }
