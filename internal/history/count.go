@@ -122,10 +122,12 @@ func sumCounters(ctx context.Context, c *ent.Client, ws string, f *schematype.Lo
 		case ok && prefix == "":
 			where.WriteString(" AND event_type <> ''")
 		case ok:
-			where.WriteString(" AND substr(event_type, 1, ?) = ?")
-			args = append(args, len(prefix), prefix)
+			lo, hi := prefixRange(prefix)
+			where.WriteString(" AND event_type >= ? AND event_type < ?")
+			args = append(args, lo, hi)
 		default:
-			where.WriteString(" AND event_type = ?")
+			// '' keys the rows without an event, which no type matches.
+			where.WriteString(" AND event_type = ? AND event_type <> ''")
 			args = append(args, *f.EventType)
 		}
 	}

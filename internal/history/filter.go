@@ -54,15 +54,33 @@ func LogPredicates(f *schematype.LogFilter) []predicate.WebhookLog {
 }
 
 // EventTypePredicate matches event types by pattern: "*" all, "x.*" or "x*"
-// by prefix, anything else exactly.
+// by prefix, anything else exactly; case counts, as in subscriptions
+// (events.Match) and the counters behind totalCount.
 func EventTypePredicate(pattern string) predicate.Event {
 	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
 		if prefix == "" {
 			return event.TypeNEQ("")
 		}
-		return event.TypeHasPrefix(prefix)
+		lo, hi := prefixRange(prefix)
+		return event.And(event.TypeGTE(lo), event.TypeLT(hi))
 	}
 	return event.Type(pattern)
+}
+
+// prefixRange bounds the strings that start with prefix (not empty),
+// [lo, hi) in SQLite's default BINARY order, which compares bytes. ent's
+// HasPrefix is a LIKE, which ignores ASCII case; a range also keeps to an
+// index on the column. Incrementing the last byte that can be gives hi;
+// UTF-8 has no 0xFF bytes, so one always can.
+func prefixRange(prefix string) (lo, hi string) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xFF {
+			b[i]++
+			return prefix, string(b[:i+1])
+		}
+	}
+	return prefix, prefix + "\xff" // unreachable for UTF-8 text
 }
 
 // EventPredicates turns an EventFilter into ent predicates.

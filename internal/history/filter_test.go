@@ -58,13 +58,14 @@ func TestTimeBoundsInAnyOffset(t *testing.T) {
 func TestEventTypePatterns(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	for _, typ := range []string{"contact.created", "contact.updated", "chat.opened", "contactless.thing"} {
+	for _, typ := range []string{"contact.created", "contact.updated", "chat.opened", "contactless.thing", "Contact.Created", "flow.ünï"} {
 		if err := e.d.Write.Event.Create().SetType(typ).SetOccurredAt(now).SetData([]byte("{}")).Exec(e.ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for pattern, want := range map[string]int{
-		"contact.created": 1, "contact.*": 2, "contact*": 3, "*": 4, "chat": 0, "contact.created.*": 0,
+		"contact.created": 1, "contact.*": 2, "contact*": 3, "*": 6, "chat": 0, "contact.created.*": 0,
+		"Contact.*": 1, "CONTACT*": 0, "flow.ü*": 1, "flow.ünï": 1, "": 0, // case and bytes count
 	} {
 		n, err := e.d.Read.Event.Query().Where(EventPredicates(&schematype.EventFilter{Type: &pattern})...).Count(e.ctx)
 		if err != nil || n != want {
