@@ -313,3 +313,14 @@ func TestSocketWithoutInitIsClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionOverPlainPOSTIsRefused: a subscription sent as a plain
+// POST is answered at once with an error, not held open until an event.
+func TestSubscriptionOverPlainPOSTIsRefused(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	r := ta.gql(t, ta.key, `subscription { webhookLogTail { id } }`, nil)
+	if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Raw, "WebSocket") {
+		t.Fatalf("subscription over POST: %s", r.Raw)
+	}
+}

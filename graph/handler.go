@@ -12,7 +12,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/wsgorilla"
@@ -59,12 +61,36 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
+	srv.AroundOperations(subscriptionsOverWebSocket)
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		opts.Log.ErrorContext(ctx, "resolver panic", "panic", p)
 		return errInternal
 	})
-	return wsgorilla.Detach(opts.Log, srv)
+	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !websocket.IsWebSocketUpgrade(r) {
+			r = r.WithContext(context.WithValue(r.Context(), overPlainHTTP{}, true))
+		}
+		srv.ServeHTTP(w, r)
+	})
+	return wsgorilla.Detach(opts.Log, plain)
+}
+
+// overPlainHTTP marks an operation that came as one HTTP request.
+type overPlainHTTP struct{}
+
+// subscriptionsOverWebSocket refuses a subscription sent as a plain POST:
+// gqlgen would hold the request open until the first event and answer
+// with that one alone.
+func subscriptionsOverWebSocket(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	op := graphql.GetOperationContext(ctx).Operation
+	if plain, _ := ctx.Value(overPlainHTTP{}).(bool); plain && op != nil && op.Operation == ast.Subscription {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+			Message:    "subscriptions are served over WebSocket (GET /query with Upgrade, graphql-transport-ws or graphql-ws)",
+			Extensions: map[string]any{"code": CodeBadUserInput},
+		}}})
+	}
+	return next(ctx)
 }
 
 // errInternal is what a recovered panic shows: nothing of its detail.
