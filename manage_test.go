@@ -178,4 +178,12 @@ func TestRelayPagination(t *testing.T) {
 	if r := ta.gql(t, ta.key, nested, nil); r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
 		t.Fatalf("nested pages: %s", r.Raw)
 	}
+	// The largest page is usable with what a dashboard shows of each row.
+	full := `{ webhookLogs(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
+		id direction outcome occurredAt statusCode durationMs error idempotencyKey
+		request { method url headers body } response { headers body }
+		webhook { id name } event { id type } } } } }`
+	if r := ta.gql(t, ta.key, full, nil); r.Status != 200 || len(r.Errors) > 0 {
+		t.Fatalf("a full page of history: %s", r.Raw)
+	}
 }
