@@ -85,6 +85,20 @@ func TestErrorsAreCodedAndSafe(t *testing.T) {
 			t.Errorf("%s leaks storage detail: %s", tc.name, r.Raw)
 		}
 	}
+	// A method /query does not serve is 405, saying which it does.
+	for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		req, _ := http.NewRequest(m, ta.srv.URL+"/query", strings.NewReader(`{"query":"{ viewer { workspace { name } } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+ta.key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") == "" {
+			t.Errorf("%s /query: %d, Allow %q; want 405 with Allow", m, resp.StatusCode, resp.Header.Get("Allow"))
+		}
+	}
 	// A body that is not JSON is a 400 with a GraphQL error, not a panic.
 	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", strings.NewReader(`{"query":`))
 	req.Header.Set("Content-Type", "application/json")

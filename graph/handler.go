@@ -70,7 +70,16 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 		return errInternal
 	})
 	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !websocket.IsWebSocketUpgrade(r) {
+		switch {
+		case websocket.IsWebSocketUpgrade(r):
+		case r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodOptions:
+			// gqlgen answers 400 "transport not supported"; the method is what is wrong.
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"method not allowed: use GET or POST","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`))
+			return
+		default:
 			r = r.WithContext(context.WithValue(r.Context(), overPlainHTTP{}, true))
 		}
 		srv.ServeHTTP(w, r)
