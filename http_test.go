@@ -99,11 +99,24 @@ func TestErrorsAreCodedAndSafe(t *testing.T) {
 			t.Errorf("%s /query: %d, Allow %q; want 405 with Allow", m, resp.StatusCode, resp.Header.Get("Allow"))
 		}
 	}
-	// A body that is not JSON is a 400 with a GraphQL error, not a panic.
-	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", strings.NewReader(`{"query":`))
+	// A body over the limit is refused, not read whole.
+	huge := `{"query":"{ viewer { workspace { name } } }","variables":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
+	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", strings.NewReader(huge))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+ta.key)
 	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 2 MB request: %d, want 413", resp.StatusCode)
+	}
+	// A body that is not JSON is a 400 with a GraphQL error, not a panic.
+	req, _ = http.NewRequest(http.MethodPost, ta.srv.URL+"/query", strings.NewReader(`{"query":`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+ta.key)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

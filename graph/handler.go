@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
@@ -24,6 +25,12 @@ import (
 // a full page (500 rows) of a dashboard's selection, some 40 fields with
 // the rows' webhook and event, fits; pages nested in pages do not.
 const ComplexityLimit = 20000
+
+// MaxRequestBytes bounds a GraphQL request body: operations and their
+// variables are small, and gqlgen reads a body whole before parsing it. A
+// body declared larger is refused with 413; one that grows past it while
+// read (chunked) ends in gqlgen's "could not get json request body" error.
+const MaxRequestBytes = 1 << 20
 
 // HandlerOptions configures the GraphQL HTTP handler.
 type HandlerOptions struct {
@@ -75,16 +82,26 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 		case r.Method != http.MethodGet && r.Method != http.MethodPost && r.Method != http.MethodOptions:
 			// gqlgen answers 400 "transport not supported"; the method is what is wrong.
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			_, _ = w.Write([]byte(`{"errors":[{"message":"method not allowed: use GET or POST","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`))
+			refuse(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed: use GET or POST")
+			return
+		case r.ContentLength > MaxRequestBytes:
+			refuse(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "request body over 1 MiB")
 			return
 		default:
 			r = r.WithContext(context.WithValue(r.Context(), overPlainHTTP{}, true))
+			r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBytes)
 		}
 		srv.ServeHTTP(w, r)
 	})
 	return wsgorilla.Detach(opts.Log, plain)
+}
+
+// refuse answers a request gqlgen is not given, as a GraphQL error.
+func refuse(w http.ResponseWriter, status int, code, msg string) {
+	body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": code}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // overPlainHTTP marks an operation that came as one HTTP request.

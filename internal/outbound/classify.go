@@ -82,6 +82,7 @@ func classifyRetryAfter(status int, value string, now time.Time, maxDelay time.D
 		return Decision{Outcome: Retry, Reason: fmt.Sprintf("status %d", status)}
 	}
 	d, err := parseRetryAfter(value, now)
+	d = d.Round(time.Second) // an HTTP date leaves a fraction no one asked for
 	if err != nil {
 		return Decision{
 			Outcome: Retry,

@@ -115,9 +115,13 @@ func (d *Dispatcher) logAttempt(e *entry) {
 	if !d.cfg.Log.Enabled(context.Background(), level) {
 		return
 	}
+	outcome := e.v.decision.Outcome.String()
+	if e.v.final && (e.v.decision.Outcome == Retry || e.v.decision.Outcome == RetryAfter) {
+		outcome = Failed.String() // retried no more, whatever the answer asked
+	}
 	d.cfg.Log.Log(context.Background(), level, "delivery attempt",
 		"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID, "event_id", e.dl.EventID,
-		"attempt", e.dl.Attempts+1, "outcome", e.v.decision.Outcome.String(),
+		"attempt", e.dl.Attempts+1, "outcome", outcome,
 		"status_code", e.res.status, "duration_ms", e.res.duration.Milliseconds(),
 		"reason", e.v.decision.Reason, "final", e.v.final)
 }

@@ -94,16 +94,19 @@ func (s *Service) updateOutbound(m *ent.WebhookMutation, w *ent.Webhook, in Upda
 	if err := s.applyDelivery(m, in.URL, in.Events, in.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
 		return err
 	}
+	if a := in.OutboundAuth; a != nil && a.Mode == w.OutboundAuth &&
+		a.Token == nil && a.Username == nil && a.Password == nil && a.Secret == nil {
+		// The same mode and no credentials: they stay. (A client sending
+		// its settings back must not replace an HMAC secret with one nobody
+		// can read, nor be refused for not repeating a token.)
+		return nil
+	}
 	if in.OutboundAuth != nil {
 		a, err := parseOutboundAuth(in.OutboundAuth)
 		if err != nil {
 			return err
 		}
 		switch {
-		case a.generated && w.OutboundAuth == schematype.OutboundHMAC:
-			// Still HMAC, no secret given: the secret stays. Replacing it
-			// with one nobody can read would break every receiver.
-			return nil
 		case a.generated:
 			// updateWebhook returns no secret, so a generated one could
 			// never be read.

@@ -93,8 +93,9 @@ func TestOutboundRotationAndResume(t *testing.T) {
 }
 
 // TestUpdateToHMACWithoutSecret: updateWebhook returns no secret, so it
-// never generates one: an HMAC webhook told "HMAC" again keeps its secrets,
-// and one switching to HMAC must be given its secret.
+// never generates one: a webhook told its own mode again without
+// credentials keeps them, and one switching to HMAC must be given its
+// secret.
 func TestUpdateToHMACWithoutSecret(t *testing.T) {
 	t.Parallel()
 	svc, c, ctx, _ := setup(t)
@@ -116,6 +117,13 @@ func TestUpdateToHMACWithoutSecret(t *testing.T) {
 	tok := "tok_1"
 	if _, err = svc.Update(ctx, c, w.ID, UpdateInput{OutboundAuth: &OutboundAuthInput{Mode: schematype.OutboundBearer, Token: &tok}}); err != nil {
 		t.Fatal(err)
+	}
+	// Still BEARER, no token given: the token stays.
+	if w, err = svc.Update(ctx, c, w.ID, UpdateInput{OutboundAuth: &OutboundAuthInput{Mode: schematype.OutboundBearer}}); err != nil {
+		t.Fatalf("BEARER again: %v", err)
+	}
+	if s, _ := svc.Secrets(w); len(s) != 1 || s[0] != tok {
+		t.Fatalf("token after BEARER again: %d secrets, want the token kept", len(s))
 	}
 	if _, err = svc.Update(ctx, c, w.ID, hmacOnly); apperr.KindOf(err) != apperr.KindInvalid {
 		t.Fatalf("switching to HMAC without a secret: %v, want BAD_USER_INPUT", err)
