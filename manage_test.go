@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/auth"
 )
 
 func TestUpdateStatusRotateDelete(t *testing.T) {
@@ -84,8 +88,20 @@ func TestSecretsAreNeverReadBack(t *testing.T) {
 	}
 	ta.ok(t, ta.key, createInbound, map[string]any{"in": map[string]any{"name": "stripe",
 		"auth": map[string]any{"mode": "STRIPE", "secret": secrets[2]}}})
-	ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{"name": "b", "url": "https://example.com/b",
-		"events": []any{"*"}, "auth": map[string]any{"mode": "BEARER", "token": secrets[3]}}})
+	b := str(ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{"name": "b", "url": "https://example.com/b",
+		"events": []any{"*"}, "auth": map[string]any{"mode": "BEARER", "token": secrets[3]},
+		"headers": map[string]any{"X-Api-Key": "static-api-key-plaintext", "X-Team": "blue"}}}), "createOutboundWebhook.webhook.id")
+	secrets = append(secrets, "static-api-key-plaintext")
+	// Read back as [redacted], and sent back so, the header keeps its value.
+	d := ta.ok(t, ta.key, `mutation($id: ID!, $h: JSON) { updateWebhook(id: $id, input: {headers: $h}) { outbound { headers } } }`,
+		map[string]any{"id": b, "h": map[string]any{"X-Api-Key": "[redacted]", "X-Team": "red"}})
+	if h := get(d, "updateWebhook.outbound.headers"); str(h, "X-Api-Key") != "[redacted]" || str(h, "X-Team") != "red" {
+		t.Fatalf("headers read back: %v", h)
+	}
+	w := ta.db.Read.Webhook.GetX(auth.System(context.Background()), pulid.ID(b))
+	if h, err := ta.hooks.Headers(w); err != nil || h["X-Api-Key"] != "static-api-key-plaintext" {
+		t.Fatalf("header kept through the round trip: %v, %v", h, err)
+	}
 	id := str(ta.ok(t, ta.key, `{webhooks(first: 1, where: {nameContains: "gen"}) { edges { node { id } } } }`, nil), "webhooks.edges.0.node.id")
 	rotated := str(ta.ok(t, ta.key, `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, map[string]any{"id": id}), "rotateWebhookSecret.secret")
 	secrets = append(secrets, rotated)

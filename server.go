@@ -136,7 +136,8 @@ func (a *app) start() error {
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		Version:      Version,
 		Log:          a.log,
-	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Secrets: a.hooks.Secrets, Publisher: a.feed, Subscriptions: subs})
+	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Secrets: a.hooks.Secrets, Headers: a.hooks.Headers,
+		Publisher: a.feed, Subscriptions: subs})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/graph/model"
 	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/schema"
 	"github.com/wexio/webhooks/internal/template"
 	"github.com/wexio/webhooks/internal/tenant"
@@ -83,6 +84,9 @@ func outboundSettings(w *ent.Webhook) *model.OutboundSettings {
 	if len(w.Headers) > 0 {
 		h := make(map[string]any, len(w.Headers))
 		for k, v := range w.Headers {
+			if history.SecretName(k, nil) {
+				v = history.Redacted // a credential is not read back, like the auth secret
+			}
 			h[k] = v
 		}
 		s.Headers = h

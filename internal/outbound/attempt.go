@@ -120,8 +120,14 @@ func (d *Dispatcher) prepare(w *ent.Webhook, ev *ent.Event, at time.Time) ([]byt
 	if err != nil {
 		return nil, http.Header{}, fmt.Errorf("building body: %w", err)
 	}
-	h := make(http.Header, len(w.Headers)+6)
-	for k, v := range w.Headers {
+	static := w.Headers
+	if d.deps.Headers != nil {
+		if static, err = d.deps.Headers(w); err != nil {
+			return body, http.Header{}, fmt.Errorf("reading the webhook's headers: %w", err)
+		}
+	}
+	h := make(http.Header, len(static)+6)
+	for k, v := range static {
 		if !reserved(k) {
 			h.Set(k, v)
 		}

@@ -59,12 +59,15 @@ func (c *Config) defaults() {
 
 // Deps are the dispatcher's collaborators.
 type Deps struct {
-	Writer    *groupcommit.Writer                  // every write goes through it
-	Read      *ent.Client                          // the read pool: the claimer loads claimed deliveries from it
-	Claimer   Claimer                              // nil: NewSQLiteClaimer(Writer, Read)
-	Secrets   func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
-	Publisher livetail.Publisher[*ent.WebhookLog]  // may be nil
-	Client    *http.Client                         // nil: NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
+	Writer  *groupcommit.Writer                  // every write goes through it
+	Read    *ent.Client                          // the read pool: the claimer loads claimed deliveries from it
+	Claimer Claimer                              // nil: NewSQLiteClaimer(Writer, Read)
+	Secrets func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
+	// Headers opens a webhook's static headers (webhooks.Service.Headers:
+	// credential values are stored sealed); nil sends them as stored.
+	Headers   func(*ent.Webhook) (map[string]string, error)
+	Publisher livetail.Publisher[*ent.WebhookLog] // may be nil
+	Client    *http.Client                        // nil: NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
 	// Subscriptions, when set, gives each attempt its webhook as it is
 	// then: deliveries wait in the claimed queue, and a webhook changed,
 	// paused or disabled meanwhile must be attempted accordingly.

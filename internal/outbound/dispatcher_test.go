@@ -109,19 +109,28 @@ func checkRecorded(t *testing.T, e *env, id pulid.ID, ws pulid.ID, eventID, url,
 }
 
 // TestCredentialsAreSentButNotLogged: static headers and query keys named
-// as credentials reach the receiver, and the history keeps them redacted,
-// by the rule inbound requests are logged by.
+// as credentials reach the receiver; the webhook stores the headers sealed
+// and the history keeps them redacted, by the rule inbound requests are
+// logged by.
 func TestCredentialsAreSentButNotLogged(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	rcv := newReceiver(t, nil)
 	wh := e.hook(t, rcv.URL+"/hook?api_token=t0k&page=2", nil, 5)
-	secrets := map[string]string{"X-Api-Key": "k3y", "Cookie": "sid=1", "X-Auth-Token": "t0k"}
-	headers := map[string]string{"X-Team": "blue"}
+	secrets := map[string]string{"X-Api-Key": "k3y-plain", "Cookie": "sid=1-plain", "X-Auth-Token": "t0k-plain"}
+	headers := map[string]any{"X-Team": "blue"}
 	for k, v := range secrets {
 		headers[k] = v
 	}
-	e.db.Write.Webhook.UpdateOneID(wh.ID).SetHeaders(headers).ExecX(auth.System(context.Background()))
+	if _, err := e.svc.Update(e.ctx, e.db.Write, wh.ID, webhooks.UpdateInput{Headers: headers}); err != nil {
+		t.Fatal(err)
+	}
+	// Stored sealed, like auth secrets.
+	for k, v := range e.db.Read.Webhook.GetX(e.ctx, wh.ID).Headers {
+		if strings.Contains(v, "plain") {
+			t.Errorf("header %s stored as %q", k, v)
+		}
+	}
 	em := e.emit(t)
 	e.once(t, e.dispatcher(t, nil))
 	got := rcv.got()

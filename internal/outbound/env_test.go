@@ -105,7 +105,7 @@ func (e *env) dispatcher(t testing.TB, tweak func(*outbound.Config)) *outbound.D
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: e.pub})
+	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Headers: e.svc.Headers, Publisher: e.pub})
 	if err != nil {
 		t.Fatal(err)
 	}

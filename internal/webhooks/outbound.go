@@ -13,6 +13,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/events"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/outbound"
 )
 
@@ -51,7 +52,7 @@ func (s *Service) CreateOutbound(ctx context.Context, c *ent.Client, in CreateOu
 		SetDirection(schematype.DirectionOutbound).
 		SetMaxRetries(s.cfg.MaxRetries).SetTimeoutSeconds(s.cfg.TimeoutSeconds)
 	m := create.Mutation()
-	if err := s.applyDelivery(m, &in.URL, in.Events, in.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
+	if err := s.applyDelivery(m, id, &in.URL, in.Events, in.Headers, nil, in.MaxRetries, in.TimeoutSeconds); err != nil {
 		return nil, nil, err
 	}
 	if len(in.Events) == 0 {
@@ -73,7 +74,7 @@ func (s *Service) CreateOutbound(ctx context.Context, c *ent.Client, in CreateOu
 }
 
 // applyDelivery validates and writes the delivery settings that are set.
-func (s *Service) applyDelivery(m *ent.WebhookMutation, url *string, evs []string, headers any, retries, timeout *int) error {
+func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, url *string, evs []string, headers any, current map[string]string, retries, timeout *int) error {
 	if url != nil {
 		u := strings.TrimSpace(*url)
 		if err := outbound.CheckURL(u, s.cfg.AllowPrivateNetworks); err != nil {
@@ -90,11 +91,11 @@ func (s *Service) applyDelivery(m *ent.WebhookMutation, url *string, evs []strin
 		m.SetEvents(evs)
 	}
 	if headers != nil {
-		h, err := staticHeaders(headers)
+		h, err := staticHeaders(headers, current)
 		if err != nil {
 			return err
 		}
-		m.SetHeaders(h)
+		m.SetHeaders(s.sealHeaders(h, current, id))
 	}
 	if retries != nil {
 		if *retries < 0 || *retries > maxRetriesLimit {
@@ -111,9 +112,48 @@ func (s *Service) applyDelivery(m *ent.WebhookMutation, url *string, evs []strin
 	return nil
 }
 
+// sealedPrefix marks a stored static header value that is sealed.
+const sealedPrefix = "sealed:"
+
+// sealHeaders seals the values of headers named as credentials
+// (history.SecretName), as auth secrets are: they are stored encrypted and
+// never read back. A value kept from current (given back as Redacted) is
+// stored as it was.
+func (s *Service) sealHeaders(h, current map[string]string, id pulid.ID) map[string]string {
+	for k, v := range h {
+		if prev, kept := current[k]; history.SecretName(k, nil) && !(kept && prev == v) {
+			h[k] = sealedPrefix + base64.RawStdEncoding.EncodeToString(s.box.Seal(v, string(id)+"/"+k))
+		}
+	}
+	return h
+}
+
+// Headers returns w's static headers as they are sent, sealed values
+// opened.
+func (s *Service) Headers(w *ent.Webhook) (map[string]string, error) {
+	out := make(map[string]string, len(w.Headers))
+	for k, v := range w.Headers {
+		// Only credential names are sealed; one stored before sealing was
+		// is plain text.
+		if enc, ok := strings.CutPrefix(v, sealedPrefix); ok && history.SecretName(k, nil) {
+			sealed, err := base64.RawStdEncoding.DecodeString(enc)
+			if err != nil {
+				return nil, fmt.Errorf("header %s of %s: %w", k, w.ID, err)
+			}
+			if v, err = s.box.Open(sealed, string(w.ID)+"/"+k); err != nil {
+				return nil, fmt.Errorf("opening header %s of %s: %w", k, w.ID, err)
+			}
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
 // staticHeaders validates the extra headers: an object of string values with
-// valid names, none of them reserved.
-func staticHeaders(v any) (map[string]string, error) {
+// valid names, none of them reserved. The API shows a header named as a
+// credential as history.Redacted; given back so, the current value stays,
+// so a client can send the settings it read.
+func staticHeaders(v any, current map[string]string) (map[string]string, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, apperr.Invalid("headers must be an object of strings")
@@ -134,6 +174,9 @@ func staticHeaders(v any) (map[string]string, error) {
 			return nil, apperr.Invalid("headers: %s is set by the server and cannot be overridden", name)
 		case strings.ContainsAny(val, "\r\n\x00"):
 			return nil, apperr.Invalid("headers.%s contains a line break", k)
+		}
+		if prev, ok := current[name]; ok && val == history.Redacted {
+			val = prev
 		}
 		out[name] = val
 	}
