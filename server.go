@@ -79,7 +79,7 @@ type app struct {
 	runner     *flows.Runner
 	stopWork   context.CancelFunc
 	workDone   chan struct{}
-	workerLock *db.WorkerLock // nil when another process holds it
+	workerLock *db.WorkerLock
 
 	shutdownGrace time.Duration // tests shorten it; zero: shutdownGrace
 }
@@ -170,19 +170,21 @@ func (a *app) start() error {
 	return nil
 }
 
-// takeWorkerLock marks this process as the one working the database's
-// queues. Holding it, the process knows any lease in the database was left
-// by one that died (killed, crashed: a stop releases its own), and makes
-// those deliveries and runs due now rather than when their leases end.
+// takeWorkerLock joins the servers working the database's queues. One
+// that starts alone knows any lease in the database was left by a server
+// that died (killed, crashed: a stop releases its own), and makes those
+// deliveries and runs due now rather than when their leases end; beside a
+// running server it cannot tell, and waits leases out.
 func (a *app) takeWorkerLock() error {
 	lock, err := db.TakeWorkerLock(a.cfg.SQLitePath())
 	if err != nil {
-		// Another server on this file, or no lock here: leases left by a
-		// process that died are waited out, as before.
-		a.log.Warn("not releasing leases left by other processes", "reason", err)
-		return nil
+		return err
 	}
 	a.workerLock = lock
+	if !lock.Sole() {
+		a.log.Warn("another server works this database's queues: leases left by a server that died are waited out")
+		return nil
+	}
 	ctx := auth.System(context.Background())
 	deliveries, err := outbound.ReleaseAbandoned(ctx, a.writer)
 	if err != nil {
@@ -193,7 +195,7 @@ func (a *app) takeWorkerLock() error {
 		return err
 	}
 	if deliveries+runs > 0 {
-		a.log.Info("released leases left by a process that stopped without releasing them",
+		a.log.Info("released leases left by a server that stopped without releasing them",
 			"deliveries", deliveries, "flow_runs", runs)
 	}
 	return nil
@@ -209,8 +211,13 @@ func (a *app) wake() {
 	}
 }
 
-// working reports whether this process's dispatcher holds delivery id.
+// working reports whether a live dispatcher may hold delivery id: this
+// process's, or, unless this server started alone, another server's
+// (RetryDelivery then leaves a lease it does not hold alone).
 func (a *app) working(id pulid.ID) bool {
+	if a.workerLock == nil || !a.workerLock.Sole() {
+		return true
+	}
 	return a.dispatcher != nil && a.dispatcher.Working(id)
 }
 

@@ -3,30 +3,44 @@
 package db_test
 
 import (
-	"errors"
 	"path/filepath"
 	"testing"
 
 	"github.com/wexio/webhooks/internal/db"
 )
 
-func TestWorkerLockIsHeldByOneAtATime(t *testing.T) {
+// TestWorkerLockSeesEveryRunningServer: a server starting alone is Sole; one
+// starting beside a running one is not, whichever started first, and a
+// restart beside a running server is not either. flock(2) locks belong to
+// an open file, so each taker in this process stands for a process.
+func TestWorkerLockSeesEveryRunningServer(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
-	first, err := db.TakeWorkerLock(path)
-	if err != nil {
-		t.Fatal(err)
+	take := func() *db.WorkerLock {
+		t.Helper()
+		l, err := db.TakeWorkerLock(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
 	}
-	// flock(2) locks belong to an open file, so a second taker in this
-	// process stands for another process.
-	if _, err := db.TakeWorkerLock(path); !errors.Is(err, db.ErrWorkerLockHeld) {
-		t.Fatalf("second taker: %v, want ErrWorkerLockHeld", err)
+	a := take()
+	if !a.Sole() {
+		t.Fatal("the first server is not Sole")
 	}
-	if err := first.Release(); err != nil {
-		t.Fatal(err)
+	b := take()
+	if b.Sole() {
+		t.Fatal("a server starting beside a running one is Sole")
 	}
-	again, err := db.TakeWorkerLock(path)
-	if err != nil {
-		t.Fatalf("after the release: %v", err)
+	// A restarts while B runs: B's leases are live.
+	_ = a.Release()
+	if a = take(); a.Sole() {
+		t.Fatal("a server restarting beside a running one is Sole")
 	}
-	_ = again.Release()
+	_ = a.Release()
+	_ = b.Release()
+	if c := take(); !c.Sole() {
+		t.Fatal("a server starting after all stopped is not Sole")
+	} else {
+		_ = c.Release()
+	}
 }

@@ -9,20 +9,29 @@ import (
 	"syscall"
 )
 
-// TakeWorkerLock takes the worker lock of the database at path, through an
-// flock(2) on path+"-workers.lock"; ErrWorkerLockHeld if a live process has
-// it.
+// TakeWorkerLock takes the worker lock of the database at path, an flock(2)
+// on path+"-workers.lock": exclusively if no other server holds it (Sole),
+// then shared, as every running server holds it, so a server that starts
+// later sees this one.
 func TakeWorkerLock(path string) (*WorkerLock, error) {
 	f, err := os.OpenFile(path+"-workers.lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("opening the worker lock: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		_ = f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, ErrWorkerLockHeld
+	fd := int(f.Fd())
+	sole := true
+	if err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			_ = f.Close()
+			return nil, fmt.Errorf("taking the worker lock: %w", err)
 		}
-		return nil, fmt.Errorf("taking the worker lock: %w", err)
+		sole = false
 	}
-	return &WorkerLock{release: f.Close}, nil
+	// Shared from here on (a conversion, when exclusive): waits only while
+	// another server starting holds it exclusively.
+	if err := syscall.Flock(fd, syscall.LOCK_SH); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("sharing the worker lock: %w", err)
+	}
+	return &WorkerLock{sole: sole, release: f.Close}, nil
 }
