@@ -306,8 +306,8 @@ func TestSocketWithoutInitIsClosed(t *testing.T) {
 	for {
 		if _, _, err := conn.ReadMessage(); err != nil {
 			var ce *websocket.CloseError
-			if !errors.As(err, &ce) {
-				t.Fatalf("socket without init: %v, want it closed by the server", err)
+			if !errors.As(err, &ce) || ce.Code != 4408 {
+				t.Fatalf("socket without init: %v, want it closed by the server with 4408", err)
 			}
 			return
 		}

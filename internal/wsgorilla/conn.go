@@ -72,6 +72,7 @@ func (c *conn) WriteJSON(v any) error {
 // WriteControl may run concurrently with a data write, and a close must not
 // queue behind a write stuck on a slow client.
 func (c *conn) WriteClose(code int, reason string) error {
+	code = protocolCloseCode(c.Subprotocol(), code, reason)
 	msg := websocket.FormatCloseMessage(code, truncate(reason, maxCloseReason))
 	if err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(closeTimeout)); err != nil {
 		return fmt.Errorf("writing websocket close frame: %w", err)
@@ -117,4 +118,15 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// protocolCloseCode gives a close the code its subprotocol names where
+// gqlgen uses a generic one: graphql-transport-ws closes a socket whose
+// connection_init never came with 4408, which its clients act on.
+func protocolCloseCode(subprotocol string, code int, reason string) int {
+	if subprotocol == "graphql-transport-ws" && code == websocket.CloseProtocolError &&
+		reason == "connection initialisation timeout" {
+		return 4408
+	}
+	return code
 }
