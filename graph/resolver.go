@@ -28,8 +28,8 @@ type Resolver struct {
 	// Wake tells the workers that a commit wrote due work (deliveries,
 	// flow runs); nil in tests that run no workers.
 	Wake func()
-	// Working reports whether this process's dispatcher holds a delivery
-	// (outbound.Dispatcher.Working); nil when none runs.
+	// Working reports whether a live dispatcher may hold a delivery
+	// (see outbound.RetryDelivery); nil when none runs.
 	Working func(pulid.ID) bool
 	Now     func() time.Time
 }

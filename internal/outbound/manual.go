@@ -19,11 +19,12 @@ import (
 // attempt now and no automatic retries after it; a PENDING one is due now;
 // a SUCCEEDED one gets one more attempt, on the same terms as a FAILED one.
 // A PAUSED webhook holds the retried delivery until it is resumed; a
-// DISABLED one refuses it. working reports whether this process holds the
-// delivery (Dispatcher.Working; nil: none does): a PENDING delivery's lease
-// that no dispatcher here holds was left by a process that died, and is
-// dropped rather than waited out. c is the caller's transaction client;
-// call Notify after the commit.
+// DISABLED one refuses it. working reports whether a live dispatcher may
+// hold the delivery (this process's Dispatcher.Working, and any when other
+// servers share the database; nil: none does): a PENDING delivery's lease
+// that none holds was left by a process that died, and is dropped rather
+// than waited out. c is the caller's transaction client; call Notify after
+// the commit.
 func RetryDelivery(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time, working func(pulid.ID) bool) (*ent.Delivery, error) {
 	d, err := c.Delivery.Query().Where(delivery.ID(id)).WithWebhook().Only(ctx)
 	if ent.IsNotFound(err) {

@@ -233,9 +233,9 @@ func (q *Queue[T]) Release(ctx context.Context, items ...T) {
 	}
 }
 
-// Holds reports whether this queue claimed item id and has neither worked
-// on it nor released it yet: its lease is live, not left by a process that
-// died.
+// Holds reports whether this queue claimed item id and its work has not
+// returned (nor, on stop, was it handed back): its lease is live, not left
+// by a process that died.
 func (q *Queue[T]) Holds(id pulid.ID) bool { return q.held.Has(id) }
 
 // IDSet is a set of item ids, safe for concurrent use; an id added twice
