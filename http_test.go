@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -124,5 +125,30 @@ func TestErrorsAreCodedAndSafe(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "could not be decoded") {
 		t.Fatalf("broken JSON body: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestBrokenDatabaseIsNotReadyAndNotUnauthenticated: with the database's
+// tables gone under a running server, readiness fails, and a request with
+// a valid key is told the server failed (503), not that its key is bad.
+func TestBrokenDatabaseIsNotReadyAndNotUnauthenticated(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	for _, stmt := range []string{"ALTER TABLE workspaces RENAME TO gone_workspaces", "ALTER TABLE api_keys RENAME TO gone_api_keys"} {
+		if _, err := ta.db.Write.ExecContext(context.Background(), stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := http.Get(ta.srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz without the tables = %d, want 503", res.StatusCode)
+	}
+	r := ta.gql(t, ta.key, `{ viewer { workspace { name } } }`, nil)
+	if r.Status != http.StatusServiceUnavailable || r.code() != "INTERNAL_SERVER_ERROR" {
+		t.Errorf("a valid key against a broken database: %d %s, want 503 INTERNAL_SERVER_ERROR", r.Status, r.Raw)
 	}
 }

@@ -22,11 +22,15 @@ func (s *Service) Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		key, _ := BearerToken(r.Header.Get("Authorization"))
 		ctx, err := s.Authenticate(r.Context(), key)
-		if err != nil {
-			if !errors.Is(err, ErrUnauthenticated) {
-				log.ErrorContext(r.Context(), "authenticating request", "err", err)
-			}
+		switch {
+		case errors.Is(err, ErrUnauthenticated):
 			writeUnauthenticated(w)
+			return
+		case err != nil:
+			// Our fault, not the key's: a 401 would tell the client to
+			// change a key that is fine.
+			log.ErrorContext(r.Context(), "authenticating request", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "INTERNAL_SERVER_ERROR", "could not check the API key; try again")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -40,13 +44,18 @@ func isUpgrade(r *http.Request) bool {
 // writeUnauthenticated answers 401 with a GraphQL error response, so GraphQL
 // clients can read extensions.code.
 func writeUnauthenticated(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="wexio"`)
-	w.WriteHeader(http.StatusUnauthorized)
+	writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", ErrUnauthenticated.Error())
+}
+
+// writeError answers status with a GraphQL error response.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []any{map[string]any{
-			"message":    ErrUnauthenticated.Error(),
-			"extensions": map[string]any{"code": "UNAUTHENTICATED"},
+			"message":    msg,
+			"extensions": map[string]any{"code": code},
 		}},
 		"data": nil,
 	})
