@@ -96,8 +96,9 @@ var fields = [numFields]field{
 	},
 	idxBackoffMax: durationField("WEXIO_OUTBOUND_BACKOFF_MAX", "outbound-backoff-max",
 		"cap on one retry delay", func(c *Config) *time.Duration { return &c.OutboundBackoffMax }),
-	idxTimeout: durationField("WEXIO_OUTBOUND_TIMEOUT", "outbound-timeout",
+	idxTimeout: withCheck(durationField("WEXIO_OUTBOUND_TIMEOUT", "outbound-timeout",
 		"one delivery attempt, connect to last byte", func(c *Config) *time.Duration { return &c.OutboundTimeout }),
+		func(c Config) string { return checkTimeout(c.OutboundTimeout) }),
 	idxAllowPrivate: {
 		env: "WEXIO_ALLOW_PRIVATE_NETWORKS", flag: "allow-private-networks", boolean: true,
 		help:  "allow outbound targets on loopback and private ranges (development, tests)",
@@ -116,4 +117,30 @@ func durationField(env, flag, help string, at func(*Config) *time.Duration) fiel
 		check: func(c Config) string { return checkDuration(*at(&c)) },
 		show:  func(c Config) string { return formatDuration(*at(&c)) },
 	}
+}
+
+// withCheck adds a check to f's own.
+func withCheck(f field, check func(Config) string) field {
+	own := f.check
+	f.check = func(c Config) string {
+		if p := own(c); p != "" {
+			return p
+		}
+		return check(c)
+	}
+	return f
+}
+
+// maxOutboundTimeout is outbound.MaxAttemptTimeout, which config cannot
+// import: a webhook's timeoutSeconds is whole seconds up to 300.
+const maxOutboundTimeout = 5 * time.Minute
+
+// checkTimeout holds the default attempt timeout to what a webhook's
+// timeoutSeconds can say, whole seconds up to 5m: 1500ms became 1 s, and 1h
+// silently 5m.
+func checkTimeout(d time.Duration) string {
+	if d%time.Second != 0 || d > maxOutboundTimeout {
+		return "must be whole seconds up to 5m, got " + formatDuration(d)
+	}
+	return ""
 }

@@ -130,6 +130,8 @@ func TestValidate(t *testing.T) {
 		{"trailing slash", func(c *Config) { c.PublicURL = "http://x/" }, "WEXIO_PUBLIC_URL"},
 		{"short key", func(c *Config) { c.SecretKey = []byte("k") }, "WEXIO_SECRET_KEY"},
 		{"zero timeout", func(c *Config) { c.OutboundTimeout = 0 }, "WEXIO_OUTBOUND_TIMEOUT"},
+		{"fractional timeout", func(c *Config) { c.OutboundTimeout = 1500 * time.Millisecond }, "WEXIO_OUTBOUND_TIMEOUT"},
+		{"timeout over 5m", func(c *Config) { c.OutboundTimeout = time.Hour }, "WEXIO_OUTBOUND_TIMEOUT"},
 		{"max below base", func(c *Config) { c.OutboundBackoffMax = time.Second }, "WEXIO_OUTBOUND_BACKOFF_MAX"},
 		{"postgres", func(c *Config) { c.DatabaseURL = "postgres://x/y" }, "WEXIO_DATABASE_URL"},
 	}
