@@ -41,14 +41,24 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 1
+		return exitStatus(err)
 	}
 	defer func() { _ = a.close() }()
 	if err := cmd(ctx, a, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, err)
-		return 1
+		return exitStatus(err)
 	}
 	return 0
+}
+
+// exitStatus is 2 for what the configuration names and cannot work (a
+// database path that is a directory, an address in use), 1 otherwise.
+func exitStatus(err error) int {
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		return 2
+	}
+	return 1
 }
 
 type commandFunc func(ctx context.Context, a *app, stdout, stderr io.Writer) error

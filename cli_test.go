@@ -50,6 +50,40 @@ func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 	}
 }
 
+// TestUnusableConfigurationExitsWithStatus2: settings that parse but cannot
+// work, found only at start, are bad configuration too: exit 2, one line
+// naming the variable, and nothing created or printed for them.
+func TestUnusableConfigurationExitsWithStatus2(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	isDir := filepath.Join(dir, "db")
+	if err := os.Mkdir(isDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"database path is a directory", map[string]string{"WEXIO_DATABASE_URL": "sqlite://" + isDir}, "WEXIO_DATABASE_URL"},
+		{"address in use", map[string]string{
+			"WEXIO_DATABASE_URL": "sqlite://" + filepath.Join(dir, "inuse", "wexio.db"), "WEXIO_ADDR": taken.Addr().String(),
+		}, "WEXIO_ADDR"},
+	}
+	for _, tc := range cases {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), nil, env(tc.env), &out, &errb)
+		if code != 2 || !strings.Contains(errb.String(), tc.want) || strings.Contains(errb.String(), "bootstrap API key") {
+			t.Errorf("%s: exit %d, stderr %q: want 2 naming %s, no key printed", tc.name, code, errb.String(), tc.want)
+		}
+	}
+}
+
 // The CLI commands work against the database file of a running server, and
 // the server shuts down cleanly on cancellation.
 func TestCLIWhileServerRuns(t *testing.T) {

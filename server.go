@@ -93,7 +93,9 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		// The generated key lives beside the database (data/secret.key by
 		// default): whoever moves one must move the other.
 		if key, err = secretbox.LoadOrCreateKey(filepath.Join(filepath.Dir(path), "secret.key")); err != nil {
-			return nil, fmt.Errorf("loading secret key: %w", err)
+			// Bad configuration in effect (a corrupt key file, a database
+			// path under a file): named as the variable that fixes it.
+			return nil, &config.Error{Name: "WEXIO_SECRET_KEY", Problem: "loading the generated key: " + err.Error()}
 		}
 	}
 	box, err := secretbox.New(key)
@@ -102,7 +104,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	}
 	d, err := db.Open(ctx, path)
 	if err != nil {
-		return nil, err
+		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}
 	}
 	hooks := webhooks.NewService(webhooks.Config{
 		PublicURL:            cfg.PublicURL,
@@ -240,6 +242,13 @@ func (a *app) close() error {
 
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM).
 func (a *app) serve(ctx context.Context, stderr io.Writer) error {
+	// Listening first: an address that cannot be had stops the start
+	// before a workspace is created or a key printed.
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return &config.Error{Name: "WEXIO_ADDR", Problem: err.Error()}
+	}
+	defer ln.Close()
 	key, created, err := a.auth.Bootstrap(ctx, a.cfg.APIKey)
 	if err != nil {
 		return err
@@ -249,10 +258,6 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	}
 	if err := a.start(); err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", a.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", a.cfg.Addr, err)
 	}
 	srv := &http.Server{
 		Handler:           a.routes(),
