@@ -23,7 +23,7 @@ Every flag can also be set by its environment variable:
 // exit status: 0 on success, 2 on bad usage or configuration, 1 otherwise.
 func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
 	cfg, rest, err := config.Load(args, lookupEnv)
-	if errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, flag.ErrHelp) || err == nil && len(rest) == 1 && rest[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		config.Usage(stdout)
 		return 0

@@ -50,6 +50,16 @@ func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 	}
 }
 
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "-h"}} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), args, env(nil), &out, &errb); code != 0 || !strings.Contains(out.String(), "WEXIO_DATABASE_URL") {
+			t.Errorf("%v: exit %d, stdout %.60q", args, code, out.String())
+		}
+	}
+}
+
 // TestUnusableConfigurationExitsWithStatus2: settings that parse but cannot
 // work, found only at start, are bad configuration too: exit 2, one line
 // naming the variable, and nothing created or printed for them.
