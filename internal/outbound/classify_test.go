@@ -140,3 +140,14 @@ func TestOutcomeString(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAfterDateIsRounded: an HTTP date leaves the wait a fraction of a
+// second off whole; the decision keeps whole seconds, and so reads cleanly.
+func TestRetryAfterDateIsRounded(t *testing.T) {
+	t.Parallel()
+	now := t0.Add(-250 * time.Millisecond)
+	got := Classify(503, retryAfter("Thu, 26 Nov 2026 17:05:00 GMT"), nil, now, 24*time.Hour)
+	if got.Outcome != RetryAfter || got.Delay != 5*time.Minute || got.Reason != "status 503 (Retry-After 5m0s)" {
+		t.Fatalf("Classify = %+v, want a 5m0s wait", got)
+	}
+}

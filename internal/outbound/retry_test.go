@@ -1,8 +1,11 @@
 package outbound_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -174,4 +177,36 @@ func TestBlockedAddressFails(t *testing.T) {
 	if dl := e.delivery(t, em.Deliveries[0].ID); dl.Status != schematype.DeliveryFailed {
 		t.Fatalf("delivery = %+v", dl)
 	}
+}
+
+// TestLastAttemptIsLoggedFailed: the operator log calls an attempt that
+// will not be retried failed, whatever its answer asked for.
+func TestLastAttemptIsLoggedFailed(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) })
+	e.hook(t, rcv.URL, nil, 0)
+	e.emit(t)
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, nil))
+	e.once(t, e.dispatcher(t, func(c *outbound.Config) { c.Log = log }))
+	mu.Lock()
+	line := buf.String()
+	mu.Unlock()
+	if !strings.Contains(line, "outcome=failed") || !strings.Contains(line, "final=true") || !strings.Contains(line, "no retries left") {
+		t.Fatalf("log line %q, want outcome=failed on the final attempt", line)
+	}
+}
+
+// lockedWriter serialises writes from the recorder's goroutine.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
