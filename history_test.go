@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	entgo "entgo.io/ent"
+
+	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/testkit"
 )
 
@@ -152,5 +158,54 @@ func TestHistoryFilters(t *testing.T) {
 		if got := ofA(tc.where); got != tc.want {
 			t.Errorf("webhook a, filter %v: %v rows, want %v", tc.where, got, tc.want)
 		}
+	}
+}
+
+// TestListsCountOnlyForTotalCount: pageInfo comes from the page itself, so
+// a list counts its rows only when totalCount is asked for; the count grows
+// with the table (a month of events), the page does not. pageInfo stays
+// right either way.
+func TestListsCountOnlyForTotalCount(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	for i := range 3 {
+		ta.ok(t, ta.key, `mutation($n: String!) { createContact(input: {name: $n}) { id } }`, map[string]any{"n": fmt.Sprint("c", i)})
+	}
+	var mu sync.Mutex
+	var ops []string
+	ta.db.Read.Event.Intercept(ent.InterceptFunc(func(next ent.Querier) ent.Querier {
+		return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
+			mu.Lock()
+			ops = append(ops, entgo.QueryFromContext(ctx).Op)
+			mu.Unlock()
+			return next.Query(ctx, q)
+		})
+	}))
+	counted := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		c := slices.Contains(ops, "Count")
+		ops = nil
+		return c
+	}
+	d := ta.ok(t, ta.key, `{ events(first: 2) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, nil)
+	if counted() {
+		t.Error("events with pageInfo and no totalCount counted the table")
+	}
+	if get(d, "events.pageInfo.hasNextPage") != true || len(get(d, "events.edges").([]any)) != 2 {
+		t.Fatalf("first page: %v", d)
+	}
+	d = ta.ok(t, ta.key, `query($a: Cursor) { events(first: 2, after: $a) { pageInfo { hasNextPage hasPreviousPage } edges { node { id } } } }`,
+		map[string]any{"a": get(d, "events.pageInfo.endCursor")})
+	if get(d, "events.pageInfo.hasNextPage") != false || get(d, "events.pageInfo.hasPreviousPage") != true || len(get(d, "events.edges").([]any)) != 1 {
+		t.Fatalf("second page: %v", d)
+	}
+	d = ta.ok(t, ta.key, `{ events(first: 2) { totalCount pageInfo { hasNextPage } edges { node { id } } } }`, nil)
+	if !counted() || get(d, "events.totalCount") != 3.0 {
+		t.Fatalf("with totalCount: %v (counted: want a count)", d)
+	}
+	d = ta.ok(t, ta.key, `{ events(first: 2) { pageInfo { hasNextPage } } }`, nil)
+	if get(d, "events.pageInfo.hasNextPage") != true {
+		t.Fatalf("pageInfo alone: %v", d)
 	}
 }

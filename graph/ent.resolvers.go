@@ -36,7 +36,7 @@ func (r *queryResolver) Webhooks(ctx context.Context, after *entgql.Cursor[pulid
 	if orderBy == nil {
 		orderBy = &ent.WebhookOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultWebhookOrder.Field}
 	}
-	return r.client(ctx).Webhook.Query().Paginate(ctx, after, first, before, last,
+	return r.client(ctx).Webhook.Query().Paginate(uncounted(ctx), after, first, before, last,
 		ent.WithWebhookOrder(orderBy), ent.WithWebhookFilter(where.Filter))
 }
 

@@ -57,7 +57,7 @@ func (r *flowResolver) Runs(ctx context.Context, obj *ent.Flow, first *int, afte
 	if err != nil {
 		return nil, err
 	}
-	return obj.QueryRuns().Paginate(ctx, after, first, before, last,
+	return obj.QueryRuns().Paginate(uncounted(ctx), after, first, before, last,
 		ent.WithFlowRunOrder(&ent.FlowRunOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultFlowRunOrder.Field}))
 }
 
@@ -266,7 +266,7 @@ func (r *queryResolver) Contacts(ctx context.Context, first *int, after *entgql.
 	if err != nil {
 		return nil, err
 	}
-	return r.client(ctx).Contact.Query().Paginate(ctx, after, first, before, last,
+	return r.client(ctx).Contact.Query().Paginate(uncounted(ctx), after, first, before, last,
 		ent.WithContactOrder(&ent.ContactOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultContactOrder.Field}),
 		ent.WithContactFilter(where.Filter))
 }
@@ -277,7 +277,7 @@ func (r *queryResolver) Flows(ctx context.Context, first *int, after *entgql.Cur
 	if err != nil {
 		return nil, err
 	}
-	return r.client(ctx).Flow.Query().Paginate(ctx, after, first, before, last,
+	return r.client(ctx).Flow.Query().Paginate(uncounted(ctx), after, first, before, last,
 		ent.WithFlowOrder(&ent.FlowOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultFlowOrder.Field}))
 }
 
@@ -287,7 +287,7 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *entgql.Cu
 	if err != nil {
 		return nil, err
 	}
-	return r.client(ctx).Event.Query().Where(history.EventPredicates(where)...).Paginate(ctx, after, first, before, last,
+	return r.client(ctx).Event.Query().Where(history.EventPredicates(where)...).Paginate(uncounted(ctx), after, first, before, last,
 		ent.WithEventOrder(&ent.EventOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultEventOrder.Field}))
 }
 
