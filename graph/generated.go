@@ -2252,7 +2252,7 @@ type OutboundSettings {
   auth: OutboundAuthMode!
   "Patterns: \"contact.created\", \"flow.*\", \"*\"."
   events: [String!]!
-  "Extra static headers."
+  "Extra static headers. Those named as credentials (X-Api-Key, Cookie, ...) are stored sealed and read back as \"[redacted]\"."
   headers: JSON
   maxRetries: Int!
   timeoutSeconds: Int!
@@ -2285,7 +2285,9 @@ input UpdateWebhookInput {
   "Outbound."
   url: String
   events: [String!]
+  "The webhook's own mode without credentials keeps them; switching to HMAC needs its secret."
   outboundAuth: OutboundAuthInput
+  "Replaces the static headers; a value given as \"[redacted]\" keeps that header's current value."
   headers: JSON
   maxRetries: Int
   timeoutSeconds: Int

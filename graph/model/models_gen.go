@@ -80,7 +80,7 @@ type OutboundSettings struct {
 	Auth schematype.OutboundAuthMode `json:"auth"`
 	// Patterns: "contact.created", "flow.*", "*".
 	Events []string `json:"events"`
-	// Extra static headers.
+	// Extra static headers. Those named as credentials (X-Api-Key, Cookie, ...) are stored sealed and read back as "[redacted]".
 	Headers        any `json:"headers,omitempty"`
 	MaxRetries     int `json:"maxRetries"`
 	TimeoutSeconds int `json:"timeoutSeconds"`

@@ -210,3 +210,26 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestRetriedAttemptsLogAtDebug: an attempt that will be retried is not an
+// info line (a receiver down would flood the log); the history has it.
+func TestRetriedAttemptsLogAtDebug(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
+	e.hook(t, rcv.URL, nil, 5)
+	em := e.emit(t)
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, nil)) // info and above
+	e.once(t, e.dispatcher(t, func(c *outbound.Config) { c.Log = log }))
+	mu.Lock()
+	line := buf.String()
+	mu.Unlock()
+	if line != "" {
+		t.Fatalf("a retried attempt logged at info: %q", line)
+	}
+	if logs := e.logs(t, em.Deliveries[0].ID); len(logs) != 1 || logs[0].NextRetryAt == nil {
+		t.Fatalf("history: %+v, want the attempt with its retry", logs)
+	}
+}
