@@ -46,6 +46,10 @@ func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 			if code != 2 || !strings.Contains(errb.String(), tc.want) {
 				t.Fatalf("exit %d, stderr %q: want 2 naming %s", code, errb.String(), tc.want)
 			}
+			// Bad configuration is one line; a bad command also shows the usage.
+			if tc.name != "unknown command" && strings.Count(errb.String(), "\n") != 1 {
+				t.Fatalf("stderr %q: want one line", errb.String())
+			}
 		})
 	}
 }
@@ -88,8 +92,8 @@ func TestUnusableConfigurationExitsWithStatus2(t *testing.T) {
 	for _, tc := range cases {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), nil, env(tc.env), &out, &errb)
-		if code != 2 || !strings.Contains(errb.String(), tc.want) || strings.Contains(errb.String(), "bootstrap API key") {
-			t.Errorf("%s: exit %d, stderr %q: want 2 naming %s, no key printed", tc.name, code, errb.String(), tc.want)
+		if code != 2 || !strings.HasPrefix(errb.String(), tc.want+": ") || strings.Count(errb.String(), "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q: want 2 and one line naming %s (no key printed)", tc.name, code, errb.String(), tc.want)
 		}
 	}
 }

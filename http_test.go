@@ -86,45 +86,22 @@ func TestErrorsAreCodedAndSafe(t *testing.T) {
 			t.Errorf("%s leaks storage detail: %s", tc.name, r.Raw)
 		}
 	}
-	// A method /query does not serve is 405, saying which it does.
+	// Requests /query refuses before gqlgen, and one gqlgen refuses.
+	auth := map[string]string{"Authorization": "Bearer " + ta.key}
+	query := []byte(`{"query":"{ viewer { workspace { name } } }"}`)
 	for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
-		req, _ := http.NewRequest(m, ta.srv.URL+"/query", strings.NewReader(`{"query":"{ viewer { workspace { name } } }"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+ta.key)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") == "" {
-			t.Errorf("%s /query: %d, Allow %q; want 405 with Allow", m, resp.StatusCode, resp.Header.Get("Allow"))
+		if r := ta.send(t, m, "/query", "application/json", query, auth); r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") == "" {
+			t.Errorf("%s /query: %d, Allow %q; want 405 with Allow", m, r.status, r.header.Get("Allow"))
 		}
 	}
-	// A body over the limit is refused, not read whole.
-	huge := `{"query":"{ viewer { workspace { name } } }","variables":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
-	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/query", strings.NewReader(huge))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+ta.key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Errorf("a 2 MB request: %d, want 413", resp.StatusCode)
+	huge := []byte(`{"query":"{ viewer { workspace { name } } }","variables":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`)
+	if r := ta.send(t, http.MethodPost, "/query", "application/json", huge, auth); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 2 MB request: %d, want 413", r.status)
 	}
 	// A body that is not JSON is a 400 with a GraphQL error, not a panic.
-	req, _ = http.NewRequest(http.MethodPost, ta.srv.URL+"/query", strings.NewReader(`{"query":`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+ta.key)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "could not be decoded") {
-		t.Fatalf("broken JSON body: %d %s", resp.StatusCode, body)
+	r := ta.send(t, http.MethodPost, "/query", "application/json", []byte(`{"query":`), auth)
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "could not be decoded") {
+		t.Fatalf("broken JSON body: %d %s", r.status, r.body)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,6 +183,14 @@ func newReceiver(t testing.TB, handler http.HandlerFunc) *receiver {
 	}))
 	t.Cleanup(r.Close)
 	return r
+}
+
+// newStatusReceiver is a receiver answering with status, which the test
+// can change between attempts.
+func newStatusReceiver(t testing.TB, first int) (*receiver, *atomic.Int32) {
+	status := new(atomic.Int32)
+	status.Store(int32(first))
+	return newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(int(status.Load())) }), status
 }
 
 func (r *receiver) got() []captured {

@@ -17,9 +17,7 @@ import (
 func TestRetryDeliverySemantics(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	var status atomic.Int32
-	status.Store(500)
-	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(int(status.Load())) })
+	rcv, status := newStatusReceiver(t, 500)
 	wh := e.hook(t, rcv.URL, nil, 0)
 	em := e.emit(t)
 	id := em.Deliveries[0].ID
@@ -135,9 +133,7 @@ func TestWorkingWhileAttempted(t *testing.T) {
 func TestRetryOnAPausedOrDisabledWebhook(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	var status atomic.Int32
-	status.Store(500)
-	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(int(status.Load())) })
+	rcv, status := newStatusReceiver(t, 500)
 	wh := e.hook(t, rcv.URL, nil, 0)
 	id := e.emit(t).Deliveries[0].ID
 	d := e.dispatcher(t, nil)

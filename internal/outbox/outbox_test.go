@@ -17,14 +17,15 @@ import (
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
 
-func open(t *testing.T) *ent.Client {
+// open opens a new database in t's temporary directory.
+func open(t *testing.T) *db.DB {
 	t.Helper()
 	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = d.Close() })
-	return d.Write
+	return d
 }
 
 func hook(t *testing.T, c *ent.Client, ctx context.Context, events ...string) *ent.Webhook {
@@ -48,7 +49,7 @@ func targets(em *outbox.Emitted) []string {
 // TestMatcherMemo checks that a Matcher serves its workspace's webhooks,
 // matched per event type, and never another workspace's.
 func TestMatcherMemo(t *testing.T) {
-	c := open(t)
+	c := open(t).Write
 	a, b := dbtest.Workspace(t, c, "A"), dbtest.Workspace(t, c, "B")
 	ha := hook(t, c, a, "contact.*")
 	hb := hook(t, c, b, "*")
@@ -99,7 +100,7 @@ func TestMatcherMemo(t *testing.T) {
 // once, a PAUSED one's is held (no due time), a DISABLED one gets none,
 // and re-activating it does not replay what it missed.
 func TestStatusDecidesDeliveries(t *testing.T) {
-	c := open(t)
+	c := open(t).Write
 	a := dbtest.Workspace(t, c, "A")
 	byStatus := map[schematype.WebhookStatus]*ent.Webhook{}
 	for _, st := range []schematype.WebhookStatus{schematype.WebhookActive, schematype.WebhookPaused, schematype.WebhookDisabled} {
@@ -138,7 +139,7 @@ func TestStatusDecidesDeliveries(t *testing.T) {
 
 // TestEmitWithoutMatcher keeps reading the webhooks on every emit.
 func TestEmitWithoutMatcher(t *testing.T) {
-	c := open(t)
+	c := open(t).Write
 	a := dbtest.Workspace(t, c, "A")
 	em, err := outbox.Emit(a, c, "contact.created", nil, t0)
 	if err != nil || len(em.Deliveries) != 0 {

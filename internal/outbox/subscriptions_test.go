@@ -2,13 +2,11 @@ package outbox_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/tenant"
@@ -19,11 +17,7 @@ import (
 // commits, and never hides a webhook from the transaction that creates it
 // nor shows one a rolled-back transaction created.
 func TestSubscriptionsStayExact(t *testing.T) {
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := open(t)
 	subs := outbox.NewSubscriptions(d.Read, time.Hour)
 	d.Write.Webhook.Use(subs.Hook())
 	a := dbtest.Workspace(t, d.Write, "A")
@@ -75,11 +69,7 @@ func TestSubscriptionsStayExact(t *testing.T) {
 // workspace, as it is after each committed change, and only while it gets
 // deliveries.
 func TestSubscriptionsWebhook(t *testing.T) {
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := open(t)
 	subs := outbox.NewSubscriptions(d.Read, time.Hour)
 	d.Write.Webhook.Use(subs.Hook())
 	a, b := dbtest.Workspace(t, d.Write, "A"), dbtest.Workspace(t, d.Write, "B")
