@@ -4,7 +4,7 @@
 //	bare         a net/http handler that drains the body and answers 202
 //	groupcommit  a handler inserting one inbound-shaped log row through the
 //	             group-commit writer, answering 202 after the commit
-//	full         the real inbound handler (inbound.New, wired as server.go
+//	full         the real inbound handler (inbound.New, wired as internal/app
 //	             does) on a SHARED_SECRET webhook
 //
 // Each target gets a fresh SQLite file in a temp dir and a real net/http

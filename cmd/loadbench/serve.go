@@ -17,7 +17,7 @@ import (
 
 func numCPU() int { return runtime.NumCPU() }
 
-// listen serves t on addr with server.go's mux pattern and timeouts; stop
+// listen serves t on addr with internal/app's mux pattern and timeouts; stop
 // shuts the server down.
 func listen(t *target, addr string) (base string, stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)

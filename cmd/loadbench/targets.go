@@ -88,7 +88,7 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 		t.handler = insertHandler(writer, hook, cfg.InboundMaxBytes)
 		return t, nil
 	}
-	// full: the inbound handler as server.go wires it, with its caches, but
+	// full: the inbound handler as internal/app wires it, with its caches, but
 	// a bare live-tail broker and no flows or contacts: the figure is the
 	// request path's own.
 	cache := inbound.NewCache(d.Read, 5*time.Second)

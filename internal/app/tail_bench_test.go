@@ -1,4 +1,4 @@
-package main
+package app
 
 // Live-tail benchmarks (issue 6, item 4): receipt latency for 100
 // subscribers under 1,000 req/s, the ingestion cost of connected

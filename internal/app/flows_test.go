@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -165,7 +165,7 @@ func TestInboundSurvivesAFlowDeletedBehindTheCache(t *testing.T) {
 // TestInboundFollowsFlowAndWebhookChanges: the inbound cache of a webhook
 // and its flows follows every change made through the API at once: a flow
 // created, then disabled, after the webhook was cached, and the webhook
-// deleted. (server.go installs the cache's hook on flows as on webhooks.)
+// deleted. (internal/app installs the cache's hook on flows as on webhooks.)
 func TestInboundFollowsFlowAndWebhookChanges(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)

@@ -1,0 +1,365 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/graph"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/crm"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/flows"
+	"github.com/wexio/webhooks/internal/gctune"
+	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/history"
+	"github.com/wexio/webhooks/internal/inbound"
+	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/webhooks"
+)
+
+// Version is sent as User-Agent wexio-webhooks/<version>.
+const Version = "0.1.0"
+
+// shutdownGrace bounds how long in-flight requests may take to finish;
+// in-flight deliveries get outbound.Config.ShutdownTimeout (10 s) at the
+// same time, so a stop takes 20 s at most, within the 30 s orchestrators
+// usually give before a kill.
+const shutdownGrace = 20 * time.Second
+
+// Main runs the command line of the wexio binary and returns its exit
+// status: the server until SIGINT or SIGTERM, or a subcommand.
+func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	gctune.Apply(lookupEnv)
+	return run(ctx, args, lookupEnv, stdout, stderr)
+}
+
+// app is everything serve and the subcommands share.
+type app struct {
+	cfg   config.Config
+	log   *slog.Logger
+	db    *db.DB
+	box   *secretbox.Box
+	auth  *auth.Service
+	hooks *webhooks.Service
+	crm   *crm.Service
+	flows *flows.Service
+
+	// Started by start, for serve only: the subcommands need none of it.
+	writer     *groupcommit.Writer
+	hookCache  *inbound.Cache
+	tail       *livetail.Broker[*ent.WebhookLog]
+	feed       *history.Feed // committed rows → tail, loaded once per batch
+	dispatcher *outbound.Dispatcher
+	runner     *flows.Runner
+	stopWork   context.CancelFunc
+	workDone   chan struct{}
+	workerLock *db.WorkerLock
+
+	shutdownGrace time.Duration // tests shorten it; zero: shutdownGrace
+}
+
+// openApp opens the database and the secret box named by cfg.
+func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	path := cfg.SQLitePath()
+	key := cfg.SecretKey
+	if key == nil {
+		var err error
+		// The generated key lives beside the database (data/secret.key by
+		// default): whoever moves one must move the other.
+		if key, err = secretbox.LoadOrCreateKey(filepath.Join(filepath.Dir(path), "secret.key")); err != nil {
+			// Bad configuration in effect (a corrupt key file, a database
+			// path under a file): named as the variable that fixes it.
+			return nil, &config.Error{Name: "WEXIO_SECRET_KEY", Problem: "loading the generated key: " + err.Error()}
+		}
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}
+	}
+	hooks := webhooks.NewService(webhooks.Config{
+		PublicURL:            cfg.PublicURL,
+		MaxRetries:           cfg.OutboundMaxRetries,
+		TimeoutSeconds:       int(cfg.OutboundTimeout / time.Second),
+		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
+	}, box, time.Now)
+	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
+		crm: crm.NewService(time.Now), flows: flows.NewService()}, nil
+}
+
+// start starts the server's background machinery: the group-commit writer,
+// the live-tail broker and the delivery dispatcher.
+func (a *app) start() error {
+	a.writer = groupcommit.New(a.db.Write, a.log)
+	if err := a.takeWorkerLock(); err != nil {
+		return err
+	}
+	a.hookCache = inbound.NewCache(a.db.Read, 5*time.Second)
+	// Every webhook or flow change, whoever makes it, keeps the cache exact.
+	a.db.Write.Webhook.Use(a.hookCache.Hook())
+	a.db.Write.Flow.Use(a.hookCache.Hook())
+	subs := outbox.NewSubscriptions(a.db.Read, 5*time.Second)
+	a.db.Write.Webhook.Use(subs.Hook())
+	a.tail = livetail.NewBroker[*ent.WebhookLog]()
+	a.feed = history.NewFeed(a.db.Read, a.tail, a.log)
+	d, err := outbound.New(outbound.Config{
+		Backoff:      outbound.NewBackoff(a.cfg.OutboundBackoffBase, a.cfg.OutboundBackoffFactor, a.cfg.OutboundBackoffMax),
+		MaxRetries:   a.cfg.OutboundMaxRetries,
+		Timeout:      a.cfg.OutboundTimeout,
+		AllowPrivate: a.cfg.AllowPrivateNetworks,
+		Version:      Version,
+		Log:          a.log,
+	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Secrets: a.hooks.Secrets, Headers: a.hooks.Headers,
+		Publisher: a.feed, Subscriptions: subs})
+	if err != nil {
+		return err
+	}
+	a.dispatcher = d
+	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, Read: a.db.Read, CRM: a.crm, Notify: d.Notify, Subscriptions: subs})
+	if err != nil {
+		return err
+	}
+	a.runner = r
+	pruner, err := history.NewPruner(history.Config{Retention: a.cfg.Retention, Log: a.log},
+		history.Deps{Writer: a.writer, Read: a.db.Read})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopWork, a.workDone = cancel, make(chan struct{})
+	var wg sync.WaitGroup
+	for name, run := range map[string]func(context.Context) error{
+		"dispatcher": d.Run, "flow runner": r.Run, "history pruner": pruner.Run, "live tail feed": a.feed.Run,
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				a.log.Error("worker stopped", "worker", name, "err", err)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(a.workDone) }()
+	return nil
+}
+
+// takeWorkerLock joins the servers working the database's queues. One
+// that starts alone knows any lease in the database was left by a server
+// that died (killed, crashed: a stop releases its own), and makes those
+// deliveries and runs due now rather than when their leases end; beside a
+// running server it cannot tell, and waits leases out.
+func (a *app) takeWorkerLock() error {
+	lock, err := db.TakeWorkerLock(a.cfg.SQLitePath())
+	if err != nil {
+		return err
+	}
+	a.workerLock = lock
+	if !lock.Sole() {
+		a.log.Warn("another server works this database's queues: leases left by a server that died are waited out")
+		return nil
+	}
+	ctx := auth.System(context.Background())
+	deliveries, err := outbound.ReleaseAbandoned(ctx, a.writer)
+	if err != nil {
+		return err
+	}
+	runs, err := flows.ReleaseAbandoned(ctx, a.writer)
+	if err != nil {
+		return err
+	}
+	if deliveries+runs > 0 {
+		a.log.Info("released leases left by a server that stopped without releasing them",
+			"deliveries", deliveries, "flow_runs", runs)
+	}
+	return nil
+}
+
+// wake tells the workers that a commit wrote due work.
+func (a *app) wake() {
+	if a.runner != nil {
+		a.runner.Notify()
+	}
+	if a.dispatcher != nil {
+		a.dispatcher.Notify()
+	}
+}
+
+// working reports whether a live dispatcher may hold delivery id: this
+// process's, or, unless this server started alone, another server's
+// (RetryDelivery then leaves a lease it does not hold alone).
+func (a *app) working(id pulid.ID) bool {
+	if a.workerLock == nil || !a.workerLock.Sole() {
+		return true
+	}
+	return a.dispatcher != nil && a.dispatcher.Working(id)
+}
+
+// close stops what start started (the dispatcher finishes or releases its
+// in-flight deliveries, the writer commits what is queued), then closes the
+// database.
+func (a *app) close() error {
+	if a.stopWork != nil {
+		a.stopWork()
+		<-a.workDone
+	}
+	if a.writer != nil {
+		a.writer.Close()
+	}
+	if a.workerLock != nil {
+		_ = a.workerLock.Release()
+	}
+	return a.db.Close()
+}
+
+// serve runs the server until ctx is cancelled (SIGINT/SIGTERM).
+func (a *app) serve(ctx context.Context, stderr io.Writer) error {
+	// Listening first: an address that cannot be had stops the start
+	// before a workspace is created or a key printed.
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return &config.Error{Name: "WEXIO_ADDR", Problem: err.Error()}
+	}
+	defer ln.Close()
+	key, created, err := a.auth.Bootstrap(ctx, a.cfg.APIKey)
+	if err != nil {
+		return err
+	}
+	if created && a.cfg.APIKey == "" {
+		fmt.Fprintf(stderr, "bootstrap API key: %s\n", key)
+	}
+	if err := a.start(); err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.cfg.SQLitePath())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	// The workers stop claiming now and finish their work in flight while
+	// the requests drain: what requests still commit is durable and gets
+	// worked on after the restart.
+	if a.stopWork != nil {
+		a.stopWork()
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.grace())
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		// Requests still running after the bound are cut off unanswered:
+		// nothing they did was acknowledged. That is the bounded stop the
+		// contract promises, not a failure.
+		a.log.Warn("shutdown: closing connections still open after the grace period", "err", err)
+		_ = srv.Close()
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	return nil
+}
+
+// grace is how long a stop waits for requests in flight.
+func (a *app) grace() time.Duration { return cmp.Or(a.shutdownGrace, shutdownGrace) }
+
+// routes is the HTTP surface of CONTRACT.md §2.
+func (a *app) routes() http.Handler {
+	schema := graph.NewSchema(&graph.Resolver{
+		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail, Wake: a.wake,
+		Working: a.working, Now: time.Now,
+	})
+	gql := graph.NewHandler(schema, graph.HandlerOptions{
+		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,
+		InitTimeout: 10 * time.Second,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/query", cors(a.auth.Middleware(a.log, gql)))
+	mux.Handle("/in/{token}", a.inbound())
+	mux.Handle("GET /{$}", playground.Handler("Wexio Webhooks", "/query"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain")
+		if err := a.db.Ping(ctx); err != nil {
+			a.log.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "database unreachable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	return mux
+}
+
+// inbound is the POST /in/{token} handler.
+func (a *app) inbound() http.Handler {
+	return inbound.New(inbound.Config{
+		MaxBytes:  a.cfg.InboundMaxBytes,
+		PublicURL: a.cfg.PublicURL,
+		Retention: a.cfg.Retention,
+	}, inbound.Deps{
+		Cache:       a.hookCache,
+		Writer:      a.writer,
+		Secrets:     a.hooks.Secrets,
+		VerifyToken: a.hooks.VerifyToken,
+		Contacts:    a.crm,
+		Tail:        a.feed,
+		Notify:      a.wake,
+		Log:         a.log,
+		Now:         time.Now,
+	})
+}
+
+// cors lets browser apps on any origin call the API. Credentials are bearer
+// keys, never cookies, so allowing every origin exposes nothing.
+func cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			h.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
