@@ -21,6 +21,7 @@ import (
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -114,7 +115,7 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 // insertHandler is the group-commit ceiling: read the body, insert one log
 // row shaped like a real accepted inbound row, answer 202 after the commit.
 // No lookup, no auth, no parsing.
-func insertHandler(w *groupcommit.Writer, hook *ent.Webhook, limit int64) http.Handler {
+func insertHandler(w store.Writer, hook *ent.Webhook, limit int64) http.Handler {
 	ws := string(hook.WorkspaceID)
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		began := time.Now()
@@ -127,7 +128,7 @@ func insertHandler(w *groupcommit.Writer, hook *ent.Webhook, limit int64) http.H
 		id := pulid.New("log")
 		body := []byte(`{"id":"` + string(id) + `","status":"accepted"}`)
 		ctx := tenant.WithWorkspace(r.Context(), ws)
-		err = w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+		err = w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 			return tx.WebhookLog.Create().SetID(id).SetWebhookID(hook.ID).
 				SetDirection(schematype.DirectionInbound).SetOccurredAt(began.UTC()).
 				SetOutcome(schematype.OutcomeAccepted).SetStatusCode(http.StatusAccepted).

@@ -10,7 +10,7 @@ import (
 	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/crm"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // BenchmarkRuns measures three-step runs (EMIT_EVENT, UPDATE_CONTACT,
@@ -59,7 +59,7 @@ func threeCardsB(e *env, b *testing.B) *ent.Flow {
 func seed(b *testing.B, e *env, f *ent.Flow, n int) {
 	for start := 0; start < n; start += 500 {
 		end := min(start+500, n)
-		err := e.w.Do(e.ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+		err := e.w.Do(e.ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 			for i := start; i < end; i++ {
 				if err := seedOne(ctx, tx.Client(), e, f, i); err != nil {
 					return err

@@ -9,7 +9,7 @@ import (
 	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/workqueue"
 )
 
@@ -25,7 +25,7 @@ type Claimer = workqueue.Claimer[*ent.FlowRun]
 // and its read client: the claimed runs' flow and request are loaded from
 // read after the claim commits, off the writer every ingest shares (the
 // request bodies are most of a claim's bytes; BenchmarkFlowPath +5%).
-func NewSQLiteClaimer(w *groupcommit.Writer, read *ent.Client) Claimer {
+func NewSQLiteClaimer(w store.Writer, read *ent.Client) Claimer {
 	return workqueue.NewSQLiteClaimer(w, read, runs)
 }
 
@@ -63,7 +63,7 @@ var runs = workqueue.Table[*ent.FlowRun]{
 
 // ReleaseAbandoned makes every leased run due at once; see
 // outbound.ReleaseAbandoned.
-func ReleaseAbandoned(ctx context.Context, w *groupcommit.Writer) (int, error) {
+func ReleaseAbandoned(ctx context.Context, w store.Writer) (int, error) {
 	return workqueue.NewSQLiteClaimer(w, nil, runs).ReleaseAbandoned(ctx)
 }
 

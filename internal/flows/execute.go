@@ -8,8 +8,8 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/template"
 	"github.com/wexio/webhooks/internal/tenant"
 )
@@ -80,7 +80,7 @@ func (r *Runner) prepare(run *ent.FlowRun) *execution {
 }
 
 // job executes the steps and records the run's progress with their effects.
-func (x *execution) job(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) error {
+func (x *execution) job(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
 	// The job's emits read the workspace's outbound webhooks once: steps
 	// do not change webhooks, and the memo ends with the job.
 	ctx = outbox.WithMatcher(ctx)
@@ -116,7 +116,7 @@ func (x *execution) execSteps(ctx context.Context, tx *ent.Tx) (next int, result
 		var out []byte
 		var err error
 		if x.careful {
-			err = groupcommit.Savepoint(ctx, tx, "step", func() error {
+			err = store.Savepoint(ctx, tx, "step", func() error {
 				var err error
 				out, err = x.do(ctx, tx.Client(), st)
 				return err

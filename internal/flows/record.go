@@ -9,7 +9,7 @@ import (
 	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/template"
 )
 
@@ -53,7 +53,7 @@ func (x *execution) record(ctx context.Context, c *ent.Client, next int, results
 // RetryDelay, from its last committed step.
 func (r *Runner) retryLater(ctx context.Context, run *ent.FlowRun) {
 	at := r.cfg.Now().UTC().Add(r.cfg.RetryDelay)
-	err := r.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+	err := r.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		return tx.FlowRun.Update().
 			Where(flowrun.ID(run.ID), unfinished).
 			SetNextAttemptAt(at).ClearClaimedUntil().Exec(ctx)

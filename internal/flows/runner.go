@@ -10,8 +10,8 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/crm"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/workqueue"
 )
 
@@ -50,10 +50,10 @@ func (c *Config) defaults() {
 
 // Deps are the runner's collaborators.
 type Deps struct {
-	Writer  *groupcommit.Writer // every write goes through it
-	Read    *ent.Client         // the read pool: the claimer loads claimed runs from it
-	Claimer Claimer             // nil: NewSQLiteClaimer(Writer, Read)
-	CRM     *crm.Service        // contact updates, chats and messages
+	Writer  store.Writer // every write goes through it
+	Read    *ent.Client  // the read pool: the claimer loads claimed runs from it
+	Claimer Claimer      // nil: NewSQLiteClaimer(Writer, Read)
+	CRM     *crm.Service // contact updates, chats and messages
 	// Subscriptions, when set, answers the emits' webhook lookups from its
 	// cache instead of a query per run.
 	Subscriptions *outbox.Subscriptions

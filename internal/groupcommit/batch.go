@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // run executes one batch in one transaction and answers every request.
@@ -25,9 +26,7 @@ func (w *Writer) run(batch []*request) {
 	}
 	for i, r := range batch {
 		if errs[i] == nil {
-			for _, f := range r.hooks.after {
-				f()
-			}
+			r.hooks.Committed()
 		}
 		r.done <- errs[i]
 	}
@@ -36,7 +35,7 @@ func (w *Writer) run(batch []*request) {
 // runOne runs a job inside a savepoint, rolling back only its own writes
 // when it fails (or panics).
 func (w *Writer) runOne(tx *ent.Tx, r *request) error {
-	err := Savepoint(r.ctx, tx, "job", func() (err error) {
+	err := store.Savepoint(r.ctx, tx, "job", func() (err error) {
 		defer func() {
 			if p := recover(); p != nil {
 				err = fmt.Errorf("job panicked: %v", p)
@@ -46,25 +45,7 @@ func (w *Writer) runOne(tx *ent.Tx, r *request) error {
 		return r.job(r.ctx, tx, &r.hooks)
 	})
 	if err != nil {
-		r.hooks.after = nil
-	}
-	return err
-}
-
-// Savepoint runs fn inside savepoint name of tx: when fn fails, its writes
-// alone are rolled back and its error returned; the transaction goes on.
-func Savepoint(ctx context.Context, tx *ent.Tx, name string, fn func() error) error {
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
-		return fmt.Errorf("opening savepoint %s: %w", name, err)
-	}
-	err := fn()
-	if err != nil {
-		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO "+name); rerr != nil {
-			return fmt.Errorf("rolling back to savepoint %s: %w (after %w)", name, rerr, err)
-		}
-	}
-	if _, rerr := tx.ExecContext(ctx, "RELEASE "+name); rerr != nil {
-		return fmt.Errorf("releasing savepoint %s: %w", name, rerr)
+		r.hooks.Discard()
 	}
 	return err
 }

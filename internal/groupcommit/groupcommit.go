@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // ErrClosed is returned for work submitted after Close.
@@ -24,27 +25,14 @@ var ErrClosed = errors.New("groupcommit: closed")
 // MaxBatch is the most jobs one transaction takes.
 const MaxBatch = 256
 
-// Job is one unit of work. It must use only tx. AfterCommit, when set by the
-// job through Hooks, runs after the batch committed.
-type Job func(ctx context.Context, tx *ent.Tx, h *Hooks) error
-
-// Hooks lets a job ask for work after the commit (publishing to live tail,
-// waking workers): never before, so nobody sees rows that may roll back.
-type Hooks struct {
-	after []func()
-}
-
-// AfterCommit registers f to run once the batch has committed.
-func (h *Hooks) AfterCommit(f func()) { h.after = append(h.after, f) }
-
 type request struct {
 	ctx   context.Context
-	job   Job
-	hooks Hooks
+	job   store.Job
+	hooks store.Hooks
 	done  chan error
 }
 
-// Writer is the single writer goroutine.
+// Writer is the single writer goroutine: SQLite's store.Writer.
 type Writer struct {
 	client *ent.Client
 	log    *slog.Logger
@@ -58,6 +46,8 @@ type Writer struct {
 	closed bool
 }
 
+var _ store.Writer = (*Writer)(nil)
+
 // New starts a writer over client (the database's write client).
 func New(client *ent.Client, log *slog.Logger) *Writer {
 	w := &Writer{client: client, log: log, reqs: make(chan *request, MaxBatch), quit: make(chan struct{})}
@@ -69,7 +59,7 @@ func New(client *ent.Client, log *slog.Logger) *Writer {
 // Do runs job in the next batch and returns once that batch committed (nil)
 // or failed (the job's own error, or the commit's). ctx only bounds the wait
 // to be queued: once a job is in a batch, the batch decides.
-func (w *Writer) Do(ctx context.Context, job Job) error {
+func (w *Writer) Do(ctx context.Context, job store.Job) error {
 	r := &request{ctx: context.WithoutCancel(ctx), job: job, done: make(chan error, 1)}
 	w.mu.RLock()
 	if w.closed {

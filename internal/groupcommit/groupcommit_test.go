@@ -14,6 +14,7 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 func open(t testing.TB) (*db.DB, *Writer) {
@@ -40,7 +41,7 @@ func TestFailingJobIsIsolated(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = w.Do(ctx, func(ctx context.Context, tx *ent.Tx, h *Hooks) error {
+			errs[i] = w.Do(ctx, func(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
 				// Every tenth job creates a duplicate name and fails after writing.
 				name := fmt.Sprintf("ws-%d", i)
 				if err := tx.Workspace.Create().SetName(name).Exec(ctx); err != nil {
@@ -92,7 +93,7 @@ func TestDrainCommitsWhatWasQueued(t *testing.T) {
 	ctx := auth.System(context.Background())
 	reqs := make([]*request, n)
 	for i := range reqs {
-		reqs[i] = &request{ctx: ctx, done: make(chan error, 1), job: func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+		reqs[i] = &request{ctx: ctx, done: make(chan error, 1), job: func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 			return tx.Workspace.Create().SetName(fmt.Sprintf("w%d", i)).Exec(ctx)
 		}}
 		w.reqs <- reqs[i]
@@ -117,14 +118,14 @@ func TestCloseRefusesMore(t *testing.T) {
 	t.Parallel()
 	d, w := open(t)
 	ctx := auth.System(context.Background())
-	if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+	if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		return tx.Workspace.Create().SetName("a").Exec(ctx)
 	}); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
 	w.Close() // twice is fine
-	if err := w.Do(ctx, func(context.Context, *ent.Tx, *Hooks) error { return nil }); !errors.Is(err, ErrClosed) {
+	if err := w.Do(ctx, func(context.Context, *ent.Tx, *store.Hooks) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after Close: %v", err)
 	}
 	if n, _ := d.Read.Workspace.Query().Count(ctx); n != 1 {
@@ -136,11 +137,11 @@ func TestPanickingJobFailsAlone(t *testing.T) {
 	t.Parallel()
 	_, w := open(t)
 	ctx := auth.System(context.Background())
-	err := w.Do(ctx, func(context.Context, *ent.Tx, *Hooks) error { panic("boom") })
+	err := w.Do(ctx, func(context.Context, *ent.Tx, *store.Hooks) error { panic("boom") })
 	if err == nil {
 		t.Fatal("a panicking job succeeded")
 	}
-	if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+	if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		return tx.Workspace.Create().SetName("after").Exec(ctx)
 	}); err != nil {
 		t.Fatalf("the writer did not survive a panic: %v", err)
@@ -155,7 +156,7 @@ func BenchmarkInsert(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			n := i.Add(1)
-			if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *Hooks) error {
+			if err := w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 				return tx.Workspace.Create().SetName(fmt.Sprint("w", n)).Exec(ctx)
 			}); err != nil {
 				b.Fatal(err)

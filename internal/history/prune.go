@@ -9,7 +9,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // Config configures a Pruner.
@@ -29,7 +29,7 @@ const DefaultBatchSize = 500
 type Deps struct {
 	// Writer runs every delete, one batch per job, so a pass never holds the
 	// write lock for long.
-	Writer *groupcommit.Writer
+	Writer store.Writer
 	// Read finds the candidate rows outside the write lock (db.Read): the
 	// scans, unindexed ones included, never delay ingestion; each delete
 	// checks its conditions again.
@@ -130,7 +130,7 @@ func (p *Pruner) pruneKind(ctx context.Context, k kind, cutoff time.Time) error 
 			return nil
 		}
 		var n int
-		err = p.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+		err = p.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 			var err error
 			n, err = k.del(ctx, tx.Client(), ids, cutoff)
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // BenchmarkPruneBatch times one delete job of DefaultBatchSize rows through
@@ -70,7 +71,7 @@ func BenchmarkPruneBatch(b *testing.B) {
 					b.Fatalf("found %d expired %s (%v)", len(ids), k.name, err)
 				}
 				b.StartTimer()
-				err = w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+				err = w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 					_, err := k.del(ctx, tx.Client(), ids, cutoff)
 					return err
 				})

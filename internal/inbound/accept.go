@@ -10,7 +10,7 @@ import (
 	"github.com/wexio/webhooks/ent/idempotencykey"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/verify"
 )
 
@@ -50,7 +50,7 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 	}
 	req.key = key
 	var out outcome
-	err := h.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, hk *groupcommit.Hooks) error {
+	err := h.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
 		var err error
 		out, err = h.process(ctx, tx.Client(), req)
 		if err == nil {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // Config is the handler's configuration.
@@ -34,8 +34,8 @@ type ContactResolver interface {
 
 // Deps are the handler's collaborators.
 type Deps struct {
-	Cache  *Cache              // token lookup; its Hook must be installed on the write client
-	Writer *groupcommit.Writer // every log row goes through it
+	Cache  *Cache       // token lookup; its Hook must be installed on the write client
+	Writer store.Writer // every log row goes through it
 	// Secrets and VerifyToken open a webhook's sealed credentials.
 	Secrets     func(*ent.Webhook) ([]string, error)
 	VerifyToken func(*ent.Webhook) (string, error)

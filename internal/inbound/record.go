@@ -7,8 +7,8 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/history"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // record writes the log row of a request that is not processed further (a
@@ -16,7 +16,7 @@ import (
 // answer does not depend on it, so a failed write is logged, not returned.
 func (h *Handler) record(ctx context.Context, req *request, v *verdict) {
 	var row *ent.WebhookLog
-	err := h.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, hk *groupcommit.Hooks) error {
+	err := h.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
 		var err error
 		row, err = h.logRow(tx.Client(), req, v, pulid.New("log"), nil).Save(ctx)
 		if err == nil {

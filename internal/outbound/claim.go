@@ -10,7 +10,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/workqueue"
 )
 
@@ -24,7 +24,7 @@ type Claimer = workqueue.Claimer[*ent.Delivery]
 
 // NewSQLiteClaimer returns a Claimer over the writer of a SQLite database
 // and its read client.
-func NewSQLiteClaimer(w *groupcommit.Writer, read *ent.Client) Claimer {
+func NewSQLiteClaimer(w store.Writer, read *ent.Client) Claimer {
 	return workqueue.NewSQLiteClaimer(w, read, deliveries)
 }
 
@@ -62,7 +62,7 @@ var deliveries = workqueue.Table[*ent.Delivery]{
 // that holds the database's worker lock, those leases were left by a
 // process that died, and would otherwise hold their deliveries until they
 // ran out, 10 minutes later.
-func ReleaseAbandoned(ctx context.Context, w *groupcommit.Writer) (int, error) {
+func ReleaseAbandoned(ctx context.Context, w store.Writer) (int, error) {
 	return workqueue.NewSQLiteClaimer(w, nil, deliveries).ReleaseAbandoned(ctx)
 }
 

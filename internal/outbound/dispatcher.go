@@ -10,9 +10,9 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/workqueue"
 )
 
@@ -59,7 +59,7 @@ func (c *Config) defaults() {
 
 // Deps are the dispatcher's collaborators.
 type Deps struct {
-	Writer  *groupcommit.Writer                  // every write goes through it
+	Writer  store.Writer                         // every write goes through it
 	Read    *ent.Client                          // the read pool: the claimer loads claimed deliveries from it
 	Claimer Claimer                              // nil: NewSQLiteClaimer(Writer, Read)
 	Secrets func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets

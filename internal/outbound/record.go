@@ -11,8 +11,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // verdict is what an attempt means for its delivery.
@@ -47,7 +47,7 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 // deliveries on, in one job: one insert and one update for all the
 // successes, so the hot path costs a few statements per batch, not per
 // attempt. Rows are published to live tail after the commit.
-func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks, batch []*entry) error {
+func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hooks, batch []*entry) error {
 	logs := make([]*logRow, len(batch))
 	var succeeded []pulid.ID
 	for i, e := range batch {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // maxRecordBatch bounds the attempts one write records.
@@ -103,7 +103,7 @@ func (r *recorder) flush(batch []*entry) {
 }
 
 func (r *recorder) write(batch []*entry) error {
-	return r.d.deps.Writer.Do(auth.System(context.Background()), func(ctx context.Context, tx *ent.Tx, h *groupcommit.Hooks) error {
+	return r.d.deps.Writer.Do(auth.System(context.Background()), func(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
 		return r.d.writeAttempts(ctx, tx, h, batch)
 	})
 }

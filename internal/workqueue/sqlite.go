@@ -8,7 +8,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // Table is what a SQLiteClaimer needs of one table of leased rows. Each
@@ -48,14 +48,14 @@ func (t Table[T]) DueIDs(ctx context.Context, c *ent.Client, now time.Time, limi
 // are loaded from the read pool after the claim commits, off the writer
 // every ingest shares.
 type SQLiteClaimer[T any] struct {
-	w     *groupcommit.Writer
+	w     store.Writer
 	read  *ent.Client
 	table Table[T]
 }
 
 // NewSQLiteClaimer returns a Claimer of table's rows over the writer of a
 // SQLite database and its read client.
-func NewSQLiteClaimer[T any](w *groupcommit.Writer, read *ent.Client, table Table[T]) *SQLiteClaimer[T] {
+func NewSQLiteClaimer[T any](w store.Writer, read *ent.Client, table Table[T]) *SQLiteClaimer[T] {
 	return &SQLiteClaimer[T]{w: w, read: read, table: table}
 }
 
@@ -63,7 +63,7 @@ func NewSQLiteClaimer[T any](w *groupcommit.Writer, read *ent.Client, table Tabl
 func (c *SQLiteClaimer[T]) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]T, error) {
 	var ids []pulid.ID
 	now = now.UTC()
-	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		var err error
 		if ids, err = c.table.DueIDs(ctx, tx.Client(), now, limit); err != nil || len(ids) == 0 {
 			return err
@@ -96,7 +96,7 @@ func (c *SQLiteClaimer[T]) Release(ctx context.Context, ids []pulid.ID) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		return c.table.Unlease(ctx, tx.Client(), ids)
 	})
 	if err != nil {
@@ -111,7 +111,7 @@ func (c *SQLiteClaimer[T]) Release(ctx context.Context, ids []pulid.ID) error {
 // (db.TakeWorkerLock): a live worker's leases would go too.
 func (c *SQLiteClaimer[T]) ReleaseAbandoned(ctx context.Context) (int, error) {
 	var n int
-	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *groupcommit.Hooks) error {
+	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		var err error
 		n, err = c.table.UnleaseAll(ctx, tx.Client())
 		return err

@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+)
+
+// LeaseTable is what a claimer needs of one table of leased rows (outbound
+// deliveries, flow runs): the queries, each given the client it must use
+// (the claim's transaction). A row is due when its next_attempt_at has
+// passed and it holds no live lease.
+type LeaseTable struct {
+	Name string // what the rows are, for errors: "deliveries"
+	// Expired and Unleased return up to limit due rows whose lease ended,
+	// and due rows with no lease in due order: two ranges of an index on
+	// (claimed_until, next_attempt_at), so a claim never walks the rows
+	// in flight.
+	Expired, Unleased func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error)
+	// Lease marks ids claimed until until (and whatever else a claim sets).
+	Lease func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time) error
+	// Unlease drops the leases of those of ids not finished.
+	Unlease func(ctx context.Context, c *ent.Client, ids []pulid.ID) error
+	// UnleaseAll drops every lease on unfinished rows and says how many.
+	UnleaseAll func(ctx context.Context, c *ent.Client) (int, error)
+}
+
+// DueIDs returns up to limit rows that may be claimed at now, expired
+// leases first (their worker died).
+func (t LeaseTable) DueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+	expired, err := t.Expired(ctx, c, now, limit)
+	if err != nil || len(expired) == limit {
+		return expired, err
+	}
+	fresh, err := t.Unleased(ctx, c, now, limit-len(expired))
+	return append(expired, fresh...), err
+}
+
+// Claimer hands out due rows of one table under a lease. ctx must allow
+// system access (auth.System): claims cross workspaces.
+type Claimer interface {
+	// Claim leases up to limit due rows until now+lease, committed before
+	// it returns, and returns their ids.
+	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]pulid.ID, error)
+	// Release drops the leases of rows this process will not work on, so
+	// they are due again at once instead of when the lease ends.
+	Release(ctx context.Context, ids []pulid.ID) error
+	// ReleaseAbandoned drops every lease in the table and says how many:
+	// only for a process that knows no other works the table
+	// (WorkerLock.Sole), or a live worker's leases would go too.
+	ReleaseAbandoned(ctx context.Context) (int, error)
+}

@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/wexio/webhooks/ent"
+)
+
+// Store is one opened database, as the services see it. A driver fills it
+// in (internal/db opens the one a URL names); nothing outside the drivers
+// knows which database it is, except through Caps.
+type Store struct {
+	// Dialect is ent's name of the database's SQL dialect
+	// (entgo.io/ent/dialect), for the few statements built by hand.
+	Dialect string
+	// Write is the client for every write and for transactions; its hooks
+	// (InstallHooks) wake the workers after commits.
+	Write *ent.Client
+	// Read is for reads outside transactions; it sees committed data.
+	Read *ent.Client
+	// Writer batches write jobs into transactions.
+	Writer Writer
+	// Notifier carries wake-ups and invalidations after commits.
+	Notifier Notifier
+	// Caps says what this database can do.
+	Caps Capabilities
+
+	// The driver's own parts, behind the methods below.
+	Driver Driver
+}
+
+// Capabilities are what a driver can do, for its users to choose how to
+// work with it.
+type Capabilities struct {
+	// SharedNotify: notifications reach every process on the database, so
+	// a change committed by one server is acted on by all at once. Without
+	// it, other processes' commits are seen by polling and cache expiry.
+	SharedNotify bool
+	// RowLocks: claims lock the rows they take (FOR UPDATE SKIP LOCKED), so
+	// several processes claim at once; without them claims are serialised
+	// by the database's single write lock.
+	RowLocks bool
+	// SameHost: every process on the database runs on one host (one
+	// file), so a host lock tells whether a server runs alone.
+	SameHost bool
+}
+
+// Driver is what differs between databases beyond the ent clients.
+type Driver interface {
+	// Claimer returns the claimer of t's leased rows.
+	Claimer(t LeaseTable) Claimer
+	// JoinWorkers registers this process among those working the
+	// database's queues, until the returned lock is released.
+	JoinWorkers() (WorkerLock, error)
+	// Ping checks that the database answers a query on its tables.
+	Ping(ctx context.Context) error
+	// Close finishes the writes queued and closes the database.
+	Close() error
+}
+
+// WorkerLock is a process's membership among the workers of a database.
+type WorkerLock interface {
+	// Sole reports whether no other worker was running when this one
+	// joined: every lease in the database was then left by a process that
+	// is gone, and can be released at once.
+	Sole() bool
+	// Release leaves the workers.
+	Release() error
+}
+
+// Claimer returns the claimer of t's leased rows.
+func (s *Store) Claimer(t LeaseTable) Claimer { return s.Driver.Claimer(t) }
+
+// JoinWorkers registers this process among the database's workers.
+func (s *Store) JoinWorkers() (WorkerLock, error) { return s.Driver.JoinWorkers() }
+
+// Ping checks that the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.Driver.Ping(ctx) }
+
+// Close finishes the queued writes and closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.Driver.Close())
+}
