@@ -19,6 +19,7 @@ import (
 // Cache holds one value per key, loaded by load.
 type Cache[K comparable, V any] struct {
 	ttl     time.Duration
+	now     func() time.Time
 	load    func(ctx context.Context, key K) (V, error)
 	gen     atomic.Uint64
 	pending atomic.Int64 // changes running or not yet committed
@@ -32,9 +33,10 @@ type entry[V any] struct {
 	at  time.Time
 }
 
-// New returns an empty cache loading through load.
-func New[K comparable, V any](ttl time.Duration, load func(ctx context.Context, key K) (V, error)) *Cache[K, V] {
-	return &Cache[K, V]{ttl: ttl, load: load, m: map[K]entry[V]{}}
+// New returns an empty cache loading through load, whose entries expire
+// ttl after their load by the clock now (time.Now outside tests).
+func New[K comparable, V any](ttl time.Duration, now func() time.Time, load func(ctx context.Context, key K) (V, error)) *Cache[K, V] {
+	return &Cache[K, V]{ttl: ttl, now: now, load: load, m: map[K]entry[V]{}}
 }
 
 // Hook keeps the cache exact; install it on the write client's mutations
@@ -86,7 +88,7 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K) (v V, ok bool, err error) 
 	c.mu.RLock()
 	e, hit := c.m[key]
 	c.mu.RUnlock()
-	if hit && e.gen == gen && time.Since(e.at) < c.ttl {
+	if hit && e.gen == gen && c.now().Sub(e.at) < c.ttl {
 		return e.v, true, nil
 	}
 	v, err = c.load(ctx, key)
@@ -101,7 +103,7 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K) (v V, ok bool, err error) 
 		return zero, false, nil // changed while loading: do not trust the load
 	}
 	c.mu.Lock()
-	c.m[key] = entry[V]{v: v, gen: gen, at: time.Now()}
+	c.m[key] = entry[V]{v: v, gen: gen, at: c.now()}
 	c.mu.Unlock()
 	return v, true, nil
 }

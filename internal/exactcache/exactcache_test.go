@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // TestGet: a value is loaded once while fresh, loaded again after the TTL
@@ -14,7 +16,8 @@ import (
 func TestGet(t *testing.T) {
 	t.Parallel()
 	loads, fail := 0, false
-	c := New(50*time.Millisecond, func(_ context.Context, k string) (int, error) {
+	clk := testkit.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	c := New(time.Minute, clk.Now, func(_ context.Context, k string) (int, error) {
 		loads++
 		if fail {
 			return 0, errors.New("gone")
@@ -33,7 +36,9 @@ func TestGet(t *testing.T) {
 	get("cached", 2, true)
 	c.gen.Add(1) // what the hook does on a change
 	get("after a change", 4, true)
-	time.Sleep(60 * time.Millisecond)
+	clk.Advance(time.Minute - time.Nanosecond)
+	get("just within the TTL", 4, true)
+	clk.Advance(time.Nanosecond)
 	get("after the TTL", 6, true)
 	c.pending.Add(1)
 	get("while a change is under way", 0, false)

@@ -29,7 +29,7 @@ type bound struct {
 // NewCache returns a cache reading through read.
 func NewCache(read *ent.Client, ttl time.Duration) *Cache {
 	c := &Cache{read: read}
-	c.cache = exactcache.New(ttl, c.load)
+	c.cache = exactcache.New(ttl, time.Now, c.load)
 	return c
 }
 

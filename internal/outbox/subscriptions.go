@@ -23,7 +23,7 @@ type Subscriptions struct {
 
 // NewSubscriptions returns an empty cache loading through read.
 func NewSubscriptions(read *ent.Client, ttl time.Duration) *Subscriptions {
-	return &Subscriptions{cache: exactcache.New(ttl, func(ctx context.Context, ws string) ([]*ent.Webhook, error) {
+	return &Subscriptions{cache: exactcache.New(ttl, time.Now, func(ctx context.Context, ws string) ([]*ent.Webhook, error) {
 		return query(ctx, read, ws)
 	})}
 }
