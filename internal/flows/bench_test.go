@@ -24,8 +24,8 @@ func BenchmarkRuns(b *testing.B) {
 	f := threeCardsB(e, b)
 	seed(b, e, f, b.N)
 	finished := make(chan struct{}, b.N)
-	r, err := New(Config{Now: e.clk.now, Workers: 128, PollInterval: time.Hour},
-		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now), Notify: func() { finished <- struct{}{} }})
+	r, err := New(Config{Now: e.clk.Now, Workers: 128, PollInterval: time.Hour},
+		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now), Notify: func() { finished <- struct{}{} }})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,8 +15,8 @@ func TestRunWakesOnNotifyAndStops(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	done := make(chan struct{}, 16)
-	r, err := New(Config{Now: e.clk.now, PollInterval: time.Hour},
-		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now), Notify: func() { done <- struct{}{} }})
+	r, err := New(Config{Now: e.clk.Now, PollInterval: time.Hour},
+		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now), Notify: func() { done <- struct{}{} }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestNewNeedsDeps(t *testing.T) {
 func TestNewRefusesNegativeSettings(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	deps := Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now)}
+	deps := Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now)}
 	for _, cfg := range []Config{{RetryDelay: -time.Second}, {MaxRenderBytes: -1}, {Workers: -1}} {
 		if _, err := New(cfg, deps); err == nil {
 			t.Errorf("New accepted %+v", cfg)

@@ -177,7 +177,7 @@ func TestCrashedRunIsExecutedOnceAfterItsLease(t *testing.T) {
 	if n := e.once(t); n != 0 {
 		t.Fatalf("claimed a run under a live lease (%d)", n)
 	}
-	e.clk.add(2 * time.Minute)
+	e.clk.Advance(2 * time.Minute)
 	if n := e.once(t); n != 1 {
 		t.Fatalf("Once ran %d runs after the lease expired", n)
 	}
@@ -196,14 +196,14 @@ func TestStaleClaimRollsBack(t *testing.T) {
 	e := setup(t)
 	e.startRun(t, e.flow(t, emitStep("a", nil)), e.contact, body)
 	claim := func() *ent.FlowRun {
-		runs, err := e.runner.deps.Claimer.Claim(e.ctx, e.clk.now(), 10, time.Minute)
+		runs, err := e.runner.deps.Claimer.Claim(e.ctx, e.clk.Now(), 10, time.Minute)
 		if err != nil || len(runs) != 1 {
 			t.Fatalf("claim = %v, %v", runs, err)
 		}
 		return runs[0]
 	}
 	first := claim()
-	e.clk.add(2 * time.Minute)
+	e.clk.Advance(2 * time.Minute)
 	second := claim()
 	e.runner.execute(second)
 	e.runner.execute(first)

@@ -2,11 +2,9 @@ package flows
 
 import (
 	"context"
-
 	"io"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,19 +17,10 @@ import (
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
-
-// clock is the injected time; tests move it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // env is one database with two workspaces. Workspace A (ctx) has an inbound
 // webhook "orders", an outbound webhook subscribed to "*" and a contact;
@@ -40,7 +29,7 @@ type env struct {
 	read       *ent.Client // the read pool
 	c          *ent.Client
 	w          *groupcommit.Writer
-	clk        *clock
+	clk        *testkit.Clock // the injected time; tests move it
 	svc        *Service
 	runner     *Runner
 	notified   atomic.Int64
@@ -57,11 +46,11 @@ func setup(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{c: d.Write, read: d.Read, clk: &clock{t: t0}, svc: NewService()}
+	e := &env{c: d.Write, read: d.Read, clk: testkit.NewClock(t0), svc: NewService()}
 	e.w = groupcommit.New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { e.w.Close(); _ = d.Close() })
-	e.runner, err = New(Config{Now: e.clk.now, Workers: 16},
-		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.now), Notify: func() { e.notified.Add(1) }})
+	e.runner, err = New(Config{Now: e.clk.Now, Workers: 16},
+		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now), Notify: func() { e.notified.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +85,7 @@ func (e *env) startRun(t testing.TB, f *ent.Flow, contact *ent.Contact, raw stri
 		SetRequest(schematype.HTTPMessage{Method: "POST", Body: raw,
 			Headers: map[string]string{"Content-Type": "application/json", "X-Shop": "acme"}}).SaveX(e.ctx)
 	return e.c.FlowRun.Create().SetFlowID(f.ID).SetLogID(l.ID).SetNillableContactID(ctID).
-		SetStatus(schematype.RunPending).SetNextAttemptAt(e.clk.now()).SaveX(e.ctx)
+		SetStatus(schematype.RunPending).SetNextAttemptAt(e.clk.Now()).SaveX(e.ctx)
 }
 
 // flow creates an enabled flow on the inbound webhook through the service.

@@ -22,21 +22,16 @@ import (
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
-// clock is the injected clock; Run tests read it from other goroutines.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the injected clock (testkit's, under this package's names);
+// Run tests read it from other goroutines.
+type clock struct{ *testkit.Clock }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func (c clock) now() time.Time      { return c.Now() }
+func (c clock) add(d time.Duration) { c.Advance(d) }
 
 // published records what the dispatcher hands to live tail.
 type published struct {
@@ -67,7 +62,7 @@ func setup(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{path: filepath.Join(t.TempDir(), "t.db"), pub: &published{}}
-	e.clk = &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	e.clk = &clock{testkit.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))}
 	e.open(t)
 	a := auth.NewService(e.db.Read, e.db.Write)
 	_, key, err := a.CreateWorkspace(ctx, "W")

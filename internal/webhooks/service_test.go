@@ -14,13 +14,10 @@ import (
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
-
-func setup(t *testing.T) (*Service, *ent.Client, context.Context, *clock) {
+func setup(t *testing.T) (*Service, *ent.Client, context.Context, *testkit.Clock) {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
@@ -35,8 +32,8 @@ func setup(t *testing.T) (*Service, *ent.Client, context.Context, *clock) {
 	}
 	ctx, _ = a.Authenticate(ctx, key)
 	box, _ := secretbox.New(bytes.Repeat([]byte{1}, secretbox.KeySize))
-	clk := &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
-	svc := NewService(Config{PublicURL: "https://h.example/", MaxRetries: 5, TimeoutSeconds: 15}, box, clk.now)
+	clk := testkit.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	svc := NewService(Config{PublicURL: "https://h.example/", MaxRetries: 5, TimeoutSeconds: 15}, box, clk.Now)
 	return svc, d.Write, ctx, clk
 }
 
@@ -58,7 +55,7 @@ func TestRotationKeepsThePreviousSecretForTheGracePeriod(t *testing.T) {
 	if len(secrets) != 2 || secrets[0] != *second || secrets[1] != *first {
 		t.Fatalf("during grace: %q", secrets)
 	}
-	clk.t = clk.t.Add(3600 * time.Second)
+	clk.Advance(3600 * time.Second)
 	secrets, _ = svc.Secrets(w)
 	if len(secrets) != 1 || secrets[0] != *second {
 		t.Fatalf("after grace: %q", secrets)
