@@ -11,8 +11,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/graph/model"
 	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/capture"
 	"github.com/wexio/webhooks/internal/history"
-	"github.com/wexio/webhooks/internal/schema"
 	"github.com/wexio/webhooks/internal/template"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
@@ -141,11 +141,11 @@ func rawJSON(raw []byte) (any, error) {
 func templateVariables(latest *ent.WebhookSchema) []string {
 	var out []string
 	if latest != nil {
-		fields := make([]schema.Field, len(latest.Fields))
+		fields := make([]capture.Field, len(latest.Fields))
 		for i, f := range latest.Fields {
-			fields[i] = schema.Field{Path: f.Path, Type: f.Type}
+			fields[i] = capture.Field{Path: f.Path, Type: f.Type}
 		}
-		for _, p := range schema.TemplatePaths(fields) {
+		for _, p := range capture.TemplatePaths(fields) {
 			out = append(out, "payload."+p)
 		}
 	}

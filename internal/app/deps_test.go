@@ -22,7 +22,7 @@ func TestImportsPointOneWay(t *testing.T) {
 		deps[parts[0]], imports[parts[0]] = strings.Fields(parts[1]), strings.Fields(parts[2])
 	}
 	pure := map[string]bool{}
-	for _, p := range []string{"config", "events", "verify", "schema", "jsonpath", "payload", "template"} {
+	for _, p := range []string{"config", "events", "verify", "capture", "jsonpath", "payload", "template"} {
 		pure[mod+"/internal/"+p] = true
 	}
 	for p := range pure {

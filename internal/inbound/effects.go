@@ -11,8 +11,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/capture"
 	"github.com/wexio/webhooks/internal/jsonpath"
-	"github.com/wexio/webhooks/internal/schema"
 )
 
 // resolveContact finds the contact the payload names (section 6). A payload
@@ -63,7 +63,7 @@ func (h *Handler) capture(ctx context.Context, c *ent.Client, req *request) erro
 	if err != nil {
 		return err
 	}
-	inferred, err := schema.Infer(sample)
+	inferred, err := capture.Infer(sample)
 	if err != nil {
 		return fmt.Errorf("inferring schema: %w", err)
 	}

@@ -1,7 +1,4 @@
-// Package schema learns the shape of JSON documents for "capture schema": the
-// paths a webhook's payload has, their types and a sample of each, so users
-// can pick template paths without reading raw bodies.
-package schema
+package capture
 
 import (
 	"errors"
@@ -16,8 +13,8 @@ const (
 
 // Errors returned by Infer; decide with errors.Is.
 var (
-	ErrInvalidJSON = errors.New("schema: invalid JSON")
-	ErrTooDeep     = errors.New("schema: JSON nested deeper than 64")
+	ErrInvalidJSON = errors.New("capture: invalid JSON")
+	ErrTooDeep     = errors.New("capture: JSON nested deeper than 64")
 )
 
 // Field types, as SchemaField.type names them.

@@ -1,4 +1,4 @@
-package schema
+package capture
 
 import (
 	"encoding/json"
