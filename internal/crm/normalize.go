@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/wexio/webhooks/internal/apperr"
-	"github.com/wexio/webhooks/internal/contact"
 )
 
 // Bounds on what a contact holds.
@@ -17,25 +16,7 @@ const (
 	maxIdentLen = 255 // characters of a chat id or channel user id
 )
 
-// normEmail returns s as stored: trimmed, lower-case, or BAD_USER_INPUT.
-func normEmail(s string) (string, error) {
-	e, err := contact.NormalizeEmail(s)
-	if err != nil {
-		return "", apperr.Invalid("email %q is not a valid address", s)
-	}
-	return e, nil
-}
-
-// normPhone returns v in E.164 (see contact.NormalizePhone), or
-// BAD_USER_INPUT.
-func normPhone(v string) (string, error) {
-	p, err := contact.NormalizePhone(v)
-	if err != nil {
-		return "", apperr.Invalid("phone %q is not a valid phone number", v)
-	}
-	return p, nil
-}
-
+// allDigits reports whether s is one or more ASCII digits.
 func allDigits(s string) bool {
 	for i := range len(s) {
 		if s[i] < '0' || s[i] > '9' {

@@ -1,11 +1,12 @@
-package contact
+package crm
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/wexio/webhooks/internal/apperr"
 )
 
-func TestNormalizeEmail(t *testing.T) {
+func TestNormEmail(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in, want string
@@ -27,12 +28,12 @@ func TestNormalizeEmail(t *testing.T) {
 		{"Ann Lee", "", false},
 	}
 	for _, tt := range tests {
-		got, err := NormalizeEmail(tt.in)
+		got, err := normEmail(tt.in)
 		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q, ok=%v", tt.in, got, err, tt.want, tt.ok)
+			t.Errorf("normEmail(%q) = %q, %v; want %q, ok=%v", tt.in, got, err, tt.want, tt.ok)
 		}
-		if err != nil && !errors.Is(err, ErrInvalidEmail) {
-			t.Errorf("NormalizeEmail(%q) error %v does not wrap ErrInvalidEmail", tt.in, err)
+		if err != nil && apperr.KindOf(err) != apperr.KindInvalid {
+			t.Errorf("normEmail(%q) error %v is not BAD_USER_INPUT", tt.in, err)
 		}
 	}
 }

@@ -1,11 +1,12 @@
-package contact
+package crm
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/wexio/webhooks/internal/apperr"
 )
 
-func TestNormalizePhone(t *testing.T) {
+func TestNormPhone(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in, want string
@@ -36,12 +37,12 @@ func TestNormalizePhone(t *testing.T) {
 		{"+1 415 555 2671 999 999", "", false},
 	}
 	for _, tt := range tests {
-		got, err := NormalizePhone(tt.in)
+		got, err := normPhone(tt.in)
 		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("NormalizePhone(%q) = %q, %v; want %q, ok=%v", tt.in, got, err, tt.want, tt.ok)
+			t.Errorf("normPhone(%q) = %q, %v; want %q, ok=%v", tt.in, got, err, tt.want, tt.ok)
 		}
-		if err != nil && !errors.Is(err, ErrInvalidPhone) {
-			t.Errorf("NormalizePhone(%q) error %v does not wrap ErrInvalidPhone", tt.in, err)
+		if err != nil && apperr.KindOf(err) != apperr.KindInvalid {
+			t.Errorf("normPhone(%q) error %v is not BAD_USER_INPUT", tt.in, err)
 		}
 	}
 }

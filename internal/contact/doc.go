@@ -1,2 +1,0 @@
-// Package contact resolves and creates contacts for inbound webhooks.
-package contact
