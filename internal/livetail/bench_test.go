@@ -5,9 +5,9 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 const subscribers, batch = 100, 10
@@ -118,9 +118,7 @@ func BenchmarkIdleSubscriberMemory(b *testing.B) {
 		}
 		// Unsubscribing runs on AfterFunc goroutines; let them finish so
 		// that the next iteration starts from a clean heap.
-		for br.Len() > 0 {
-			time.Sleep(time.Millisecond)
-		}
+		testkit.Eventually(b, "every cancelled subscriber to be unregistered", func() bool { return br.Len() == 0 })
 	}
 	b.ReportMetric(perSubscriber, "B/subscriber")
 }

@@ -138,13 +138,7 @@ func TestSubscribeWithDoneContextEndsAtOnce(t *testing.T) {
 			t.Fatal("a cancelled subscriber reported as dropped")
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for b.Len() != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("Len = %d, want 0: a closed subscriber stayed registered", b.Len())
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testkit.Eventually(t, "every closed subscriber to be unregistered", func() bool { return b.Len() == 0 })
 }
 
 func TestPublishWithoutSubscribers(t *testing.T) {

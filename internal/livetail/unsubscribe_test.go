@@ -2,12 +2,13 @@ package livetail_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // TestCancelClosesRemovesAndLeavesNoGoroutine is not parallel on purpose:
@@ -39,13 +40,8 @@ func TestCancelClosesRemovesAndLeavesNoGoroutine(t *testing.T) {
 		t.Fatalf("Len = %d after cancelling all, want 0", b.Len())
 	}
 
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines: %d before, %d after", before, runtime.NumGoroutine())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Eventually(t, fmt.Sprintf("the goroutines to come back to the %d before", before),
+		func() bool { return runtime.NumGoroutine() <= before })
 }
 
 // TestConcurrentPublishSubscribeCancel is for the race detector: publishers,
