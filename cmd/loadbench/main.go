@@ -1,28 +1,3 @@
-// Command loadbench is the reproducible load benchmark of the inbound
-// endpoint. In one process run, with the same load settings, it measures:
-//
-//	bare         a net/http handler that drains the body and answers 202
-//	groupcommit  a handler inserting one inbound-shaped log row through the
-//	             group-commit writer, answering 202 after the commit
-//	full         the real inbound handler (inbound.New, wired as internal/app
-//	             does) on a SHARED_SECRET webhook
-//
-// Each target gets a fresh SQLite file in a temp dir and a real net/http
-// server on 127.0.0.1:0; the load generator (c keep-alive connections in a
-// closed loop) runs in the same process. Only 2xx answers count as success.
-// The targets (issue requirement): full >= 0.8 x groupcommit in req/s, and
-// p99(full) < 15 ms at 64 connections.
-//
-//	go run ./cmd/loadbench                     # all three, 64 conns, 10 s each
-//	go run ./cmd/loadbench -c 64 -d 10s -warmup 2s -body 1024 -cpuprofile cpu.out
-//	go run ./cmd/loadbench -run full -cpuprofile cpu.out   # profile one target
-//
-// To drive a target from another process (wrk), serve it alone:
-//
-//	go run ./cmd/loadbench -target full -addr 127.0.0.1:8089
-//	wrk -t2 -c64 -d10s -s <printed post.lua> http://127.0.0.1:8089/in/<token>
-//
-// The printed post.lua sets the method, body, Content-Type and secret.
 package main
 
 import (

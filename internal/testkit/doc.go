@@ -1,0 +1,2 @@
+// Package testkit holds what tests of several packages need alike.
+package testkit
