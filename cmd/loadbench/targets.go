@@ -100,13 +100,12 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 		PublicURL: cfg.PublicURL,
 		Retention: cfg.Retention,
 	}, inbound.Deps{
-		Cache:       cache,
-		Writer:      writer,
-		Secrets:     hooks.Secrets,
-		VerifyToken: hooks.VerifyToken,
-		Tail:        livetail.NewBroker[*ent.WebhookLog](),
-		Log:         log,
-		Now:         time.Now,
+		Cache:     cache,
+		Writer:    writer,
+		Verifiers: hooks,
+		Tail:      livetail.NewBroker[*ent.WebhookLog](),
+		Log:       log,
+		Now:       time.Now,
 	})
 	t.header.Set("X-Webhook-Secret", *secret)
 	return t, nil

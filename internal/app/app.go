@@ -335,15 +335,13 @@ func (a *app) inbound() http.Handler {
 		PublicURL: a.cfg.PublicURL,
 		Retention: a.cfg.Retention,
 	}, inbound.Deps{
-		Cache:       a.hookCache,
-		Writer:      a.writer,
-		Secrets:     a.hooks.Secrets,
-		VerifyToken: a.hooks.VerifyToken,
-		Contacts:    a.crm,
-		Tail:        a.feed,
-		Notify:      a.wake,
-		Log:         a.log,
-		Now:         time.Now,
+		Cache:     a.hookCache,
+		Writer:    a.writer,
+		Verifiers: a.hooks,
+		Contacts:  a.crm,
+		Tail:      a.feed,
+		Log:       a.log,
+		Now:       time.Now,
 	})
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/store"
-	"github.com/wexio/webhooks/internal/verify"
 )
 
 // maxKeyLen bounds an idempotency key: it is stored and indexed.
@@ -26,7 +25,7 @@ func idempotencyKey(req *request) (key string, ok bool) {
 		key = strings.TrimSpace(h.Get("Idempotency-Key"))
 	}
 	if key == "" {
-		key = verify.DeliveryID(req.auth, req.vreq) // bounded by verify
+		key = req.verifier.DeliveryID(req.vreq) // bounded by verify; authenticated, so the verifier is there
 	}
 	return key, len(key) <= maxKeyLen
 }
@@ -34,8 +33,7 @@ func idempotencyKey(req *request) (key string, ok bool) {
 // outcome is what the accept job decided.
 type outcome struct {
 	verdict
-	row  *ent.WebhookLog
-	work bool // due work (flow runs, deliveries) was written
+	row *ent.WebhookLog
 }
 
 // accept commits everything an authenticated, parsed request causes, in one
@@ -54,13 +52,8 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 		var err error
 		out, err = h.process(ctx, tx.Client(), req)
 		if err == nil {
-			row, work := out.row, out.work
-			hk.AfterCommit(func() {
-				h.publish(row)
-				if work {
-					h.deps.Notify()
-				}
-			})
+			row := out.row
+			hk.AfterCommit(func() { h.publish(row) })
 		}
 		return err
 	})
@@ -84,7 +77,7 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, req *request) (out
 		}
 	}
 	id := pulid.New("log")
-	contact, created, err := h.resolveContact(ctx, c, req)
+	contact, _, err := h.resolveContact(ctx, c, req)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -101,8 +94,7 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, req *request) (out
 	if err != nil {
 		return outcome{}, fmt.Errorf("writing log row: %w", err)
 	}
-	runs, err := h.startFlows(ctx, c, req, row.ID, contactID)
-	if err != nil {
+	if _, err := h.startFlows(ctx, c, req, row.ID, contactID); err != nil {
 		return outcome{}, err
 	}
 	if key != "" {
@@ -113,7 +105,7 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, req *request) (out
 			return outcome{}, fmt.Errorf("recording idempotency key: %w", err)
 		}
 	}
-	return outcome{verdict: v, row: row, work: runs > 0 || created}, nil
+	return outcome{verdict: v, row: row}, nil
 }
 
 // prior returns the live record of key, deleting one older than retention so

@@ -9,7 +9,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/payload"
 	"github.com/wexio/webhooks/internal/verify"
-	"github.com/wexio/webhooks/internal/webhooks"
 )
 
 // check runs the contract's checks in its order (section 4) and returns the
@@ -50,7 +49,7 @@ func (h *Handler) check(req *request) (*verdict, error) {
 	if v := h.checkHandshake(req); v != nil {
 		return v, nil
 	}
-	if err := verify.Verify(req.auth, req.vreq, req.received); err != nil {
+	if err := req.verify(); err != nil {
 		return authFailure(err), nil
 	}
 	if err := validate(req, ct); err != nil {
@@ -72,18 +71,14 @@ func validate(req *request, contentType string) error {
 	return payload.Validate(contentType, req.raw)
 }
 
-// prepareAuth opens the webhook's credentials and builds what verify reads.
+// prepareAuth fails when the webhook's credentials could not be opened
+// (nothing the sender can fix: a 500), and builds the request verify reads.
+// Settings verify cannot run are not an error here: the request is refused
+// as Verify would refuse it (req.verify).
 func (h *Handler) prepareAuth(req *request) error {
-	w := req.hook
-	secrets, err := h.deps.Secrets(w)
-	if err != nil {
-		return fmt.Errorf("%w: %w", errMisconfigured, err)
+	if req.authErr != nil && !errors.Is(req.authErr, verify.ErrMisconfigured) {
+		return fmt.Errorf("%w: %w", errMisconfigured, req.authErr)
 	}
-	token, err := h.deps.VerifyToken(w)
-	if err != nil {
-		return fmt.Errorf("%w: %w", errMisconfigured, err)
-	}
-	req.auth = webhooks.VerifyConfig(w.AuthMode, w.AuthPreset, w.AuthHmac, w.ToleranceSeconds, secrets, token)
 	req.vreq = verify.Request{
 		Method: req.http.Method,
 		URL:    h.cfg.PublicURL + req.http.URL.RequestURI(),
@@ -91,6 +86,15 @@ func (h *Handler) prepareAuth(req *request) error {
 		Body:   req.raw,
 	}
 	return nil
+}
+
+// verify authenticates the request with the webhook's verifier, or refuses
+// it with why there is none (verify.ErrMisconfigured).
+func (req *request) verify() error {
+	if req.verifier == nil {
+		return req.authErr
+	}
+	return req.verifier.Verify(req.vreq, req.received)
 }
 
 // checkHandshakeOnly answers a GET: a provider handshake, or 405.
@@ -106,7 +110,10 @@ func (h *Handler) checkHandshakeOnly(req *request) *verdict {
 // checkHandshake answers a provider's handshake (Slack url_verification,
 // Meta hub.challenge, ...) once what the provider signs is verified.
 func (h *Handler) checkHandshake(req *request) *verdict {
-	resp, ok, err := verify.Handshake(req.auth, req.vreq, req.received)
+	if req.verifier == nil {
+		return nil // no scheme, no handshake: req.verify refuses the request
+	}
+	resp, ok, err := req.verifier.Handshake(req.vreq, req.received)
 	if !ok {
 		return nil
 	}

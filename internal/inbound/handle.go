@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
-	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/payload"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
@@ -17,25 +16,25 @@ import (
 
 // request is one inbound request as the checks see it.
 type request struct {
+	bound    // the webhook, its enabled flows and its verifier, at lookup
 	http     *http.Request
-	hook     *ent.Webhook
 	raw      []byte    // the body, up to the limit
 	tooLarge bool      // the body went past the limit
 	readErr  error     // the body could not be read (sender went away)
 	received time.Time // the injected clock, for tolerances and rows
 	began    time.Time // the wall clock, for durationMs
-	auth     verify.Config
 	vreq     verify.Request
-	flows    []pulid.ID // the enabled flows bound to the webhook, at lookup
-	payload  any        // the decoded body, once doc decoded it
-	key      string     // the idempotency key, once accepted for processing
+	// signatureHeader is the custom signature header the log redacts.
+	signatureHeader string
+	payload         any    // the decoded body, once doc decoded it
+	key             string // the idempotency key, once accepted for processing
 }
 
 // handle decides the answer to r. Every path past the token lookup writes
 // exactly one log row before it returns.
 func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 	began := time.Now()
-	hook, flows, err := h.lookup(ctx, r.PathValue("token"))
+	b, err := h.lookup(ctx, r.PathValue("token"))
 	if ent.IsNotFound(err) {
 		return errorAnswer(http.StatusNotFound, "not_found", "no webhook at this URL")
 	}
@@ -43,12 +42,15 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 		h.deps.Log.ErrorContext(ctx, "looking up inbound webhook", "err", err)
 		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
 	}
-	ctx = tenant.WithWorkspace(ctx, string(hook.WorkspaceID))
-	req := &request{http: r, hook: hook, flows: flows, received: h.deps.Now(), began: began}
+	ctx = tenant.WithWorkspace(ctx, string(b.hook.WorkspaceID))
+	req := &request{bound: b, http: r, received: h.deps.Now(), began: began}
+	if b.verifier != nil {
+		req.signatureHeader = b.verifier.SignatureHeader()
+	}
 	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
 	v, err := h.check(req)
 	if err != nil {
-		h.deps.Log.ErrorContext(ctx, "checking inbound request", "webhook_id", hook.ID, "err", err)
+		h.deps.Log.ErrorContext(ctx, "checking inbound request", "webhook_id", b.hook.ID, "err", err)
 		v = reject(http.StatusInternalServerError, "internal_error", "internal error")
 	}
 	if v != nil {
@@ -59,9 +61,9 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 }
 
 // lookup finds the webhook of token, whatever its workspace.
-func (h *Handler) lookup(ctx context.Context, token string) (*ent.Webhook, []pulid.ID, error) {
+func (h *Handler) lookup(ctx context.Context, token string) (bound, error) {
 	if token == "" {
-		return nil, nil, &ent.NotFoundError{}
+		return bound{}, &ent.NotFoundError{}
 	}
 	return h.deps.Cache.lookup(ctx, token)
 }

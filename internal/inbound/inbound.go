@@ -15,6 +15,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/store"
+	"github.com/wexio/webhooks/internal/verify"
 )
 
 // Config is the handler's configuration.
@@ -32,19 +33,27 @@ type ContactResolver interface {
 	Resolve(ctx context.Context, c *ent.Client, match schematype.ContactMatch, value any, create bool) (*ent.Contact, bool, error)
 }
 
-// Deps are the handler's collaborators.
+// Verifiers builds a webhook's verifier with its sealed credentials open.
+// An error wrapping verify.ErrMisconfigured means the webhook's settings
+// name no scheme verify can run (its requests are refused with 401, as
+// Verify would); any other means the credentials cannot be opened (500).
+type Verifiers interface {
+	Verifier(*ent.Webhook) (*verify.Verifier, error)
+}
+
+// Deps are the handler's collaborators. Waking the workers after a commit
+// that wrote due work is the store's hooks' business, not the handler's.
 type Deps struct {
-	Cache  *Cache       // token lookup; its Hook must be installed on the write client
-	Writer store.Writer // every log row goes through it
-	// Secrets and VerifyToken open a webhook's sealed credentials.
-	Secrets     func(*ent.Webhook) ([]string, error)
-	VerifyToken func(*ent.Webhook) (string, error)
-	Contacts    ContactResolver                     // may be nil: no resolution
-	Tail        livetail.Publisher[*ent.WebhookLog] // may be nil
-	// Notify runs after a commit that wrote due work (flow runs, deliveries).
-	Notify func()
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Cache is the token lookup; its Hook must be installed on the write
+	// client. New has it build each webhook's verifier through Verifiers
+	// when it loads the webhook, so that one lives as long as its entry.
+	Cache     *Cache
+	Writer    store.Writer // every log row goes through it
+	Verifiers Verifiers
+	Contacts  ContactResolver                     // may be nil: no resolution
+	Tail      livetail.Publisher[*ent.WebhookLog] // may be nil
+	Log       *slog.Logger
+	Now       func() time.Time
 }
 
 // Handler is the inbound endpoint.
@@ -58,9 +67,9 @@ func New(cfg Config, deps Deps) *Handler {
 	if cfg.PausedRetryAfter <= 0 {
 		cfg.PausedRetryAfter = time.Minute
 	}
-	if deps.Notify == nil {
-		deps.Notify = func() {}
-	}
+	// The cache builds each webhook's verifier when it loads the webhook,
+	// so that the verifier lives as long as the entry; Deps say how.
+	deps.Cache.verifiers = deps.Verifiers
 	return &Handler{cfg: cfg, deps: deps}
 }
 

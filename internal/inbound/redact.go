@@ -12,8 +12,8 @@ import (
 // name, credentials, signatures and secret query values replaced.
 func redactedRequest(req *request) schematype.HTTPMessage {
 	extra := map[string]bool{}
-	if req.auth.HMAC != nil && req.auth.HMAC.Header != "" {
-		extra[strings.ToLower(req.auth.HMAC.Header)] = true
+	if req.signatureHeader != "" {
+		extra[strings.ToLower(req.signatureHeader)] = true
 	}
 	return schematype.HTTPMessage{
 		Method:  req.http.Method,

@@ -13,17 +13,6 @@ type idSource struct {
 	form    string   // field of a form body
 }
 
-// DeliveryID returns the provider-native delivery or event id of r, used for
-// provider-native deduplication, or "" when the scheme has none or r lacks
-// it. Call it after Verify: only then is the id the provider's.
-func DeliveryID(cfg Config, r Request) string {
-	b, err := resolve(cfg)
-	if err != nil {
-		return ""
-	}
-	return b.id.lookup(r)
-}
-
 func (s idSource) lookup(r Request) string {
 	id := headerValue(r.Header, s.headers...)
 	if id == "" && s.json != "" {

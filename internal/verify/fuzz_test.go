@@ -178,12 +178,13 @@ func FuzzVerifyPresets(f *testing.F) {
 		r := Request{Method: "POST", URL: "https://example.com/in/x?" + value, Header: h, Body: []byte(body)}
 		for _, p := range Presets() {
 			cfg := Config{Mode: Preset, Preset: p.Key, Secrets: []string{value, "s"}, Tolerance: time.Minute}
+			v := mustNew(t, cfg)
 			var e *Error
-			if err := Verify(cfg, r, now); err != nil && !errors.As(err, &e) {
+			if err := v.Verify(r, now); err != nil && !errors.As(err, &e) {
 				t.Fatalf("%s: %T %v", p.Key, err, err)
 			}
-			DeliveryID(cfg, r)
-			Handshake(cfg, r, now)
+			v.DeliveryID(r)
+			v.Handshake(r, now)
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"time"
 )
 
 // HandshakeResponse is the answer a provider expects to its handshake.
@@ -17,18 +16,6 @@ type HandshakeResponse struct {
 // handshakeFunc recognises one provider's handshake (ok=false when r is not
 // one) and answers it after checking whatever the provider signs.
 type handshakeFunc func(b binding, in input) (resp *HandshakeResponse, ok bool, err error)
-
-// Handshake recognises a provider handshake request and returns the answer
-// the provider expects (ok=false when r is not a handshake). It verifies what
-// the provider signs first; a handshake that fails its check returns ok=true
-// with err set, and the caller answers 401 (403 for ErrInvalidVerifyToken).
-func Handshake(cfg Config, r Request, now time.Time) (resp *HandshakeResponse, ok bool, err error) {
-	b, err := resolve(cfg)
-	if err != nil || b.handshake == nil {
-		return nil, false, nil
-	}
-	return b.handshake(b, b.input(cfg, r, now))
-}
 
 func textResponse(body string) *HandshakeResponse {
 	return &HandshakeResponse{Status: http.StatusOK, ContentType: "text/plain; charset=utf-8", Body: []byte(body)}

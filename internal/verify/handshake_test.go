@@ -33,7 +33,7 @@ func runHandshakes(t *testing.T, cases []handshakeCase) {
 			if c.cfg.Tolerance == 0 {
 				c.cfg.Tolerance = 300 * time.Second
 			}
-			resp, ok, err := Handshake(c.cfg, c.r, hsNow)
+			resp, ok, err := mustNew(t, c.cfg).Handshake(c.r, hsNow)
 			if ok != c.ok || (c.err == nil) != (err == nil) || c.err != nil && !errors.Is(err, c.err) {
 				t.Fatalf("got ok=%v err=%v, want ok=%v err=%v", ok, err, c.ok, c.err)
 			}
@@ -127,6 +127,10 @@ func TestHandshakeZoom(t *testing.T) {
 	runHandshakes(t, []handshakeCase{
 		{"golden", Config{Mode: Preset, Preset: "zoom", Secrets: []string{hsSecret}}, sign(hsSecret), true, nil, "application/json", want},
 		{"previous secret answers with itself", Config{Mode: Preset, Preset: "zoom", Secrets: []string{"new-one", hsSecret}}, sign(hsSecret), true, nil, "application/json", want},
+		{"expiring secret answers with itself", Config{Mode: Preset, Preset: "zoom", Secrets: []string{"new-one"},
+			Expiring: []ExpiringSecret{{Secret: hsSecret, Until: hsNow.Add(time.Minute)}}}, sign(hsSecret), true, nil, "application/json", want},
+		{"expiring secret past its deadline", Config{Mode: Preset, Preset: "zoom", Secrets: []string{"new-one"},
+			Expiring: []ExpiringSecret{{Secret: hsSecret, Until: hsNow}}}, sign(hsSecret), true, ErrInvalidSignature, "", ""},
 		{"unsigned", Config{Mode: Preset, Preset: "zoom", Secrets: []string{hsSecret}}, post(body), true, ErrMissingSignature, "", ""},
 		{"event", Config{Mode: Preset, Preset: "zoom", Secrets: []string{hsSecret}}, post(`{"event":"meeting.started"}`), false, nil, "", ""},
 	})

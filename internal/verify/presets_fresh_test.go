@@ -98,8 +98,8 @@ func TestFreshTimestampedPresets(t *testing.T) {
 			f := newFixture(t)
 			cfg := Config{Mode: Preset, Preset: key, Secrets: []string{f.secret}, Tolerance: 300 * time.Second}
 			f.accepts(t, cfg, sign(f, f.ts()), true)
-			expect(t, "stale", Verify(cfg, sign(f, f.now.Add(-301*time.Second)), f.now), ErrTimestampOutsideTolerance)
-			expect(t, "future", Verify(cfg, sign(f, f.now.Add(302*time.Second)), f.now), ErrTimestampOutsideTolerance)
+			expect(t, "stale", mustNew(t, cfg).Verify(sign(f, f.now.Add(-301*time.Second)), f.now), ErrTimestampOutsideTolerance)
+			expect(t, "future", mustNew(t, cfg).Verify(sign(f, f.now.Add(302*time.Second)), f.now), ErrTimestampOutsideTolerance)
 		})
 	}
 }
@@ -113,9 +113,9 @@ func TestFreshLinear(t *testing.T) {
 		return f.request("Linear-Signature", hexMAC(sha256.New, f.secret, f.body))
 	}
 	f.accepts(t, cfg, sign(f.now.Add(-30*time.Second)), true)
-	expect(t, "stale", Verify(cfg, sign(f.now.Add(-61*time.Second)), f.now), ErrTimestampOutsideTolerance)
+	expect(t, "stale", mustNew(t, cfg).Verify(sign(f.now.Add(-61*time.Second)), f.now), ErrTimestampOutsideTolerance)
 	f.body = `{"action":"create"}`
-	expect(t, "no body timestamp", Verify(cfg, f.request("Linear-Signature", hexMAC(sha256.New, f.secret, f.body)), f.now), ErrMissingTimestamp)
+	expect(t, "no body timestamp", mustNew(t, cfg).Verify(f.request("Linear-Signature", hexMAC(sha256.New, f.secret, f.body)), f.now), ErrMissingTimestamp)
 }
 
 func TestFreshStandardWebhooksPresets(t *testing.T) {
@@ -183,9 +183,9 @@ func TestFreshMailgun(t *testing.T) {
 	f.body = url.Values{"timestamp": {ts}, "token": {token}, "signature": {sig}}.Encode()
 	f.accepts(t, cfg, f.request(), false)
 	f.body = url.Values{"timestamp": {ts}, "token": {token + "x"}, "signature": {sig}}.Encode()
-	expect(t, "tampered token", Verify(cfg, f.request(), f.now), ErrInvalidSignature)
+	expect(t, "tampered token", mustNew(t, cfg).Verify(f.request(), f.now), ErrInvalidSignature)
 	f.body = `{"event-data":{}}`
-	expect(t, "no signature", Verify(cfg, f.request(), f.now), ErrMissingSignature)
+	expect(t, "no signature", mustNew(t, cfg).Verify(f.request(), f.now), ErrMissingSignature)
 }
 
 func TestFreshDiscordAndSendGrid(t *testing.T) {
@@ -213,6 +213,6 @@ func TestFreshBasicAuth(t *testing.T) {
 	cfg := Config{Mode: Preset, Preset: "chargebee", Secrets: []string{user + ":" + pass}}
 	f.accepts(t, cfg, f.request("Authorization", "Basic "+cred), false)
 	wrong := base64.StdEncoding.EncodeToString([]byte(user + "x:" + pass))
-	expect(t, "wrong user", Verify(cfg, f.request("Authorization", "Basic "+wrong), f.now), ErrInvalidSignature)
-	expect(t, "bearer", Verify(cfg, f.request("Authorization", "Bearer "+cred), f.now), ErrMissingSignature)
+	expect(t, "wrong user", mustNew(t, cfg).Verify(f.request("Authorization", "Basic "+wrong), f.now), ErrInvalidSignature)
+	expect(t, "bearer", mustNew(t, cfg).Verify(f.request("Authorization", "Bearer "+cred), f.now), ErrMissingSignature)
 }

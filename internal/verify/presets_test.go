@@ -53,7 +53,7 @@ func TestNativeModesArePresets(t *testing.T) {
 	}
 	v := loadVectors(t)[slices.IndexFunc(loadVectors(t), func(v vector) bool { return v.Name == "stripe/sdk" })]
 	v.Mode, v.Preset = Preset, "stripe"
-	expect(t, "stripe as preset", Verify(v.config(v.Secret), v.request(), v.now()), nil)
+	expect(t, "stripe as preset", mustNew(t, v.config(v.Secret)).Verify(v.request(), v.now()), nil)
 }
 
 func TestPresetHMACParams(t *testing.T) {

@@ -106,10 +106,10 @@ func (f fixture) accepts(t *testing.T, cfg Config, r Request, tamper bool) {
 	if err := ValidateConfig(cfg); err != nil {
 		t.Fatalf("ValidateConfig: %v", err)
 	}
-	expect(t, "fresh signature", Verify(cfg, r, f.now), nil)
+	expect(t, "fresh signature", mustNew(t, cfg).Verify(r, f.now), nil)
 	if tamper {
 		r.Body = append([]byte(" "), r.Body...)
-		expect(t, "tampered", Verify(cfg, r, f.now), ErrInvalidSignature)
+		expect(t, "tampered", mustNew(t, cfg).Verify(r, f.now), ErrInvalidSignature)
 	}
 }
 
@@ -121,7 +121,7 @@ func TestFreshNativeModes(t *testing.T) {
 		cfg := Config{Mode: SharedSecret, Secrets: []string{f.secret}}
 		f.accepts(t, cfg, f.request("X-Webhook-Secret", f.secret), false)
 		f.accepts(t, cfg, f.request("Authorization", "bearer "+f.secret), false)
-		expect(t, "prefix of secret", Verify(cfg, f.request("X-Webhook-Secret", f.secret[:len(f.secret)-1]), f.now), ErrInvalidSignature)
+		expect(t, "prefix of secret", mustNew(t, cfg).Verify(f.request("X-Webhook-Secret", f.secret[:len(f.secret)-1]), f.now), ErrInvalidSignature)
 	})
 	t.Run("STRIPE", func(t *testing.T) {
 		t.Parallel()

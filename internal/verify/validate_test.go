@@ -33,6 +33,7 @@ func TestValidateConfig(t *testing.T) {
 		{"negative tolerance", Config{Mode: Stripe, Secrets: []string{"x"}, Tolerance: -1}, ErrNegativeTolerance},
 		{"svix bad key", Config{Mode: Svix, Secrets: []string{"whsec_not base64!"}}, ErrInvalidSecret},
 		{"svix previous key bad", Config{Mode: Svix, Secrets: []string{"whsec_AQID", "whsec_%%"}}, ErrInvalidSecret},
+		{"svix expiring key bad", Config{Mode: Svix, Secrets: []string{"whsec_AQID"}, Expiring: []ExpiringSecret{{Secret: "whsec_%%"}}}, ErrInvalidSecret},
 		{"svix key without prefix", Config{Mode: Svix, Secrets: []string{"AQIDBA"}}, nil},
 		{"discord key", Config{Mode: Preset, Preset: "discord", Secrets: []string{discordKey}}, nil},
 		{"discord short key", Config{Mode: Preset, Preset: "discord", Secrets: []string{discordKey[:62]}}, ErrInvalidSecret},
@@ -73,17 +74,31 @@ func TestValidateConfig(t *testing.T) {
 }
 
 // TestVerifyMisconfigured: a config ValidateConfig would refuse never
-// authenticates anything.
+// authenticates anything. One that names no scheme fails New, with an error
+// that is ErrMisconfigured as well as its cause; one without a secret
+// refuses every request.
 func TestVerifyMisconfigured(t *testing.T) {
 	t.Parallel()
 	r := Request{Method: "POST", Header: map[string][]string{"X-Webhook-Secret": {""}}}
 	for _, cfg := range []Config{
 		{Mode: SharedSecret},
 		{Mode: SharedSecret, Secrets: []string{""}},
-		{Mode: "NOPE", Secrets: []string{"x"}},
-		{Mode: Preset, Preset: "nope", Secrets: []string{"x"}},
-		{Mode: GenericHMAC, Secrets: []string{"x"}},
+		{Mode: SharedSecret, Expiring: []ExpiringSecret{{Until: timeOf(1)}}},
 	} {
-		expect(t, string(cfg.Mode), Verify(cfg, r, timeOf(0)), ErrMisconfigured)
+		expect(t, string(cfg.Mode), mustNew(t, cfg).Verify(r, timeOf(0)), ErrMisconfigured)
+	}
+	for _, c := range []struct {
+		cfg   Config
+		cause error
+	}{
+		{Config{Mode: "NOPE", Secrets: []string{"x"}}, ErrUnknownMode},
+		{Config{Mode: Preset, Secrets: []string{"x"}}, ErrMissingPreset},
+		{Config{Mode: Preset, Preset: "nope", Secrets: []string{"x"}}, ErrUnknownPreset},
+		{Config{Mode: GenericHMAC, Secrets: []string{"x"}}, ErrInvalidHMAC},
+	} {
+		v, err := New(c.cfg)
+		if v != nil || !errors.Is(err, ErrMisconfigured) || !errors.Is(err, c.cause) {
+			t.Errorf("New(%s %q) = %v, %v; want ErrMisconfigured and %v", c.cfg.Mode, c.cfg.Preset, v, err, c.cause)
+		}
 	}
 }

@@ -82,33 +82,38 @@ func runVector(t *testing.T, v vector) {
 	if err := ValidateConfig(v.config(v.Secret)); err != nil {
 		t.Fatalf("ValidateConfig: %v", err)
 	}
-	expect(t, "valid", Verify(v.config(v.Secret), v.request(), v.now()), nil)
-	expect(t, "rotated", Verify(v.config(cmpOr(v.Other, "not-the-secret"), v.Secret), v.request(), v.now()), nil)
-	expect(t, "wrong secret", Verify(v.config(cmpOr(v.Other, "not-the-secret")), v.request(), v.now()), ErrInvalidSignature)
+	expect(t, "valid", mustNew(t, v.config(v.Secret)).Verify(v.request(), v.now()), nil)
+	expect(t, "rotated", mustNew(t, v.config(cmpOr(v.Other, "not-the-secret"), v.Secret)).Verify(v.request(), v.now()), nil)
+	expect(t, "wrong secret", mustNew(t, v.config(cmpOr(v.Other, "not-the-secret"))).Verify(v.request(), v.now()), ErrInvalidSignature)
+	grace := v.config(cmpOr(v.Other, "not-the-secret"))
+	grace.Expiring = []ExpiringSecret{{Secret: v.Secret, Until: v.now().Add(time.Second)}}
+	rotated := mustNew(t, grace)
+	expect(t, "rotated, in its grace", rotated.Verify(v.request(), v.now()), nil)
+	expect(t, "rotated, its grace over", rotated.Verify(v.request(), v.now().Add(time.Second)), ErrInvalidSignature)
 	if !v.NoTamper {
 		r := v.request()
 		r.Body = append(r.Body, ' ')
-		expect(t, "tampered", Verify(v.config(v.Secret), r, v.now()), ErrInvalidSignature)
+		expect(t, "tampered", mustNew(t, v.config(v.Secret)).Verify(r, v.now()), ErrInvalidSignature)
 	}
 	if v.Timestamped {
 		tol := v.config().Tolerance
-		expect(t, "stale", Verify(v.config(v.Secret), v.request(), v.now().Add(tol+time.Second)), ErrTimestampOutsideTolerance)
-		expect(t, "future", Verify(v.config(v.Secret), v.request(), v.now().Add(-tol-time.Second)), ErrTimestampOutsideTolerance)
+		expect(t, "stale", mustNew(t, v.config(v.Secret)).Verify(v.request(), v.now().Add(tol+time.Second)), ErrTimestampOutsideTolerance)
+		expect(t, "future", mustNew(t, v.config(v.Secret)).Verify(v.request(), v.now().Add(-tol-time.Second)), ErrTimestampOutsideTolerance)
 		off := v.config(v.Secret)
 		off.Tolerance = 0
-		expect(t, "tolerance off", Verify(off, v.request(), v.now().Add(365*24*time.Hour)), nil)
+		expect(t, "tolerance off", mustNew(t, off).Verify(v.request(), v.now().Add(365*24*time.Hour)), nil)
 	}
 	if v.SignatureHeader != "" {
 		r := v.request()
 		r.Header.Del(v.SignatureHeader)
-		expect(t, "missing", Verify(v.config(v.Secret), r, v.now()), ErrMissingSignature)
+		expect(t, "missing", mustNew(t, v.config(v.Secret)).Verify(r, v.now()), ErrMissingSignature)
 	}
 	if len(v.Multi) > 0 {
 		r := v.request()
 		for k, lines := range v.Multi {
 			r.Header[http.CanonicalHeaderKey(k)] = lines
 		}
-		expect(t, "several signatures", Verify(v.config(v.Secret), r, v.now()), nil)
+		expect(t, "several signatures", mustNew(t, v.config(v.Secret)).Verify(r, v.now()), nil)
 	}
 }
 

@@ -66,17 +66,17 @@ type Config struct {
 	// Tolerance is the replay window for timestamped schemes, applied in both
 	// directions; 0 turns the timestamp check off.
 	Tolerance time.Duration
+	// Expiring are secrets tried after Secrets only until their deadline: a
+	// secret a rotation replaced, during its grace period. The deadline is
+	// checked against each request's time, so a Verifier kept for a while
+	// stops accepting the secret when its grace ends.
+	Expiring []ExpiringSecret
 }
 
-// Verify authenticates r. now is injected so tests never sleep. It returns nil
-// or an *Error whose Reason may be shown to the sender.
-func Verify(cfg Config, r Request, now time.Time) error {
-	b, err := resolve(cfg)
-	if err != nil {
-		return ErrMisconfigured
-	}
-	_, err = b.authenticate(b.input(cfg, r, now))
-	return err
+// ExpiringSecret is a secret accepted while a request's time is before Until.
+type ExpiringSecret struct {
+	Secret string
+	Until  time.Time
 }
 
 // input is one request to authenticate, with the settings that apply to it.
@@ -103,17 +103,6 @@ type binding struct {
 	auth      authenticator
 	id        idSource
 	handshake handshakeFunc
-}
-
-func (b binding) input(cfg Config, r Request, now time.Time) input {
-	in := input{verifyToken: cfg.VerifyToken, req: r, now: now, tolerance: cfg.Tolerance}
-	for _, s := range cfg.Secrets {
-		// An empty secret would match an empty header or be a public HMAC key.
-		if s != "" {
-			in.secrets = append(in.secrets, s)
-		}
-	}
-	return in
 }
 
 func (b binding) authenticate(in input) (int, error) {

@@ -135,18 +135,18 @@ func (h *HMACInput) params() *schematype.HMACParams {
 
 // verifyConfig is the verification setting this auth stands for.
 func (a inboundAuth) verifyConfig() verify.Config {
-	return VerifyConfig(a.mode, a.preset, a.hmac, a.tolerance, []string{a.secret}, "")
+	cfg := authConfig(a.mode, a.preset, a.hmac, a.tolerance)
+	cfg.Secrets = []string{a.secret}
+	return cfg
 }
 
-// VerifyConfig builds the verify package's configuration of an inbound
-// webhook from its stored settings and its open secrets.
-func VerifyConfig(mode schematype.InboundAuthMode, preset string, h *schematype.HMACParams, tolerance int, secrets []string, verifyToken string) verify.Config {
+// authConfig is the verify package's configuration of an inbound webhook's
+// stored settings, without its credentials.
+func authConfig(mode schematype.InboundAuthMode, preset string, h *schematype.HMACParams, tolerance int) verify.Config {
 	cfg := verify.Config{
-		Mode:        verify.Mode(mode),
-		Preset:      preset,
-		Secrets:     secrets,
-		VerifyToken: verifyToken,
-		Tolerance:   time.Duration(tolerance) * time.Second,
+		Mode:      verify.Mode(mode),
+		Preset:    preset,
+		Tolerance: time.Duration(tolerance) * time.Second,
 	}
 	if h != nil {
 		cfg.HMAC = &verify.HMACParams{

@@ -49,36 +49,46 @@ func (s *Service) InboundURL(w *ent.Webhook) string {
 // previous one while its rotation grace period lasts.
 func (s *Service) Secrets(w *ent.Webhook) ([]string, error) {
 	var out []string
-	if len(w.Secret) > 0 {
-		cur, err := s.box.Open(w.Secret, string(w.ID))
-		if err != nil {
-			return nil, fmt.Errorf("opening secret of %s: %w", w.ID, err)
-		}
+	cur, ok, err := s.currentSecret(w)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
 		out = append(out, cur)
 	}
-	if w.PreviousSecret != nil && w.PreviousSecretExpiresAt != nil && s.now().Before(*w.PreviousSecretExpiresAt) {
-		prev, err := s.box.Open(*w.PreviousSecret, string(w.ID))
-		if err != nil {
-			return nil, fmt.Errorf("opening previous secret of %s: %w", w.ID, err)
-		}
+	prev, _, ok, err := s.previousSecret(w)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
 		out = append(out, prev)
 	}
 	return out, nil
 }
 
-// VerifyToken returns the handshake verify token an inbound webhook was
-// given, or "" when it has none: verify then tries the secrets themselves
-// (verify.Config.VerifyToken), so they are not opened twice per request.
-// ent reads an unset nillable bytes column as a pointer to an empty slice.
-func (s *Service) VerifyToken(w *ent.Webhook) (string, error) {
-	if w.VerifyToken == nil || len(*w.VerifyToken) == 0 {
-		return "", nil
+// currentSecret opens w's secret; ok is false when it has none.
+func (s *Service) currentSecret(w *ent.Webhook) (secret string, ok bool, err error) {
+	if len(w.Secret) == 0 {
+		return "", false, nil
 	}
-	tok, err := s.box.Open(*w.VerifyToken, string(w.ID)+"/verify")
+	cur, err := s.box.Open(w.Secret, string(w.ID))
 	if err != nil {
-		return "", fmt.Errorf("opening verify token of %s: %w", w.ID, err)
+		return "", false, fmt.Errorf("opening secret of %s: %w", w.ID, err)
 	}
-	return tok, nil
+	return cur, true, nil
+}
+
+// previousSecret opens the secret a rotation replaced, with the end of its
+// grace period; ok is false when there is none or its grace is over now.
+func (s *Service) previousSecret(w *ent.Webhook) (secret string, until time.Time, ok bool, err error) {
+	if w.PreviousSecret == nil || w.PreviousSecretExpiresAt == nil || !s.now().Before(*w.PreviousSecretExpiresAt) {
+		return "", time.Time{}, false, nil
+	}
+	prev, err := s.box.Open(*w.PreviousSecret, string(w.ID))
+	if err != nil {
+		return "", time.Time{}, false, fmt.Errorf("opening previous secret of %s: %w", w.ID, err)
+	}
+	return prev, *w.PreviousSecretExpiresAt, true, nil
 }
 
 // get loads a webhook the caller can see, or NOT_FOUND.
