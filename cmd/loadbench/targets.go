@@ -15,11 +15,10 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/config"
-	"github.com/wexio/webhooks/internal/db"
-	"github.com/wexio/webhooks/internal/groupcommit"
-	"github.com/wexio/webhooks/internal/history"
+	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/tenant"
@@ -35,7 +34,7 @@ type target struct {
 	handler http.Handler // mounted on "/in/{token}"
 	path    string       // "/in/<token>"
 	header  http.Header  // extra request headers (the shared secret)
-	db      *db.DB       // nil for bare
+	db      *store.Store // nil for bare
 	close   func()
 }
 
@@ -60,7 +59,7 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 		})
 		return &target{name: name, handler: h, path: "/in/bare", header: http.Header{}, close: func() {}}, nil
 	}
-	d, err := db.Open(ctx, filepath.Join(dir, name, "bench.db"))
+	d, err := sqlite.Open(ctx, filepath.Join(dir, name, "bench.db"), store.Options{Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -82,9 +81,9 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 	if err != nil {
 		return nil, fmt.Errorf("creating webhook: %w", err)
 	}
-	writer := groupcommit.New(d.Write, log)
+	writer := d.Writer
 	t := &target{name: name, path: "/in/" + *hook.Token, header: http.Header{}, db: d,
-		close: func() { writer.Close(); _ = d.Close() }}
+		close: func() { _ = d.Close() }}
 	if name == "groupcommit" {
 		t.handler = insertHandler(writer, hook, cfg.InboundMaxBytes)
 		return t, nil
@@ -123,7 +122,7 @@ func insertHandler(w store.Writer, hook *ent.Webhook, limit int64) http.Handler 
 			http.Error(rw, "read", http.StatusBadRequest)
 			return
 		}
-		headers := history.Headers(r.Header, nil)
+		headers := redact.Headers(r.Header, nil)
 		id := pulid.New("log")
 		body := []byte(`{"id":"` + string(id) + `","status":"accepted"}`)
 		ctx := tenant.WithWorkspace(r.Context(), ws)

@@ -9,7 +9,6 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -24,8 +23,8 @@ func BenchmarkRuns(b *testing.B) {
 	f := threeCardsB(e, b)
 	seed(b, e, f, b.N)
 	finished := make(chan struct{}, b.N)
-	r, err := New(Config{Now: e.clk.Now, Workers: 128, PollInterval: time.Hour},
-		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now), Notify: func() { finished <- struct{}{} }})
+	e.onFinished(func() { finished <- struct{}{} })
+	r, err := New(Config{Now: e.clk.Now, Workers: 128, PollInterval: time.Hour}, e.deps())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,21 +17,26 @@ import (
 // deliveries: Claim leases PENDING or RUNNING runs with next_attempt_at <=
 // now and no live lease, marks them RUNNING (started_at set on the first
 // claim) and returns them with their flow and their log row (and its
-// webhook). The SQLite version serialises claims through the
-// single writer; a PostgreSQL one would use FOR UPDATE SKIP LOCKED.
+// webhook). How a claim locks is the store's (store.Claimer).
 type Claimer = workqueue.Claimer[*ent.FlowRun]
 
-// NewSQLiteClaimer returns a Claimer over the writer of a SQLite database
-// and its read client: the claimed runs' flow and request are loaded from
-// read after the claim commits, off the writer every ingest shares (the
-// request bodies are most of a claim's bytes; BenchmarkFlowPath +5%).
-func NewSQLiteClaimer(w store.Writer, read *ent.Client) Claimer {
-	return workqueue.NewSQLiteClaimer(w, read, runs)
+// NewClaimer returns a Claimer of the runs ids claims (the store's claimer
+// of Runs): the claimed runs' flow and request are loaded from read after
+// the claim commits, off the writer every ingest shares (the request
+// bodies are most of a claim's bytes; BenchmarkFlowPath +5%).
+func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
+	return workqueue.NewRows("flow runs", ids, read, loadRuns)
 }
 
-// runs is the flow run table as a queue: new runs, and started ones whose
+// loadRuns reads claimed runs with what executing them needs.
+func loadRuns(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.FlowRun, error) {
+	return c.FlowRun.Query().Where(flowrun.IDIn(ids...)).
+		WithFlow().WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).All(ctx)
+}
+
+// Runs is the flow run table as a queue: new runs, and started ones whose
 // lease expired (their worker died) or was released.
-var runs = workqueue.Table[*ent.FlowRun]{
+var Runs = store.LeaseTable{
 	Name: "flow runs",
 	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
 		return c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
@@ -48,10 +53,6 @@ var runs = workqueue.Table[*ent.FlowRun]{
 		}
 		return c.FlowRun.Update().Where(flowrun.IDIn(ids...), flowrun.StartedAtIsNil()).SetStartedAt(now).Exec(ctx)
 	},
-	Load: func(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.FlowRun, error) {
-		return c.FlowRun.Query().Where(flowrun.IDIn(ids...)).
-			WithFlow().WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).All(ctx)
-	},
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
 		return c.FlowRun.Update().Where(flowrun.IDIn(ids...), unfinished).ClearClaimedUntil().Exec(ctx)
 	},
@@ -59,12 +60,6 @@ var runs = workqueue.Table[*ent.FlowRun]{
 		return c.FlowRun.Update().Where(flowrun.ClaimedUntilNotNil(), flowrun.NextAttemptAtNotNil(), unfinished).
 			ClearClaimedUntil().Save(ctx)
 	},
-}
-
-// ReleaseAbandoned makes every leased run due at once; see
-// outbound.ReleaseAbandoned.
-func ReleaseAbandoned(ctx context.Context, w store.Writer) (int, error) {
-	return workqueue.NewSQLiteClaimer(w, nil, runs).ReleaseAbandoned(ctx)
 }
 
 // unfinished is a run not yet ended.

@@ -35,7 +35,6 @@ type execution struct {
 	vars    template.Vars
 	contact *ent.Contact
 	now     time.Time
-	emitted bool // events were written: wake the dispatcher after the commit
 	// careful runs each step in its own savepoint, so that a step failing
 	// for good rolls back its own writes alone. Most runs fail no step, so
 	// the first attempt runs without them; a failure sends it back
@@ -87,7 +86,7 @@ func (x *execution) job(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
 	if subs := x.r.deps.Subscriptions; subs != nil {
 		ctx = outbox.WithSubscriptions(ctx, subs)
 	}
-	x.contact, x.vars.Contact, x.emitted = nil, nil, false // from an attempt rolled back
+	x.contact, x.vars.Contact = nil, nil // from an attempt rolled back
 	var results []schematype.StepResult
 	i, failure := 0, x.invalid
 	if failure == nil {
@@ -101,9 +100,6 @@ func (x *execution) job(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
 	}
 	if err := x.record(ctx, tx.Client(), i, results, failure); err != nil {
 		return err
-	}
-	if x.emitted {
-		h.AfterCommit(x.r.deps.Notify)
 	}
 	return nil
 }

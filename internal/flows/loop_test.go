@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/crm"
 )
 
 // Run wakes on Notify (the poll interval is an hour here), executes the
@@ -15,8 +14,8 @@ func TestRunWakesOnNotifyAndStops(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	done := make(chan struct{}, 16)
-	r, err := New(Config{Now: e.clk.Now, PollInterval: time.Hour},
-		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now), Notify: func() { done <- struct{}{} }})
+	e.onFinished(func() { done <- struct{}{} })
+	r, err := New(Config{Now: e.clk.Now, PollInterval: time.Hour}, e.deps())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +54,7 @@ func TestNewNeedsDeps(t *testing.T) {
 func TestNewRefusesNegativeSettings(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	deps := Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now)}
+	deps := e.deps()
 	for _, cfg := range []Config{{RetryDelay: -time.Second}, {MaxRenderBytes: -1}, {Workers: -1}} {
 		if _, err := New(cfg, deps); err == nil {
 			t.Errorf("New accepted %+v", cfg)

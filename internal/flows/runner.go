@@ -52,12 +52,11 @@ func (c *Config) defaults() {
 type Deps struct {
 	Writer  store.Writer // every write goes through it
 	Read    *ent.Client  // the read pool: the claimer loads claimed runs from it
-	Claimer Claimer      // nil: NewSQLiteClaimer(Writer, Read)
+	Claimer Claimer      // NewClaimer over the store's claimer of Runs
 	CRM     *crm.Service // contact updates, chats and messages
 	// Subscriptions, when set, answers the emits' webhook lookups from its
 	// cache instead of a query per run.
 	Subscriptions *outbox.Subscriptions
-	Notify        func() // after a commit that emitted events (the outbound dispatcher's Notify); may be nil
 }
 
 // Runner claims due flow runs and executes their steps.
@@ -67,22 +66,14 @@ type Runner struct {
 	queue *workqueue.Queue[*ent.FlowRun]
 }
 
-var _ outbox.Notifier = (*Runner)(nil)
-
 // New returns a runner; call Run to start it.
 func New(cfg Config, deps Deps) (*Runner, error) {
-	if deps.Writer == nil || deps.Read == nil || deps.CRM == nil {
-		return nil, errors.New("flows: runner needs a Writer, a Read client and a CRM service")
+	if deps.Writer == nil || deps.Read == nil || deps.Claimer == nil || deps.CRM == nil {
+		return nil, errors.New("flows: runner needs a Writer, a Read client, a Claimer and a CRM service")
 	}
 	cfg.defaults()
 	if cfg.RetryDelay < 0 || cfg.MaxRenderBytes < 0 {
 		return nil, errors.New("flows: RetryDelay and MaxRenderBytes must not be negative")
-	}
-	if deps.Claimer == nil {
-		deps.Claimer = NewSQLiteClaimer(deps.Writer, deps.Read)
-	}
-	if deps.Notify == nil {
-		deps.Notify = func() {}
 	}
 	q, err := workqueue.New(workqueue.Config{
 		Name: "flow runs", Workers: cfg.Workers, BatchSize: cfg.BatchSize,
@@ -95,6 +86,7 @@ func New(cfg Config, deps Deps) (*Runner, error) {
 	return &Runner{cfg: cfg, deps: deps, queue: q}, nil
 }
 
-// Notify wakes the runner at once: new runs are due. It never blocks, and
+// Notify wakes the runner at once: new runs are due (listen to the
+// store's store.FlowRuns topic with it). It never blocks, and
 // wake-ups that arrive while one is pending coalesce.
 func (r *Runner) Notify() { r.queue.Notify() }

@@ -2,21 +2,20 @@ package flows
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/crm"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/testkit"
 )
 
@@ -28,11 +27,12 @@ var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
 type env struct {
 	read       *ent.Client // the read pool
 	c          *ent.Client
-	w          *groupcommit.Writer
+	w          store.Writer
 	clk        *testkit.Clock // the injected time; tests move it
 	svc        *Service
 	runner     *Runner
-	notified   atomic.Int64
+	notified   atomic.Int64 // wake-ups of the dispatcher (store.Deliveries)
+	st         *store.Store
 	ctx, other context.Context
 	in, out    *ent.Webhook
 	otherIn    *ent.Webhook
@@ -40,17 +40,38 @@ type env struct {
 	contact    *ent.Contact
 }
 
+// deps are a runner's collaborators over e's store.
+func (e *env) deps() Deps {
+	return Deps{Writer: e.w, Read: e.read, Claimer: NewClaimer(e.st.Claimer(Runs), e.read), CRM: crm.NewService(e.clk.Now)}
+}
+
+// onFinished calls fn once each run that ends SUCCEEDED or FAILED has
+// committed.
+func (e *env) onFinished(fn func()) {
+	e.c.FlowRun.Use(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if s, ok := m.Field(flowrun.FieldStatus); ok && err == nil &&
+				(s == schematype.RunSucceeded || s == schematype.RunFailed) {
+				store.OnCommit(m, fn)
+			}
+			return v, err
+		})
+	})
+}
+
 func setup(t testing.TB) *env {
 	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{c: d.Write, read: d.Read, clk: testkit.NewClock(t0), svc: NewService()}
-	e.w = groupcommit.New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	t.Cleanup(func() { e.w.Close(); _ = d.Close() })
-	e.runner, err = New(Config{Now: e.clk.Now, Workers: 16},
-		Deps{Writer: e.w, Read: e.read, CRM: crm.NewService(e.clk.Now), Notify: func() { e.notified.Add(1) }})
+	e := &env{c: d.Write, read: d.Read, clk: testkit.NewClock(t0), svc: NewService(), st: d}
+	e.w = d.Writer
+	t.Cleanup(func() { _ = d.Close() })
+	stop := d.Notifier.Listen(store.Deliveries, func(string) { e.notified.Add(1) })
+	t.Cleanup(stop)
+	e.runner, err = New(Config{Now: e.clk.Now, Workers: 16}, e.deps())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,6 @@ func (x *execution) emit(ctx context.Context, c *ent.Client, st step) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	x.emitted = true
 	return emitOutput{EventID: em.Event.ID, Type: typ}, nil
 }
 
@@ -74,9 +73,6 @@ func (x *execution) updateContact(ctx context.Context, c *ent.Client, st step) (
 	ct, err := x.r.deps.CRM.SetFields(ctx, c, x.contact, set)
 	if err != nil {
 		return nil, err
-	}
-	if ct != x.contact {
-		x.emitted = true // SetFields returns ct itself when nothing changed
 	}
 	x.setContact(ct)
 	return updateOutput{ContactID: ct.ID, Set: set}, nil
@@ -108,6 +104,5 @@ func (x *execution) send(ctx context.Context, c *ent.Client, st step) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	x.emitted = true
 	return sendOutput{ChatID: ch.ID, MessageID: m.ID}, nil
 }

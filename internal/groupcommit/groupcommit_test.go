@@ -2,6 +2,8 @@ package groupcommit
 
 import (
 	"context"
+	"database/sql"
+
 	"errors"
 	"fmt"
 	"io"
@@ -11,20 +13,51 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/mattn/go-sqlite3"
+
 	"github.com/wexio/webhooks/ent"
+	_ "github.com/wexio/webhooks/ent/runtime" // privacy policies and hooks
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/store"
 )
 
-func open(t testing.TB) (*db.DB, *Writer) {
+// testDB is a SQLite file opened as the SQLite store opens it (which
+// cannot be imported here: it is built on this package).
+type testDB struct{ Write, Read *ent.Client }
+
+func openDB(t testing.TB) *testDB {
 	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
+	path := filepath.Join(t.TempDir(), "g.db")
+	client := func(writer bool) *ent.Client {
+		dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on"
+		if writer {
+			dsn += "&_txlock=immediate"
+		}
+		db, err := sql.Open("sqlite3", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if writer {
+			db.SetMaxOpenConns(1)
+		}
+		c := ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, db)))
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	d := &testDB{Write: client(true), Read: client(false)}
+	if err := d.Write.Schema.Create(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+func open(t testing.TB) (*testDB, *Writer) {
+	t.Helper()
+	d := openDB(t)
 	w := New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	t.Cleanup(func() { w.Close(); _ = d.Close() })
+	t.Cleanup(w.Close)
 	return d, w
 }
 
@@ -83,11 +116,7 @@ func TestFailingJobIsIsolated(t *testing.T) {
 // Close, so only calling drain directly reaches it every time.
 func TestDrainCommitsWhatWasQueued(t *testing.T) {
 	t.Parallel()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := openDB(t)
 	n := MaxBatch + 10
 	w := &Writer{client: d.Write, log: slog.New(slog.DiscardHandler), reqs: make(chan *request, n)}
 	ctx := auth.System(context.Background())

@@ -80,12 +80,14 @@ func InstallHooks(c *ent.Client, n Notifier) {
 }
 
 // makesDue reports whether m may make a leased row due: it sets a due
-// time, or drops a lease.
+// time, or drops a lease and leaves the due time (a release). A row
+// finished (its lease and due time both cleared) wakes nobody: every
+// attempt recorded would otherwise cost a claim that finds nothing.
 func makesDue(m ent.Mutation) bool {
 	if _, ok := m.Field("next_attempt_at"); ok {
 		return true
 	}
-	return m.FieldCleared("claimed_until")
+	return m.FieldCleared("claimed_until") && !m.FieldCleared("next_attempt_at")
 }
 
 // NotifyOnCommit returns an ent hook that notifies topic after a mutation

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/wexio/webhooks/ent"
 )
@@ -81,4 +82,22 @@ func (s *Store) Ping(ctx context.Context) error { return s.Driver.Ping(ctx) }
 // Close finishes the queued writes and closes the database.
 func (s *Store) Close() error {
 	return errors.Join(s.Driver.Close())
+}
+
+// Migration brings tables a package keeps by hand (beside ent's schema) up
+// to date, in the database's dialect: history's hourly counters, say.
+type Migration func(ctx context.Context, c *ent.Client, dialect string) error
+
+// Options are what opening a store takes besides its URL.
+type Options struct {
+	Log        *slog.Logger // nil: discarded
+	Migrations []Migration  // run after ent's schema, in order
+}
+
+// Logger is o.Log, or a logger that discards.
+func (o Options) Logger() *slog.Logger {
+	if o.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Log
 }

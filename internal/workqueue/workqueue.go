@@ -3,9 +3,8 @@
 // topped up ahead of a fixed pool of workers, so claiming (a write) overlaps
 // the work instead of waiting for a worker to free up. A worker that dies
 // with the process leaves leases that expire, and the rows are claimed
-// again (at-least-once). What a claim is lives behind Claimer: the SQLite
-// claimers go through the single writer, a PostgreSQL one would select
-// FOR UPDATE SKIP LOCKED.
+// again (at-least-once). What a claim is lives behind Claimer; Rows claims
+// through the store's claimer (internal/store), whichever database it is.
 package workqueue
 
 import (

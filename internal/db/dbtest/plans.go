@@ -15,7 +15,8 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/wexio/webhooks/ent"
-	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // recorder is an ent driver that keeps every statement it runs.
@@ -47,18 +48,18 @@ func (r *recorder) keep(q string, args any) {
 	r.mu.Unlock()
 }
 
-// queryPlans runs fn with a client over a new database (made by db.Open in
+// queryPlans runs fn with a client over a new database (made by sqlite.Open in
 // t.TempDir()) that records every query, and returns the EXPLAIN QUERY PLAN
 // of each, one string per query, its lines joined by newlines.
 func queryPlans(t testing.TB, fn func(c *ent.Client)) []string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "plans.db")
-	d, err := db.Open(context.Background(), path)
+	d, err := sqlite.Open(context.Background(), path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = d.Close() })
-	sqlDB, err := sql.Open("sqlite3", db.DSN(path, false))
+	sqlDB, err := sql.Open("sqlite3", sqlite.DSN(path, false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package db
+package sqlite
 
 // TakeWorkerLock has no flock here: the lock never says Sole, so leases
 // left by a process that died are waited out.

@@ -1,12 +1,12 @@
 //go:build unix
 
-package db_test
+package sqlite_test
 
 import (
 	"path/filepath"
 	"testing"
 
-	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/sqlite"
 )
 
 // TestWorkerLockSeesEveryRunningServer: a server starting alone is Sole; one
@@ -15,9 +15,9 @@ import (
 // an open file, so each taker in this process stands for a process.
 func TestWorkerLockSeesEveryRunningServer(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
-	take := func() *db.WorkerLock {
+	take := func() *sqlite.WorkerLock {
 		t.Helper()
-		l, err := db.TakeWorkerLock(path)
+		l, err := sqlite.TakeWorkerLock(path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package db
+package sqlite
 
 // WorkerLock is held, for as long as it runs, by every server working the
 // queues (deliveries, flow runs) of one SQLite database: shared by all of

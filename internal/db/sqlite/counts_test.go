@@ -1,9 +1,11 @@
-package db
+package sqlite
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // TestLogCountsTriggersKeptOrReplaced: a start over an up-to-date database
@@ -12,15 +14,15 @@ import (
 func TestLogCountsTriggersKeptOrReplaced(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "t.db")
-	open := func() *DB {
+	open := func() *store.Store {
 		t.Helper()
-		d, err := Open(ctx, path)
+		d, err := Open(ctx, path, store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return d
 	}
-	version := func(d *DB) (v int) {
+	version := func(d *store.Store) (v int) {
 		t.Helper()
 		rows, err := d.Write.QueryContext(ctx, "PRAGMA schema_version")
 		if err != nil {

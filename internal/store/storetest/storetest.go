@@ -1,0 +1,106 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/predicate"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/store"
+)
+
+// Open opens a fresh, empty store; the suite closes it.
+type Open func(t testing.TB) *store.Store
+
+// Run runs the whole suite against the stores open makes.
+func Run(t *testing.T, open Open) {
+	t.Run("Store", func(t *testing.T) { t.Parallel(); testStore(t, open) })
+	t.Run("Writer", func(t *testing.T) { t.Parallel(); testWriter(t, open) })
+	t.Run("Notifier", func(t *testing.T) { t.Parallel(); testNotifier(t, open) })
+	t.Run("WakeAfterCommit", func(t *testing.T) { t.Parallel(); testWake(t, open) })
+	t.Run("Claimer", func(t *testing.T) { t.Parallel(); testClaimer(t, open) })
+	t.Run("Workers", func(t *testing.T) { t.Parallel(); testWorkers(t, open) })
+}
+
+// fixture is a workspace with one outbound webhook and one event, ready
+// for deliveries.
+type fixture struct {
+	st    *store.Store
+	ctx   context.Context // the workspace's
+	sys   context.Context // system access, as workers have
+	hook  *ent.Webhook
+	event *ent.Event
+}
+
+func newFixture(t testing.TB, open Open) *fixture {
+	t.Helper()
+	st := open(t)
+	t.Cleanup(func() { _ = st.Close() })
+	f := &fixture{st: st, ctx: dbtest.Workspace(t, st.Write, "conformance"), sys: auth.System(context.Background())}
+	var err error
+	f.hook, err = st.Write.Webhook.Create().SetName("receiver").SetDirection(schematype.DirectionOutbound).
+		SetURL("https://receiver.example/hook").SetEvents([]string{"*"}).Save(f.ctx)
+	if err != nil {
+		t.Fatalf("creating webhook: %v", err)
+	}
+	f.event, err = st.Write.Event.Create().SetType("contact.created").SetData([]byte(`{}`)).Save(f.ctx)
+	if err != nil {
+		t.Fatalf("creating event: %v", err)
+	}
+	return f
+}
+
+// deliveries creates n PENDING deliveries due at due, each for an event
+// of its own (a delivery is unique per event and webhook).
+func (f *fixture) deliveries(t testing.TB, n int, due time.Time) []pulid.ID {
+	t.Helper()
+	ids := make([]pulid.ID, n)
+	for i := range ids {
+		ev, err := f.st.Write.Event.Create().SetType("contact.created").SetData([]byte(`{}`)).Save(f.ctx)
+		if err != nil {
+			t.Fatalf("creating event: %v", err)
+		}
+		d, err := f.st.Write.Delivery.Create().SetEventID(ev.ID).SetWebhookID(f.hook.ID).
+			SetNextAttemptAt(due.UTC()).Save(f.ctx)
+		if err != nil {
+			t.Fatalf("creating delivery: %v", err)
+		}
+		ids[i] = d.ID
+	}
+	return ids
+}
+
+// leases is a LeaseTable over deliveries, as simple as a queue can be:
+// what the suite checks is the claimer's locking, not a table's policy.
+var leases = store.LeaseTable{
+	Name: "deliveries",
+	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+		return c.Delivery.Query().Where(due(now), delivery.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
+	},
+	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
+		return c.Delivery.Query().Where(due(now), delivery.ClaimedUntilIsNil()).
+			Order(delivery.ByNextAttemptAt(), delivery.ByID()).Limit(limit).IDs(ctx)
+	},
+	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time) error {
+		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).Exec(ctx)
+	},
+	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
+		return c.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
+			ClearClaimedUntil().Exec(ctx)
+	},
+	UnleaseAll: func(ctx context.Context, c *ent.Client) (int, error) {
+		return c.Delivery.Update().Where(delivery.ClaimedUntilNotNil(), delivery.StatusEQ(schematype.DeliveryPending)).
+			ClearClaimedUntil().Save(ctx)
+	},
+}
+
+// due selects what may be claimed at now, lease aside.
+func due(now time.Time) predicate.Delivery {
+	return delivery.And(delivery.StatusEQ(schematype.DeliveryPending), delivery.NextAttemptAtLTE(now.UTC()))
+}
