@@ -1,7 +1,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,24 +26,18 @@ import (
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/gctune"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
 // Version is sent as User-Agent wexio-webhooks/<version>.
 const Version = "0.1.0"
-
-// shutdownGrace bounds how long in-flight requests may take to finish;
-// in-flight deliveries get outbound.Config.ShutdownTimeout (10 s) at the
-// same time, so a stop takes 20 s at most, within the 30 s orchestrators
-// usually give before a kill.
-const shutdownGrace = 20 * time.Second
 
 // Main runs the command line of the wexio binary and returns its exit
 // status: the server until SIGINT or SIGTERM, or a subcommand.
@@ -59,15 +52,16 @@ func Main(args []string, lookupEnv func(string) (string, bool), stdout, stderr i
 type app struct {
 	cfg   config.Config
 	log   *slog.Logger
-	db    *db.DB
+	db    *store.Store
 	box   *secretbox.Box
 	auth  *auth.Service
 	hooks *webhooks.Service
 	crm   *crm.Service
 	flows *flows.Service
 
+	writer store.Writer // db.Writer
+
 	// Started by start, for serve only: the subcommands need none of it.
-	writer     *groupcommit.Writer
 	hookCache  *inbound.Cache
 	tail       *livetail.Broker[*ent.WebhookLog]
 	feed       *history.Feed // committed rows → tail, loaded once per batch
@@ -75,9 +69,7 @@ type app struct {
 	runner     *flows.Runner
 	stopWork   context.CancelFunc
 	workDone   chan struct{}
-	workerLock *db.WorkerLock
-
-	shutdownGrace time.Duration // tests shorten it; zero: shutdownGrace
+	workerLock store.WorkerLock
 }
 
 // openApp opens the database and the secret box named by cfg.
@@ -98,7 +90,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	d, err := db.Open(ctx, path)
+	d, err := db.Open(ctx, cfg.DatabaseURL, store.Options{Log: log})
 	if err != nil {
 		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}
 	}
@@ -108,22 +100,20 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		TimeoutSeconds:       int(cfg.OutboundTimeout / time.Second),
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
-	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
+	return &app{cfg: cfg, log: log, db: d, writer: d.Writer, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
 		crm: crm.NewService(time.Now), flows: flows.NewService()}, nil
 }
 
-// start starts the server's background machinery: the group-commit writer,
-// the live-tail broker and the delivery dispatcher.
+// start starts the server's background machinery: the caches, the
+// live-tail feed, the delivery dispatcher, the flow runner and the pruner,
+// each woken by the store's notifications.
 func (a *app) start() error {
-	a.writer = groupcommit.New(a.db.Write, a.log)
-	if err := a.takeWorkerLock(); err != nil {
-		return err
-	}
-	a.hookCache = inbound.NewCache(a.db.Read, 5*time.Second)
+	n := a.db.Notifier
+	a.hookCache = inbound.NewCache(a.db.Read, a.cfg.Timeouts.CacheTTL)
 	// Every webhook or flow change, whoever makes it, keeps the cache exact.
 	a.db.Write.Webhook.Use(a.hookCache.Hook())
 	a.db.Write.Flow.Use(a.hookCache.Hook())
-	subs := outbox.NewSubscriptions(a.db.Read, 5*time.Second)
+	subs := outbox.NewSubscriptions(a.db.Read, a.cfg.Timeouts.CacheTTL)
 	a.db.Write.Webhook.Use(subs.Hook())
 	a.tail = livetail.NewBroker[*ent.WebhookLog]()
 	a.feed = history.NewFeed(a.db.Read, a.tail, a.log)
@@ -134,17 +124,27 @@ func (a *app) start() error {
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		Version:      Version,
 		Log:          a.log,
-	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Secrets: a.hooks.Secrets, Headers: a.hooks.Headers,
-		Publisher: a.feed, Subscriptions: subs})
+	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read),
+		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, Publisher: a.feed, Subscriptions: subs})
 	if err != nil {
 		return err
 	}
 	a.dispatcher = d
-	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, Read: a.db.Read, CRM: a.crm, Notify: d.Notify, Subscriptions: subs})
+	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, Read: a.db.Read,
+		Claimer: flows.NewClaimer(a.db.Claimer(flows.Runs), a.db.Read), CRM: a.crm, Subscriptions: subs})
 	if err != nil {
 		return err
 	}
 	a.runner = r
+	// Wake-after-commit: the store's hooks notify these topics whenever a
+	// commit makes deliveries or runs due, whoever wrote them.
+	stopListening := []func(){
+		n.Listen(store.Deliveries, func(string) { d.Notify() }),
+		n.Listen(store.FlowRuns, func(string) { r.Notify() }),
+	}
+	if err := a.joinWorkers(); err != nil {
+		return err
+	}
 	pruner, err := history.NewPruner(history.Config{Retention: a.cfg.Retention, Log: a.log},
 		history.Deps{Writer: a.writer, Read: a.db.Read})
 	if err != nil {
@@ -164,17 +164,23 @@ func (a *app) start() error {
 			}
 		}()
 	}
-	go func() { wg.Wait(); close(a.workDone) }()
+	go func() {
+		wg.Wait()
+		for _, stop := range stopListening {
+			stop()
+		}
+		close(a.workDone)
+	}()
 	return nil
 }
 
-// takeWorkerLock joins the servers working the database's queues. One
-// that starts alone knows any lease in the database was left by a server
-// that died (killed, crashed: a stop releases its own), and makes those
+// joinWorkers joins the servers working the database's queues. One that
+// starts alone knows any lease in the database was left by a server that
+// died (killed, crashed: a stop releases its own), and makes those
 // deliveries and runs due now rather than when their leases end; beside a
 // running server it cannot tell, and waits leases out.
-func (a *app) takeWorkerLock() error {
-	lock, err := db.TakeWorkerLock(a.cfg.SQLitePath())
+func (a *app) joinWorkers() error {
+	lock, err := a.db.JoinWorkers()
 	if err != nil {
 		return err
 	}
@@ -184,11 +190,11 @@ func (a *app) takeWorkerLock() error {
 		return nil
 	}
 	ctx := auth.System(context.Background())
-	deliveries, err := outbound.ReleaseAbandoned(ctx, a.writer)
+	deliveries, err := a.db.Claimer(outbound.Deliveries).ReleaseAbandoned(ctx)
 	if err != nil {
 		return err
 	}
-	runs, err := flows.ReleaseAbandoned(ctx, a.writer)
+	runs, err := a.db.Claimer(flows.Runs).ReleaseAbandoned(ctx)
 	if err != nil {
 		return err
 	}
@@ -197,16 +203,6 @@ func (a *app) takeWorkerLock() error {
 			"deliveries", deliveries, "flow_runs", runs)
 	}
 	return nil
-}
-
-// wake tells the workers that a commit wrote due work.
-func (a *app) wake() {
-	if a.runner != nil {
-		a.runner.Notify()
-	}
-	if a.dispatcher != nil {
-		a.dispatcher.Notify()
-	}
 }
 
 // working reports whether a live dispatcher may hold delivery id: this
@@ -226,9 +222,6 @@ func (a *app) close() error {
 	if a.stopWork != nil {
 		a.stopWork()
 		<-a.workDone
-	}
-	if a.writer != nil {
-		a.writer.Close()
 	}
 	if a.workerLock != nil {
 		_ = a.workerLock.Release()
@@ -257,12 +250,12 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	}
 	srv := &http.Server{
 		Handler:           a.routes(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: a.cfg.Timeouts.ReadHeader,
+		ReadTimeout:       a.cfg.Timeouts.Read,
+		IdleTimeout:       a.cfg.Timeouts.Idle,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.cfg.SQLitePath())
+	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -277,7 +270,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	if a.stopWork != nil {
 		a.stopWork()
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), a.grace())
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.Timeouts.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		// Requests still running after the bound are cut off unanswered:
@@ -292,18 +285,15 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	return nil
 }
 
-// grace is how long a stop waits for requests in flight.
-func (a *app) grace() time.Duration { return cmp.Or(a.shutdownGrace, shutdownGrace) }
-
 // routes is the HTTP surface of CONTRACT.md §2.
 func (a *app) routes() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
-		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail, Wake: a.wake,
+		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail,
 		Working: a.working, Now: time.Now,
 	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
-		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: 10 * time.Second,
-		InitTimeout: 10 * time.Second,
+		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: a.cfg.Timeouts.WebSocketKeepAlive,
+		InitTimeout: a.cfg.Timeouts.WebSocketInit,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/query", cors(a.auth.Middleware(a.log, gql)))
@@ -314,7 +304,7 @@ func (a *app) routes() http.Handler {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeouts.Readiness)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain")
 		if err := a.db.Ping(ctx); err != nil {

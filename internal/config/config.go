@@ -26,6 +26,35 @@ type Config struct {
 	OutboundTimeout       time.Duration // WEXIO_OUTBOUND_TIMEOUT, --outbound-timeout
 	AllowPrivateNetworks  bool          // WEXIO_ALLOW_PRIVATE_NETWORKS, --allow-private-networks
 	Retention             time.Duration // WEXIO_RETENTION, --retention
+
+	// Timeouts are fixed, not read from the environment: written here so
+	// that each is said once, with why it is what it is.
+	Timeouts Timeouts
+}
+
+// Timeouts are the server's fixed durations.
+type Timeouts struct {
+	// CacheTTL bounds how stale a cached webhook or subscription list may
+	// be against writers in other processes (a CLI beside the server);
+	// within the process every change invalidates at once.
+	CacheTTL time.Duration
+	// ShutdownGrace bounds how long in-flight requests may take to finish
+	// on SIGTERM; deliveries in flight get their own 10 s at the same
+	// time, so a stop takes 20 s at most, within the 30 s orchestrators
+	// usually give before a kill.
+	ShutdownGrace time.Duration
+	// ReadHeader and Read bound a client sending its request (slow-loris);
+	// Read covers a 100 KB body on a slow mobile link.
+	ReadHeader, Read time.Duration
+	// Idle closes keep-alive connections nobody uses.
+	Idle time.Duration
+	// WebSocketInit closes a socket that never sends connection_init;
+	// WebSocketKeepAlive pings live-tail clients through proxies that cut
+	// quiet connections.
+	WebSocketInit, WebSocketKeepAlive time.Duration
+	// Readiness bounds /readyz's database query: a probe that hangs is
+	// worse than one that says no.
+	Readiness time.Duration
 }
 
 // Default returns the configuration used when nothing is set. It is the one
@@ -43,6 +72,16 @@ func Default() Config {
 		OutboundTimeout:       15 * time.Second,
 		AllowPrivateNetworks:  false,
 		Retention:             30 * 24 * time.Hour,
+		Timeouts: Timeouts{
+			CacheTTL:           5 * time.Second,
+			ShutdownGrace:      20 * time.Second,
+			ReadHeader:         10 * time.Second,
+			Read:               60 * time.Second,
+			Idle:               120 * time.Second,
+			WebSocketInit:      10 * time.Second,
+			WebSocketKeepAlive: 10 * time.Second,
+			Readiness:          2 * time.Second,
+		},
 	}
 }
 

@@ -34,6 +34,9 @@ func TestDefault(t *testing.T) {
 		OutboundBackoffMax:    24 * time.Hour,
 		OutboundTimeout:       15 * time.Second,
 		Retention:             720 * time.Hour,
+		Timeouts: Timeouts{CacheTTL: 5 * time.Second, ShutdownGrace: 20 * time.Second, ReadHeader: 10 * time.Second,
+			Read: time.Minute, Idle: 2 * time.Minute, WebSocketInit: 10 * time.Second, WebSocketKeepAlive: 10 * time.Second,
+			Readiness: 2 * time.Second},
 	}
 	if got := Default(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Default() = %+v, want %+v", got, want)
@@ -65,8 +68,12 @@ func TestFieldTableComplete(t *testing.T) {
 			t.Errorf("fields[%d]: env %s does not match flag --%s", i, f.env, f.flag)
 		}
 	}
-	if reflect.TypeFor[Config]().NumField() != int(numFields) {
-		t.Errorf("Config has %d fields, table %d", reflect.TypeFor[Config]().NumField(), numFields)
+	// Every field but the fixed Timeouts is read from the environment.
+	if n := reflect.TypeFor[Config]().NumField() - 1; n != int(numFields) {
+		t.Errorf("Config has %d settable fields, table %d", n, numFields)
+	}
+	if _, ok := reflect.TypeFor[Config]().FieldByName("Timeouts"); !ok {
+		t.Error("Config has no Timeouts")
 	}
 }
 
@@ -142,7 +149,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		Addr: ":2222", DatabaseURL: "sqlite:///tmp/x.db", PublicURL: "https://a.example", APIKey: validAPIKey,
 		SecretKey: key32, InboundMaxBytes: 10, OutboundMaxRetries: 3, OutboundBackoffBase: 2 * time.Second,
 		OutboundBackoffFactor: 2, OutboundBackoffMax: 10 * time.Second, OutboundTimeout: 5 * time.Second,
-		AllowPrivateNetworks: false, Retention: 48 * time.Hour,
+		AllowPrivateNetworks: false, Retention: 48 * time.Hour, Timeouts: Default().Timeouts,
 	}
 	if !reflect.DeepEqual(got, want) || len(pos) != 0 {
 		t.Fatalf("Load = %+v, %q\nwant   %+v", got, pos, want)

@@ -11,8 +11,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/store"
+	"github.com/wexio/webhooks/internal/tenant"
 )
 
 // Open opens a fresh, empty store; the suite closes it.
@@ -42,8 +42,12 @@ func newFixture(t testing.TB, open Open) *fixture {
 	t.Helper()
 	st := open(t)
 	t.Cleanup(func() { _ = st.Close() })
-	f := &fixture{st: st, ctx: dbtest.Workspace(t, st.Write, "conformance"), sys: auth.System(context.Background())}
-	var err error
+	f := &fixture{st: st, sys: auth.System(context.Background())}
+	ws, err := st.Write.Workspace.Create().SetName("conformance").Save(f.sys)
+	if err != nil {
+		t.Fatalf("creating workspace: %v", err)
+	}
+	f.ctx = tenant.WithWorkspace(context.Background(), string(ws.ID))
 	f.hook, err = st.Write.Webhook.Create().SetName("receiver").SetDirection(schematype.DirectionOutbound).
 		SetURL("https://receiver.example/hook").SetEvents([]string{"*"}).Save(f.ctx)
 	if err != nil {
