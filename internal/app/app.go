@@ -141,6 +141,7 @@ func (a *app) start() error {
 	stopListening := []func(){
 		n.Listen(store.Deliveries, func(string) { d.Notify() }),
 		n.Listen(store.FlowRuns, func(string) { r.Notify() }),
+		n.Listen(store.Config, func(string) { a.hookCache.Invalidate(); subs.Invalidate() }),
 	}
 	if err := a.joinWorkers(); err != nil {
 		return err

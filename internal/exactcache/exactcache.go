@@ -68,6 +68,10 @@ func (c *Cache[K, V]) Hook() ent.Hook {
 	}
 }
 
+// Invalidate drops every entry: a change was committed where the hook
+// cannot see it (another server, told through the store's notifier).
+func (c *Cache[K, V]) Invalidate() { c.gen.Add(1) }
+
 // Get returns key's value, cached or loaded. ok is false, and v is not to
 // be used, while a change is under way or when one ran during the load:
 // the caller reads for itself, in its own transaction if it has one (which

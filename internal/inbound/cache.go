@@ -44,6 +44,9 @@ func NewCache(read *ent.Client, ttl time.Duration) *Cache {
 	return c
 }
 
+// Invalidate drops every entry (a change committed by another server).
+func (c *Cache) Invalidate() { c.cache.Invalidate() }
+
 // Hook keeps the cache exact. Install it on Webhook and Flow.
 func (c *Cache) Hook() ent.Hook { return c.cache.Hook() }
 

@@ -28,6 +28,9 @@ func NewSubscriptions(read *ent.Client, ttl time.Duration) *Subscriptions {
 	})}
 }
 
+// Invalidate drops every entry (a change committed by another server).
+func (s *Subscriptions) Invalidate() { s.cache.Invalidate() }
+
 // Hook keeps the cache exact; install it on the write client's Webhook.
 func (s *Subscriptions) Hook() ent.Hook { return s.cache.Hook() }
 

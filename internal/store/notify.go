@@ -72,11 +72,18 @@ func (l *Local) Listen(topic Topic, fn func(string)) (stop func()) {
 // InstallHooks puts wake-after-commit in one place: every mutation through
 // c (and its transactions) that makes a delivery or a flow run due
 // notifies the workers once its transaction commits, whoever made it (an
-// inbound request, a flow step, a GraphQL mutation, a release). Drivers
-// install it on their write client.
+// inbound request, a flow step, a GraphQL mutation, a release), and every
+// change of a webhook or a flow notifies the caches. Drivers install it on
+// their write client.
 func InstallHooks(c *ent.Client, n Notifier) {
 	c.Delivery.Use(NotifyOnCommit(n, Deliveries, makesDue))
 	c.FlowRun.Use(NotifyOnCommit(n, FlowRuns, makesDue))
+	// Caches of webhooks and flows start afresh on every server once a
+	// change to them commits (in this process, exactcache's own hook has
+	// already kept them exact).
+	always := func(ent.Mutation) bool { return true }
+	c.Webhook.Use(NotifyOnCommit(n, Config, always))
+	c.Flow.Use(NotifyOnCommit(n, Config, always))
 }
 
 // makesDue reports whether m may make a leased row due: it sets a due

@@ -77,4 +77,12 @@ func testWake(t *testing.T, open Open) {
 	// pass 4 first.
 	f.deliveries(t, 1, time.Now())
 	wait(4)
+
+	// A webhook changed: every cache hears of it after the commit.
+	var changed atomic.Int64
+	defer f.st.Notifier.Listen(store.Config, func(string) { changed.Add(1) })()
+	if err := f.st.Write.Webhook.UpdateOne(f.hook).SetName("renamed").Exec(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, "the caches' invalidation", func() bool { return changed.Load() == 1 })
 }
