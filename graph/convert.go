@@ -12,7 +12,7 @@ import (
 	"github.com/wexio/webhooks/graph/model"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/capture"
-	"github.com/wexio/webhooks/internal/history"
+	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/template"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
@@ -84,8 +84,8 @@ func outboundSettings(w *ent.Webhook) *model.OutboundSettings {
 	if len(w.Headers) > 0 {
 		h := make(map[string]any, len(w.Headers))
 		for k, v := range w.Headers {
-			if history.SecretName(k, nil) {
-				v = history.Redacted // a credential is not read back, like the auth secret
+			if redact.IsSecret(k, nil) {
+				v = redact.Marker // a credential is not read back, like the auth secret
 			}
 			h[k] = v
 		}

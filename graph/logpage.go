@@ -10,65 +10,20 @@ import (
 	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/history"
 )
 
-// logPage is a page of history, newest first, matching f. ent's Paginate
-// counts every matching row whenever pageInfo or totalCount is selected;
-// over a million rows that count alone is hundreds of milliseconds
-// (internal/history BenchmarkFilteredPage). So the page is one indexed
-// range scan of first+1 (or last+1) rows, and totalCount, when selected,
-// comes from history.CountLogs's counters. The edges the page's nodes
-// select are loaded with it, one query per edge rather than per row.
-// Cursors are Paginate's own ({ID}). first and last come through page().
-func logPage(ctx context.Context, c *ent.Client, f *schematype.LogFilter,
+// logPage is a page of history, newest first, matching f (history.Page):
+// totalCount is counted only when selected, and the edges the page's
+// nodes select are loaded with it. first and last come through page().
+func (r *Resolver) logPage(ctx context.Context, f *schematype.LogFilter,
 	after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int) (*ent.WebhookLogConnection, error) {
 	sel := selected(ctx)
-	conn := &ent.WebhookLogConnection{Edges: []*ent.WebhookLogEdge{}}
-	if sel.totalCount {
-		var err error
-		if conn.TotalCount, err = history.CountLogs(ctx, c, f); err != nil {
-			return nil, err
-		}
-	}
-	q := withEdges(c.WebhookLog.Query().Where(history.LogPredicates(f)...), sel.node)
-	if after != nil {
-		q = q.Where(webhooklog.IDLT(after.ID))
-	}
-	if before != nil {
-		q = q.Where(webhooklog.IDGT(before.ID))
-	}
-	n, order := 0, ent.Desc(webhooklog.FieldID)
-	if first != nil {
-		n = *first
-	} else {
-		n, order = *last, ent.Asc(webhooklog.FieldID)
-	}
-	nodes, err := q.Order(order).Limit(n + 1).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage = before != nil, after != nil
-	if len(nodes) > n {
-		nodes = nodes[:n]
-		if first != nil {
-			conn.PageInfo.HasNextPage = true
-		} else {
-			conn.PageInfo.HasPreviousPage = true
-		}
-	}
-	for i := range nodes {
-		node := nodes[i]
-		if last != nil {
-			node = nodes[len(nodes)-1-i] // fetched oldest first; shown newest first
-		}
-		conn.Edges = append(conn.Edges, &ent.WebhookLogEdge{Node: node, Cursor: ent.Cursor{ID: node.ID}})
-	}
-	if l := len(conn.Edges); l > 0 {
-		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[l-1].Cursor
-	}
-	return conn, nil
+	return history.Page(ctx, r.client(ctx), r.Dialect, history.PageQuery{
+		Filter: f, After: after, First: first, Before: before, Last: last,
+		TotalCount: sel.totalCount,
+		With:       func(q *ent.WebhookLogQuery) *ent.WebhookLogQuery { return withEdges(q, sel.node) },
+	})
 }
 
 // withEdges eager-loads the edges named in node, the fields selected on a

@@ -23,6 +23,9 @@ type Resolver struct {
 	CRM      *crm.Service
 	Flows    *flows.Service
 	Tail     *livetail.Broker[*ent.WebhookLog] // fan-out of committed log rows
+	// Dialect is the database's SQL dialect (store.Store.Dialect), for the
+	// statements history builds by hand; "" is SQLite's.
+	Dialect string
 	// Wake tells the workers that a commit wrote due work (deliveries,
 	// flow runs); nil in tests that run no workers.
 	Wake func()

@@ -252,7 +252,7 @@ func (r *queryResolver) WebhookLogs(ctx context.Context, first *int, after *entg
 	if err != nil {
 		return nil, err
 	}
-	return logPage(ctx, r.client(ctx), where, after, first, before, last)
+	return r.logPage(ctx, where, after, first, before, last)
 }
 
 // AuthPresets is the resolver for the authPresets field.
@@ -330,7 +330,7 @@ func (r *webhookResolver) Logs(ctx context.Context, obj *ent.Webhook, first *int
 		return &ent.WebhookLogConnection{Edges: []*ent.WebhookLogEdge{}}, nil // another webhook's logs are not this one's
 	}
 	f.WebhookID = &obj.ID
-	return logPage(ctx, r.client(ctx), &f, after, first, before, last)
+	return r.logPage(ctx, &f, after, first, before, last)
 }
 
 // Variables is the resolver for the variables field.

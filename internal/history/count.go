@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/tenant"
@@ -13,12 +15,12 @@ import (
 
 // CountLogs counts the log rows of the workspace in ctx that match f, as
 // LogPredicates would select them. Whole hours of the time range are summed
-// from the log_counts counters (internal/db); only the partial hours at its
-// ends are counted row by row, so a count over a million rows reads a few
-// hundred counters and at most two hours of rows. c must see committed data
+// from the counters (CountersTable); only the partial hours at its ends are
+// counted row by row, so a count over a million rows reads a few hundred
+// counters and at most two hours of rows. c must see committed data
 // consistently with the page it counts for (the read client, or the
-// transaction's).
-func CountLogs(ctx context.Context, c *ent.Client, f *schematype.LogFilter) (int, error) {
+// transaction's); dialect is its database's (sqlDialect).
+func CountLogs(ctx context.Context, c *ent.Client, dialect string, f *schematype.LogFilter) (int, error) {
 	ws, ok := tenant.Workspace(ctx)
 	if !ok {
 		return 0, fmt.Errorf("counting log rows: no workspace in context")
@@ -29,7 +31,7 @@ func CountLogs(ctx context.Context, c *ent.Client, f *schematype.LogFilter) (int
 	lo, hi := hourRange(f.Since, f.Until)
 	total := 0
 	if lo < hi {
-		n, err := sumCounters(ctx, c, ws, f, lo, hi)
+		n, err := sumCounters(ctx, c, dialect, ws, f, lo, hi)
 		if err != nil {
 			return 0, err
 		}
@@ -47,7 +49,7 @@ func CountLogs(ctx context.Context, c *ent.Client, f *schematype.LogFilter) (int
 	return total, nil
 }
 
-// Hours are unix hours: hour h holds occurred_at in [h·3600 s, (h+1)·3600 s).
+// The hours before and after any row (hourSeconds defines an hour).
 const (
 	minHour = -1 << 40
 	maxHour = 1 << 40
@@ -57,11 +59,11 @@ const (
 func hourRange(since, until *time.Time) (lo, hi int64) {
 	lo, hi = minHour, maxHour
 	if since != nil {
-		lo = ceilDiv(since.Unix(), since.Nanosecond(), 3600)
+		lo = ceilDiv(since.Unix(), since.Nanosecond(), hourSeconds)
 	}
 	if until != nil {
-		hi = until.Unix() / 3600
-		if until.Unix() < 0 && until.Unix()%3600 != 0 {
+		hi = until.Unix() / hourSeconds
+		if until.Unix() < 0 && until.Unix()%hourSeconds != 0 {
 			hi-- // floor, not truncation, before 1970
 		}
 	}
@@ -83,7 +85,7 @@ func ceilDiv(sec int64, nsec int, d int64) int64 {
 // edges are the parts of [since, until) outside the whole hours [lo, hi),
 // each counted row by row; nil bounds stay open.
 func edges(since, until *time.Time, lo, hi int64) [][2]*time.Time {
-	hour := func(h int64) *time.Time { t := time.Unix(h*3600, 0).UTC(); return &t }
+	hour := func(h int64) *time.Time { t := time.Unix(h*hourSeconds, 0).UTC(); return &t }
 	if lo >= hi { // no whole hour (so a bound at least): the range is one stretch
 		return [][2]*time.Time{{since, until}}
 	}
@@ -99,39 +101,9 @@ func edges(since, until *time.Time, lo, hi int64) [][2]*time.Time {
 
 // sumCounters adds up the counters of f's workspace, webhook, direction,
 // outcomes and event type over the hours [lo, hi).
-func sumCounters(ctx context.Context, c *ent.Client, ws string, f *schematype.LogFilter, lo, hi int64) (int, error) {
-	var where strings.Builder
-	where.WriteString("workspace_id = ? AND hour >= ? AND hour < ?")
-	args := []any{ws, lo, hi}
-	if f.WebhookID != nil {
-		where.WriteString(" AND webhook_id = ?")
-		args = append(args, string(*f.WebhookID))
-	}
-	if f.Direction != nil {
-		where.WriteString(" AND direction = ?")
-		args = append(args, string(*f.Direction))
-	}
-	if len(f.Outcomes) > 0 {
-		where.WriteString(" AND outcome IN (?" + strings.Repeat(", ?", len(f.Outcomes)-1) + ")")
-		for _, o := range f.Outcomes {
-			args = append(args, string(o))
-		}
-	}
-	if f.EventType != nil {
-		switch prefix, ok := strings.CutSuffix(*f.EventType, "*"); {
-		case ok && prefix == "":
-			where.WriteString(" AND event_type <> ''")
-		case ok:
-			lo, hi := prefixRange(prefix)
-			where.WriteString(" AND event_type >= ? AND event_type < ?")
-			args = append(args, lo, hi)
-		default:
-			// '' keys the rows without an event, which no type matches.
-			where.WriteString(" AND event_type = ? AND event_type <> ''")
-			args = append(args, *f.EventType)
-		}
-	}
-	rows, err := c.QueryContext(ctx, "SELECT COALESCE(SUM(n), 0) FROM log_counts WHERE "+where.String(), args...)
+func sumCounters(ctx context.Context, c *ent.Client, dialect, ws string, f *schematype.LogFilter, lo, hi int64) (int, error) {
+	query, args := sumQuery(dialect, ws, f, lo, hi)
+	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return 0, fmt.Errorf("summing log counters: %w", err)
 	}
@@ -146,4 +118,35 @@ func sumCounters(ctx context.Context, c *ent.Client, ws string, f *schematype.Lo
 		return 0, fmt.Errorf("summing log counters: %w", err)
 	}
 	return n, nil
+}
+
+// sumQuery is sumCounters's statement in dialect.
+func sumQuery(dialect, ws string, f *schematype.LogFilter, lo, hi int64) (string, []any) {
+	b := entsql.Dialect(sqlDialect(dialect))
+	t := b.Table(CountersTable)
+	ps := []*entsql.Predicate{entsql.EQ(t.C("workspace_id"), ws), entsql.GTE(t.C("hour"), lo), entsql.LT(t.C("hour"), hi)}
+	if f.WebhookID != nil {
+		ps = append(ps, entsql.EQ(t.C("webhook_id"), string(*f.WebhookID)))
+	}
+	if f.Direction != nil {
+		ps = append(ps, entsql.EQ(t.C("direction"), string(*f.Direction)))
+	}
+	if len(f.Outcomes) > 0 {
+		outcomes := make([]any, len(f.Outcomes))
+		for i, o := range f.Outcomes {
+			outcomes[i] = string(o)
+		}
+		ps = append(ps, entsql.In(t.C("outcome"), outcomes...))
+	}
+	if f.EventType != nil {
+		col := t.C("event_type")
+		p := typeMatches(col, *f.EventType)
+		if !strings.HasSuffix(*f.EventType, "*") {
+			// '' keys the rows without an event, which no type matches.
+			p = entsql.And(p, entsql.NEQ(col, ""))
+		}
+		ps = append(ps, p)
+	}
+	return b.Select().AppendSelectExpr(entsql.Expr("COALESCE(SUM(" + t.C("n") + "), 0)")).
+		From(t).Where(entsql.And(ps...)).Query()
 }

@@ -1,12 +1,9 @@
-// Package history reads and prunes the log rows of inbound requests and
-// outbound attempts: the filters the generated where-inputs cannot express,
-// and retention.
 package history
 
 import (
-	"strings"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/oklog/ulid/v2"
 
 	"github.com/wexio/webhooks/ent/event"
@@ -19,8 +16,8 @@ import (
 // LogPredicates turns a WebhookLogFilter into ent predicates. Since is
 // inclusive and Until exclusive. Bounds are compared in UTC, as every row
 // is stored: the driver compares times as text in their own offset, so a
-// bound given as 19:00+02:00 would otherwise miss a row at 17:30Z. An event type ending in "*" matches by
-// prefix, like webhook subscriptions.
+// bound given as 19:00+02:00 would otherwise miss a row at 17:30Z. An event
+// type ending in "*" matches by prefix, like webhook subscriptions.
 func LogPredicates(f *schematype.LogFilter) []predicate.WebhookLog {
 	if f == nil {
 		return nil
@@ -54,33 +51,10 @@ func LogPredicates(f *schematype.LogFilter) []predicate.WebhookLog {
 }
 
 // EventTypePredicate matches event types by pattern: "*" all, "x.*" or "x*"
-// by prefix, anything else exactly; case counts, as in subscriptions
-// (events.Match) and the counters behind totalCount.
+// by prefix, anything else exactly; case and every byte count, as in
+// subscriptions (events.Match) and the counters behind totalCount.
 func EventTypePredicate(pattern string) predicate.Event {
-	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
-		if prefix == "" {
-			return event.TypeNEQ("")
-		}
-		lo, hi := prefixRange(prefix)
-		return event.And(event.TypeGTE(lo), event.TypeLT(hi))
-	}
-	return event.Type(pattern)
-}
-
-// prefixRange bounds the strings that start with prefix (not empty),
-// [lo, hi) in SQLite's default BINARY order, which compares bytes. ent's
-// HasPrefix is a LIKE, which ignores ASCII case; a range also keeps to an
-// index on the column. Incrementing the last byte that can be gives hi;
-// UTF-8 has no 0xFF bytes, so one always can.
-func prefixRange(prefix string) (lo, hi string) {
-	b := []byte(prefix)
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] < 0xFF {
-			b[i]++
-			return prefix, string(b[:i+1])
-		}
-	}
-	return prefix, prefix + "\xff" // unreachable for UTF-8 text
+	return func(s *sql.Selector) { s.Where(typeMatches(s.C(event.FieldType), pattern)) }
 }
 
 // EventPredicates turns an EventFilter into ent predicates.

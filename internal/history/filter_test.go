@@ -38,7 +38,7 @@ func TestTimeBoundsInAnyOffset(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		counted, err := CountLogs(e.ctx, e.d.Read, &schematype.LogFilter{Since: tc.since, Until: tc.until})
+		counted, err := CountLogs(e.ctx, e.d.Read, e.d.Dialect, &schematype.LogFilter{Since: tc.since, Until: tc.until})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,18 +54,22 @@ func TestTimeBoundsInAnyOffset(t *testing.T) {
 }
 
 // TestEventTypePatterns: an event type filter matches exactly, by prefix
-// ("contact.*" or "contact*"), or everything ("*").
+// ("contact.*" or "contact*"), or everything ("*"); case and every byte
+// count, multi-byte characters included ("naïve¿*" holds "naïve¿a", not
+// "naïveÀ", the next character's).
 func TestEventTypePatterns(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	for _, typ := range []string{"contact.created", "contact.updated", "chat.opened", "contactless.thing", "Contact.Created", "flow.ünï"} {
+	for _, typ := range []string{"contact.created", "contact.updated", "chat.opened", "contactless.thing", "Contact.Created", "flow.ünï",
+		"Contact.x", "contact.x", "naïve¿a", "naïveÀ", "naïve¾z"} {
 		if err := e.d.Write.Event.Create().SetType(typ).SetOccurredAt(now).SetData([]byte("{}")).Exec(e.ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for pattern, want := range map[string]int{
-		"contact.created": 1, "contact.*": 2, "contact*": 3, "*": 6, "chat": 0, "contact.created.*": 0,
-		"Contact.*": 1, "CONTACT*": 0, "flow.ü*": 1, "flow.ünï": 1, "": 0, // case and bytes count
+		"contact.created": 1, "contact.*": 3, "contact*": 4, "*": 11, "chat": 0, "contact.created.*": 0,
+		"Contact.*": 2, "Contact.x": 1, "contact.x": 1, "CONTACT*": 0, "flow.ü*": 1, "flow.ünï": 1, "": 0,
+		"naïve¿*": 1, "naïve*": 3, "naïveÀ": 1, "naïve¿": 0,
 	} {
 		n, err := e.d.Read.Event.Query().Where(EventPredicates(&schematype.EventFilter{Type: &pattern})...).Count(e.ctx)
 		if err != nil || n != want {

@@ -12,7 +12,6 @@ import (
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/ent/workspace"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/tenant"
 
 	"entgo.io/contrib/entgql"
@@ -30,10 +29,7 @@ var newest = &ent.WebhookLogOrder{Direction: entgql.OrderDirectionDesc, Field: e
 // reports p50 and p99; "rows" is the page's length or the count.
 func BenchmarkFilteredPage(b *testing.B) {
 	path := seededDB(b, benchRows(b))
-	d, err := db.Open(context.Background(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := openStore(b, path)
 	b.Cleanup(func() { _ = d.Close() })
 	sys := auth.System(context.Background())
 	ws, err := d.Read.Workspace.Query().Where(workspace.Name("bench")).Only(sys)
@@ -73,7 +69,7 @@ func BenchmarkFilteredPage(b *testing.B) {
 			})
 		})
 		b.Run(f.name+"/totalCount", func(b *testing.B) {
-			measure(b, func() (int, error) { return CountLogs(ctx, d.Read, f.f) })
+			measure(b, func() (int, error) { return CountLogs(ctx, d.Read, d.Dialect, f.f) })
 		})
 	}
 }

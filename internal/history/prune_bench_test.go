@@ -3,7 +3,6 @@ package history
 import (
 	"context"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,8 +12,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
-	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -31,12 +28,9 @@ func BenchmarkPruneBatch(b *testing.B) {
 	if err := copyFile(seededDB(b, benchRows(b)), path); err != nil {
 		b.Fatal(err)
 	}
-	d, err := db.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := groupcommit.New(d.Write, slog.New(slog.DiscardHandler))
-	b.Cleanup(func() { w.Close(); _ = d.Close() })
+	d := openStore(b, path)
+	w := d.Writer
+	b.Cleanup(func() { _ = d.Close() })
 	hook, err := d.Read.Webhook.Query().Where(webhook.Name("bench4")).Only(ctx) // outbound
 	if err != nil {
 		b.Fatal(err)

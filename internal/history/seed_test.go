@@ -15,7 +15,8 @@ import (
 
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // The benchmark history spans the retention window up to benchEnd.
@@ -68,7 +69,7 @@ func seededDB(tb testing.TB, n int) string {
 // ("webhook.test" 1%).
 func seed(path string, n int) error {
 	ctx := auth.System(context.Background())
-	d, err := db.Open(ctx, path)
+	d, err := sqlite.Open(ctx, path, store.Options{Migrations: []store.Migration{MigrateCounters}})
 	if err != nil {
 		return err
 	}

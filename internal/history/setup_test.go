@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,9 +10,9 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // now is the injected clock's time; with retention of 30 days, rows at old
@@ -28,8 +27,8 @@ var (
 // env is one database with a workspace holding one outbound webhook and one
 // flow, and a groupcommit writer over it.
 type env struct {
-	d    *db.DB
-	w    *groupcommit.Writer
+	d    *store.Store
+	w    store.Writer
 	ctx  context.Context // scoped to the workspace
 	hook *ent.Webhook
 	flow *ent.Flow
@@ -40,11 +39,8 @@ func setup(tb testing.TB) *env { return setupAt(tb, filepath.Join(tb.TempDir(), 
 
 func setupAt(tb testing.TB, path string) *env {
 	tb.Helper()
-	d, err := db.Open(context.Background(), path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w := groupcommit.New(d.Write, slog.New(slog.DiscardHandler))
+	d := openStore(tb, path)
+	w := d.Writer
 	e := &env{d: d, w: w, ctx: dbtest.Workspace(tb, d.Write, "A")}
 	tb.Cleanup(e.close)
 	e.hook = must[*ent.Webhook](tb)(d.Write.Webhook.Create().SetName("out").SetDirection(schematype.DirectionOutbound).
@@ -54,9 +50,20 @@ func setupAt(tb testing.TB, path string) *env {
 	return e
 }
 
+// openStore opens the SQLite database at path with the counters, as a
+// server opens it.
+func openStore(tb testing.TB, path string) *store.Store {
+	tb.Helper()
+	d, err := sqlite.Open(context.Background(), path, store.Options{Migrations: []store.Migration{MigrateCounters}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
 // close closes the writer and the database, once.
 func (e *env) close() {
-	e.once.Do(func() { e.w.Close(); _ = e.d.Close() })
+	e.once.Do(func() { _ = e.d.Close() })
 }
 
 // pruner returns a pruner over e on the injected clock.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
-	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -29,26 +28,17 @@ func (h *Handler) record(ctx context.Context, req *request, v *verdict) {
 	}
 }
 
-// logRow builds the request's log row.
+// logRow builds the request's log row (history.InboundRow) on c.
 func (h *Handler) logRow(c *ent.Client, req *request, v *verdict, id pulid.ID, contact *pulid.ID) *ent.WebhookLogCreate {
-	m := c.WebhookLog.Create().
-		SetID(id).
-		SetWebhookID(req.hook.ID).
-		SetDirection(schematype.DirectionInbound).
-		SetOccurredAt(req.received.UTC()).
-		SetOutcome(v.outcome).
-		SetStatusCode(v.status).
-		SetDurationMs(int(time.Since(req.began).Milliseconds())).
-		SetRequest(redactedRequest(req)).
-		SetResponse(&schematype.HTTPMessage{Headers: history.Headers(v.headers(), nil), Body: string(v.body)}).
-		SetNillableContactID(contact)
-	if v.reason != "" {
-		m.SetError(v.reason)
+	row := &history.InboundRow{
+		ID: id, WebhookID: req.hook.ID,
+		Request: req.http, Body: req.raw, SignatureHeader: req.signatureHeader,
+		ReceivedAt: req.received, Duration: time.Since(req.began),
+		Outcome: v.outcome, Status: v.status, Error: v.reason,
+		IdempotencyKey: req.key, ContactID: contact,
+		AnswerHeader: v.headers(), AnswerBody: v.body,
 	}
-	if req.key != "" {
-		m.SetIdempotencyKey(req.key)
-	}
-	return m
+	return row.Create(c)
 }
 
 func (h *Handler) publish(rows ...*ent.WebhookLog) {

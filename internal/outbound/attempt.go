@@ -14,7 +14,7 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/events"
-	"github.com/wexio/webhooks/internal/history"
+	"github.com/wexio/webhooks/internal/redact"
 )
 
 // MaxResponseBody is how much of a receiver's answer an attempt keeps.
@@ -78,7 +78,7 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
 	w, ev := dl.Edges.Webhook, dl.Edges.Event
 	res := &result{at: d.cfg.Now()}
 	body, header, err := d.prepare(w, ev, res.at)
-	res.request = schematype.HTTPMessage{Method: http.MethodPost, URL: history.RedactURL(w.URL), Headers: history.Headers(header, secretHeader), Body: string(body)}
+	res.request = schematype.HTTPMessage{Method: http.MethodPost, URL: redact.URL(w.URL), Headers: redact.Headers(header, secretHeader), Body: string(body)}
 	if err != nil {
 		res.decision = &Decision{Outcome: Failed, Reason: err.Error()}
 		return res
@@ -107,7 +107,7 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
 	}
 	res.duration = time.Since(start)
 	res.status, res.header = resp.StatusCode, resp.Header
-	res.response = &schematype.HTTPMessage{Headers: history.Headers(resp.Header, nil), Body: string(kept)}
+	res.response = &schematype.HTTPMessage{Headers: redact.Headers(resp.Header, nil), Body: string(kept)}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) && err != nil && err != io.EOF {
 		res.err = fmt.Errorf("reading the answer: %w", context.DeadlineExceeded)
 	}
@@ -177,7 +177,7 @@ func orNoSecret(err error) error {
 // secretHeader reports which request headers are redacted in the stored
 // attempt: our own Authorization and signature, and static headers named
 // as credentials, by the rule inbound requests are logged by.
-func secretHeader(k string) bool { return history.SecretName(k, nil) }
+func secretHeader(k string) bool { return redact.IsSecret(k, nil) }
 
 // timeout is w's per-attempt limit, connect to last byte.
 func (d *Dispatcher) timeout(w *ent.Webhook) time.Duration {

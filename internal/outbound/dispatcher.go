@@ -72,6 +72,10 @@ type Deps struct {
 	// then: deliveries wait in the claimed queue, and a webhook changed,
 	// paused or disabled meanwhile must be attempted accordingly.
 	Subscriptions *outbox.Subscriptions
+	// Dialect is Writer's database's SQL dialect (store.Store.Dialect),
+	// for the attempt rows' own INSERT (history.InsertAttempts); "" is
+	// SQLite's.
+	Dialect string
 }
 
 // Dispatcher claims due deliveries and attempts them, recording each

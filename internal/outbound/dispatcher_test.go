@@ -13,7 +13,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/history"
+	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -142,7 +142,7 @@ func TestCredentialsAreSentButNotLogged(t *testing.T) {
 		if got[0].header.Get(k) != v {
 			t.Errorf("sent %s = %q, want %q", k, got[0].header.Get(k), v)
 		}
-		if l.Request.Headers[k] != history.Redacted {
+		if l.Request.Headers[k] != redact.Marker {
 			t.Errorf("logged %s = %q, want it redacted", k, l.Request.Headers[k])
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -48,7 +49,7 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 // successes, so the hot path costs a few statements per batch, not per
 // attempt. Rows are published to live tail after the commit.
 func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hooks, batch []*entry) error {
-	logs := make([]*logRow, len(batch))
+	logs := make([]*history.AttemptRow, len(batch))
 	var succeeded []pulid.ID
 	for i, e := range batch {
 		logs[i] = e.log
@@ -58,7 +59,7 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 			return err
 		}
 	}
-	if err := insertLogs(ctx, tx, logs); err != nil {
+	if err := history.InsertAttempts(ctx, tx, d.deps.Dialect, logs); err != nil {
 		return err
 	}
 	if len(succeeded) > 0 {
@@ -72,7 +73,7 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 	if pub := d.deps.Publisher; pub != nil {
 		rows := make([]*ent.WebhookLog, len(logs))
 		for i, l := range logs {
-			rows[i] = l.row
+			rows[i] = l.Log()
 		}
 		h.AfterCommit(func() { pub.Publish(rows...) })
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -16,7 +17,7 @@ type entry struct {
 	dl  *ent.Delivery
 	res *result
 	v   verdict
-	log *logRow
+	log *history.AttemptRow
 }
 
 // recorder gathers finished attempts into batches: while one batch is

@@ -13,8 +13,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/events"
-	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/redact"
 )
 
 // Bounds on per-webhook delivery settings.
@@ -116,12 +116,12 @@ func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, url *string
 const sealedPrefix = "sealed:"
 
 // sealHeaders seals the values of headers named as credentials
-// (history.SecretName), as auth secrets are: they are stored encrypted and
+// (redact.IsSecret), as auth secrets are: they are stored encrypted and
 // never read back. A value kept from current (given back as Redacted) is
 // stored as it was.
 func (s *Service) sealHeaders(h, current map[string]string, id pulid.ID) map[string]string {
 	for k, v := range h {
-		if prev, kept := current[k]; history.SecretName(k, nil) && !(kept && prev == v) {
+		if prev, kept := current[k]; redact.IsSecret(k, nil) && !(kept && prev == v) {
 			h[k] = sealedPrefix + base64.RawStdEncoding.EncodeToString(s.box.Seal(v, string(id)+"/"+k))
 		}
 	}
@@ -143,7 +143,7 @@ func (s *Service) Headers(w *ent.Webhook) (map[string]string, error) {
 	for k, v := range w.Headers {
 		// Only credential names are sealed; one stored before sealing was
 		// is plain text.
-		if enc, ok := strings.CutPrefix(v, sealedPrefix); ok && history.SecretName(k, nil) {
+		if enc, ok := strings.CutPrefix(v, sealedPrefix); ok && redact.IsSecret(k, nil) {
 			sealed, err := base64.RawStdEncoding.DecodeString(enc)
 			if err != nil {
 				return nil, fmt.Errorf("header %s of %s: %w", k, w.ID, err)
@@ -159,7 +159,7 @@ func (s *Service) Headers(w *ent.Webhook) (map[string]string, error) {
 
 // staticHeaders validates the extra headers: an object of string values with
 // valid names, none of them reserved. The API shows a header named as a
-// credential as history.Redacted; given back so, the current value stays,
+// credential as redact.Marker; given back so, the current value stays,
 // so a client can send the settings it read.
 func staticHeaders(v any, current map[string]string) (map[string]string, error) {
 	obj, ok := v.(map[string]any)
@@ -183,7 +183,7 @@ func staticHeaders(v any, current map[string]string) (map[string]string, error) 
 		case strings.ContainsAny(val, "\r\n\x00"):
 			return nil, apperr.Invalid("headers.%s contains a line break", k)
 		}
-		if prev, ok := current[name]; ok && val == history.Redacted {
+		if prev, ok := current[name]; ok && val == redact.Marker {
 			val = prev
 		}
 		out[name] = val

@@ -1,22 +1,19 @@
-package history
+package redact
 
 import (
 	"net/http"
 	"strings"
 )
 
-// Redacted replaces a credential or signature in a stored log row.
-const Redacted = "[redacted]"
-
 // Headers is how a log row keeps HTTP headers: one value per name, repeated
 // values joined with ", " as HTTP allows, and the value of every name for
-// which secret reports true replaced by Redacted (secret may be nil).
+// which secret reports true replaced by Marker (secret may be nil).
 func Headers(h http.Header, secret func(name string) bool) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
 		k = http.CanonicalHeaderKey(k)
 		if secret != nil && secret(k) {
-			out[k] = Redacted
+			out[k] = Marker
 			continue
 		}
 		out[k] = strings.Join(vs, ", ")

@@ -1,0 +1,192 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhooklog"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/store"
+)
+
+// attempts are one of each kind of attempt at a delivery of e's webhook: a
+// failure with an answer and a retry to come, one without an answer, a
+// success; their times in another offset than UTC.
+func (e *env) attempts(tb testing.TB) []Attempt {
+	ev := e.event(tb, now)
+	dl := e.delivery(tb, ev, schematype.DeliveryPending, now)
+	plus2 := time.FixedZone("+02:00", 2*3600)
+	base := Attempt{WorkspaceID: e.hook.WorkspaceID, WebhookID: e.hook.ID, EventID: ev.ID, DeliveryID: dl.ID,
+		Request: schematype.HTTPMessage{Method: "POST", URL: "https://example.com/h",
+			Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"a":1}`}}
+	failed, refused, succeeded := base, base, base
+	failed.Number, failed.At, failed.Duration = 1, now.In(plus2), 1500*time.Millisecond
+	failed.Response, failed.Status = &schematype.HTTPMessage{Headers: map[string]string{"X-Why": "busy"}, Body: "busy"}, 500
+	failed.Error, failed.NextRetryAt = "status 500", now.Add(time.Minute).In(plus2)
+	refused.Number, refused.At = 2, now.Add(time.Minute)
+	refused.Error, refused.NextRetryAt = "connection refused", now.Add(5*time.Minute)
+	succeeded.Number, succeeded.At, succeeded.Succeeded = 3, now.Add(5*time.Minute), true
+	succeeded.Response, succeeded.Status = &schematype.HTTPMessage{Body: "ok"}, 200
+	return []Attempt{failed, refused, succeeded}
+}
+
+func (e *env) insertAttempts(tb testing.TB, as []Attempt) []*AttemptRow {
+	tb.Helper()
+	rows := make([]*AttemptRow, len(as))
+	for i, a := range as {
+		rows[i] = must[*AttemptRow](tb)(NewAttemptRow(a))
+	}
+	err := e.w.Do(auth.System(context.Background()), func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
+		return InsertAttempts(ctx, tx, e.d.Dialect, rows)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rows
+}
+
+// TestInsertAttemptsMatchesEnt holds the attempt rows' own INSERT to ent's
+// encoding: each row reads back through ent as it was built, and a twin
+// written through ent's create with the same field values agrees with it
+// on every column's SQLite type and value but the id.
+func TestInsertAttemptsMatchesEnt(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	sys := auth.System(context.Background())
+	as := e.attempts(t)
+	for i, r := range e.insertAttempts(t, as) {
+		built, a := r.Log(), as[i]
+		got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(sys, built.ID))
+		if a.Response == nil && (got.Response != nil || got.StatusCode != nil) ||
+			a.Response != nil && (got.Response == nil || got.Response.Body != a.Response.Body || got.StatusCode == nil || *got.StatusCode != a.Status) {
+			t.Errorf("attempt %d: answer %+v, status %v; want %+v, %d", a.Number, got.Response, got.StatusCode, a.Response, a.Status)
+		}
+		outcome := schematype.OutcomeFailed
+		if a.Succeeded {
+			outcome = schematype.OutcomeSucceeded
+		}
+		if got.Outcome != outcome || got.Attempt == nil || *got.Attempt != a.Number || !got.OccurredAt.Equal(a.At) ||
+			got.DurationMs != int(a.Duration.Milliseconds()) || *got.EventID != a.EventID || *got.DeliveryID != a.DeliveryID ||
+			got.WorkspaceID != a.WorkspaceID || got.Direction != schematype.DirectionOutbound || got.Request.Body != a.Request.Body ||
+			(a.Error == "") != (got.Error == nil) || (a.NextRetryAt.IsZero()) != (got.NextRetryAt == nil) ||
+			got.NextRetryAt != nil && !got.NextRetryAt.Equal(a.NextRetryAt) {
+			t.Errorf("attempt %d: row %+v\nfrom %+v", a.Number, got, a)
+		}
+
+		twin := e.d.Write.WebhookLog.Create().
+			SetWorkspaceID(got.WorkspaceID).SetWebhookID(got.WebhookID).SetDirection(got.Direction).
+			SetOccurredAt(got.OccurredAt).SetOutcome(got.Outcome).SetNillableStatusCode(got.StatusCode).
+			SetDurationMs(got.DurationMs).SetNillableError(got.Error).SetRequest(got.Request).
+			SetNillableIdempotencyKey(got.IdempotencyKey).SetNillableContactID(got.ContactID).
+			SetNillableEventID(got.EventID).SetNillableDeliveryID(got.DeliveryID).
+			SetNillableAttempt(got.Attempt).SetNillableNextRetryAt(got.NextRetryAt)
+		if got.Response != nil {
+			twin.SetResponse(got.Response)
+		}
+		raw, entRaw := e.rawColumns(t, built.ID), e.rawColumns(t, twin.SaveX(sys).ID)
+		for i, col := range webhooklog.Columns {
+			if col != webhooklog.FieldID && raw[i] != entRaw[i] {
+				t.Errorf("attempt %d column %s = %s, ent writes %s", a.Number, col, raw[i], entRaw[i])
+			}
+			// Times are compared as text by range filters: UTC only.
+			isTime := col == webhooklog.FieldOccurredAt || col == webhooklog.FieldNextRetryAt
+			if isTime && raw[i] != "null:NULL" && !strings.HasSuffix(raw[i], "+00:00'") {
+				t.Errorf("attempt %d column %s = %s, not UTC", a.Number, col, raw[i])
+			}
+		}
+		if !strings.HasPrefix(string(built.ID), "log_") {
+			t.Errorf("id %q lacks the log_ prefix ent gives", built.ID)
+		}
+	}
+}
+
+// rawColumns returns "type:value" of every column of a log row, as SQLite
+// stores it.
+func (e *env) rawColumns(tb testing.TB, id any) []string {
+	tb.Helper()
+	exprs := make([]string, len(webhooklog.Columns))
+	for i, c := range webhooklog.Columns {
+		exprs[i] = "typeof(" + c + ") || ':' || quote(" + c + ")"
+	}
+	rows, err := e.d.Read.QueryContext(context.Background(),
+		"SELECT "+strings.Join(exprs, ", ")+" FROM "+webhooklog.Table+" WHERE id = ?", id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		tb.Fatalf("no row %v", id)
+	}
+	out := make([]string, len(exprs))
+	dst := make([]any, len(exprs))
+	for i := range out {
+		dst[i] = &out[i]
+	}
+	if err := rows.Scan(dst...); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// TestInsertAttemptsInBatches: more rows than one statement takes are all
+// written, and counted by the triggers.
+func TestInsertAttemptsInBatches(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	one := e.attempts(t)[0]
+	as := make([]Attempt, maxInsertRows+2)
+	for i := range as {
+		as[i] = one
+		as[i].Number = i + 1
+	}
+	e.insertAttempts(t, as)
+	n, err := e.d.Read.WebhookLog.Query().Count(e.ctx)
+	if err != nil || n != len(as) {
+		t.Fatalf("%d rows (%v), want %d", n, err, len(as))
+	}
+	counted, err := CountLogs(e.ctx, e.d.Read, e.d.Dialect, nil)
+	if err != nil || counted != len(as) {
+		t.Fatalf("counted %d (%v), want %d", counted, err, len(as))
+	}
+}
+
+// TestInsertAttemptsSQL: the INSERT binds every column of every row, with
+// the dialect's quoting and placeholders.
+func TestInsertAttemptsSQL(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var rows []*AttemptRow
+	for _, a := range e.attempts(t) {
+		rows = append(rows, must[*AttemptRow](t)(NewAttemptRow(a)))
+	}
+	cols := len(webhooklog.Columns)
+	for d, quote := range map[string]string{dialect.SQLite: "`", dialect.Postgres: `"`} {
+		query, args, err := insertAttempts(d, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "INSERT INTO " + quote + webhooklog.Table + quote + " (" + quote + webhooklog.FieldID + quote; !strings.HasPrefix(query, want) {
+			t.Errorf("%s: %s\nwant it to start %s", d, query, want)
+		}
+		// Unset fields are written as NULL, as ent writes them.
+		_, values, _ := strings.Cut(query, " VALUES ")
+		placeholders := strings.Count(values, "?")
+		if d == dialect.Postgres {
+			placeholders = strings.Count(values, "$")
+			if !strings.Contains(values, fmt.Sprintf("$%d,", len(args))) && !strings.Contains(values, fmt.Sprintf("$%d)", len(args))) {
+				t.Errorf("%s: the last placeholder is not $%d: %s", d, len(args), values)
+			}
+		}
+		if placeholders != len(args) || placeholders+strings.Count(values, "NULL") != cols*len(rows) ||
+			strings.Count(values, "(") != len(rows) {
+			t.Errorf("%s: %d args for %d rows of %d columns: %s", d, len(args), len(rows), cols, query)
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package history
+
+import (
+	"context"
+	"strings"
+
+	"github.com/wexio/webhooks/ent"
+)
+
+// postgresCounters keep the counters with PostgreSQL triggers, each calling
+// a PL/pgSQL function. PostgreSQL keeps no definition text to compare, so
+// each function and trigger carries its own as its comment.
+var postgresCounters = &counterSQL{
+	create: []string{
+		// Held to the commit: no log row is written between the count and
+		// the triggers.
+		`LOCK TABLE webhook_logs IN SHARE ROW EXCLUSIVE MODE`,
+		`CREATE TABLE log_counts (
+	workspace_id text NOT NULL,
+	webhook_id text NOT NULL,
+	direction text NOT NULL,
+	outcome text NOT NULL,
+	event_type text NOT NULL,
+	hour bigint NOT NULL,
+	n bigint NOT NULL,
+	PRIMARY KEY (workspace_id, hour, webhook_id, direction, outcome, event_type)
+)`,
+		`INSERT INTO log_counts
+	SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, ` + pgTypeOf("l") + `, ` + pgHourOf("l") + `, COUNT(*)
+	FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6`,
+	},
+	objects: []counterObject{
+		pgFunction("log_counts_insert", pgIncrement("NEW")),
+		pgTrigger("log_counts_insert", "AFTER INSERT"),
+		pgFunction("log_counts_delete", pgDecrement("OLD")),
+		pgTrigger("log_counts_delete", "AFTER DELETE"),
+		// Log rows are written once; should one be moved, its count moves too.
+		pgFunction("log_counts_update", pgDecrement("OLD")+pgIncrement("NEW")),
+		pgTrigger("log_counts_update", "AFTER UPDATE OF workspace_id, webhook_id, direction, outcome, occurred_at"),
+	},
+	existing: postgresSchema,
+}
+
+// pgFunction is the trigger function name running body.
+func pgFunction(name, body string) counterObject {
+	def := `CREATE OR REPLACE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+` + body + `	RETURN NULL;
+END
+$$`
+	return counterObject{key: "function " + name, def: def,
+		install: []string{def, "COMMENT ON FUNCTION " + name + "() IS " + pgQuote(def)}}
+}
+
+// pgTrigger is the trigger name on webhook_logs, firing when, for each row,
+// the function of its name.
+func pgTrigger(name, when string) counterObject {
+	def := `CREATE TRIGGER ` + name + ` ` + when + ` ON webhook_logs FOR EACH ROW EXECUTE FUNCTION ` + name + `()`
+	return counterObject{key: "trigger " + name, def: def, install: []string{
+		"DROP TRIGGER IF EXISTS " + name + " ON webhook_logs", def,
+		"COMMENT ON TRIGGER " + name + " ON webhook_logs IS " + pgQuote(def),
+	}}
+}
+
+// pgHourOf is the hour of a log row's occurred_at (timestamptz), floored as
+// CountLogs's hours are.
+func pgHourOf(row string) string {
+	return "floor(extract(epoch FROM " + row + ".occurred_at) / " + hourDivisor + ")::bigint"
+}
+
+// pgTypeOf is the type of a log row's event, "" without one.
+func pgTypeOf(row string) string {
+	return "COALESCE((SELECT type FROM events WHERE id = " + row + ".event_id), '')"
+}
+
+func pgIncrement(row string) string {
+	return `	INSERT INTO log_counts VALUES (` + row + `.workspace_id, ` + row + `.webhook_id, ` +
+		row + `.direction, ` + row + `.outcome, ` + pgTypeOf(row) + `, ` + pgHourOf(row) + `, 1)
+		ON CONFLICT (workspace_id, hour, webhook_id, direction, outcome, event_type)
+		DO UPDATE SET n = log_counts.n + 1;
+`
+}
+
+// pgDecrement takes a row off its counter, and deletes the counter when
+// that was its last row (sqliteDecrement says why).
+func pgDecrement(row string) string {
+	key := `workspace_id = ` + row + `.workspace_id AND hour = ` + pgHourOf(row) +
+		` AND webhook_id = ` + row + `.webhook_id AND direction = ` + row + `.direction AND outcome = ` + row + `.outcome
+		AND event_type = ` + pgTypeOf(row)
+	return `	UPDATE log_counts SET n = n - 1 WHERE ` + key + `;
+	DELETE FROM log_counts WHERE ` + key + ` AND n <= 0;
+`
+}
+
+// pgQuote is s as a string literal (standard_conforming_strings, on since
+// PostgreSQL 9.1: only quotes are doubled).
+func pgQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// postgresSchema returns the counters' table (keyed by its name) and the
+// functions and triggers of the current schema whose names start with
+// log_counts (keyed "function NAME", "trigger NAME"), with their comments.
+func postgresSchema(ctx context.Context, tx *ent.Tx) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.relname, '' FROM pg_class c
+	WHERE c.relname = 'log_counts' AND c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace
+UNION ALL
+SELECT 'function ' || p.proname, COALESCE(obj_description(p.oid, 'pg_proc'), '') FROM pg_proc p
+	WHERE p.proname LIKE 'log\_counts\_%' AND p.pronamespace = current_schema()::regnamespace
+UNION ALL
+SELECT 'trigger ' || t.tgname, COALESCE(obj_description(t.oid, 'pg_trigger'), '') FROM pg_trigger t
+	WHERE t.tgname LIKE 'log\_counts\_%' AND t.tgrelid = to_regclass('webhook_logs')`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var key, def string
+		if err := rows.Scan(&key, &def); err != nil {
+			return nil, err
+		}
+		out[key] = def
+	}
+	return out, rows.Err()
+}

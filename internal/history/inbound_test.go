@@ -1,0 +1,77 @@
+package history
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/redact"
+)
+
+// TestInboundRowKeepsTheRequestRedacted: the row keeps the request's
+// method, path and query, headers and body, and the answer, with the
+// values of credentials, signatures (the webhook's own signature header
+// too) and secret query keys replaced.
+func TestInboundRowKeepsTheRequestRedacted(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	in := must[*ent.Webhook](t)(e.d.Write.Webhook.Create().SetName("in").SetDirection(schematype.DirectionInbound).
+		SetToken("tok").Save(e.ctx))
+	req := httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok?hub.verify_token=v&page=2&sig=s", nil)
+	req.Header = http.Header{"X-Custom-Mac": {"ab"}, "Authorization": {"Bearer s"}, "X-Multi": {"a", "b"},
+		"Content-Type": {"application/json"}}
+	plus2 := time.FixedZone("+02:00", 2*3600)
+	contact := must[*ent.Contact](t)(e.d.Write.Contact.Create().SetName("Ada").Save(e.ctx))
+	row := &InboundRow{
+		ID: pulid.New("log"), WebhookID: in.ID, Request: req, Body: []byte(`{"a":1}`), SignatureHeader: "x-custom-MAC",
+		ReceivedAt: now.In(plus2), Duration: 12 * time.Millisecond,
+		Outcome: schematype.OutcomeRejected, Status: http.StatusUnauthorized, Error: "invalid signature",
+		IdempotencyKey: "k-1", ContactID: &contact.ID,
+		AnswerHeader: http.Header{"Content-Type": {"application/json"}}, AnswerBody: []byte(`{"error":{}}`),
+	}
+	saved := must[*ent.WebhookLog](t)(row.Create(e.d.Write).Save(e.ctx))
+	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, saved.ID))
+
+	wantReq := schematype.HTTPMessage{Method: "POST", URL: "/in/tok?hub.verify_token=%5Bredacted%5D&page=2&sig=%5Bredacted%5D",
+		Headers: map[string]string{"X-Custom-Mac": redact.Marker, "Authorization": redact.Marker, "X-Multi": "a, b",
+			"Content-Type": "application/json"}, Body: `{"a":1}`}
+	if !sameMessage(got.Request, wantReq) {
+		t.Errorf("request %+v\nwant %+v", got.Request, wantReq)
+	}
+	if got.Response == nil || !sameMessage(*got.Response, schematype.HTTPMessage{
+		Headers: map[string]string{"Content-Type": "application/json"}, Body: `{"error":{}}`}) {
+		t.Errorf("answer %+v", got.Response)
+	}
+	if got.ID != row.ID || got.WebhookID != in.ID || got.Direction != schematype.DirectionInbound ||
+		!got.OccurredAt.Equal(now) || got.OccurredAt.Location() != time.UTC || got.DurationMs != 12 ||
+		got.Outcome != row.Outcome || got.StatusCode == nil || *got.StatusCode != 401 ||
+		got.Error == nil || *got.Error != row.Error || got.IdempotencyKey == nil || *got.IdempotencyKey != "k-1" ||
+		got.ContactID == nil || *got.ContactID != contact.ID || got.WorkspaceID != in.WorkspaceID {
+		t.Errorf("row %+v", got)
+	}
+
+	// Accepted, without a query, a key or a contact: none is kept.
+	req = httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil)
+	plain := &InboundRow{ID: pulid.New("log"), WebhookID: in.ID, Request: req, ReceivedAt: now,
+		Outcome: schematype.OutcomeAccepted, Status: http.StatusAccepted}
+	got = must[*ent.WebhookLog](t)(plain.Create(e.d.Write).Save(e.ctx))
+	if got.Request.URL != "/in/tok" || got.Error != nil || got.IdempotencyKey != nil || got.ContactID != nil {
+		t.Errorf("plain row %+v", got)
+	}
+}
+
+func sameMessage(a, b schematype.HTTPMessage) bool {
+	if a.Method != b.Method || a.URL != b.URL || a.Body != b.Body || len(a.Headers) != len(b.Headers) {
+		return false
+	}
+	for k, v := range b.Headers {
+		if a.Headers[k] != v {
+			return false
+		}
+	}
+	return true
+}

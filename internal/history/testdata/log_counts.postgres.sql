@@ -1,0 +1,61 @@
+LOCK TABLE webhook_logs IN SHARE ROW EXCLUSIVE MODE;
+
+CREATE TABLE log_counts (
+	workspace_id text NOT NULL,
+	webhook_id text NOT NULL,
+	direction text NOT NULL,
+	outcome text NOT NULL,
+	event_type text NOT NULL,
+	hour bigint NOT NULL,
+	n bigint NOT NULL,
+	PRIMARY KEY (workspace_id, hour, webhook_id, direction, outcome, event_type)
+);
+
+INSERT INTO log_counts
+	SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, COALESCE((SELECT type FROM events WHERE id = l.event_id), ''), floor(extract(epoch FROM l.occurred_at) / 3600)::bigint, COUNT(*)
+	FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6;
+
+-- log_counts_insert
+CREATE OR REPLACE FUNCTION log_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), floor(extract(epoch FROM NEW.occurred_at) / 3600)::bigint, 1)
+		ON CONFLICT (workspace_id, hour, webhook_id, direction, outcome, event_type)
+		DO UPDATE SET n = log_counts.n + 1;
+	RETURN NULL;
+END
+$$;
+
+-- log_counts_insert
+CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs FOR EACH ROW EXECUTE FUNCTION log_counts_insert();
+
+-- log_counts_delete
+CREATE OR REPLACE FUNCTION log_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE log_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
+		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '');
+	DELETE FROM log_counts WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
+		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '') AND n <= 0;
+	RETURN NULL;
+END
+$$;
+
+-- log_counts_delete
+CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs FOR EACH ROW EXECUTE FUNCTION log_counts_delete();
+
+-- log_counts_update
+CREATE OR REPLACE FUNCTION log_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE log_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
+		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '');
+	DELETE FROM log_counts WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
+		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '') AND n <= 0;
+	INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), floor(extract(epoch FROM NEW.occurred_at) / 3600)::bigint, 1)
+		ON CONFLICT (workspace_id, hour, webhook_id, direction, outcome, event_type)
+		DO UPDATE SET n = log_counts.n + 1;
+	RETURN NULL;
+END
+$$;
+
+-- log_counts_update
+CREATE TRIGGER log_counts_update AFTER UPDATE OF workspace_id, webhook_id, direction, outcome, occurred_at ON webhook_logs FOR EACH ROW EXECUTE FUNCTION log_counts_update();
+
