@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -56,9 +55,4 @@ func TestInboundSchemaCaptureVersions(t *testing.T) {
 		mustJSON(get(w, "schemas.0.sample")) != `{"a":"1","b":["x","y"]}` {
 		t.Fatalf("second capture: %v", get(w, "schemas"))
 	}
-}
-
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

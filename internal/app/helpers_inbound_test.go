@@ -2,6 +2,11 @@ package app
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"hash"
 	"io"
 	"net/http"
 	"strings"
@@ -88,4 +93,18 @@ func errorCode(t testing.TB, body string) string {
 	var v map[string]any
 	decode(t, strings.NewReader(body), &v)
 	return str(v, "error.code")
+}
+
+var sha256New = sha256.New
+
+func hmacHex(h func() hash.Hash, key []byte, msg string) string {
+	m := hmac.New(h, key)
+	m.Write([]byte(msg))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func hmacB64(h func() hash.Hash, key []byte, msg string) string {
+	m := hmac.New(h, key)
+	m.Write([]byte(msg))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }

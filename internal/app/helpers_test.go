@@ -125,6 +125,20 @@ func (ta *testApp) ok(t testing.TB, key, query string, vars map[string]any) map[
 	return r.Data
 }
 
+const webhookFields = `id name description direction status schemaVersion flowCount createdAt updatedAt
+	inbound { url capturing auth { mode preset secretHint toleranceSeconds hmac { header algorithm encoding prefix timestampHeader signedPayload } }
+	          contactResolution { match path createIfMissing } }
+	outbound { url auth events headers maxRetries timeoutSeconds secretHint }
+	schemas { version } logs(first: 5) { totalCount }`
+
+const createInbound = `mutation($in: CreateInboundWebhookInput!) {
+	createInboundWebhook(input: $in) { secret webhook { ` + webhookFields + ` } } }`
+
+const createOutbound = `mutation($in: CreateOutboundWebhookInput!) {
+	createOutboundWebhook(input: $in) { secret webhook { ` + webhookFields + ` } } }`
+
+const createFlow = `mutation($in: CreateFlowInput!) { createFlow(input: $in) { id enabled trigger { type webhook { id flowCount } } steps { type config } } }`
+
 // get walks a decoded JSON value by dot path ("a.b.0.c").
 func get(v any, path string) any {
 	for _, p := range strings.Split(path, ".") {
@@ -150,6 +164,19 @@ func get(v any, path string) any {
 func str(v any, path string) string {
 	s, _ := get(v, path).(string)
 	return s
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func ids(rows []any) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = str(r, "id")
+	}
+	return out
 }
 
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }

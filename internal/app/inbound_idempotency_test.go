@@ -2,16 +2,11 @@ package app
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/wexio/webhooks/ent/schema/pulid"
-	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/config"
-	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // A repeated key replays the first answer with Idempotent-Replayed, is
@@ -100,6 +95,73 @@ func TestInboundProviderDeliveryIDDeduplicates(t *testing.T) {
 	}
 }
 
+// A provider's own delivery or event id deduplicates like an idempotency
+// key: the repeat gets the first answer with Idempotent-Replayed: true and is
+// logged DUPLICATE; another id is a new delivery.
+func TestPresetNativeDeliveryIDsEndToEnd(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	byKey := map[string]peCase{}
+	for _, c := range presetCases() {
+		if _, ok := byKey[c.key]; !ok {
+			byKey[c.key] = c
+		}
+	}
+	// Where the id travels: a header, a JSON field, or (header and json
+	// empty) inside what the signer signs (svix-id, webhook-id, Twitch's
+	// message id, Mailgun's token).
+	rows := []struct{ key, header, json string }{
+		{"svix", "", ""},
+		{"standard-webhooks", "", ""},
+		{"clerk", "", ""},
+		{"gitlab-signing", "", ""},
+		{"twitch", "", ""},
+		{"mailgun", "", ""},
+		{"stripe", "", "id"},
+		{"slack", "", "event_id"},
+		{"paddle", "", "notification_id"},
+		{"square", "", "event_id"},
+		{"shopify", "X-Shopify-Webhook-Id", ""},
+		{"github-legacy", "X-GitHub-Delivery", ""},
+		{"jira", "X-Atlassian-Webhook-Identifier", ""},
+		{"razorpay", "X-Razorpay-Event-Id", ""},
+		{"linear", "Linear-Delivery", ""},
+		{"woocommerce", "X-WC-Webhook-Delivery-ID", ""},
+	}
+	for _, row := range rows {
+		t.Run(row.key, func(t *testing.T) {
+			t.Parallel()
+			c := byKey[row.key]
+			h := ta.peCreate(t, c.key, c.secret, nil)
+			deliver := func(id string) reply {
+				body := peBody("evt_other")
+				if row.json != "" {
+					body = fmt.Sprintf(`{%q:%q,"note":"x"}`, row.json, id)
+				}
+				r := c.sign(ta.peIn(h, c.query, body, id, time.Now()))
+				if row.header != "" {
+					r.header[row.header] = id
+				}
+				return ta.peSend(t, h, c.query, r)
+			}
+			id := peID("dlv_")
+			first, again := deliver(id), deliver(id)
+			if first.status != 202 || again.status != 202 || again.body != first.body ||
+				first.header.Get("Idempotent-Replayed") != "" || again.header.Get("Idempotent-Replayed") != "true" {
+				t.Fatalf("first %d %s %v; again %d %s %v", first.status, first.body, first.header, again.status, again.body, again.header)
+			}
+			if other := deliver(peID("dlv_")); other.status != 202 || other.header.Get("Idempotent-Replayed") != "" || other.body == first.body {
+				t.Fatalf("another id: %d %s %v", other.status, other.body, other.header)
+			}
+			logs := ta.logs(t, ta.key, h.id)
+			if len(logs) != 3 || str(logs[1], "outcome") != "DUPLICATE" || str(logs[1], "idempotencyKey") != id ||
+				str(logs[2], "outcome") != "ACCEPTED" || str(logs[0], "outcome") != "ACCEPTED" {
+				t.Fatalf("logs %v", logs)
+			}
+		})
+	}
+}
+
 // A key is remembered for the retention window only: once its record is
 // older, the same key is a new request again.
 func TestInboundIdempotencyExpiresWithRetention(t *testing.T) {
@@ -118,39 +180,5 @@ func TestInboundIdempotencyExpiresWithRetention(t *testing.T) {
 	}
 	if r := ta.postJSON(t, h, `{}`, map[string]string{"X-Idempotency-Key": "old"}); r.body != again.body {
 		t.Fatalf("the renewed key does not replay: %s", r.body)
-	}
-}
-
-// TestServerPrunesExpiredHistory: a running server keeps history for
-// WEXIO_RETENTION only, inbound rows included. A second server over the same
-// database prunes at start, as a restarted one does.
-func TestServerPrunesExpiredHistory(t *testing.T) {
-	t.Parallel()
-	ta := newTestAppWith(t, func(c *config.Config) { c.Retention = 48 * time.Hour })
-	h := ta.createIn(t, ta.key, map[string]any{})
-	id := func() string {
-		t.Helper()
-		var r struct{ ID string }
-		if err := json.Unmarshal([]byte(ta.postJSON(t, h, `{}`, nil).body), &r); err != nil || r.ID == "" {
-			t.Fatalf("no log id in the answer: %v", err)
-		}
-		return r.ID
-	}
-	keptID, expiredID := id(), id()
-	old := time.Now().Add(-49 * time.Hour).UTC()
-	if _, err := ta.db.Write.ExecContext(context.Background(),
-		"UPDATE webhook_logs SET occurred_at = ? WHERE id = ?", old, expiredID); err != nil {
-		t.Fatal(err)
-	}
-	newTestAppWith(t, func(c *config.Config) {
-		c.DatabaseURL, c.SecretKey, c.Retention = ta.cfg.DatabaseURL, ta.cfg.SecretKey, 48*time.Hour
-	})
-	ctx := auth.System(context.Background())
-	testkit.Eventually(t, "the expired inbound row to be pruned", func() bool {
-		n, err := ta.db.Read.WebhookLog.Query().Count(ctx)
-		return err == nil && n == 1
-	})
-	if _, err := ta.db.Read.WebhookLog.Get(ctx, pulid.ID(keptID)); err != nil {
-		t.Fatalf("the row within retention is gone: %v", err)
 	}
 }

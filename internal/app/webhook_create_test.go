@@ -6,18 +6,6 @@ import (
 	"testing"
 )
 
-const webhookFields = `id name description direction status schemaVersion flowCount createdAt updatedAt
-	inbound { url capturing auth { mode preset secretHint toleranceSeconds hmac { header algorithm encoding prefix timestampHeader signedPayload } }
-	          contactResolution { match path createIfMissing } }
-	outbound { url auth events headers maxRetries timeoutSeconds secretHint }
-	schemas { version } logs(first: 5) { totalCount }`
-
-const createInbound = `mutation($in: CreateInboundWebhookInput!) {
-	createInboundWebhook(input: $in) { secret webhook { ` + webhookFields + ` } } }`
-
-const createOutbound = `mutation($in: CreateOutboundWebhookInput!) {
-	createOutboundWebhook(input: $in) { secret webhook { ` + webhookFields + ` } } }`
-
 func TestCreateInboundWebhook(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)

@@ -1,0 +1,64 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/internal/config"
+)
+
+// TestStopCutsSlowRequestsAtTheBound: a client still sending its request
+// when the grace period ends is cut off, and the stop is still the clean
+// one the contract promises (serve returns nil: exit status 0).
+func TestStopCutsSlowRequestsAtTheBound(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.Addr = freeAddr(t)
+	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "wexio.db")
+	cfg.SecretKey = make([]byte, 32)
+	a, err := openApp(context.Background(), cfg, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = a.close() }()
+	a.cfg.Timeouts.ShutdownGrace = 200 * time.Millisecond
+	key, _, err := a.auth.Bootstrap(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, io.Discard) }()
+	waitReady(t, "http://"+cfg.Addr+"/readyz")
+	conn, err := net.Dial("tcp", cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// The body never comes whole: the request is in flight at the stop. The
+	// server asks for the body (100 Continue) once the handler reads it.
+	fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n", key)
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.Contains(line, " 100 ") {
+		t.Fatalf("waiting for the server to read the body: %q, %v", line, err)
+	}
+	fmt.Fprint(conn, `{"query":`)
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve after a bounded stop: %v, want nil (exit 0)", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s with a 200 ms grace")
+	}
+}
