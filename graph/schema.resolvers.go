@@ -18,8 +18,8 @@ import (
 	"github.com/wexio/webhooks/ent/webhookschema"
 	"github.com/wexio/webhooks/graph/model"
 	"github.com/wexio/webhooks/internal/crm"
+	"github.com/wexio/webhooks/internal/deliveries"
 	"github.com/wexio/webhooks/internal/history"
-	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -156,7 +156,7 @@ func (r *mutationResolver) StartSchemaCapture(ctx context.Context, webhookID pul
 
 // SendTestEvent is the resolver for the sendTestEvent field.
 func (r *mutationResolver) SendTestEvent(ctx context.Context, webhookID pulid.ID) (*ent.Delivery, error) {
-	d, err := outbound.SendTest(ctx, r.client(ctx), webhookID, r.Now())
+	d, err := deliveries.SendTest(ctx, r.client(ctx), webhookID, r.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func (r *mutationResolver) SendTestEvent(ctx context.Context, webhookID pulid.ID
 
 // RetryDelivery is the resolver for the retryDelivery field.
 func (r *mutationResolver) RetryDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error) {
-	d, err := outbound.RetryDelivery(ctx, r.client(ctx), id, r.Now(), r.Working)
+	d, err := deliveries.Retry(ctx, r.client(ctx), id, r.Now(), r.Working)
 	if err != nil {
 		return nil, err
 	}

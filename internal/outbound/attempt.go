@@ -15,6 +15,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/events"
 	"github.com/wexio/webhooks/internal/redact"
+	"github.com/wexio/webhooks/internal/signing"
 )
 
 // MaxResponseBody is how much of a receiver's answer an attempt keeps.
@@ -42,7 +43,7 @@ type result struct {
 func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
 	if !d.refresh(ctx, dl) {
 		// Paused, disabled or deleted since the claim: its deliveries are
-		// held (outbox.Hold), and this one joins them once its lease is gone.
+		// held (deliveries.Hold), and this one joins them once its lease is gone.
 		d.queue.Release(ctx, dl)
 		return
 	}
@@ -153,7 +154,7 @@ func (d *Dispatcher) authorize(h http.Header, w *ent.Webhook, ev *ent.Event, at 
 	}
 	switch w.OutboundAuth {
 	case schematype.OutboundHMAC:
-		sig, err := Sign(secrets, string(ev.ID), at, body)
+		sig, err := signing.Sign(secrets, string(ev.ID), at, body)
 		if err != nil {
 			return fmt.Errorf("signing: %w", err)
 		}
@@ -169,7 +170,7 @@ func (d *Dispatcher) authorize(h http.Header, w *ent.Webhook, ev *ent.Event, at 
 
 func orNoSecret(err error) error {
 	if err == nil {
-		return ErrNoSecret
+		return signing.ErrNoSecret
 	}
 	return err
 }

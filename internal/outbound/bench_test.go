@@ -18,10 +18,12 @@ import (
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/egress"
 	"github.com/wexio/webhooks/internal/events"
 	"github.com/wexio/webhooks/internal/gctune"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/signing"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -72,7 +74,7 @@ func benchDispatcher(b *testing.B, url string) {
 	e.db.Write.Webhook.Use(subs.Hook())
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
 		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: pub, Subscriptions: subs,
-			Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
+			Client: egress.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -124,7 +126,7 @@ func benchAttemptsOnly(b *testing.B, url string) {
 	}
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
 		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets,
-			Client: outbound.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
+			Client: egress.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -153,7 +155,7 @@ func benchPlain(b *testing.B, url string) {
 	// headers, made once up front, so this side measures only the posting.
 	at := time.Now()
 	body, _ := events.Envelope{ID: "evt_1", Type: events.ContactCreated, Timestamp: at, Data: benchData}.Marshal()
-	sig, err := outbound.Sign([]string{testSecret(3)}, "evt_1", at, body)
+	sig, err := signing.Sign([]string{testSecret(3)}, "evt_1", at, body)
 	if err != nil {
 		b.Fatal(err)
 	}

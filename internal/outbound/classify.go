@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/wexio/webhooks/internal/egress"
 )
 
 // Outcome is what one delivery attempt means for the delivery.
@@ -102,7 +104,7 @@ func classifyRetryAfter(status int, value string, now time.Time, maxDelay time.D
 // address fails at once: the address will not become allowed by waiting,
 // and retrying would only repeat the refused connection.
 func classifyError(err error) Decision {
-	var blocked *BlockedError
+	var blocked *egress.BlockedError
 	if errors.As(err, &blocked) {
 		return Decision{Outcome: Failed, Reason: blocked.Error()}
 	}

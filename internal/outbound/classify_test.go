@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/wexio/webhooks/internal/egress"
 )
 
 func retryAfter(v string) http.Header { return http.Header{"Retry-After": {v}} }
@@ -95,7 +97,7 @@ func TestClassifyError(t *testing.T) {
 	wrapURL := func(err error) error {
 		return &url.Error{Op: "Post", URL: "https://x.example/hook?token=s3cret", Err: err}
 	}
-	blocked := &BlockedError{Addr: "127.0.0.1", Reason: "loopback"}
+	blocked := &egress.BlockedError{Addr: "127.0.0.1", Reason: "loopback"}
 	tests := []struct {
 		name string
 		err  error

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/egress"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/store"
@@ -67,7 +68,7 @@ type Deps struct {
 	// credential values are stored sealed); nil sends them as stored.
 	Headers   func(*ent.Webhook) (map[string]string, error)
 	Publisher livetail.Publisher[*ent.WebhookLog] // may be nil
-	Client    *http.Client                        // nil: NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
+	Client    *http.Client                        // nil: egress.NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
 	// Subscriptions, when set, gives each attempt its webhook as it is
 	// then: deliveries wait in the claimed queue, and a webhook changed,
 	// paused or disabled meanwhile must be attempted accordingly.
@@ -106,7 +107,7 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 		deps.Claimer = NewSQLiteClaimer(deps.Writer, deps.Read)
 	}
 	if deps.Client == nil {
-		deps.Client = NewHTTPClient(cfg.AllowPrivate, MaxAttemptTimeout)
+		deps.Client = egress.NewHTTPClient(cfg.AllowPrivate, MaxAttemptTimeout)
 	}
 	q, err := workqueue.New(workqueue.Config{
 		Name: "deliveries", Workers: cfg.Workers, BatchSize: cfg.BatchSize,
@@ -122,7 +123,7 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 // Working reports whether this dispatcher holds delivery id: claimed and
 // waiting, being attempted, or attempted and not yet recorded. A lease on a
 // PENDING delivery that no running dispatcher holds was left by a process
-// that stopped without releasing it (RetryDelivery).
+// that stopped without releasing it (deliveries.Retry).
 func (d *Dispatcher) Working(id pulid.ID) bool {
 	return d.queue.Holds(id) || d.recording.Has(id)
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/deliveries"
 	"github.com/wexio/webhooks/internal/history"
-	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -103,7 +103,7 @@ func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) error {
 		return fmt.Errorf("disabling webhook: %w", err)
 	}
 	// Its other pending deliveries are held, as disabling by hand does.
-	return outbox.Hold(ctx, tx.Client(), e.dl.WebhookID)
+	return deliveries.Hold(ctx, tx.Client(), e.dl.WebhookID)
 }
 
 // logAttempt logs a delivery that ends failed at info and any other attempt

@@ -10,7 +10,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
-	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/deliveries"
+	"github.com/wexio/webhooks/internal/signing"
 )
 
 // maxGraceSeconds bounds a rotation's grace period (30 days).
@@ -190,7 +191,7 @@ func (s *Service) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, grace 
 func (s *Service) nextSecret(w *ent.Webhook, given *string) (string, bool, error) {
 	if given != nil && *given != "" {
 		if w.Direction == schematype.DirectionOutbound && w.OutboundAuth == schematype.OutboundHMAC {
-			if err := checkSigningSecret(*given); err != nil {
+			if err := signing.CheckSecret(*given); err != nil {
 				return "", false, apperr.Invalid("secret: %v", err)
 			}
 		}
@@ -238,7 +239,7 @@ func (s *Service) StartCapture(ctx context.Context, c *ent.Client, id pulid.ID) 
 // deliveries: pausing or disabling holds them, activating releases them.
 func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webhook) error {
 	if w.Status == schematype.WebhookActive {
-		return outbox.Release(ctx, c, w.ID, s.now())
+		return deliveries.Release(ctx, c, w.ID, s.now())
 	}
-	return outbox.Hold(ctx, c, w.ID)
+	return deliveries.Hold(ctx, c, w.ID)
 }

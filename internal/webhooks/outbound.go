@@ -3,7 +3,6 @@ package webhooks
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,9 +11,10 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/egress"
 	"github.com/wexio/webhooks/internal/events"
-	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/redact"
+	"github.com/wexio/webhooks/internal/signing"
 )
 
 // Bounds on per-webhook delivery settings.
@@ -77,7 +77,7 @@ func (s *Service) CreateOutbound(ctx context.Context, c *ent.Client, in CreateOu
 func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, url *string, evs []string, headers any, current map[string]string, retries, timeout *int) error {
 	if url != nil {
 		u := strings.TrimSpace(*url)
-		if err := outbound.CheckURL(u, s.cfg.AllowPrivateNetworks); err != nil {
+		if err := egress.CheckURL(u, s.cfg.AllowPrivateNetworks); err != nil {
 			return apperr.Invalid("url: %v", err)
 		}
 		m.SetURL(u)
@@ -224,15 +224,15 @@ func parseOutboundAuth(in *OutboundAuthInput) (outboundAuth, error) {
 		a.username, a.secret = *in.Username, *in.Password
 	case schematype.OutboundHMAC:
 		if in.Secret != nil && *in.Secret != "" {
-			if err := checkSigningSecret(*in.Secret); err != nil {
+			if err := signing.CheckSecret(*in.Secret); err != nil {
 				return a, apperr.Invalid("auth.secret: %v", err)
 			}
 			a.secret = *in.Secret
 			break
 		}
-		secret, err := outbound.NewSecret()
+		secret, err := signing.NewSecret()
 		if err != nil {
-			return a, fmt.Errorf("generating signing secret: %w", err)
+			return a, err // signing.NewSecret says what failed
 		}
 		a.secret, a.generated = secret, true
 	default:
@@ -254,24 +254,4 @@ func (s *Service) applyOutboundAuth(m *ent.WebhookMutation, id pulid.ID, a outbo
 	}
 	m.SetSecret(s.box.Seal(a.secret, string(id)))
 	m.SetSecretHint(hint(a.secret))
-}
-
-// checkSigningSecret accepts a Standard Webhooks secret: "whsec_" and the
-// base64 of 24 to 64 random bytes (padding optional).
-func checkSigningSecret(s string) error {
-	rest, ok := strings.CutPrefix(s, "whsec_")
-	if !ok {
-		return errors.New(`must start with "whsec_"`)
-	}
-	key, err := base64.StdEncoding.DecodeString(rest)
-	if err != nil {
-		key, err = base64.RawStdEncoding.DecodeString(rest)
-	}
-	if err != nil {
-		return errors.New("must be whsec_ followed by base64")
-	}
-	if len(key) < 24 || len(key) > 64 {
-		return errors.New("must encode 24 to 64 bytes")
-	}
-	return nil
 }

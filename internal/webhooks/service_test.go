@@ -14,6 +14,7 @@ import (
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/signing"
 	"github.com/wexio/webhooks/internal/testkit"
 )
 
@@ -74,7 +75,7 @@ func TestOutboundRotationAndResume(t *testing.T) {
 	if err != nil || secret == nil {
 		t.Fatalf("create: %v", err)
 	}
-	if err := checkSigningSecret(*secret); err != nil {
+	if err := signing.CheckSecret(*secret); err != nil {
 		t.Fatalf("generated secret %q: %v", *secret, err)
 	}
 	w, next, err := svc.Rotate(ctx, c, w.ID, 60, nil)

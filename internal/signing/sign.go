@@ -1,4 +1,4 @@
-package outbound
+package signing
 
 import (
 	"crypto/hmac"
@@ -15,19 +15,16 @@ import (
 // SecretPrefix starts every Standard Webhooks signing secret.
 const SecretPrefix = "whsec_"
 
-// Secret sizes the Standard Webhooks spec allows; we generate the middle.
-const (
-	secretBytes    = 32
-	minSecretBytes = 24
-	maxSecretBytes = 64
-)
+// secretBytes is the key size NewSecret generates, the middle of what
+// CheckSecret allows.
+const secretBytes = 32
 
-// ErrInvalidSecret is wrapped by errors about signing secrets. The errors
-// never contain the secret.
-var ErrInvalidSecret = errors.New("outbound: invalid signing secret")
+// ErrInvalidSecret is matched (errors.Is) by every error about a signing
+// secret. The errors never contain the secret.
+var ErrInvalidSecret = errors.New("signing: invalid secret")
 
 // ErrNoSecret is returned by Sign when it has no secret to sign with.
-var ErrNoSecret = errors.New("outbound: no signing secret")
+var ErrNoSecret = errors.New("signing: no secret")
 
 // Sign returns the webhook-signature header value: one "v1,<base64>" per
 // secret, space-separated, in the order given (the current secret first,
@@ -68,29 +65,11 @@ func NewSecret() (string, error) {
 	return SecretPrefix + base64.StdEncoding.EncodeToString(key), nil
 }
 
-// CheckSecret vets a secret a user supplies (on creation or rotation): the
-// "whsec_" prefix is optional, the rest must be base64 (padded or not) of
-// 24 to 64 bytes, as the Standard Webhooks spec asks.
-func CheckSecret(secret string) error {
-	key, err := decodeSecret(secret)
-	if err != nil {
-		return err
-	}
-	if len(key) < minSecretBytes || len(key) > maxSecretBytes {
-		return fmt.Errorf("%w: must be base64 of 24 to 64 bytes, got %d bytes", ErrInvalidSecret, len(key))
-	}
-	return nil
-}
-
 // decodeSecret returns the HMAC key of a secret. Like the Standard Webhooks
 // libraries it takes the prefix as optional; unlike the Go one it also
 // takes unpadded base64, as the JavaScript and Python ones do.
 func decodeSecret(secret string) ([]byte, error) {
-	encoded := strings.TrimPrefix(secret, SecretPrefix)
-	key, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		key, err = base64.RawStdEncoding.DecodeString(encoded)
-	}
+	key, err := decodeKey(strings.TrimPrefix(secret, SecretPrefix))
 	if err != nil {
 		return nil, fmt.Errorf("%w: not base64 after %q", ErrInvalidSecret, SecretPrefix)
 	}
@@ -98,4 +77,13 @@ func decodeSecret(secret string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: empty key", ErrInvalidSecret)
 	}
 	return key, nil
+}
+
+// decodeKey decodes the base64 part of a secret, padded or not.
+func decodeKey(encoded string) ([]byte, error) {
+	key, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		key, err = base64.RawStdEncoding.DecodeString(encoded)
+	}
+	return key, err
 }

@@ -1,4 +1,4 @@
-package outbound
+package egress
 
 import (
 	"net/netip"
