@@ -90,7 +90,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	d, err := db.Open(ctx, cfg.DatabaseURL, store.Options{Log: log})
+	d, err := db.Open(ctx, cfg.DatabaseURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters}})
 	if err != nil {
 		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}
 	}
@@ -125,7 +125,7 @@ func (a *app) start() error {
 		Version:      Version,
 		Log:          a.log,
 	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read),
-		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, Publisher: a.feed, Subscriptions: subs})
+		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, Publisher: a.feed, Subscriptions: subs, Dialect: a.db.Dialect})
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 // routes is the HTTP surface of CONTRACT.md §2.
 func (a *app) routes() http.Handler {
 	schema := graph.NewSchema(&graph.Resolver{
-		Read: a.db.Read, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail,
+		Read: a.db.Read, Dialect: a.db.Dialect, Webhooks: a.hooks, CRM: a.crm, Flows: a.flows, Tail: a.tail,
 		Working: a.working, Now: time.Now,
 	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{

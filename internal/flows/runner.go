@@ -2,6 +2,7 @@ package flows
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,11 +54,21 @@ type Deps struct {
 	Writer  store.Writer // every write goes through it
 	Read    *ent.Client  // the read pool: the claimer loads claimed runs from it
 	Claimer Claimer      // NewClaimer over the store's claimer of Runs
-	CRM     *crm.Service // contact updates, chats and messages
+	CRM     CRM          // contact updates, chats and messages (crm.Service)
 	// Subscriptions, when set, answers the emits' webhook lookups from its
 	// cache instead of a query per run.
 	Subscriptions *outbox.Subscriptions
 }
+
+// CRM is what the steps change in the product, each in the caller's
+// transaction (c).
+type CRM interface {
+	SetFields(ctx context.Context, c *ent.Client, ct *ent.Contact, set map[string]any) (*ent.Contact, error)
+	OpenChatWith(ctx context.Context, c *ent.Client, ct *ent.Contact, channel string) (*ent.Chat, error)
+	SendMessageIn(ctx context.Context, c *ent.Client, ch *ent.Chat, text string) (*ent.Message, error)
+}
+
+var _ CRM = (*crm.Service)(nil)
 
 // Runner claims due flow runs and executes their steps.
 type Runner struct {

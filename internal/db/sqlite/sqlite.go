@@ -144,9 +144,6 @@ func migrate(ctx context.Context, c *ent.Client, more []store.Migration) error {
 	if err := c.Schema.Create(ctx, entmigrate.WithDropIndex(true)); err != nil {
 		return err
 	}
-	if err := ensureLogCounts(ctx, c); err != nil {
-		return err
-	}
 	for _, m := range more {
 		if err := m(ctx, c, dialect.SQLite); err != nil {
 			return err
