@@ -26,39 +26,10 @@ type Resolver struct {
 	// Dialect is the database's SQL dialect (store.Store.Dialect), for the
 	// statements history builds by hand; "" is SQLite's.
 	Dialect string
-	// Wake tells the workers that a commit wrote due work (deliveries,
-	// flow runs); nil in tests that run no workers.
-	Wake func()
 	// Working reports whether a live dispatcher may hold a delivery
 	// (see outbound.RetryDelivery); nil when none runs.
 	Working func(pulid.ID) bool
 	Now     func() time.Time
-}
-
-// wakeAfterCommit wakes the workers once the mutation's transaction has
-// committed: before it, they would find nothing.
-func (r *Resolver) wakeAfterCommit(ctx context.Context) {
-	tx := ent.TxFromContext(ctx)
-	if tx == nil || r.Wake == nil {
-		return
-	}
-	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Commit(ctx, tx)
-			if err == nil {
-				r.Wake()
-			}
-			return err
-		})
-	})
-}
-
-// wake is wakeAfterCommit for resolvers returning (v, err).
-func wake[T any](ctx context.Context, r *mutationResolver, v T, err error) (T, error) {
-	if err == nil {
-		r.wakeAfterCommit(ctx)
-	}
-	return v, err
 }
 
 // NewSchema returns the executable schema with page-size-aware complexity.

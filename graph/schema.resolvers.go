@@ -125,7 +125,7 @@ func (r *mutationResolver) UpdateWebhook(ctx context.Context, id pulid.ID, input
 // SetWebhookStatus is the resolver for the setWebhookStatus field.
 func (r *mutationResolver) SetWebhookStatus(ctx context.Context, id pulid.ID, status schematype.WebhookStatus) (*ent.Webhook, error) {
 	w, err := r.Webhooks.SetStatus(ctx, r.client(ctx), id, status)
-	return wake(ctx, r, w, err)
+	return w, err
 }
 
 // DeleteWebhook is the resolver for the deleteWebhook field.
@@ -160,7 +160,6 @@ func (r *mutationResolver) SendTestEvent(ctx context.Context, webhookID pulid.ID
 	if err != nil {
 		return nil, err
 	}
-	r.wakeAfterCommit(ctx)
 	return d, nil
 }
 
@@ -170,44 +169,43 @@ func (r *mutationResolver) RetryDelivery(ctx context.Context, id pulid.ID) (*ent
 	if err != nil {
 		return nil, err
 	}
-	r.wakeAfterCommit(ctx)
 	return d, nil
 }
 
 // CreateContact is the resolver for the createContact field.
 func (r *mutationResolver) CreateContact(ctx context.Context, input model.CreateContactInput) (*ent.Contact, error) {
 	ct, err := r.CRM.CreateContact(ctx, r.client(ctx), crm.ContactInput(input))
-	return wake(ctx, r, ct, err)
+	return ct, err
 }
 
 // UpdateContact is the resolver for the updateContact field.
 func (r *mutationResolver) UpdateContact(ctx context.Context, id pulid.ID, input model.UpdateContactInput) (*ent.Contact, error) {
 	ct, err := r.CRM.UpdateContact(ctx, r.client(ctx), id, crm.ContactInput(input))
-	return wake(ctx, r, ct, err)
+	return ct, err
 }
 
 // OpenChat is the resolver for the openChat field.
 func (r *mutationResolver) OpenChat(ctx context.Context, contactID pulid.ID, channel string) (*ent.Chat, error) {
 	ch, err := r.CRM.OpenChat(ctx, r.client(ctx), contactID, channel)
-	return wake(ctx, r, ch, err)
+	return ch, err
 }
 
 // CloseChat is the resolver for the closeChat field.
 func (r *mutationResolver) CloseChat(ctx context.Context, id pulid.ID) (*ent.Chat, error) {
 	ch, err := r.CRM.CloseChat(ctx, r.client(ctx), id)
-	return wake(ctx, r, ch, err)
+	return ch, err
 }
 
 // SendMessage is the resolver for the sendMessage field.
 func (r *mutationResolver) SendMessage(ctx context.Context, chatID pulid.ID, text string) (*ent.Message, error) {
 	m, err := r.CRM.SendMessage(ctx, r.client(ctx), chatID, text)
-	return wake(ctx, r, m, err)
+	return m, err
 }
 
 // MarkMessageDelivered is the resolver for the markMessageDelivered field.
 func (r *mutationResolver) MarkMessageDelivered(ctx context.Context, id pulid.ID) (*ent.Message, error) {
 	m, err := r.CRM.MarkDelivered(ctx, r.client(ctx), id)
-	return wake(ctx, r, m, err)
+	return m, err
 }
 
 // CreateFlow is the resolver for the createFlow field.

@@ -12,7 +12,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // Tenant isolation lives in the data layer: whatever code asks, a context
@@ -20,7 +21,7 @@ import (
 func TestDataLayerIsolatesWorkspaces(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	d, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

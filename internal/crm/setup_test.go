@@ -12,8 +12,9 @@ import (
 	"github.com/wexio/webhooks/ent/event"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
@@ -29,7 +30,7 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

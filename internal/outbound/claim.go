@@ -16,23 +16,26 @@ import (
 
 // Claimer hands out due deliveries under a lease: Claim returns PENDING
 // deliveries with next_attempt_at <= now, no live lease and an ACTIVE
-// webhook, with their webhook and event loaded. The SQLite version
-// serialises claims through the single writer; a PostgreSQL version would
-// select with FOR UPDATE SKIP LOCKED so several nodes can share one queue.
-// The dispatcher only sees this interface.
+// webhook, with their webhook and event loaded. How a claim locks is the
+// store's (store.Claimer). The dispatcher only sees this interface.
 type Claimer = workqueue.Claimer[*ent.Delivery]
 
-// NewSQLiteClaimer returns a Claimer over the writer of a SQLite database
-// and its read client.
-func NewSQLiteClaimer(w store.Writer, read *ent.Client) Claimer {
-	return workqueue.NewSQLiteClaimer(w, read, deliveries)
+// NewClaimer returns a Claimer of the deliveries ids claims (the store's
+// claimer of Deliveries), loaded through read.
+func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
+	return workqueue.NewRows("deliveries", ids, read, loadDeliveries)
 }
 
-// deliveries is the delivery table as a queue. A PAUSED or DISABLED
+// loadDeliveries reads claimed deliveries with their webhook and event.
+func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
+	return c.Delivery.Query().Where(delivery.IDIn(ids...)).WithWebhook().WithEvent().All(ctx)
+}
+
+// Deliveries is the delivery table as a queue. A PAUSED or DISABLED
 // webhook's deliveries are held without a due time (outbox.Deliver,
 // webhooks.SetStatus); the webhook check only covers one rescheduled by an
 // attempt in flight when the webhook was paused.
-var deliveries = workqueue.Table[*ent.Delivery]{
+var Deliveries = store.LeaseTable{
 	Name: "deliveries",
 	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
 		return c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
@@ -44,9 +47,6 @@ var deliveries = workqueue.Table[*ent.Delivery]{
 	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).Exec(ctx)
 	},
-	Load: func(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
-		return c.Delivery.Query().Where(delivery.IDIn(ids...)).WithWebhook().WithEvent().All(ctx)
-	},
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
 			ClearClaimedUntil().Exec(ctx)
@@ -56,14 +56,6 @@ var deliveries = workqueue.Table[*ent.Delivery]{
 		return c.Delivery.Update().Where(delivery.ClaimedUntilNotNil(), delivery.NextAttemptAtNotNil(),
 			delivery.StatusEQ(schematype.DeliveryPending)).ClearClaimedUntil().Save(ctx)
 	},
-}
-
-// ReleaseAbandoned makes every leased delivery due at once: at a start
-// that holds the database's worker lock, those leases were left by a
-// process that died, and would otherwise hold their deliveries until they
-// ran out, 10 minutes later.
-func ReleaseAbandoned(ctx context.Context, w store.Writer) (int, error) {
-	return workqueue.NewSQLiteClaimer(w, nil, deliveries).ReleaseAbandoned(ctx)
 }
 
 // due selects what may be attempted at now, lease aside.

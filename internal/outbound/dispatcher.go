@@ -62,7 +62,7 @@ func (c *Config) defaults() {
 type Deps struct {
 	Writer  store.Writer                         // every write goes through it
 	Read    *ent.Client                          // the read pool: the claimer loads claimed deliveries from it
-	Claimer Claimer                              // nil: NewSQLiteClaimer(Writer, Read)
+	Claimer Claimer                              // NewClaimer over the store's claimer of Deliveries
 	Secrets func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
 	// Headers opens a webhook's static headers (webhooks.Service.Headers:
 	// credential values are stored sealed); nil sends them as stored.
@@ -89,12 +89,10 @@ type Dispatcher struct {
 	recording workqueue.IDSet // attempted, their rows not yet committed
 }
 
-var _ outbox.Notifier = (*Dispatcher)(nil)
-
 // New returns a dispatcher; call Run to start it.
 func New(cfg Config, deps Deps) (*Dispatcher, error) {
-	if deps.Writer == nil || deps.Read == nil || deps.Secrets == nil {
-		return nil, errors.New("outbound: dispatcher needs a Writer, a Read client and a Secrets func")
+	if deps.Writer == nil || deps.Read == nil || deps.Claimer == nil || deps.Secrets == nil {
+		return nil, errors.New("outbound: dispatcher needs a Writer, a Read client, a Claimer and a Secrets func")
 	}
 	cfg.defaults()
 	if cfg.Timeout < 0 {
@@ -102,9 +100,6 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 	}
 	if cfg.Lease <= MaxAttemptTimeout {
 		return nil, fmt.Errorf("outbound: lease %s must exceed the longest attempt (%s)", cfg.Lease, MaxAttemptTimeout)
-	}
-	if deps.Claimer == nil {
-		deps.Claimer = NewSQLiteClaimer(deps.Writer, deps.Read)
 	}
 	if deps.Client == nil {
 		deps.Client = egress.NewHTTPClient(cfg.AllowPrivate, MaxAttemptTimeout)
@@ -128,6 +123,7 @@ func (d *Dispatcher) Working(id pulid.ID) bool {
 	return d.queue.Holds(id) || d.recording.Has(id)
 }
 
-// Notify wakes the dispatcher at once: new deliveries are due. It never
-// blocks, and wake-ups that arrive while one is pending coalesce.
+// Notify wakes the dispatcher at once: new deliveries are due (listen to
+// the store's store.Deliveries topic with it). It never blocks, and
+// wake-ups that arrive while one is pending coalesce.
 func (d *Dispatcher) Notify() { d.queue.Notify() }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -17,11 +16,11 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
-	"github.com/wexio/webhooks/internal/groupcommit"
+	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/secretbox"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -50,8 +49,8 @@ func (p *published) len() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.r
 type env struct {
 	t    *testing.T
 	path string
-	db   *db.DB
-	w    *groupcommit.Writer
+	db   *store.Store
+	w    store.Writer
 	svc  *webhooks.Service
 	ctx  context.Context // scoped to the workspace, as a resolver's
 	clk  *clock
@@ -81,13 +80,12 @@ func setup(t testing.TB) *env {
 // open opens the database file and a writer over it (again after a
 // simulated crash).
 func (e *env) open(t testing.TB) {
-	d, err := db.Open(context.Background(), e.path)
+	d, err := sqlite.Open(context.Background(), e.path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.db, e.w = d, groupcommit.New(d.Write, slog.New(slog.DiscardHandler))
-	w := e.w
-	t.Cleanup(func() { w.Close(); _ = d.Close() })
+	e.db, e.w = d, d.Writer
+	t.Cleanup(func() { _ = d.Close() })
 }
 
 // dispatcher returns a dispatcher on the test clock with a fixed schedule:
@@ -101,7 +99,7 @@ func (e *env) dispatcher(t testing.TB, tweak func(*outbound.Config)) *outbound.D
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Headers: e.svc.Headers, Publisher: e.pub})
+	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, Publisher: e.pub})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,4 +190,9 @@ func (r *receiver) got() []captured {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]captured(nil), r.reqs...)
+}
+
+// claimer is a dispatcher's claimer over e's store.
+func (e *env) claimer() outbound.Claimer {
+	return outbound.NewClaimer(e.db.Claimer(outbound.Deliveries), e.db.Read)
 }

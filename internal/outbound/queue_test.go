@@ -24,7 +24,7 @@ func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
 	e.hook(t, rcv.URL, nil, 5)
 	em := e.emit(t)
 	// A worker claims the delivery and dies without a word.
-	got, err := outbound.NewSQLiteClaimer(e.w, e.db.Read).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute)
+	got, err := e.claimer().Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute)
 	if err != nil || len(got) != 1 || got[0].Edges.Webhook == nil || got[0].Edges.Event == nil {
 		t.Fatalf("claim: %v, %d rows", err, len(got))
 	}
@@ -65,7 +65,7 @@ func TestClaimCutShortByShutdownLeavesNoLease(t *testing.T) {
 			return v, err
 		})
 	})
-	got, err := outbound.NewSQLiteClaimer(e.w, e.db.Read).Claim(ctx, e.clk.now(), 10, 10*time.Minute)
+	got, err := e.claimer().Claim(ctx, e.clk.now(), 10, 10*time.Minute)
 	dl := e.delivery(t, id)
 	switch {
 	case err == nil && (len(got) != 1 || got[0].ID != id || got[0].Edges.Event == nil):
@@ -83,11 +83,10 @@ func TestCrashRestartDeliversClaimedWork(t *testing.T) {
 	rcv := newReceiver(t, nil)
 	e.hook(t, rcv.URL, nil, 5)
 	em := e.emit(t)
-	if _, err := outbound.NewSQLiteClaimer(e.w, e.db.Read).Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute); err != nil {
+	if _, err := e.claimer().Claim(auth.System(context.Background()), e.clk.now(), 10, 10*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	// The process dies; a new one opens the same file later.
-	e.w.Close()
 	_ = e.db.Close()
 	e.open(t)
 	e.clk.add(11 * time.Minute)
@@ -223,7 +222,7 @@ func TestQueuedDeliveryPastItsStartIsReleased(t *testing.T) {
 	})
 	e.hook(t, rcv.URL, nil, 5)
 	a, b := e.emit(t).Deliveries[0], e.emit(t).Deliveries[0]
-	claimer := &countingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read)}
+	claimer := &countingClaimer{Claimer: e.claimer()}
 	d, err := outbound.New(outbound.Config{Workers: 1, BatchSize: 2, PollInterval: 10 * time.Millisecond,
 		AllowPrivate: true, Version: "test", Now: e.clk.now},
 		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Publisher: e.pub, Claimer: claimer})
@@ -274,7 +273,7 @@ func (e *env) changingDispatcher(t *testing.T, change func()) (*outbound.Dispatc
 	t.Helper()
 	subs := outbox.NewSubscriptions(e.db.Read, time.Hour)
 	e.db.Write.Webhook.Use(subs.Hook())
-	claimer := &changingClaimer{Claimer: outbound.NewSQLiteClaimer(e.w, e.db.Read), change: change}
+	claimer := &changingClaimer{Claimer: e.claimer(), change: change}
 	d, err := outbound.New(outbound.Config{AllowPrivate: true, Now: e.clk.now},
 		outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets, Claimer: claimer, Subscriptions: subs})
 	if err != nil {
@@ -358,7 +357,7 @@ func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
 func TestNewRefusesNegativeSettings(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	deps := outbound.Deps{Writer: e.w, Read: e.db.Read, Secrets: e.svc.Secrets}
+	deps := outbound.Deps{Writer: e.w, Read: e.db.Read, Claimer: e.claimer(), Secrets: e.svc.Secrets}
 	for _, cfg := range []outbound.Config{{Timeout: -time.Second}, {Workers: -1}} {
 		if _, err := outbound.New(cfg, deps); err == nil {
 			t.Errorf("New accepted %+v", cfg)

@@ -8,18 +8,19 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/tenant"
 )
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
 
 // open opens a new database in t's temporary directory.
-func open(t *testing.T) *db.DB {
+func open(t *testing.T) *store.Store {
 	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

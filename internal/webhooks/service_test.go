@@ -12,16 +12,17 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/signing"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/testkit"
 )
 
 func setup(t *testing.T) (*Service, *ent.Client, context.Context, *testkit.Clock) {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	d, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
