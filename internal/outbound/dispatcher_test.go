@@ -18,7 +18,7 @@ import (
 )
 
 // verify checks a Standard Webhooks signature the way a receiver would,
-// independently of outbound.Sign.
+// independently of signing.Sign.
 func verify(t *testing.T, secret, id, ts string, body []byte, sig string) {
 	t.Helper()
 	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
