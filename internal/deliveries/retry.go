@@ -20,8 +20,8 @@ import (
 // hold the delivery (this process's outbound.Dispatcher.Working, and any
 // when other servers share the database; nil: none does): a PENDING
 // delivery's lease that none holds was left by a process that died, and
-// is dropped rather than waited out. c is the caller's transaction client; call Notify after
-// the commit.
+// is dropped rather than waited out. c is the caller's transaction client
+// (the store's hooks wake the dispatcher once it commits).
 func Retry(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time, working func(pulid.ID) bool) (*ent.Delivery, error) {
 	d, err := c.Delivery.Query().Where(delivery.ID(id)).WithWebhook().Only(ctx)
 	if ent.IsNotFound(err) {

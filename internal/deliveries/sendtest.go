@@ -19,8 +19,9 @@ const TestMessage = "This is a test event from wexio-webhooks."
 
 // SendTest is the sendTestEvent mutation: it writes a webhook.test event
 // and one delivery of it to this outbound webhook alone (no pattern
-// matching). c is the caller's transaction client; call Notify after the
-// commit. A PAUSED webhook holds the delivery like any other.
+// matching). c is the caller's transaction client (the store's hooks wake
+// the dispatcher once it commits). A PAUSED webhook holds the delivery like
+// any other.
 func SendTest(ctx context.Context, c *ent.Client, webhookID pulid.ID, now time.Time) (*ent.Delivery, error) {
 	w, err := c.Webhook.Get(ctx, webhookID)
 	if ent.IsNotFound(err) {
