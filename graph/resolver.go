@@ -27,7 +27,7 @@ type Resolver struct {
 	// statements history builds by hand; "" is SQLite's.
 	Dialect string
 	// Working reports whether a live dispatcher may hold a delivery
-	// (see outbound.RetryDelivery); nil when none runs.
+	// (see deliveries.Retry); nil when none runs.
 	Working func(pulid.ID) bool
 	Now     func() time.Time
 }

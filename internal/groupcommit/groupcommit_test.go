@@ -47,11 +47,17 @@ func openDB(t testing.TB) *testDB {
 		return c
 	}
 	d := &testDB{Write: client(true), Read: client(false)}
+	// ent's migrator rewrites package-level table descriptors while it
+	// runs (see the SQLite store's migrateMu): parallel tests take turns.
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
 	if err := d.Write.Schema.Create(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return d
 }
+
+var migrateMu sync.Mutex
 
 func open(t testing.TB) (*testDB, *Writer) {
 	t.Helper()

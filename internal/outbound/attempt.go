@@ -156,7 +156,7 @@ func (d *Dispatcher) authorize(h http.Header, w *ent.Webhook, ev *ent.Event, at 
 	case schematype.OutboundHMAC:
 		sig, err := signing.Sign(secrets, string(ev.ID), at, body)
 		if err != nil {
-			return fmt.Errorf("signing: %w", err)
+			return err // says which secret would not sign, and why
 		}
 		h.Set("Webhook-Signature", sig)
 	case schematype.OutboundBearer:
