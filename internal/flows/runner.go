@@ -57,7 +57,7 @@ type Deps struct {
 	CRM     CRM          // contact updates, chats and messages (crm.Service)
 	// Subscriptions, when set, answers the emits' webhook lookups from its
 	// cache instead of a query per run.
-	Subscriptions *outbox.Subscriptions
+	Subscriptions outbox.Source
 }
 
 // CRM is what the steps change in the product, each in the caller's

@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +13,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/egress"
 	"github.com/wexio/webhooks/internal/livetail"
-	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/workqueue"
 )
@@ -72,11 +72,17 @@ type Deps struct {
 	// Subscriptions, when set, gives each attempt its webhook as it is
 	// then: deliveries wait in the claimed queue, and a webhook changed,
 	// paused or disabled meanwhile must be attempted accordingly.
-	Subscriptions *outbox.Subscriptions
+	Subscriptions Webhooks
 	// Dialect is Writer's database's SQL dialect (store.Store.Dialect),
 	// for the attempt rows' own INSERT (history.InsertAttempts); "" is
 	// SQLite's.
 	Dialect string
+}
+
+// Webhooks gives an attempt its webhook as it is now: nil when it gets no
+// deliveries any more, ok false when it cannot tell (outbox.Subscriptions).
+type Webhooks interface {
+	Webhook(ctx context.Context, ws string, id pulid.ID) (w *ent.Webhook, ok bool)
 }
 
 // Dispatcher claims due deliveries and attempts them, recording each

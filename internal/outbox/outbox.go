@@ -106,8 +106,11 @@ func (m *Matcher) webhooks(ctx context.Context, c *ent.Client) ([]*ent.Webhook, 
 	if m != nil && m.c == c && m.ws == ws {
 		return m.hooks, nil
 	}
-	subs, _ := ctx.Value(subscriptionsKey{}).(*Subscriptions)
-	hooks, ok := subs.get(ctx, ws)
+	var hooks []*ent.Webhook
+	ok := false
+	if subs, _ := ctx.Value(subscriptionsKey{}).(Source); subs != nil {
+		hooks, ok = subs.Subscribed(ctx, ws)
+	}
 	if !ok {
 		var err error
 		if hooks, err = query(ctx, c, ws); err != nil {

@@ -34,13 +34,18 @@ func (s *Subscriptions) Invalidate() { s.cache.Invalidate() }
 // Hook keeps the cache exact; install it on the write client's Webhook.
 func (s *Subscriptions) Hook() ent.Hook { return s.cache.Hook() }
 
-// get returns workspace ws's webhooks that get deliveries, or false when
-// the cache cannot answer (a webhook change under way, a failed load) and
-// the caller must read them in its own transaction.
-func (s *Subscriptions) get(ctx context.Context, ws string) ([]*ent.Webhook, bool) {
-	if s == nil {
-		return nil, false
-	}
+// Source answers which outbound webhooks of workspace ws get deliveries,
+// or false when it cannot (the caller then reads them in its own
+// transaction). Subscriptions is the cached one.
+type Source interface {
+	Subscribed(ctx context.Context, ws string) ([]*ent.Webhook, bool)
+}
+
+var _ Source = (*Subscriptions)(nil)
+
+// Subscribed implements Source: false while a webhook change is under way
+// or after a failed load.
+func (s *Subscriptions) Subscribed(ctx context.Context, ws string) ([]*ent.Webhook, bool) {
 	hooks, ok, err := s.cache.Get(ctx, ws)
 	return hooks, ok && err == nil
 }
@@ -52,7 +57,7 @@ func (s *Subscriptions) get(ctx context.Context, ws string) ([]*ent.Webhook, boo
 // queue are sent with the webhook's current URL, headers, secrets and
 // retry settings, and none go to a webhook paused or disabled since.
 func (s *Subscriptions) Webhook(ctx context.Context, ws string, id pulid.ID) (w *ent.Webhook, ok bool) {
-	hooks, ok := s.get(ctx, ws)
+	hooks, ok := s.Subscribed(ctx, ws)
 	if !ok {
 		return nil, false
 	}
@@ -67,6 +72,6 @@ func (s *Subscriptions) Webhook(ctx context.Context, ws string, id pulid.ID) (w 
 type subscriptionsKey struct{}
 
 // WithSubscriptions returns ctx whose emits read webhooks through s.
-func WithSubscriptions(ctx context.Context, s *Subscriptions) context.Context {
+func WithSubscriptions(ctx context.Context, s Source) context.Context {
 	return context.WithValue(ctx, subscriptionsKey{}, s)
 }
