@@ -1,7 +1,3 @@
-// Package db opens the embedded SQLite database the way it is meant to be
-// used: WAL, a busy timeout, foreign keys, synchronous=NORMAL, immediate
-// write transactions, one writer connection (so writers queue in Go rather
-// than fight over the file lock) and a separate pool of readers.
 package sqlite
 
 import (
