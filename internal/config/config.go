@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -55,6 +56,10 @@ type Timeouts struct {
 	// Readiness bounds /readyz's database query: a probe that hangs is
 	// worse than one that says no.
 	Readiness time.Duration
+	// DatabaseConnect bounds the wait for a PostgreSQL database at start:
+	// long enough for one started beside the server (compose), short
+	// enough that a wrong host is reported rather than waited on.
+	DatabaseConnect time.Duration
 }
 
 // Default returns the configuration used when nothing is set. It is the one
@@ -81,6 +86,7 @@ func Default() Config {
 			WebSocketInit:      10 * time.Second,
 			WebSocketKeepAlive: 10 * time.Second,
 			Readiness:          2 * time.Second,
+			DatabaseConnect:    30 * time.Second,
 		},
 	}
 }
@@ -144,6 +150,32 @@ func (c Config) SQLitePath() string {
 	return path
 }
 
+// Postgres reports whether DatabaseURL names a PostgreSQL database.
+func (c Config) Postgres() bool {
+	scheme, _, _ := strings.Cut(c.DatabaseURL, "://")
+	scheme = strings.ToLower(scheme)
+	return scheme == "postgres" || scheme == "postgresql"
+}
+
+// checkDatabaseURL vets a sqlite:// or postgres:// URL without echoing
+// anything after the scheme: it may hold a password.
+func checkDatabaseURL(raw string) string {
+	scheme, _, _ := strings.Cut(raw, "://")
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil:
+			return "is not a valid " + strings.ToLower(scheme) + ":// URL"
+		case u.Host == "" && u.Query().Get("host") == "":
+			return "must name the database's host: postgres://user:pass@host:5432/db"
+		}
+		return ""
+	}
+	_, p := sqlitePath(raw)
+	return p
+}
+
 // sqlitePath splits "sqlite://PATH". The URL is not parsed with net/url
 // because "sqlite://data/x.db" would make "data" a host.
 func sqlitePath(raw string) (path, problem string) {
@@ -154,10 +186,10 @@ func sqlitePath(raw string) (path, problem string) {
 	switch strings.ToLower(scheme) {
 	case "sqlite":
 	case "postgres", "postgresql":
-		return "", "postgres is not supported yet; use sqlite://PATH"
+		return "", "is a PostgreSQL URL, not sqlite://PATH"
 	default:
 		// Only the scheme is echoed: the rest may hold credentials.
-		return "", "unsupported scheme " + quote(scheme) + "; use sqlite://PATH"
+		return "", "unsupported scheme " + quote(scheme) + "; use sqlite://PATH or postgres://"
 	}
 	switch {
 	case rest == "":

@@ -36,7 +36,7 @@ func TestDefault(t *testing.T) {
 		Retention:             720 * time.Hour,
 		Timeouts: Timeouts{CacheTTL: 5 * time.Second, ShutdownGrace: 20 * time.Second, ReadHeader: 10 * time.Second,
 			Read: time.Minute, Idle: 2 * time.Minute, WebSocketInit: 10 * time.Second, WebSocketKeepAlive: 10 * time.Second,
-			Readiness: 2 * time.Second},
+			Readiness: 2 * time.Second, DatabaseConnect: 30 * time.Second},
 	}
 	if got := Default(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Default() = %+v, want %+v", got, want)

@@ -46,9 +46,9 @@ var fields = [numFields]field{
 	},
 	idxDatabaseURL: {
 		env: "WEXIO_DATABASE_URL", flag: "database-url",
-		help:  "database: sqlite://PATH, relative to the working directory, or sqlite:///ABSOLUTE/PATH",
+		help:  "database: sqlite://PATH (relative to the working directory, or sqlite:///ABSOLUTE/PATH), or postgres://user:pass@host:5432/db?sslmode=...",
 		parse: func(c *Config, raw string) string { c.DatabaseURL = raw; return "" },
-		check: func(c Config) string { _, p := sqlitePath(c.DatabaseURL); return p },
+		check: func(c Config) string { return checkDatabaseURL(c.DatabaseURL) },
 		show:  func(c Config) string { return c.DatabaseURL },
 	},
 	idxPublicURL: {
@@ -66,9 +66,9 @@ var fields = [numFields]field{
 	},
 	idxSecretKey: {
 		env: "WEXIO_SECRET_KEY", flag: "secret-key",
-		help:  "base64 of a 32-byte key that encrypts stored secrets (unset: generated into data/secret.key)",
+		help:  "base64 of a 32-byte key that encrypts stored secrets (unset with SQLite: generated into data/secret.key; required with PostgreSQL)",
 		parse: parseSecretKey,
-		check: func(c Config) string { return checkSecretKey(c.SecretKey) },
+		check: func(c Config) string { return checkSecretKey(c.SecretKey, c.Postgres()) },
 		show:  func(Config) string { return "" },
 	},
 	idxInboundMaxBytes: {

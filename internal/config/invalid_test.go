@@ -16,9 +16,9 @@ func TestInvalidValues(t *testing.T) {
 		{"WEXIO_ADDR", "8080", `must be HOST:PORT or :PORT, got "8080"`},
 		{"WEXIO_ADDR", ":http", `must be HOST:PORT or :PORT with a port from 0 to 65535, got ":http"`},
 		{"WEXIO_ADDR", ":65536", `with a port from 0 to 65535`},
-		{"WEXIO_DATABASE_URL", "postgres://u:hunter2@db/wexio", `postgres is not supported yet; use sqlite://PATH`},
-		{"WEXIO_DATABASE_URL", "postgresql://db/wexio", `postgres is not supported yet; use sqlite://PATH`},
-		{"WEXIO_DATABASE_URL", "mysql://u:hunter2@db/wexio", `unsupported scheme "mysql"; use sqlite://PATH`},
+		{"WEXIO_DATABASE_URL", "postgres://u:hunter2@db:port/wexio", `is not a valid postgres:// URL`},
+		{"WEXIO_DATABASE_URL", "postgresql://u:hunter2@/wexio", `must name the database's host`},
+		{"WEXIO_DATABASE_URL", "mysql://u:hunter2@db/wexio", `unsupported scheme "mysql"; use sqlite://PATH or postgres://`},
 		{"WEXIO_DATABASE_URL", "data/wexio.db", `must be sqlite://PATH`},
 		{"WEXIO_DATABASE_URL", "sqlite://", `must be sqlite://PATH, got an empty path`},
 		{"WEXIO_DATABASE_URL", "sqlite://data/", `must name a file`},
@@ -133,7 +133,8 @@ func TestValidate(t *testing.T) {
 		{"fractional timeout", func(c *Config) { c.OutboundTimeout = 1500 * time.Millisecond }, "WEXIO_OUTBOUND_TIMEOUT"},
 		{"timeout over 5m", func(c *Config) { c.OutboundTimeout = time.Hour }, "WEXIO_OUTBOUND_TIMEOUT"},
 		{"max below base", func(c *Config) { c.OutboundBackoffMax = time.Second }, "WEXIO_OUTBOUND_BACKOFF_MAX"},
-		{"postgres", func(c *Config) { c.DatabaseURL = "postgres://x/y" }, "WEXIO_DATABASE_URL"},
+		{"postgres without a key", func(c *Config) { c.DatabaseURL = "postgres://x/y" }, "WEXIO_SECRET_KEY"},
+		{"postgres without a host", func(c *Config) { c.DatabaseURL = "postgres:///y"; c.SecretKey = make([]byte, 32) }, "WEXIO_DATABASE_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,6 +146,23 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("Validate = %v, want an *Error for %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// A PostgreSQL URL with a key is good configuration, whatever the rest of
+// its form: a socket directory in the query stands for the host.
+func TestPostgresURLs(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{
+		"postgres://wexio:hunter2@db.internal:5432/wexio?sslmode=require",
+		"postgresql://db/wexio",
+		"postgres:///wexio?host=/run/postgresql",
+	} {
+		c := Default()
+		c.DatabaseURL, c.SecretKey = u, make([]byte, 32)
+		if err := c.Validate(); err != nil || !c.Postgres() {
+			t.Errorf("%s: Validate = %v, Postgres = %v", u, err, c.Postgres())
+		}
 	}
 }
 

@@ -94,13 +94,18 @@ func decodeSecretKey(raw string) ([]byte, string) {
 		base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding,
 	} {
 		if key, err := enc.DecodeString(raw); err == nil {
-			return key, checkSecretKey(key)
+			return key, checkSecretKey(key, false)
 		}
 	}
 	return nil, "must be base64 of exactly 32 bytes, got text that is not base64"
 }
 
-func checkSecretKey(key []byte) string {
+func checkSecretKey(key []byte, postgres bool) string {
+	if key == nil && postgres {
+		// Generating one per server would leave each unable to read what
+		// the others sealed.
+		return "required with a PostgreSQL database: every server must use the same key (base64 of 32 bytes)"
+	}
 	if key != nil && len(key) != secretKeyLen {
 		return "must be base64 of exactly 32 bytes, got " + strconv.Itoa(len(key)) + " bytes"
 	}

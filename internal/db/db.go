@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wexio/webhooks/internal/db/postgres"
 	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -13,7 +14,7 @@ import (
 func Open(ctx context.Context, url string, opts store.Options) (*store.Store, error) {
 	scheme, rest, ok := strings.Cut(url, "://")
 	if !ok {
-		return nil, fmt.Errorf("opening database: %q is not a database URL", scheme)
+		return nil, fmt.Errorf("opening database: not a database URL (sqlite:// or postgres://)")
 	}
 	// config.Load has vetted url already; this is only the dispatch.
 	switch strings.ToLower(scheme) {
@@ -23,7 +24,7 @@ func Open(ctx context.Context, url string, opts store.Options) (*store.Store, er
 		}
 		return sqlite.Open(ctx, rest, opts)
 	case "postgres", "postgresql":
-		return nil, fmt.Errorf("opening database: PostgreSQL is not supported yet")
+		return postgres.Open(ctx, url, opts)
 	}
 	return nil, fmt.Errorf("opening database: unknown scheme %q (sqlite:// or postgres://)", scheme)
 }

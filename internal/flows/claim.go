@@ -38,12 +38,12 @@ func loadRuns(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.FlowRu
 // lease expired (their worker died) or was released.
 var Runs = store.LeaseTable{
 	Name: "flow runs",
-	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-		return c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
+	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+		return store.LockIf(c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilLT(now)).Limit(limit), lock).IDs(ctx)
 	},
-	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-		return c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilIsNil()).
-			Order(flowrun.ByNextAttemptAt()).Limit(limit).IDs(ctx)
+	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+		return store.LockIf(c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilIsNil()).
+			Order(flowrun.ByNextAttemptAt()).Limit(limit), lock).IDs(ctx)
 	},
 	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time) error {
 		err := c.FlowRun.Update().Where(flowrun.IDIn(ids...)).

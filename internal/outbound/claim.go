@@ -37,12 +37,12 @@ func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.
 // attempt in flight when the webhook was paused.
 var Deliveries = store.LeaseTable{
 	Name: "deliveries",
-	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-		return c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
+	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+		return store.LockIf(c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilLT(now)).Limit(limit), lock).IDs(ctx)
 	},
-	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-		return c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilIsNil()).
-			Order(delivery.ByNextAttemptAt()).Limit(limit).IDs(ctx)
+	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+		return store.LockIf(c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilIsNil()).
+			Order(delivery.ByNextAttemptAt()).Limit(limit), lock).IDs(ctx)
 	},
 	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).Exec(ctx)

@@ -17,7 +17,7 @@ import (
 func TestDueQueriesUseTheDueIndex(t *testing.T) {
 	t.Parallel()
 	dbtest.RequireIndexed(t, 2, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
-		if _, err := Deliveries.DueIDs(auth.System(context.Background()), c, time.Now(), 10); err != nil {
+		if _, err := Deliveries.DueIDs(auth.System(context.Background()), c, time.Now(), 10, false); err != nil {
 			t.Fatal(err)
 		}
 	})

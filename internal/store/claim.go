@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 )
@@ -17,8 +19,9 @@ type LeaseTable struct {
 	// Expired and Unleased return up to limit due rows whose lease ended,
 	// and due rows with no lease in due order: two ranges of an index on
 	// (claimed_until, next_attempt_at), so a claim never walks the rows
-	// in flight.
-	Expired, Unleased func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error)
+	// in flight. With lock, they lock the rows they return and skip rows
+	// other claims hold (FOR UPDATE SKIP LOCKED: Capabilities.RowLocks).
+	Expired, Unleased func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error)
 	// Lease marks ids claimed until until (and whatever else a claim sets).
 	Lease func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time) error
 	// Unlease drops the leases of those of ids not finished.
@@ -28,13 +31,13 @@ type LeaseTable struct {
 }
 
 // DueIDs returns up to limit rows that may be claimed at now, expired
-// leases first (their worker died).
-func (t LeaseTable) DueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-	expired, err := t.Expired(ctx, c, now, limit)
+// leases first (their worker died); lock as for Expired.
+func (t LeaseTable) DueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+	expired, err := t.Expired(ctx, c, now, limit, lock)
 	if err != nil || len(expired) == limit {
 		return expired, err
 	}
-	fresh, err := t.Unleased(ctx, c, now, limit-len(expired))
+	fresh, err := t.Unleased(ctx, c, now, limit-len(expired), lock)
 	return append(expired, fresh...), err
 }
 
@@ -51,4 +54,19 @@ type Claimer interface {
 	// only for a process that knows no other works the table
 	// (WorkerLock.Sole), or a live worker's leases would go too.
 	ReleaseAbandoned(ctx context.Context) (int, error)
+}
+
+// Lockable is an ent query that can lock the rows it reads.
+type Lockable[Q any] interface {
+	ForUpdate(opts ...sql.LockOption) Q
+}
+
+// LockIf makes q lock the rows it reads and skip those other claims hold
+// when lock is set: what a LeaseTable's queries do for a store with
+// Capabilities.RowLocks.
+func LockIf[Q Lockable[Q]](q Q, lock bool) Q {
+	if !lock {
+		return q
+	}
+	return q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
 }

@@ -27,7 +27,7 @@ func (c *claimer) Claim(ctx context.Context, now time.Time, limit int, lease tim
 	now = now.UTC()
 	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		var err error
-		if ids, err = c.table.DueIDs(ctx, tx.Client(), now, limit); err != nil || len(ids) == 0 {
+		if ids, err = c.table.DueIDs(ctx, tx.Client(), now, limit, false); err != nil || len(ids) == 0 {
 			return err
 		}
 		return c.table.Lease(ctx, tx.Client(), ids, now, now.Add(lease))

@@ -8,14 +8,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/mattn/go-sqlite3" // the embedded database driver
 
 	"github.com/wexio/webhooks/ent"
-	entmigrate "github.com/wexio/webhooks/ent/migrate"
 	_ "github.com/wexio/webhooks/ent/runtime" // privacy policies and hooks
 	"github.com/wexio/webhooks/ent/workspace"
 	"github.com/wexio/webhooks/internal/groupcommit"
@@ -64,7 +62,7 @@ func Open(ctx context.Context, path string, opts store.Options) (*store.Store, e
 		read:   ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, r))),
 		readDB: r,
 	}
-	if err := migrate(ctx, d.write, opts.Migrations); err != nil {
+	if err := store.Migrate(ctx, d.write, dialect.SQLite, opts.Migrations); err != nil {
 		_ = d.closeClients()
 		return nil, fmt.Errorf("migrating database: %w", err)
 	}
@@ -122,28 +120,6 @@ func (d *driver) closeClients() error {
 	}
 	if rerr != nil {
 		return fmt.Errorf("closing database: %w", rerr)
-	}
-	return nil
-}
-
-// migrateMu serialises migrations within the process: ent's Atlas migrator
-// rewrites the package-level table descriptors of ent/migrate while it runs,
-// so two databases opened at once (tests, CLI beside a server in one
-// process) would race on them.
-var migrateMu sync.Mutex
-
-func migrate(ctx context.Context, c *ent.Client, more []store.Migration) error {
-	migrateMu.Lock()
-	defer migrateMu.Unlock()
-	// Indexes the schema no longer declares are dropped, so a replaced
-	// index does not go on costing every write.
-	if err := c.Schema.Create(ctx, entmigrate.WithDropIndex(true)); err != nil {
-		return err
-	}
-	for _, m := range more {
-		if err := m(ctx, c, dialect.SQLite); err != nil {
-			return err
-		}
 	}
 	return nil
 }

@@ -84,12 +84,12 @@ func (f *fixture) deliveries(t testing.TB, n int, due time.Time) []pulid.ID {
 // what the suite checks is the claimer's locking, not a table's policy.
 var leases = store.LeaseTable{
 	Name: "deliveries",
-	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-		return c.Delivery.Query().Where(due(now), delivery.ClaimedUntilLT(now)).Limit(limit).IDs(ctx)
+	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+		return store.LockIf(c.Delivery.Query().Where(due(now), delivery.ClaimedUntilLT(now)).Limit(limit), lock).IDs(ctx)
 	},
-	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int) ([]pulid.ID, error) {
-		return c.Delivery.Query().Where(due(now), delivery.ClaimedUntilIsNil()).
-			Order(delivery.ByNextAttemptAt(), delivery.ByID()).Limit(limit).IDs(ctx)
+	Unleased: func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+		return store.LockIf(c.Delivery.Query().Where(due(now), delivery.ClaimedUntilIsNil()).
+			Order(delivery.ByNextAttemptAt(), delivery.ByID()).Limit(limit), lock).IDs(ctx)
 	},
 	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).Exec(ctx)
