@@ -28,6 +28,7 @@ import (
 	"github.com/wexio/webhooks/internal/gctune"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/inbound"
+	"github.com/wexio/webhooks/internal/keycheck"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
@@ -93,6 +94,20 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	d, err := db.Open(ctx, cfg.DatabaseURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters}})
 	if err != nil {
 		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}
+	}
+	// A key that is not the database's stops the start here, rather than
+	// failing every request that opens a stored secret.
+	if err := keycheck.Ensure(ctx, d.Write, d.Dialect, box); err != nil {
+		_ = d.Close()
+		if !errors.Is(err, keycheck.ErrWrongKey) {
+			return nil, err
+		}
+		problem := "does not open this database's secrets: use the key the database was created with"
+		if cfg.SecretKey == nil {
+			problem = "unset, and the generated secret.key beside the database does not open its secrets: " +
+				"restore the database's own secret.key, or set its key"
+		}
+		return nil, &config.Error{Name: "WEXIO_SECRET_KEY", Problem: problem}
 	}
 	hooks := webhooks.NewService(webhooks.Config{
 		PublicURL:            cfg.PublicURL,

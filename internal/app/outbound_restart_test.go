@@ -55,9 +55,15 @@ func TestStartBesideARunningServerKeepsItsLeases(t *testing.T) {
 	t.Parallel()
 	rc := newReceiver(t, func(int) int { return 200 })
 	path := filepath.Join(t.TempDir(), "wexio.db")
+	var key []byte
+	// Both servers on the file share its secret key, as they must.
 	useFile := func(c *config.Config) {
 		c.AllowPrivateNetworks = true
 		c.DatabaseURL = "sqlite://" + path
+		if key == nil {
+			key = c.SecretKey
+		}
+		c.SecretKey = key
 	}
 	first := newTestAppWith(t, useFile)
 	ctx := auth.System(context.Background())
