@@ -91,7 +91,9 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	d, err := db.Open(ctx, cfg.DatabaseURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters}})
+	octx, cancel := context.WithTimeout(ctx, cfg.Timeouts.DatabaseConnect)
+	d, err := db.Open(octx, cfg.DatabaseURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters}})
+	cancel()
 	if err != nil {
 		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}
 	}

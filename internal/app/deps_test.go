@@ -46,7 +46,7 @@ func TestImportsPointOneWay(t *testing.T) {
 		in("webhooks"): {in("outbound"), in("inbound")},
 		in("history"):  {in("inbound"), in("outbound")},
 		mod + "/graph": {in("outbound"), in("inbound")},
-		in("store"):    {in("db"), in("db/sqlite"), in("groupcommit")},
+		in("store"):    {in("db"), in("db/sqlite"), in("db/postgres"), in("groupcommit")},
 	}
 	for pkg := range deps {
 		switch {
@@ -54,7 +54,7 @@ func TestImportsPointOneWay(t *testing.T) {
 		case pkg == in("db"), pkg == in("db/dbtest"):
 			forbid[pkg] = append(forbid[pkg], mod+"/graph")
 		default:
-			forbid[pkg] = append(forbid[pkg], mod+"/graph", in("db/sqlite"))
+			forbid[pkg] = append(forbid[pkg], mod+"/graph", in("db/sqlite"), in("db/postgres"))
 		}
 	}
 	for pkg, bad := range forbid {

@@ -10,14 +10,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
-// testApp is a real server over a real SQLite file, behind httptest.
+// testApp is a real server over a real database (a SQLite file, or a
+// PostgreSQL database in the PostgreSQL half), behind httptest.
 type testApp struct {
 	*app
 	srv *httptest.Server
@@ -35,7 +36,7 @@ func newTestAppWith(t testing.TB, edit func(*config.Config)) *testApp {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := config.Default()
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "wexio.db")
+	cfg.DatabaseURL = dbtest.URL(t)
 	cfg.PublicURL = "https://hooks.example.test"
 	cfg.SecretKey = make([]byte, 32)
 	_, _ = rand.Read(cfg.SecretKey)

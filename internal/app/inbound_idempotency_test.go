@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"sync"
@@ -170,10 +169,7 @@ func TestInboundIdempotencyExpiresWithRetention(t *testing.T) {
 	h := ta.createIn(t, ta.key, map[string]any{})
 	first := ta.postJSON(t, h, `{}`, map[string]string{"X-Idempotency-Key": "old"})
 	old := time.Now().Add(-ta.cfg.Retention - time.Hour).UTC()
-	if _, err := ta.db.Write.ExecContext(context.Background(),
-		"UPDATE idempotency_keys SET created_at = ?", old); err != nil {
-		t.Fatal(err)
-	}
+	ta.exec(t, "UPDATE idempotency_keys SET created_at = ?", old)
 	again := ta.postJSON(t, h, `{}`, map[string]string{"X-Idempotency-Key": "old"})
 	if again.status != 202 || again.header.Get("Idempotent-Replayed") != "" || again.body == first.body {
 		t.Fatalf("an expired key replayed: %d %v %s", again.status, again.header, again.body)

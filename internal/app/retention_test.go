@@ -29,10 +29,7 @@ func TestServerPrunesExpiredHistory(t *testing.T) {
 	}
 	keptID, expiredID := id(), id()
 	old := time.Now().Add(-49 * time.Hour).UTC()
-	if _, err := ta.db.Write.ExecContext(context.Background(),
-		"UPDATE webhook_logs SET occurred_at = ? WHERE id = ?", old, expiredID); err != nil {
-		t.Fatal(err)
-	}
+	ta.exec(t, "UPDATE webhook_logs SET occurred_at = ? WHERE id = ?", old, expiredID)
 	newTestAppWith(t, func(c *config.Config) {
 		c.DatabaseURL, c.SecretKey, c.Retention = ta.cfg.DatabaseURL, ta.cfg.SecretKey, 48*time.Hour
 	})

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,14 +45,7 @@ func TestSecretsAreNeverReadBack(t *testing.T) {
 	if len(all.Errors) > 0 {
 		t.Fatal(all.Raw)
 	}
-	var files []byte
-	for _, suffix := range []string{"", "-wal"} {
-		b, err := os.ReadFile(filepath.Join(ta.dir, "wexio.db"+suffix))
-		if err != nil && suffix == "" {
-			t.Fatal(err)
-		}
-		files = append(files, b...)
-	}
+	files := ta.storedBytes(t)
 	for i, s := range secrets {
 		if s == "" {
 			t.Fatalf("secret %d is empty", i)

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
 	"github.com/wexio/webhooks/internal/testkit"
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/flow"
@@ -13,6 +12,7 @@ import (
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/capture"
 	"github.com/wexio/webhooks/internal/jsonpath"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // resolveContact finds the contact the payload names (section 6). A payload
@@ -99,39 +99,43 @@ func sampleOf(req *request) (json.RawMessage, error) {
 // startFlows writes one PENDING run of every enabled flow bound to the
 // webhook, as read at lookup: the cache is invalidated by every flow change
 // once it commits, and a flow disabled in between fails its run with that
-// reason. A flow deleted in between breaks its insert's foreign key (the
-// statement alone fails); the flows are then read again inside the
-// transaction and the ones not yet started are. The flow worker executes
-// the runs after the commit.
+// reason. A flow deleted in between breaks its insert's foreign key: the
+// inserts roll back to their savepoint, and the flows are read again
+// inside the transaction and started. The flow worker executes the runs
+// after the commit.
 func (h *Handler) startFlows(ctx context.Context, c *ent.Client, req *request, logID pulid.ID, contactID *pulid.ID) (int, error) {
-	started, err := insertRuns(ctx, c, req.flows, nil, req, logID, contactID)
+	if len(req.flows) == 0 {
+		return 0, nil
+	}
+	// In a savepoint: on PostgreSQL the failed insert would otherwise
+	// abort the whole transaction, and the runs written before it go too.
+	var started []pulid.ID
+	err := store.Savepoint(ctx, c, "flow_runs", func() (err error) {
+		started, err = insertRuns(ctx, c, req.flows, req, logID, contactID)
+		return err
+	})
 	if ent.IsConstraintError(err) {
 		var ids []pulid.ID
 		if ids, err = enabledFlows(ctx, c, req.hook.ID); err != nil {
 			return 0, err
 		}
-		started, err = insertRuns(ctx, c, ids, started, req, logID, contactID)
+		started, err = insertRuns(ctx, c, ids, req, logID, contactID)
 	}
 	return len(started), err
 }
 
-// insertRuns starts a run of each of flows not in started and returns
-// started with them added, as far as it got. One insert per run: a webhook
-// has a flow or two, and ent's bulk insert (INSERT … RETURNING) costs more
-// than two plain ones on SQLite.
-func insertRuns(ctx context.Context, c *ent.Client, flows, started []pulid.ID, req *request, logID pulid.ID, contactID *pulid.ID) ([]pulid.ID, error) {
+// insertRuns starts a run of each of flows and returns them. One insert
+// per run: a webhook has a flow or two, and ent's bulk insert (INSERT …
+// RETURNING) costs more than two plain ones on SQLite.
+func insertRuns(ctx context.Context, c *ent.Client, flows []pulid.ID, req *request, logID pulid.ID, contactID *pulid.ID) ([]pulid.ID, error) {
 	for _, id := range flows {
-		if slices.Contains(started, id) {
-			continue
-		}
 		err := c.FlowRun.Create().SetFlowID(id).SetLogID(logID).SetNillableContactID(contactID).
 			SetStatus(schematype.RunPending).SetNextAttemptAt(req.received.UTC()).Exec(ctx)
 		if err != nil {
-			return started, fmt.Errorf("starting flow runs: %w", err)
+			return nil, fmt.Errorf("starting flow runs: %w", err)
 		}
-		started = append(started, id)
 	}
-	return started, nil
+	return flows, nil
 }
 
 // enabledFlows lists the enabled flows bound to webhook id.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/wexio/webhooks/ent"
@@ -43,10 +44,17 @@ func (h *Hooks) Committed() {
 // did.
 func (h *Hooks) Discard() { h.after = nil }
 
+// Execer runs a statement: a transaction, or a client bound to one.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // Savepoint runs fn inside savepoint name of tx: when fn fails, its writes
 // alone are rolled back and its error returned; the transaction goes on.
-// SQLite and PostgreSQL spell savepoints the same way.
-func Savepoint(ctx context.Context, tx *ent.Tx, name string, fn func() error) error {
+// On PostgreSQL a failed statement aborts the whole transaction unless it
+// ran in a savepoint: code that goes on after a statement it expects may
+// fail needs one. SQLite and PostgreSQL spell savepoints the same way.
+func Savepoint(ctx context.Context, tx Execer, name string, fn func() error) error {
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("opening savepoint %s: %w", name, err)
 	}
