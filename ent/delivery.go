@@ -40,6 +40,8 @@ type Delivery struct {
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
 	// ClaimedUntil holds the value of the "claimed_until" field.
 	ClaimedUntil *time.Time `json:"claimed_until,omitempty"`
+	// who holds the lease: the claiming server's id, a dot, the claim's own; finishing checks it
+	ClaimToken *string `json:"claim_token,omitempty"`
 	// a manual retry of a FAILED delivery: one attempt, no automatic retries after it
 	Manual bool `json:"manual,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -120,7 +122,7 @@ func (*Delivery) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case delivery.FieldAttempts:
 			values[i] = new(sql.NullInt64)
-		case delivery.FieldStatus:
+		case delivery.FieldStatus, delivery.FieldClaimToken:
 			values[i] = new(sql.NullString)
 		case delivery.FieldCreatedAt, delivery.FieldUpdatedAt, delivery.FieldNextAttemptAt, delivery.FieldClaimedUntil:
 			values[i] = new(sql.NullTime)
@@ -200,6 +202,13 @@ func (_m *Delivery) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ClaimedUntil = new(time.Time)
 				*_m.ClaimedUntil = value.Time
+			}
+		case delivery.FieldClaimToken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field claim_token", values[i])
+			} else if value.Valid {
+				_m.ClaimToken = new(string)
+				*_m.ClaimToken = value.String
 			}
 		case delivery.FieldManual:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -292,6 +301,11 @@ func (_m *Delivery) String() string {
 	if v := _m.ClaimedUntil; v != nil {
 		builder.WriteString("claimed_until=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ClaimToken; v != nil {
+		builder.WriteString("claim_token=")
+		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
 	builder.WriteString("manual=")

@@ -131,6 +131,20 @@ func (_c *DeliveryCreate) SetNillableClaimedUntil(v *time.Time) *DeliveryCreate 
 	return _c
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (_c *DeliveryCreate) SetClaimToken(v string) *DeliveryCreate {
+	_c.mutation.SetClaimToken(v)
+	return _c
+}
+
+// SetNillableClaimToken sets the "claim_token" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableClaimToken(v *string) *DeliveryCreate {
+	if v != nil {
+		_c.SetClaimToken(*v)
+	}
+	return _c
+}
+
 // SetManual sets the "manual" field.
 func (_c *DeliveryCreate) SetManual(v bool) *DeliveryCreate {
 	_c.mutation.SetManual(v)
@@ -362,6 +376,10 @@ func (_c *DeliveryCreate) createSpec() (*Delivery, *sqlgraph.CreateSpec) {
 		_spec.SetField(delivery.FieldClaimedUntil, field.TypeTime, value)
 		_node.ClaimedUntil = &value
 	}
+	if value, ok := _c.mutation.ClaimToken(); ok {
+		_spec.SetField(delivery.FieldClaimToken, field.TypeString, value)
+		_node.ClaimToken = &value
+	}
 	if value, ok := _c.mutation.Manual(); ok {
 		_spec.SetField(delivery.FieldManual, field.TypeBool, value)
 		_node.Manual = value
@@ -563,6 +581,24 @@ func (u *DeliveryUpsert) ClearClaimedUntil() *DeliveryUpsert {
 	return u
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (u *DeliveryUpsert) SetClaimToken(v string) *DeliveryUpsert {
+	u.Set(delivery.FieldClaimToken, v)
+	return u
+}
+
+// UpdateClaimToken sets the "claim_token" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateClaimToken() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldClaimToken)
+	return u
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (u *DeliveryUpsert) ClearClaimToken() *DeliveryUpsert {
+	u.SetNull(delivery.FieldClaimToken)
+	return u
+}
+
 // SetManual sets the "manual" field.
 func (u *DeliveryUpsert) SetManual(v bool) *DeliveryUpsert {
 	u.Set(delivery.FieldManual, v)
@@ -723,6 +759,27 @@ func (u *DeliveryUpsertOne) UpdateClaimedUntil() *DeliveryUpsertOne {
 func (u *DeliveryUpsertOne) ClearClaimedUntil() *DeliveryUpsertOne {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.ClearClaimedUntil()
+	})
+}
+
+// SetClaimToken sets the "claim_token" field.
+func (u *DeliveryUpsertOne) SetClaimToken(v string) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetClaimToken(v)
+	})
+}
+
+// UpdateClaimToken sets the "claim_token" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateClaimToken() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateClaimToken()
+	})
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (u *DeliveryUpsertOne) ClearClaimToken() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearClaimToken()
 	})
 }
 
@@ -1055,6 +1112,27 @@ func (u *DeliveryUpsertBulk) UpdateClaimedUntil() *DeliveryUpsertBulk {
 func (u *DeliveryUpsertBulk) ClearClaimedUntil() *DeliveryUpsertBulk {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.ClearClaimedUntil()
+	})
+}
+
+// SetClaimToken sets the "claim_token" field.
+func (u *DeliveryUpsertBulk) SetClaimToken(v string) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetClaimToken(v)
+	})
+}
+
+// UpdateClaimToken sets the "claim_token" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateClaimToken() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateClaimToken()
+	})
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (u *DeliveryUpsertBulk) ClearClaimToken() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.ClearClaimToken()
 	})
 }
 

@@ -113,6 +113,26 @@ func (_u *DeliveryUpdate) ClearClaimedUntil() *DeliveryUpdate {
 	return _u
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (_u *DeliveryUpdate) SetClaimToken(v string) *DeliveryUpdate {
+	_u.mutation.SetClaimToken(v)
+	return _u
+}
+
+// SetNillableClaimToken sets the "claim_token" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableClaimToken(v *string) *DeliveryUpdate {
+	if v != nil {
+		_u.SetClaimToken(*v)
+	}
+	return _u
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (_u *DeliveryUpdate) ClearClaimToken() *DeliveryUpdate {
+	_u.mutation.ClearClaimToken()
+	return _u
+}
+
 // SetManual sets the "manual" field.
 func (_u *DeliveryUpdate) SetManual(v bool) *DeliveryUpdate {
 	_u.mutation.SetManual(v)
@@ -271,6 +291,12 @@ func (_u *DeliveryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ClaimedUntilCleared() {
 		_spec.ClearField(delivery.FieldClaimedUntil, field.TypeTime)
 	}
+	if value, ok := _u.mutation.ClaimToken(); ok {
+		_spec.SetField(delivery.FieldClaimToken, field.TypeString, value)
+	}
+	if _u.mutation.ClaimTokenCleared() {
+		_spec.ClearField(delivery.FieldClaimToken, field.TypeString)
+	}
 	if value, ok := _u.mutation.Manual(); ok {
 		_spec.SetField(delivery.FieldManual, field.TypeBool, value)
 	}
@@ -419,6 +445,26 @@ func (_u *DeliveryUpdateOne) SetNillableClaimedUntil(v *time.Time) *DeliveryUpda
 // ClearClaimedUntil clears the value of the "claimed_until" field.
 func (_u *DeliveryUpdateOne) ClearClaimedUntil() *DeliveryUpdateOne {
 	_u.mutation.ClearClaimedUntil()
+	return _u
+}
+
+// SetClaimToken sets the "claim_token" field.
+func (_u *DeliveryUpdateOne) SetClaimToken(v string) *DeliveryUpdateOne {
+	_u.mutation.SetClaimToken(v)
+	return _u
+}
+
+// SetNillableClaimToken sets the "claim_token" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableClaimToken(v *string) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetClaimToken(*v)
+	}
+	return _u
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (_u *DeliveryUpdateOne) ClearClaimToken() *DeliveryUpdateOne {
+	_u.mutation.ClearClaimToken()
 	return _u
 }
 
@@ -609,6 +655,12 @@ func (_u *DeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Delivery, err 
 	}
 	if _u.mutation.ClaimedUntilCleared() {
 		_spec.ClearField(delivery.FieldClaimedUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClaimToken(); ok {
+		_spec.SetField(delivery.FieldClaimToken, field.TypeString, value)
+	}
+	if _u.mutation.ClaimTokenCleared() {
+		_spec.ClearField(delivery.FieldClaimToken, field.TypeString)
 	}
 	if value, ok := _u.mutation.Manual(); ok {
 		_spec.SetField(delivery.FieldManual, field.TypeBool, value)

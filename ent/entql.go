@@ -108,6 +108,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			delivery.FieldAttempts:      {Type: field.TypeInt, Column: delivery.FieldAttempts},
 			delivery.FieldNextAttemptAt: {Type: field.TypeTime, Column: delivery.FieldNextAttemptAt},
 			delivery.FieldClaimedUntil:  {Type: field.TypeTime, Column: delivery.FieldClaimedUntil},
+			delivery.FieldClaimToken:    {Type: field.TypeString, Column: delivery.FieldClaimToken},
 			delivery.FieldManual:        {Type: field.TypeBool, Column: delivery.FieldManual},
 		},
 	}
@@ -174,6 +175,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flowrun.FieldStepResults:   {Type: field.TypeJSON, Column: flowrun.FieldStepResults},
 			flowrun.FieldNextAttemptAt: {Type: field.TypeTime, Column: flowrun.FieldNextAttemptAt},
 			flowrun.FieldClaimedUntil:  {Type: field.TypeTime, Column: flowrun.FieldClaimedUntil},
+			flowrun.FieldClaimToken:    {Type: field.TypeString, Column: flowrun.FieldClaimToken},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -1174,6 +1176,11 @@ func (f *DeliveryFilter) WhereClaimedUntil(p entql.TimeP) {
 	f.Where(p.Field(delivery.FieldClaimedUntil))
 }
 
+// WhereClaimToken applies the entql string predicate on the claim_token field.
+func (f *DeliveryFilter) WhereClaimToken(p entql.StringP) {
+	f.Where(p.Field(delivery.FieldClaimToken))
+}
+
 // WhereManual applies the entql bool predicate on the manual field.
 func (f *DeliveryFilter) WhereManual(p entql.BoolP) {
 	f.Where(p.Field(delivery.FieldManual))
@@ -1553,6 +1560,11 @@ func (f *FlowRunFilter) WhereNextAttemptAt(p entql.TimeP) {
 // WhereClaimedUntil applies the entql time.Time predicate on the claimed_until field.
 func (f *FlowRunFilter) WhereClaimedUntil(p entql.TimeP) {
 	f.Where(p.Field(flowrun.FieldClaimedUntil))
+}
+
+// WhereClaimToken applies the entql string predicate on the claim_token field.
+func (f *FlowRunFilter) WhereClaimToken(p entql.StringP) {
+	f.Where(p.Field(flowrun.FieldClaimToken))
 }
 
 // WhereHasWorkspace applies a predicate to check if query has an edge workspace.

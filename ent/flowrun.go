@@ -52,6 +52,8 @@ type FlowRun struct {
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
 	// ClaimedUntil holds the value of the "claimed_until" field.
 	ClaimedUntil *time.Time `json:"claimed_until,omitempty"`
+	// who holds the lease: the claiming server's id, a dot, the claim's own; finishing checks it
+	ClaimToken *string `json:"claim_token,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the FlowRunQuery when eager-loading is set.
 	Edges        FlowRunEdges `json:"edges"`
@@ -132,7 +134,7 @@ func (*FlowRun) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case flowrun.FieldStepIndex:
 			values[i] = new(sql.NullInt64)
-		case flowrun.FieldStatus, flowrun.FieldError:
+		case flowrun.FieldStatus, flowrun.FieldError, flowrun.FieldClaimToken:
 			values[i] = new(sql.NullString)
 		case flowrun.FieldCreatedAt, flowrun.FieldUpdatedAt, flowrun.FieldStartedAt, flowrun.FieldFinishedAt, flowrun.FieldNextAttemptAt, flowrun.FieldClaimedUntil:
 			values[i] = new(sql.NullTime)
@@ -250,6 +252,13 @@ func (_m *FlowRun) assignValues(columns []string, values []any) error {
 				_m.ClaimedUntil = new(time.Time)
 				*_m.ClaimedUntil = value.Time
 			}
+		case flowrun.FieldClaimToken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field claim_token", values[i])
+			} else if value.Valid {
+				_m.ClaimToken = new(string)
+				*_m.ClaimToken = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -360,6 +369,11 @@ func (_m *FlowRun) String() string {
 	if v := _m.ClaimedUntil; v != nil {
 		builder.WriteString("claimed_until=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ClaimToken; v != nil {
+		builder.WriteString("claim_token=")
+		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -201,6 +201,20 @@ func (_c *FlowRunCreate) SetNillableClaimedUntil(v *time.Time) *FlowRunCreate {
 	return _c
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (_c *FlowRunCreate) SetClaimToken(v string) *FlowRunCreate {
+	_c.mutation.SetClaimToken(v)
+	return _c
+}
+
+// SetNillableClaimToken sets the "claim_token" field if the given value is not nil.
+func (_c *FlowRunCreate) SetNillableClaimToken(v *string) *FlowRunCreate {
+	if v != nil {
+		_c.SetClaimToken(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *FlowRunCreate) SetID(v pulid.ID) *FlowRunCreate {
 	_c.mutation.SetID(v)
@@ -410,6 +424,10 @@ func (_c *FlowRunCreate) createSpec() (*FlowRun, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ClaimedUntil(); ok {
 		_spec.SetField(flowrun.FieldClaimedUntil, field.TypeTime, value)
 		_node.ClaimedUntil = &value
+	}
+	if value, ok := _c.mutation.ClaimToken(); ok {
+		_spec.SetField(flowrun.FieldClaimToken, field.TypeString, value)
+		_node.ClaimToken = &value
 	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -699,6 +717,24 @@ func (u *FlowRunUpsert) ClearClaimedUntil() *FlowRunUpsert {
 	return u
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (u *FlowRunUpsert) SetClaimToken(v string) *FlowRunUpsert {
+	u.Set(flowrun.FieldClaimToken, v)
+	return u
+}
+
+// UpdateClaimToken sets the "claim_token" field to the value that was provided on create.
+func (u *FlowRunUpsert) UpdateClaimToken() *FlowRunUpsert {
+	u.SetExcluded(flowrun.FieldClaimToken)
+	return u
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (u *FlowRunUpsert) ClearClaimToken() *FlowRunUpsert {
+	u.SetNull(flowrun.FieldClaimToken)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -952,6 +988,27 @@ func (u *FlowRunUpsertOne) UpdateClaimedUntil() *FlowRunUpsertOne {
 func (u *FlowRunUpsertOne) ClearClaimedUntil() *FlowRunUpsertOne {
 	return u.Update(func(s *FlowRunUpsert) {
 		s.ClearClaimedUntil()
+	})
+}
+
+// SetClaimToken sets the "claim_token" field.
+func (u *FlowRunUpsertOne) SetClaimToken(v string) *FlowRunUpsertOne {
+	return u.Update(func(s *FlowRunUpsert) {
+		s.SetClaimToken(v)
+	})
+}
+
+// UpdateClaimToken sets the "claim_token" field to the value that was provided on create.
+func (u *FlowRunUpsertOne) UpdateClaimToken() *FlowRunUpsertOne {
+	return u.Update(func(s *FlowRunUpsert) {
+		s.UpdateClaimToken()
+	})
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (u *FlowRunUpsertOne) ClearClaimToken() *FlowRunUpsertOne {
+	return u.Update(func(s *FlowRunUpsert) {
+		s.ClearClaimToken()
 	})
 }
 
@@ -1375,6 +1432,27 @@ func (u *FlowRunUpsertBulk) UpdateClaimedUntil() *FlowRunUpsertBulk {
 func (u *FlowRunUpsertBulk) ClearClaimedUntil() *FlowRunUpsertBulk {
 	return u.Update(func(s *FlowRunUpsert) {
 		s.ClearClaimedUntil()
+	})
+}
+
+// SetClaimToken sets the "claim_token" field.
+func (u *FlowRunUpsertBulk) SetClaimToken(v string) *FlowRunUpsertBulk {
+	return u.Update(func(s *FlowRunUpsert) {
+		s.SetClaimToken(v)
+	})
+}
+
+// UpdateClaimToken sets the "claim_token" field to the value that was provided on create.
+func (u *FlowRunUpsertBulk) UpdateClaimToken() *FlowRunUpsertBulk {
+	return u.Update(func(s *FlowRunUpsert) {
+		s.UpdateClaimToken()
+	})
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (u *FlowRunUpsertBulk) ClearClaimToken() *FlowRunUpsertBulk {
+	return u.Update(func(s *FlowRunUpsert) {
+		s.ClearClaimToken()
 	})
 }
 

@@ -212,6 +212,26 @@ func (_u *FlowRunUpdate) ClearClaimedUntil() *FlowRunUpdate {
 	return _u
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (_u *FlowRunUpdate) SetClaimToken(v string) *FlowRunUpdate {
+	_u.mutation.SetClaimToken(v)
+	return _u
+}
+
+// SetNillableClaimToken sets the "claim_token" field if the given value is not nil.
+func (_u *FlowRunUpdate) SetNillableClaimToken(v *string) *FlowRunUpdate {
+	if v != nil {
+		_u.SetClaimToken(*v)
+	}
+	return _u
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (_u *FlowRunUpdate) ClearClaimToken() *FlowRunUpdate {
+	_u.mutation.ClearClaimToken()
+	return _u
+}
+
 // SetContact sets the "contact" edge to the Contact entity.
 func (_u *FlowRunUpdate) SetContact(v *Contact) *FlowRunUpdate {
 	return _u.SetContactID(v.ID)
@@ -356,6 +376,12 @@ func (_u *FlowRunUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ClaimedUntilCleared() {
 		_spec.ClearField(flowrun.FieldClaimedUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClaimToken(); ok {
+		_spec.SetField(flowrun.FieldClaimToken, field.TypeString, value)
+	}
+	if _u.mutation.ClaimTokenCleared() {
+		_spec.ClearField(flowrun.FieldClaimToken, field.TypeString)
 	}
 	if _u.mutation.ContactCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -587,6 +613,26 @@ func (_u *FlowRunUpdateOne) ClearClaimedUntil() *FlowRunUpdateOne {
 	return _u
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (_u *FlowRunUpdateOne) SetClaimToken(v string) *FlowRunUpdateOne {
+	_u.mutation.SetClaimToken(v)
+	return _u
+}
+
+// SetNillableClaimToken sets the "claim_token" field if the given value is not nil.
+func (_u *FlowRunUpdateOne) SetNillableClaimToken(v *string) *FlowRunUpdateOne {
+	if v != nil {
+		_u.SetClaimToken(*v)
+	}
+	return _u
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (_u *FlowRunUpdateOne) ClearClaimToken() *FlowRunUpdateOne {
+	_u.mutation.ClearClaimToken()
+	return _u
+}
+
 // SetContact sets the "contact" edge to the Contact entity.
 func (_u *FlowRunUpdateOne) SetContact(v *Contact) *FlowRunUpdateOne {
 	return _u.SetContactID(v.ID)
@@ -761,6 +807,12 @@ func (_u *FlowRunUpdateOne) sqlSave(ctx context.Context) (_node *FlowRun, err er
 	}
 	if _u.mutation.ClaimedUntilCleared() {
 		_spec.ClearField(flowrun.FieldClaimedUntil, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClaimToken(); ok {
+		_spec.SetField(flowrun.FieldClaimToken, field.TypeString, value)
+	}
+	if _u.mutation.ClaimTokenCleared() {
+		_spec.ClearField(flowrun.FieldClaimToken, field.TypeString)
 	}
 	if _u.mutation.ContactCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -2587,6 +2587,7 @@ type DeliveryMutation struct {
 	addattempts      *int
 	next_attempt_at  *time.Time
 	claimed_until    *time.Time
+	claim_token      *string
 	manual           *bool
 	clearedFields    map[string]struct{}
 	workspace        *pulid.ID
@@ -3077,6 +3078,55 @@ func (m *DeliveryMutation) ResetClaimedUntil() {
 	delete(m.clearedFields, delivery.FieldClaimedUntil)
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (m *DeliveryMutation) SetClaimToken(s string) {
+	m.claim_token = &s
+}
+
+// ClaimToken returns the value of the "claim_token" field in the mutation.
+func (m *DeliveryMutation) ClaimToken() (r string, exists bool) {
+	v := m.claim_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimToken returns the old "claim_token" field's value of the Delivery entity.
+// If the Delivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeliveryMutation) OldClaimToken(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimToken: %w", err)
+	}
+	return oldValue.ClaimToken, nil
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (m *DeliveryMutation) ClearClaimToken() {
+	m.claim_token = nil
+	m.clearedFields[delivery.FieldClaimToken] = struct{}{}
+}
+
+// ClaimTokenCleared returns if the "claim_token" field was cleared in this mutation.
+func (m *DeliveryMutation) ClaimTokenCleared() bool {
+	_, ok := m.clearedFields[delivery.FieldClaimToken]
+	return ok
+}
+
+// ResetClaimToken resets all changes to the "claim_token" field.
+func (m *DeliveryMutation) ResetClaimToken() {
+	m.claim_token = nil
+	delete(m.clearedFields, delivery.FieldClaimToken)
+}
+
 // SetManual sets the "manual" field.
 func (m *DeliveryMutation) SetManual(b bool) {
 	m.manual = &b
@@ -3282,7 +3332,7 @@ func (m *DeliveryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeliveryMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, delivery.FieldCreatedAt)
 	}
@@ -3309,6 +3359,9 @@ func (m *DeliveryMutation) Fields() []string {
 	}
 	if m.claimed_until != nil {
 		fields = append(fields, delivery.FieldClaimedUntil)
+	}
+	if m.claim_token != nil {
+		fields = append(fields, delivery.FieldClaimToken)
 	}
 	if m.manual != nil {
 		fields = append(fields, delivery.FieldManual)
@@ -3339,6 +3392,8 @@ func (m *DeliveryMutation) Field(name string) (ent.Value, bool) {
 		return m.NextAttemptAt()
 	case delivery.FieldClaimedUntil:
 		return m.ClaimedUntil()
+	case delivery.FieldClaimToken:
+		return m.ClaimToken()
 	case delivery.FieldManual:
 		return m.Manual()
 	}
@@ -3368,6 +3423,8 @@ func (m *DeliveryMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldNextAttemptAt(ctx)
 	case delivery.FieldClaimedUntil:
 		return m.OldClaimedUntil(ctx)
+	case delivery.FieldClaimToken:
+		return m.OldClaimToken(ctx)
 	case delivery.FieldManual:
 		return m.OldManual(ctx)
 	}
@@ -3442,6 +3499,13 @@ func (m *DeliveryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetClaimedUntil(v)
 		return nil
+	case delivery.FieldClaimToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimToken(v)
+		return nil
 	case delivery.FieldManual:
 		v, ok := value.(bool)
 		if !ok {
@@ -3500,6 +3564,9 @@ func (m *DeliveryMutation) ClearedFields() []string {
 	if m.FieldCleared(delivery.FieldClaimedUntil) {
 		fields = append(fields, delivery.FieldClaimedUntil)
 	}
+	if m.FieldCleared(delivery.FieldClaimToken) {
+		fields = append(fields, delivery.FieldClaimToken)
+	}
 	return fields
 }
 
@@ -3519,6 +3586,9 @@ func (m *DeliveryMutation) ClearField(name string) error {
 		return nil
 	case delivery.FieldClaimedUntil:
 		m.ClearClaimedUntil()
+		return nil
+	case delivery.FieldClaimToken:
+		m.ClearClaimToken()
 		return nil
 	}
 	return fmt.Errorf("unknown Delivery nullable field %s", name)
@@ -3554,6 +3624,9 @@ func (m *DeliveryMutation) ResetField(name string) error {
 		return nil
 	case delivery.FieldClaimedUntil:
 		m.ResetClaimedUntil()
+		return nil
+	case delivery.FieldClaimToken:
+		m.ResetClaimToken()
 		return nil
 	case delivery.FieldManual:
 		m.ResetManual()
@@ -5284,6 +5357,7 @@ type FlowRunMutation struct {
 	appendstep_results []schematype.StepResult
 	next_attempt_at    *time.Time
 	claimed_until      *time.Time
+	claim_token        *string
 	clearedFields      map[string]struct{}
 	workspace          *pulid.ID
 	clearedworkspace   bool
@@ -6046,6 +6120,55 @@ func (m *FlowRunMutation) ResetClaimedUntil() {
 	delete(m.clearedFields, flowrun.FieldClaimedUntil)
 }
 
+// SetClaimToken sets the "claim_token" field.
+func (m *FlowRunMutation) SetClaimToken(s string) {
+	m.claim_token = &s
+}
+
+// ClaimToken returns the value of the "claim_token" field in the mutation.
+func (m *FlowRunMutation) ClaimToken() (r string, exists bool) {
+	v := m.claim_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaimToken returns the old "claim_token" field's value of the FlowRun entity.
+// If the FlowRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlowRunMutation) OldClaimToken(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaimToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaimToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaimToken: %w", err)
+	}
+	return oldValue.ClaimToken, nil
+}
+
+// ClearClaimToken clears the value of the "claim_token" field.
+func (m *FlowRunMutation) ClearClaimToken() {
+	m.claim_token = nil
+	m.clearedFields[flowrun.FieldClaimToken] = struct{}{}
+}
+
+// ClaimTokenCleared returns if the "claim_token" field was cleared in this mutation.
+func (m *FlowRunMutation) ClaimTokenCleared() bool {
+	_, ok := m.clearedFields[flowrun.FieldClaimToken]
+	return ok
+}
+
+// ResetClaimToken resets all changes to the "claim_token" field.
+func (m *FlowRunMutation) ResetClaimToken() {
+	m.claim_token = nil
+	delete(m.clearedFields, flowrun.FieldClaimToken)
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *FlowRunMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -6188,7 +6311,7 @@ func (m *FlowRunMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FlowRunMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, flowrun.FieldCreatedAt)
 	}
@@ -6231,6 +6354,9 @@ func (m *FlowRunMutation) Fields() []string {
 	if m.claimed_until != nil {
 		fields = append(fields, flowrun.FieldClaimedUntil)
 	}
+	if m.claim_token != nil {
+		fields = append(fields, flowrun.FieldClaimToken)
+	}
 	return fields
 }
 
@@ -6267,6 +6393,8 @@ func (m *FlowRunMutation) Field(name string) (ent.Value, bool) {
 		return m.NextAttemptAt()
 	case flowrun.FieldClaimedUntil:
 		return m.ClaimedUntil()
+	case flowrun.FieldClaimToken:
+		return m.ClaimToken()
 	}
 	return nil, false
 }
@@ -6304,6 +6432,8 @@ func (m *FlowRunMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldNextAttemptAt(ctx)
 	case flowrun.FieldClaimedUntil:
 		return m.OldClaimedUntil(ctx)
+	case flowrun.FieldClaimToken:
+		return m.OldClaimToken(ctx)
 	}
 	return nil, fmt.Errorf("unknown FlowRun field %s", name)
 }
@@ -6411,6 +6541,13 @@ func (m *FlowRunMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetClaimedUntil(v)
 		return nil
+	case flowrun.FieldClaimToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaimToken(v)
+		return nil
 	}
 	return fmt.Errorf("unknown FlowRun field %s", name)
 }
@@ -6480,6 +6617,9 @@ func (m *FlowRunMutation) ClearedFields() []string {
 	if m.FieldCleared(flowrun.FieldClaimedUntil) {
 		fields = append(fields, flowrun.FieldClaimedUntil)
 	}
+	if m.FieldCleared(flowrun.FieldClaimToken) {
+		fields = append(fields, flowrun.FieldClaimToken)
+	}
 	return fields
 }
 
@@ -6517,6 +6657,9 @@ func (m *FlowRunMutation) ClearField(name string) error {
 		return nil
 	case flowrun.FieldClaimedUntil:
 		m.ClearClaimedUntil()
+		return nil
+	case flowrun.FieldClaimToken:
+		m.ClearClaimToken()
 		return nil
 	}
 	return fmt.Errorf("unknown FlowRun nullable field %s", name)
@@ -6567,6 +6710,9 @@ func (m *FlowRunMutation) ResetField(name string) error {
 		return nil
 	case flowrun.FieldClaimedUntil:
 		m.ResetClaimedUntil()
+		return nil
+	case flowrun.FieldClaimToken:
+		m.ResetClaimToken()
 		return nil
 	}
 	return fmt.Errorf("unknown FlowRun field %s", name)

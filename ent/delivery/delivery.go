@@ -37,6 +37,8 @@ const (
 	FieldNextAttemptAt = "next_attempt_at"
 	// FieldClaimedUntil holds the string denoting the claimed_until field in the database.
 	FieldClaimedUntil = "claimed_until"
+	// FieldClaimToken holds the string denoting the claim_token field in the database.
+	FieldClaimToken = "claim_token"
 	// FieldManual holds the string denoting the manual field in the database.
 	FieldManual = "manual"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
@@ -91,6 +93,7 @@ var Columns = []string{
 	FieldAttempts,
 	FieldNextAttemptAt,
 	FieldClaimedUntil,
+	FieldClaimToken,
 	FieldManual,
 }
 
@@ -189,6 +192,11 @@ func ByNextAttemptAt(opts ...sql.OrderTermOption) OrderOption {
 // ByClaimedUntil orders the results by the claimed_until field.
 func ByClaimedUntil(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClaimedUntil, opts...).ToFunc()
+}
+
+// ByClaimToken orders the results by the claim_token field.
+func ByClaimToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClaimToken, opts...).ToFunc()
 }
 
 // ByManual orders the results by the manual field.

@@ -47,6 +47,8 @@ const (
 	FieldNextAttemptAt = "next_attempt_at"
 	// FieldClaimedUntil holds the string denoting the claimed_until field in the database.
 	FieldClaimedUntil = "claimed_until"
+	// FieldClaimToken holds the string denoting the claim_token field in the database.
+	FieldClaimToken = "claim_token"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeFlow holds the string denoting the flow edge name in mutations.
@@ -104,6 +106,7 @@ var Columns = []string{
 	FieldStepResults,
 	FieldNextAttemptAt,
 	FieldClaimedUntil,
+	FieldClaimToken,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -219,6 +222,11 @@ func ByNextAttemptAt(opts ...sql.OrderTermOption) OrderOption {
 // ByClaimedUntil orders the results by the claimed_until field.
 func ByClaimedUntil(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClaimedUntil, opts...).ToFunc()
+}
+
+// ByClaimToken orders the results by the claim_token field.
+func ByClaimToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClaimToken, opts...).ToFunc()
 }
 
 // ByWorkspaceField orders the results by workspace field.

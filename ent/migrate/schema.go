@@ -144,6 +144,7 @@ var (
 		{Name: "attempts", Type: field.TypeInt, Default: 0},
 		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
 		{Name: "claimed_until", Type: field.TypeTime, Nullable: true},
+		{Name: "claim_token", Type: field.TypeString, Nullable: true},
 		{Name: "manual", Type: field.TypeBool, Default: false},
 		{Name: "workspace_id", Type: field.TypeString},
 		{Name: "event_id", Type: field.TypeString},
@@ -157,19 +158,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deliveries_workspaces_workspace",
-				Columns:    []*schema.Column{DeliveriesColumns[8]},
+				Columns:    []*schema.Column{DeliveriesColumns[9]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "deliveries_events_event",
-				Columns:    []*schema.Column{DeliveriesColumns[9]},
+				Columns:    []*schema.Column{DeliveriesColumns[10]},
 				RefColumns: []*schema.Column{EventsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "deliveries_webhooks_webhook",
-				Columns:    []*schema.Column{DeliveriesColumns[10]},
+				Columns:    []*schema.Column{DeliveriesColumns[11]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -178,7 +179,7 @@ var (
 			{
 				Name:    "delivery_event_id_webhook_id",
 				Unique:  true,
-				Columns: []*schema.Column{DeliveriesColumns[9], DeliveriesColumns[10]},
+				Columns: []*schema.Column{DeliveriesColumns[10], DeliveriesColumns[11]},
 			},
 			{
 				Name:    "delivery_claimed_until_next_attempt_at",
@@ -191,7 +192,7 @@ var (
 			{
 				Name:    "delivery_webhook_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[10], DeliveriesColumns[3]},
+				Columns: []*schema.Column{DeliveriesColumns[11], DeliveriesColumns[3]},
 			},
 		},
 	}
@@ -274,6 +275,7 @@ var (
 		{Name: "step_results", Type: field.TypeJSON, Nullable: true},
 		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
 		{Name: "claimed_until", Type: field.TypeTime, Nullable: true},
+		{Name: "claim_token", Type: field.TypeString, Nullable: true},
 		{Name: "workspace_id", Type: field.TypeString},
 		{Name: "flow_id", Type: field.TypeString},
 		{Name: "log_id", Type: field.TypeString, Nullable: true},
@@ -287,25 +289,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "flow_runs_workspaces_workspace",
-				Columns:    []*schema.Column{FlowRunsColumns[11]},
+				Columns:    []*schema.Column{FlowRunsColumns[12]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "flow_runs_flows_flow",
-				Columns:    []*schema.Column{FlowRunsColumns[12]},
+				Columns:    []*schema.Column{FlowRunsColumns[13]},
 				RefColumns: []*schema.Column{FlowsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "flow_runs_webhook_logs_log",
-				Columns:    []*schema.Column{FlowRunsColumns[13]},
+				Columns:    []*schema.Column{FlowRunsColumns[14]},
 				RefColumns: []*schema.Column{WebhookLogsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "flow_runs_contacts_contact",
-				Columns:    []*schema.Column{FlowRunsColumns[14]},
+				Columns:    []*schema.Column{FlowRunsColumns[15]},
 				RefColumns: []*schema.Column{ContactsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -322,12 +324,12 @@ var (
 			{
 				Name:    "flowrun_flow_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{FlowRunsColumns[12], FlowRunsColumns[0]},
+				Columns: []*schema.Column{FlowRunsColumns[13], FlowRunsColumns[0]},
 			},
 			{
 				Name:    "flowrun_log_id",
 				Unique:  false,
-				Columns: []*schema.Column{FlowRunsColumns[13]},
+				Columns: []*schema.Column{FlowRunsColumns[14]},
 			},
 		},
 	}

@@ -175,7 +175,7 @@ func init() {
 	// delivery.DefaultAttempts holds the default value on creation for the attempts field.
 	delivery.DefaultAttempts = deliveryDescAttempts.Default.(int)
 	// deliveryDescManual is the schema descriptor for manual field.
-	deliveryDescManual := deliveryFields[6].Descriptor()
+	deliveryDescManual := deliveryFields[7].Descriptor()
 	// delivery.DefaultManual holds the default value on creation for the manual field.
 	delivery.DefaultManual = deliveryDescManual.Default.(bool)
 	// deliveryDescID is the schema descriptor for id field.

@@ -34,6 +34,8 @@ func (Delivery) Fields() []ent.Field {
 		field.Int("attempts").Default(0),
 		field.Time("next_attempt_at").Optional().Nillable(),
 		field.Time("claimed_until").Optional().Nillable().Annotations(skip),
+		field.String("claim_token").Optional().Nillable().Annotations(skip).
+			Comment("who holds the lease: the claiming server's id, a dot, the claim's own; finishing checks it"),
 		field.Bool("manual").Default(false).Annotations(skip).
 			Comment("a manual retry of a FAILED delivery: one attempt, no automatic retries after it"),
 	}

@@ -39,6 +39,8 @@ func (FlowRun) Fields() []ent.Field {
 		field.JSON("step_results", []schematype.StepResult{}).Optional().Annotations(skip),
 		field.Time("next_attempt_at").Optional().Nillable().Annotations(skip),
 		field.Time("claimed_until").Optional().Nillable().Annotations(skip),
+		field.String("claim_token").Optional().Nillable().Annotations(skip).
+			Comment("who holds the lease: the claiming server's id, a dot, the claim's own; finishing checks it"),
 	}
 }
 

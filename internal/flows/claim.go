@@ -28,9 +28,10 @@ func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
 	return workqueue.NewRows("flow runs", ids, read, loadRuns)
 }
 
-// loadRuns reads claimed runs with what executing them needs.
-func loadRuns(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.FlowRun, error) {
-	return c.FlowRun.Query().Where(flowrun.IDIn(ids...)).
+// loadRuns reads the runs of claim token with what executing them needs:
+// one claimed again by someone else meanwhile is not ours.
+func loadRuns(ctx context.Context, c *ent.Client, ids []pulid.ID, token string) ([]*ent.FlowRun, error) {
+	return c.FlowRun.Query().Where(flowrun.IDIn(ids...), flowrun.ClaimToken(token)).
 		WithFlow().WithLog(func(q *ent.WebhookLogQuery) { q.WithWebhook() }).All(ctx)
 }
 
@@ -45,9 +46,9 @@ var Runs = store.LeaseTable{
 		return store.LockIf(c.FlowRun.Query().Where(due(now)...).Where(flowrun.ClaimedUntilIsNil()).
 			Order(flowrun.ByNextAttemptAt()).Limit(limit), lock).IDs(ctx)
 	},
-	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time) error {
+	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time, token string) error {
 		err := c.FlowRun.Update().Where(flowrun.IDIn(ids...)).
-			SetClaimedUntil(until).SetStatus(schematype.RunRunning).Exec(ctx)
+			SetClaimedUntil(until).SetClaimToken(token).SetStatus(schematype.RunRunning).Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -59,6 +60,10 @@ var Runs = store.LeaseTable{
 	UnleaseAll: func(ctx context.Context, c *ent.Client) (int, error) {
 		return c.FlowRun.Update().Where(flowrun.ClaimedUntilNotNil(), flowrun.NextAttemptAtNotNil(), unfinished).
 			ClearClaimedUntil().Save(ctx)
+	},
+	UnleaseHeldBy: func(ctx context.Context, c *ent.Client, prefix string) (int, error) {
+		return c.FlowRun.Update().Where(flowrun.ClaimedUntilNotNil(), flowrun.NextAttemptAtNotNil(), unfinished,
+			flowrun.ClaimTokenHasPrefix(prefix)).ClearClaimedUntil().ClearClaimToken().Save(ctx)
 	},
 }
 

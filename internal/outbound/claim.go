@@ -26,9 +26,10 @@ func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
 	return workqueue.NewRows("deliveries", ids, read, loadDeliveries)
 }
 
-// loadDeliveries reads claimed deliveries with their webhook and event.
-func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]*ent.Delivery, error) {
-	return c.Delivery.Query().Where(delivery.IDIn(ids...)).WithWebhook().WithEvent().All(ctx)
+// loadDeliveries reads the deliveries of claim token with their webhook
+// and event: one claimed again by someone else meanwhile is not ours.
+func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID, token string) ([]*ent.Delivery, error) {
+	return c.Delivery.Query().Where(delivery.IDIn(ids...), delivery.ClaimToken(token)).WithWebhook().WithEvent().All(ctx)
 }
 
 // Deliveries is the delivery table as a queue. A PAUSED or DISABLED
@@ -44,8 +45,8 @@ var Deliveries = store.LeaseTable{
 		return store.LockIf(c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilIsNil()).
 			Order(delivery.ByNextAttemptAt()).Limit(limit), lock).IDs(ctx)
 	},
-	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time) error {
-		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).Exec(ctx)
+	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time, token string) error {
+		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).SetClaimToken(token).Exec(ctx)
 	},
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
@@ -55,6 +56,13 @@ var Deliveries = store.LeaseTable{
 		// Leased rows are due ones: the due index finds them.
 		return c.Delivery.Update().Where(delivery.ClaimedUntilNotNil(), delivery.NextAttemptAtNotNil(),
 			delivery.StatusEQ(schematype.DeliveryPending)).ClearClaimedUntil().Save(ctx)
+	},
+	UnleaseHeldBy: func(ctx context.Context, c *ent.Client, prefix string) (int, error) {
+		// The token goes too: the dead holder, should it wake, finishes
+		// nothing.
+		return c.Delivery.Update().Where(delivery.ClaimedUntilNotNil(), delivery.NextAttemptAtNotNil(),
+			delivery.StatusEQ(schematype.DeliveryPending), delivery.ClaimTokenHasPrefix(prefix)).
+			ClearClaimedUntil().ClearClaimToken().Save(ctx)
 	},
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
@@ -50,24 +51,30 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 // attempt. Rows are published to live tail after the commit.
 func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hooks, batch []*entry) error {
 	logs := make([]*history.AttemptRow, len(batch))
-	var succeeded []pulid.ID
+	succeeded := map[string][]pulid.ID{} // by claim token: few per batch
 	for i, e := range batch {
 		logs[i] = e.log
 		if e.v.final && e.v.decision.Outcome == Succeeded {
-			succeeded = append(succeeded, e.dl.ID)
-		} else if err := updateDelivery(ctx, tx, e); err != nil {
+			tok := tokenOf(e.dl)
+			succeeded[tok] = append(succeeded[tok], e.dl.ID)
+		} else if held, err := updateDelivery(ctx, tx, e); err != nil {
 			return err
+		} else if !held {
+			d.lostLeases(1)
 		}
 	}
 	if err := history.InsertAttempts(ctx, tx, d.deps.Dialect, logs); err != nil {
 		return err
 	}
-	if len(succeeded) > 0 {
-		err := tx.Delivery.Update().Where(delivery.IDIn(succeeded...)).
-			AddAttempts(1).ClearClaimedUntil().
-			SetStatus(schematype.DeliverySucceeded).ClearNextAttemptAt().Exec(ctx)
+	for token, ids := range succeeded {
+		n, err := tx.Delivery.Update().Where(delivery.IDIn(ids...), heldBy(token)).
+			AddAttempts(1).ClearClaimedUntil().ClearClaimToken().
+			SetStatus(schematype.DeliverySucceeded).ClearNextAttemptAt().Save(ctx)
 		if err != nil {
 			return fmt.Errorf("marking deliveries succeeded: %w", err)
+		}
+		if n < len(ids) {
+			d.lostLeases(len(ids) - n)
 		}
 	}
 	if pub := d.deps.Publisher; pub != nil {
@@ -80,10 +87,36 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 	return nil
 }
 
+// tokenOf is the claim token dl was claimed with ("" for none).
+func tokenOf(dl *ent.Delivery) string {
+	if dl.ClaimToken == nil {
+		return ""
+	}
+	return *dl.ClaimToken
+}
+
+// heldBy selects deliveries still held by claim token: one whose lease ran
+// out and was claimed again (by another server, or this one) has another
+// token, and its new holder decides what becomes of it.
+func heldBy(token string) predicate.Delivery {
+	if token == "" {
+		return delivery.ClaimTokenIsNil()
+	}
+	return delivery.ClaimToken(token)
+}
+
+// lostLeases notes attempts whose deliveries had been claimed again by the
+// time they were recorded: the attempts are logged, their deliveries are
+// their new holder's (at least once: the receiver may see them twice).
+func (d *Dispatcher) lostLeases(n int) {
+	d.cfg.Log.Warn("attempts recorded after their leases were claimed again; their deliveries are left to the new claim", "count", n)
+}
+
 // updateDelivery moves a delivery that did not succeed on, drops its lease,
-// and disables the webhook on a 410.
-func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) error {
-	u := tx.Delivery.Update().Where(delivery.ID(e.dl.ID)).AddAttempts(1).ClearClaimedUntil()
+// and disables the webhook on a 410; held is false when the delivery had
+// been claimed again meanwhile, and nothing was changed.
+func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) (held bool, err error) {
+	u := tx.Delivery.Update().Where(delivery.ID(e.dl.ID), heldBy(tokenOf(e.dl))).AddAttempts(1).ClearClaimedUntil().ClearClaimToken()
 	switch {
 	case !e.v.final:
 		u.SetStatus(schematype.DeliveryPending).SetNextAttemptAt(e.v.next)
@@ -92,18 +125,19 @@ func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) error {
 	default:
 		u.SetStatus(schematype.DeliveryFailed).ClearNextAttemptAt()
 	}
-	if err := u.Exec(ctx); err != nil {
-		return fmt.Errorf("updating delivery: %w", err)
-	}
-	if e.v.decision.Outcome != Disable {
-		return nil
-	}
-	err := tx.Webhook.Update().Where(webhook.ID(e.dl.WebhookID)).SetStatus(schematype.WebhookDisabled).Exec(ctx)
+	n, err := u.Save(ctx)
 	if err != nil {
-		return fmt.Errorf("disabling webhook: %w", err)
+		return false, fmt.Errorf("updating delivery: %w", err)
+	}
+	if n == 0 || e.v.decision.Outcome != Disable {
+		return n > 0, nil
+	}
+	err = tx.Webhook.Update().Where(webhook.ID(e.dl.WebhookID)).SetStatus(schematype.WebhookDisabled).Exec(ctx)
+	if err != nil {
+		return true, fmt.Errorf("disabling webhook: %w", err)
 	}
 	// Its other pending deliveries are held, as disabling by hand does.
-	return deliveries.Hold(ctx, tx.Client(), e.dl.WebhookID)
+	return true, deliveries.Hold(ctx, tx.Client(), e.dl.WebhookID)
 }
 
 // logAttempt logs a delivery that ends failed at info and any other attempt

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -22,12 +24,16 @@ type LeaseTable struct {
 	// in flight. With lock, they lock the rows they return and skip rows
 	// other claims hold (FOR UPDATE SKIP LOCKED: Capabilities.RowLocks).
 	Expired, Unleased func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error)
-	// Lease marks ids claimed until until (and whatever else a claim sets).
-	Lease func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time) error
+	// Lease marks ids claimed until until by token (and whatever else a
+	// claim sets).
+	Lease func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time, token string) error
 	// Unlease drops the leases of those of ids not finished.
 	Unlease func(ctx context.Context, c *ent.Client, ids []pulid.ID) error
 	// UnleaseAll drops every lease on unfinished rows and says how many.
 	UnleaseAll func(ctx context.Context, c *ent.Client) (int, error)
+	// UnleaseHeldBy drops the leases whose token starts with prefix (those
+	// of a server that died) and says how many.
+	UnleaseHeldBy func(ctx context.Context, c *ent.Client, prefix string) (int, error)
 }
 
 // DueIDs returns up to limit rows that may be claimed at now, expired
@@ -45,8 +51,10 @@ func (t LeaseTable) DueIDs(ctx context.Context, c *ent.Client, now time.Time, li
 // system access (auth.System): claims cross workspaces.
 type Claimer interface {
 	// Claim leases up to limit due rows until now+lease, committed before
-	// it returns, and returns their ids.
-	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]pulid.ID, error)
+	// it returns, and returns their ids and the claim's token, which
+	// whoever finishes a row checks: a worker whose lease ran out and was
+	// claimed again by another finishes nothing.
+	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]pulid.ID, string, error)
 	// Release drops the leases of rows this process will not work on, so
 	// they are due again at once instead of when the lease ends.
 	Release(ctx context.Context, ids []pulid.ID) error
@@ -69,4 +77,20 @@ func LockIf[Q Lockable[Q]](q Q, lock bool) Q {
 		return q
 	}
 	return q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
+}
+
+// NewToken returns a claim's token: the claiming server's holder id, a dot
+// and 64 random bits, so that the leases of a server that died can be told
+// (UnleaseHeldBy with its holder id and the dot).
+func NewToken(holder string) string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return holder + "." + hex.EncodeToString(b[:])
+}
+
+// NewHolder returns a server's holder id for claim tokens.
+func NewHolder() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/wexio/webhooks/ent"
 )
@@ -92,6 +93,11 @@ type Migration func(ctx context.Context, c *ent.Client, dialect string) error
 type Options struct {
 	Log        *slog.Logger // nil: discarded
 	Migrations []Migration  // run after ent's schema, in order
+	// Heartbeat is how often a server working a shared database's queues
+	// says it is alive; one silent for 6 heartbeats is taken for dead and
+	// its leases released. Zero: 5 s, so a killed server's work is taken
+	// over within 40 s. Tests shorten it.
+	Heartbeat time.Duration
 }
 
 // Logger is o.Log, or a logger that discards.

@@ -11,8 +11,8 @@ import (
 	"github.com/wexio/webhooks/internal/store"
 )
 
-// Load reads claimed rows, ready for work.
-type Load[T any] func(ctx context.Context, c *ent.Client, ids []pulid.ID) ([]T, error)
+// Load reads the rows of ids still held by claim token, ready for work.
+type Load[T any] func(ctx context.Context, c *ent.Client, ids []pulid.ID, token string) ([]T, error)
 
 // Rows is a Claimer of rows: the store's claimer leases their ids, and
 // the rows are loaded from the read pool after the claim commits, off the
@@ -33,7 +33,7 @@ func NewRows[T any](name string, ids store.Claimer, read *ent.Client, load Load[
 
 // Claim implements Claimer. ctx must allow system access (auth.System).
 func (r *Rows[T]) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]T, error) {
-	ids, err := r.ids.Claim(ctx, now, limit, lease)
+	ids, token, err := r.ids.Claim(ctx, now, limit, lease)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (r *Rows[T]) Claim(ctx context.Context, now time.Time, limit int, lease tim
 	// shutdown left them leased until the lease ran out (10 minutes for a
 	// delivery), so the load does not stop with ctx.
 	ctx = context.WithoutCancel(ctx)
-	out, err := r.load(ctx, r.read, ids)
+	out, err := r.load(ctx, r.read, ids, token)
 	if err != nil {
 		if rerr := r.ids.Release(ctx, ids); rerr != nil {
 			err = errors.Join(err, rerr) // the leases stand until they run out

@@ -15,25 +15,27 @@ import (
 // different rows and never wait for one another, and leased before the
 // commit. No transaction stays open across the work.
 type claimer struct {
-	c     *ent.Client
-	table store.LeaseTable
+	c      *ent.Client
+	table  store.LeaseTable
+	holder string // this server's, in every claim's token: see workers
 }
 
 var _ store.Claimer = (*claimer)(nil)
 
 // Claim implements store.Claimer.
-func (c *claimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) (ids []pulid.ID, err error) {
+func (c *claimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) (ids []pulid.ID, token string, err error) {
 	now = now.UTC()
+	token = store.NewToken(c.holder)
 	err = c.tx(ctx, func(tx *ent.Tx) error {
 		if ids, err = c.table.DueIDs(ctx, tx.Client(), now, limit, true); err != nil || len(ids) == 0 {
 			return err
 		}
-		return c.table.Lease(ctx, tx.Client(), ids, now, now.Add(lease))
+		return c.table.Lease(ctx, tx.Client(), ids, now, now.Add(lease), token)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("claiming due %s: %w", c.table.Name, err)
+		return nil, "", fmt.Errorf("claiming due %s: %w", c.table.Name, err)
 	}
-	return ids, nil
+	return ids, token, nil
 }
 
 // Release implements store.Claimer.

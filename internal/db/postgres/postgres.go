@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -72,7 +73,8 @@ func Open(ctx context.Context, url string, opts store.Options) (*store.Store, er
 	}
 	store.InstallHooks(d.write, d.notifier)
 	d.writer = groupcommit.New(d.write, log)
-	d.workers = &workers{db: db, log: log}
+	d.workers = &workers{db: db, write: d.write, log: log, holder: store.NewHolder(),
+		every: cmp.Or(opts.Heartbeat, defaultHeartbeat)}
 	return &store.Store{
 		Dialect: dialect.Postgres, Write: d.write, Read: d.read, Writer: d.writer, Notifier: d.notifier,
 		Caps:   store.Capabilities{SharedNotify: true, RowLocks: true},
@@ -140,6 +142,7 @@ func (d *driver) Ping(ctx context.Context) error {
 func (d *driver) Close() error {
 	d.writer.Close()
 	d.notifier.close()
+	d.workers.stop()
 	return d.db.Close()
 }
 
@@ -147,4 +150,7 @@ func (d *driver) Close() error {
 func (d *driver) JoinWorkers() (store.WorkerLock, error) { return d.workers.join(context.Background()) }
 
 // Claimer implements store.Driver.
-func (d *driver) Claimer(t store.LeaseTable) store.Claimer { return &claimer{c: d.write, table: t} }
+func (d *driver) Claimer(t store.LeaseTable) store.Claimer {
+	d.workers.register(t)
+	return &claimer{c: d.write, table: t, holder: d.workers.holder}
+}

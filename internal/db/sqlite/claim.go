@@ -15,27 +15,29 @@ import (
 // in a write transaction (BEGIN IMMEDIATE), so no two claims overlap and
 // no work ever runs while the lock is held.
 type claimer struct {
-	w     *groupcommit.Writer
-	table store.LeaseTable
+	w      *groupcommit.Writer
+	table  store.LeaseTable
+	holder string // this process's, in every claim's token
 }
 
 var _ store.Claimer = (*claimer)(nil)
 
 // Claim implements store.Claimer.
-func (c *claimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]pulid.ID, error) {
+func (c *claimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]pulid.ID, string, error) {
 	var ids []pulid.ID
 	now = now.UTC()
+	token := store.NewToken(c.holder)
 	err := c.w.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
 		var err error
 		if ids, err = c.table.DueIDs(ctx, tx.Client(), now, limit, false); err != nil || len(ids) == 0 {
 			return err
 		}
-		return c.table.Lease(ctx, tx.Client(), ids, now, now.Add(lease))
+		return c.table.Lease(ctx, tx.Client(), ids, now, now.Add(lease), token)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("claiming due %s: %w", c.table.Name, err)
+		return nil, "", fmt.Errorf("claiming due %s: %w", c.table.Name, err)
 	}
-	return ids, nil
+	return ids, token, nil
 }
 
 // Release implements store.Claimer.

@@ -25,6 +25,7 @@ const Readers = 4
 
 // driver is SQLite's store.Driver.
 type driver struct {
+	holder string // this process's id in claim tokens
 	path   string
 	writer *groupcommit.Writer
 	write  *ent.Client
@@ -57,6 +58,7 @@ func Open(ctx context.Context, path string, opts store.Options) (*store.Store, e
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	d := &driver{
+		holder: store.NewHolder(),
 		path:   path,
 		write:  ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, w))),
 		read:   ent.NewClient(ent.Driver(entsql.OpenDB(dialect.SQLite, r))),
@@ -128,4 +130,6 @@ func (d *driver) closeClients() error {
 func (d *driver) JoinWorkers() (store.WorkerLock, error) { return TakeWorkerLock(d.path) }
 
 // Claimer implements store.Driver.
-func (d *driver) Claimer(t store.LeaseTable) store.Claimer { return &claimer{w: d.writer, table: t} }
+func (d *driver) Claimer(t store.LeaseTable) store.Claimer {
+	return &claimer{w: d.writer, table: t, holder: d.holder}
+}

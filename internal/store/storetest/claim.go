@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // testClaimer: a claim leases due rows, at most limit, never the same row
@@ -20,7 +23,7 @@ func testClaimer(t *testing.T, open Open) {
 	ids := f.deliveries(t, 50, now.Add(-time.Second))
 	f.deliveries(t, 5, now.Add(time.Hour)) // not due
 
-	got, err := c.Claim(f.sys, now, 20, lease)
+	got, _, err := c.Claim(f.sys, now, 20, lease)
 	if err != nil || len(got) != 20 {
 		t.Fatalf("Claim = %d rows, %v; want 20", len(got), err)
 	}
@@ -34,7 +37,7 @@ func testClaimer(t *testing.T, open Open) {
 	for range 8 {
 		wg.Go(func() {
 			for {
-				batch, err := c.Claim(f.sys, now, 3, lease)
+				batch, _, err := c.Claim(f.sys, now, 3, lease)
 				if err != nil {
 					t.Errorf("concurrent Claim: %v", err)
 					return
@@ -65,11 +68,11 @@ func testClaimer(t *testing.T, open Open) {
 	if err := c.Release(f.sys, got[:5]); err != nil {
 		t.Fatal(err)
 	}
-	again, err := c.Claim(f.sys, now, 50, lease)
+	again, _, err := c.Claim(f.sys, now, 50, lease)
 	if err != nil || len(again) != 5 {
 		t.Fatalf("after Release, Claim = %d rows, %v; want the 5 released", len(again), err)
 	}
-	later, err := c.Claim(f.sys, now.Add(lease+time.Second), 100, lease)
+	later, _, err := c.Claim(f.sys, now.Add(lease+time.Second), 100, lease)
 	if err != nil || len(later) != len(ids) {
 		t.Fatalf("after the leases ended, Claim = %d rows, %v; want %d", len(later), err, len(ids))
 	}
@@ -79,15 +82,15 @@ func testClaimer(t *testing.T, open Open) {
 	if err != nil || n != len(ids) {
 		t.Fatalf("ReleaseAbandoned = %d, %v; want %d", n, err, len(ids))
 	}
-	all, err := c.Claim(f.sys, now, 100, lease)
+	all, _, err := c.Claim(f.sys, now, 100, lease)
 	if err != nil || len(all) != len(ids) {
 		t.Fatalf("after ReleaseAbandoned, Claim = %d rows, %v; want %d", len(all), err, len(ids))
 	}
 }
 
-// testWorkers: on a store whose processes share a host, the first worker
-// to join works alone, and one joining beside it does not.
-func testWorkers(t *testing.T, open Open) {
+// testWorkers: the first server to join the workers of a fresh database
+// works alone, and one joining beside it does not.
+func testWorkers(t *testing.T, open Open, again Again) {
 	st := open(t)
 	t.Cleanup(func() { _ = st.Close() })
 	a, err := st.JoinWorkers()
@@ -98,12 +101,62 @@ func testWorkers(t *testing.T, open Open) {
 	if !a.Sole() {
 		t.Fatal("the first worker on a fresh store is not Sole")
 	}
-	b, err := st.JoinWorkers()
+	other := again(t, st)
+	t.Cleanup(func() { _ = other.Close() })
+	b, err := other.JoinWorkers()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Release()
 	if b.Sole() {
 		t.Fatal("a worker joining beside a running one is Sole")
+	}
+}
+
+// testTakeover: on a database several hosts share, the rows a server that
+// died had claimed are released by the living within a few heartbeats,
+// not when their leases run out; and the dead one, should it come back,
+// finishes none of them. (On one host, a server starting alone releases
+// them: the sqlite store's WorkerLock.)
+func testTakeover(t *testing.T, open Open, again Again) {
+	st := open(t)
+	if st.Caps.SameHost {
+		_ = st.Close()
+		t.Skip("a store on one host releases a dead server's leases at the next sole start")
+	}
+	dead := fixtureOn(t, st)
+	if _, err := st.JoinWorkers(); err != nil {
+		t.Fatal(err)
+	}
+	ids := dead.deliveries(t, 3, time.Now().Add(-time.Second))
+	got, token, err := st.Claimer(leases).Claim(dead.sys, time.Now(), 10, 10*time.Minute)
+	if err != nil || len(got) != len(ids) {
+		t.Fatalf("Claim = %d rows, %v", len(got), err)
+	}
+	living := again(t, st)
+	t.Cleanup(func() { _ = living.Close() })
+	lock, err := living.JoinWorkers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	c := living.Claimer(leases)
+	// Killed: the store stops without leaving the workers.
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var taken []pulid.ID
+	testkit.Eventually(t, "the living to claim the dead server's deliveries", func() bool {
+		batch, _, err := c.Claim(dead.sys, time.Now(), 10, 10*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		taken = append(taken, batch...)
+		return len(taken) == len(ids)
+	})
+	n, err := living.Write.Delivery.Update().Where(delivery.IDIn(ids...), delivery.ClaimToken(token)).
+		SetStatus(schematype.DeliverySucceeded).Save(dead.sys)
+	if err != nil || n != 0 {
+		t.Fatalf("the dead server's token still finishes %d rows (%v)", n, err)
 	}
 }

@@ -18,14 +18,20 @@ import (
 // Open opens a fresh, empty store; the suite closes it.
 type Open func(t testing.TB) *store.Store
 
-// Run runs the whole suite against the stores open makes.
-func Run(t *testing.T, open Open) {
+// Again opens another store on st's database, as a second server would;
+// the suite closes it. Heartbeats, where a driver has them, should be
+// short (store.Options.Heartbeat) so that takeovers come quickly.
+type Again func(t testing.TB, st *store.Store) *store.Store
+
+// Run runs the whole suite against the stores open and again make.
+func Run(t *testing.T, open Open, again Again) {
 	t.Run("Store", func(t *testing.T) { t.Parallel(); testStore(t, open) })
 	t.Run("Writer", func(t *testing.T) { t.Parallel(); testWriter(t, open) })
 	t.Run("Notifier", func(t *testing.T) { t.Parallel(); testNotifier(t, open) })
 	t.Run("WakeAfterCommit", func(t *testing.T) { t.Parallel(); testWake(t, open) })
 	t.Run("Claimer", func(t *testing.T) { t.Parallel(); testClaimer(t, open) })
-	t.Run("Workers", func(t *testing.T) { t.Parallel(); testWorkers(t, open) })
+	t.Run("Workers", func(t *testing.T) { t.Parallel(); testWorkers(t, open, again) })
+	t.Run("Takeover", func(t *testing.T) { t.Parallel(); testTakeover(t, open, again) })
 }
 
 // fixture is a workspace with one outbound webhook and one event, ready
@@ -42,6 +48,12 @@ func newFixture(t testing.TB, open Open) *fixture {
 	t.Helper()
 	st := open(t)
 	t.Cleanup(func() { _ = st.Close() })
+	return fixtureOn(t, st)
+}
+
+// fixtureOn is newFixture on st.
+func fixtureOn(t testing.TB, st *store.Store) *fixture {
+	t.Helper()
 	f := &fixture{st: st, sys: auth.System(context.Background())}
 	ws, err := st.Write.Workspace.Create().SetName("conformance").Save(f.sys)
 	if err != nil {
@@ -91,8 +103,8 @@ var leases = store.LeaseTable{
 		return store.LockIf(c.Delivery.Query().Where(due(now), delivery.ClaimedUntilIsNil()).
 			Order(delivery.ByNextAttemptAt(), delivery.ByID()).Limit(limit), lock).IDs(ctx)
 	},
-	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time) error {
-		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).Exec(ctx)
+	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time, token string) error {
+		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).SetClaimToken(token).Exec(ctx)
 	},
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
@@ -101,6 +113,10 @@ var leases = store.LeaseTable{
 	UnleaseAll: func(ctx context.Context, c *ent.Client) (int, error) {
 		return c.Delivery.Update().Where(delivery.ClaimedUntilNotNil(), delivery.StatusEQ(schematype.DeliveryPending)).
 			ClearClaimedUntil().Save(ctx)
+	},
+	UnleaseHeldBy: func(ctx context.Context, c *ent.Client, prefix string) (int, error) {
+		return c.Delivery.Update().Where(delivery.ClaimedUntilNotNil(), delivery.StatusEQ(schematype.DeliveryPending),
+			delivery.ClaimTokenHasPrefix(prefix)).ClearClaimedUntil().ClearClaimToken().Save(ctx)
 	},
 }
 
