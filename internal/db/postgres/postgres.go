@@ -52,7 +52,7 @@ func Open(ctx context.Context, url string, opts store.Options) (*store.Store, er
 	// that acknowledges before the WAL is flushed.
 	cfg.RuntimeParams["synchronous_commit"] = "on"
 	cfg.RuntimeParams["timezone"] = "UTC"
-	db := stdlib.OpenDB(*cfg)
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(scanTimesInUTC))
 	db.SetMaxOpenConns(MaxConns)
 	db.SetMaxIdleConns(MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
