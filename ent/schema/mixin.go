@@ -90,5 +90,7 @@ func stampWorkspace(next ent.Mutator) ent.Mutator {
 }
 
 // nowUTC stamps times in UTC: SQLite compares stored times as text, so
-// rows written under different zones would not order by time.
-func nowUTC() time.Time { return time.Now().UTC() }
+// rows written under different zones would not order by time. And to the
+// microsecond, all PostgreSQL keeps: the row a mutation returns, built in
+// memory, must be the row a later read finds.
+func nowUTC() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
