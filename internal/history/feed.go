@@ -3,44 +3,59 @@ package history
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // feedQueue bounds the committed batches waiting to be loaded; the loader
 // drains it whole each round, so it only fills if the read pool stalls.
 const feedQueue = 4096
 
-// Feed turns committed log rows into live-tail frames. Writers hand it
-// rows bound to their finished transaction; Feed loads each batch once
-// through the read pool (so GraphQL can resolve the rows' edges there) and
-// publishes it to the broker: one query per batch, not one per subscriber.
+// Feed turns committed log rows into live-tail frames, whichever server
+// committed them. Writers hand it rows bound to their finished
+// transaction; Publish announces them through the store's notifier
+// (store.Logs: to this server and every other on the database), and each
+// server's feed loads the batches its subscribers want once through its
+// read pool (so GraphQL can resolve the rows' edges there) and publishes
+// them to its broker: one query per batch, not one per subscriber.
 // Publish never blocks the writer. Rows the feed loses (its queue full, a
 // failed load) end the subscriptions that wanted them, as a slow
 // subscriber's does, so nobody misses frames without being told.
 type Feed struct {
-	read   *ent.Client
-	broker *livetail.Broker[*ent.WebhookLog]
-	queue  chan []*ent.WebhookLog
-	log    *slog.Logger
+	read     *ent.Client
+	broker   *livetail.Broker[*ent.WebhookLog]
+	notifier store.Notifier
+	queue    chan []*ent.WebhookLog
+	log      *slog.Logger
 }
 
 var _ livetail.Publisher[*ent.WebhookLog] = (*Feed)(nil)
 
 // NewFeed returns a feed into broker; call Run to start loading.
-func NewFeed(read *ent.Client, broker *livetail.Broker[*ent.WebhookLog], log *slog.Logger) *Feed {
-	return &Feed{read: read, broker: broker, queue: make(chan []*ent.WebhookLog, feedQueue), log: log}
+func NewFeed(read *ent.Client, broker *livetail.Broker[*ent.WebhookLog], n store.Notifier, log *slog.Logger) *Feed {
+	return &Feed{read: read, broker: broker, notifier: n, queue: make(chan []*ent.WebhookLog, feedQueue), log: log}
 }
 
-// Publish queues the committed rows some subscriber wants; rows nobody
-// subscribes to cost one filter call each and are never loaded.
+// Publish announces rows just committed to every server's feed.
 func (f *Feed) Publish(rows ...*ent.WebhookLog) {
+	if len(rows) > 0 {
+		f.notifier.Notify(store.Logs, encodeRows(rows))
+	}
+}
+
+// receive queues the announced rows some subscriber of this server wants;
+// rows nobody subscribes to cost one filter call each and are never
+// loaded.
+func (f *Feed) receive(payload string) {
 	var wanted []*ent.WebhookLog
-	for _, r := range rows {
+	for _, r := range decodeRows(payload) {
 		if f.broker.Wants(r) {
 			wanted = append(wanted, r)
 		}
@@ -56,8 +71,10 @@ func (f *Feed) Publish(rows ...*ent.WebhookLog) {
 	}
 }
 
-// Run loads and publishes queued batches until ctx is done.
+// Run hears announced rows, and loads and publishes those wanted, until
+// ctx is done.
 func (f *Feed) Run(ctx context.Context) error {
+	defer f.notifier.Listen(store.Logs, f.receive)()
 	ctx = auth.System(ctx)
 	for {
 		var batch []*ent.WebhookLog
@@ -89,4 +106,39 @@ func (f *Feed) Run(ctx context.Context) error {
 		}
 		f.broker.Publish(rows...)
 	}
+}
+
+// encodeRows is the store.Logs payload of rows: what a subscription's
+// filter reads of each (id, workspace, webhook, direction), items joined
+// by ';' as the notifier merges them. Ids and enums hold neither ',' nor
+// ';'.
+func encodeRows(rows []*ent.WebhookLog) string {
+	var b strings.Builder
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(string(r.ID))
+		b.WriteByte(',')
+		b.WriteString(string(r.WorkspaceID))
+		b.WriteByte(',')
+		b.WriteString(string(r.WebhookID))
+		b.WriteByte(',')
+		b.WriteString(string(r.Direction))
+	}
+	return b.String()
+}
+
+// decodeRows reads encodeRows' payload back, skipping what does not parse.
+func decodeRows(payload string) []*ent.WebhookLog {
+	var rows []*ent.WebhookLog
+	for item := range strings.SplitSeq(payload, ";") {
+		f := strings.Split(item, ",")
+		if len(f) != 4 {
+			continue
+		}
+		rows = append(rows, &ent.WebhookLog{ID: pulid.ID(f[0]), WorkspaceID: pulid.ID(f[1]),
+			WebhookID: pulid.ID(f[2]), Direction: schematype.Direction(f[3])})
+	}
+	return rows
 }

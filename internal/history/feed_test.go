@@ -37,13 +37,13 @@ func TestFeedLosingRowsEndsTheirSubscriptions(t *testing.T) {
 	e := setup(t)
 	row := e.log(t, now)
 	b := livetail.NewBroker[*ent.WebhookLog]()
-	f := NewFeed(e.d.Read, b, slog.New(slog.DiscardHandler))
+	f := NewFeed(e.d.Read, b, e.d.Notifier, slog.New(slog.DiscardHandler))
 
 	// Queue full.
 	wanting, told := tailOf(b, e.hook.ID)
 	other, _ := tailOf(b, "wh_other")
 	f.queue = make(chan []*ent.WebhookLog) // no room at all
-	f.Publish(row)
+	f.receive(encodeRows([]*ent.WebhookLog{row})) // as Run hears it
 	waitTold(t, told, "queue full")
 	if !wanting.Dropped() || other.Dropped() || b.Len() != 1 {
 		t.Fatalf("dropped: wanting %v, other %v; %d left", wanting.Dropped(), other.Dropped(), b.Len())
@@ -52,7 +52,7 @@ func TestFeedLosingRowsEndsTheirSubscriptions(t *testing.T) {
 	// Load failed.
 	_, told = tailOf(b, e.hook.ID)
 	f.queue = make(chan []*ent.WebhookLog, 1)
-	f.Publish(row)
+	f.receive(encodeRows([]*ent.WebhookLog{row}))
 	e.close() // the read pool is gone: the load fails
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

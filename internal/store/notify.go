@@ -19,12 +19,19 @@ const (
 	FlowRuns Topic = "flow_runs"
 	// Config: webhooks or flows changed; caches of them start afresh.
 	Config Topic = "config"
+	// Logs: history rows were committed; every server's live-tail feed
+	// hears of them (history.Feed encodes the payload).
+	Logs Topic = "logs"
 )
 
 // Notifier carries notifications after commits. Notify never blocks;
 // listeners are called with the topic's payload and must not block either.
-// Notifications are hints, never the data: a listener that misses one
-// still finds the rows by polling.
+// A payload is a list of items separated by ';' (wake-ups have none): a
+// notifier may merge the payloads of one topic, in order, into one
+// notification, never splitting an item. Notifications of one topic from
+// one process arrive in the order they were sent. Wake-ups and
+// invalidations are hints: a listener that misses one still finds the rows
+// by polling.
 type Notifier interface {
 	Notify(topic Topic, payload string)
 	Listen(topic Topic, fn func(payload string)) (stop func())

@@ -19,11 +19,9 @@ import (
 // notification's payload is "<sender> <topic> <payload>".
 const channel = "wexio"
 
-// note is one notification waiting to be sent.
-type note struct {
-	topic   store.Topic
-	payload string
-}
+// maxPayload keeps a merged notification under PostgreSQL's 8000 bytes,
+// with room for the sender and topic.
+const maxPayload = 7900
 
 // notifier is the store.Notifier of servers sharing a database: listeners
 // in this process hear a notification at once, the other servers through
@@ -39,7 +37,7 @@ type notifier struct {
 	log   *slog.Logger
 
 	mu      sync.Mutex
-	pending map[note]struct{}
+	pending map[store.Topic][]string // payloads not yet sent, in order
 	kick    chan struct{}
 
 	cancel context.CancelFunc
@@ -55,7 +53,7 @@ func newNotifier(ctx context.Context, cfg *pgx.ConnConfig, db *sql.DB, log *slog
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	n := &notifier{local: store.NewLocal(), id: hex.EncodeToString(b[:]), db: db, log: log,
-		pending: map[note]struct{}{}, kick: make(chan struct{}, 1)}
+		pending: map[store.Topic][]string{}, kick: make(chan struct{}, 1)}
 	conn, err := listen(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -72,7 +70,10 @@ func newNotifier(ctx context.Context, cfg *pgx.ConnConfig, db *sql.DB, log *slog
 func (n *notifier) Notify(topic store.Topic, payload string) {
 	n.local.Notify(topic, payload)
 	n.mu.Lock()
-	n.pending[note{topic, payload}] = struct{}{}
+	ps := n.pending[topic]
+	if payload != "" || len(ps) == 0 || ps[len(ps)-1] != "" {
+		n.pending[topic] = append(ps, payload)
+	}
 	n.mu.Unlock()
 	select {
 	case n.kick <- struct{}{}:
@@ -85,7 +86,8 @@ func (n *notifier) Listen(topic store.Topic, fn func(string)) (stop func()) {
 	return n.local.Listen(topic, fn)
 }
 
-// send sends what is pending, each distinct notification once.
+// send sends what is pending: per topic, the payloads merged in order
+// into as few notifications as fit.
 func (n *notifier) send(ctx context.Context) {
 	for {
 		select {
@@ -95,16 +97,49 @@ func (n *notifier) send(ctx context.Context) {
 		}
 		n.mu.Lock()
 		batch := n.pending
-		n.pending = map[note]struct{}{}
+		n.pending = map[store.Topic][]string{}
 		n.mu.Unlock()
-		for nt := range batch {
-			msg := n.id + " " + string(nt.topic) + " " + nt.payload
-			if _, err := n.db.ExecContext(ctx, "SELECT pg_notify($1, $2)", channel, msg); err != nil && ctx.Err() == nil {
-				// The others poll: a lost notification delays, never loses.
-				n.log.Warn("sending a notification to the other servers", "topic", nt.topic, "err", err)
+		for topic, payloads := range batch {
+			for _, p := range merge(payloads) {
+				msg := n.id + " " + string(topic) + " " + p
+				if _, err := n.db.ExecContext(ctx, "SELECT pg_notify($1, $2)", channel, msg); err != nil && ctx.Err() == nil {
+					// Wake-ups are polled for as well; a lost log
+					// notification costs live-tail frames, not rows.
+					n.log.Warn("sending a notification to the other servers", "topic", topic, "err", err)
+				}
 			}
 		}
 	}
+}
+
+// merge joins payloads with ';' into notifications of at most maxPayload
+// bytes (an item longer than that goes alone), dropping empty ones but
+// for one: a wake-up.
+func merge(payloads []string) []string {
+	var out []string
+	var cur strings.Builder
+	empty := false
+	for _, p := range payloads {
+		switch {
+		case p == "":
+			empty = true
+			continue
+		case cur.Len() > 0 && cur.Len()+1+len(p) > maxPayload:
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(';')
+		}
+		cur.WriteString(p)
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	if len(out) == 0 && empty {
+		out = append(out, "")
+	}
+	return out
 }
 
 // listen opens a connection of its own and LISTENs on it.
