@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/wexio/webhooks/ent"
@@ -12,8 +11,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db/sqlite"
-	"github.com/wexio/webhooks/internal/store"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
 // Tenant isolation lives in the data layer: whatever code asks, a context
@@ -21,11 +19,7 @@ import (
 func TestDataLayerIsolatesWorkspaces(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := dbtest.Open(t)
 	svc := auth.NewService(d.Read, d.Write)
 	_, keyA, err := svc.CreateWorkspace(ctx, "A")
 	if err != nil {

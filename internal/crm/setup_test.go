@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,8 +12,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/db/sqlite"
-	"github.com/wexio/webhooks/internal/store"
 )
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
@@ -30,13 +27,10 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := dbtest.Open(t)
 	e := &env{svc: NewService(func() time.Time { return t0 }), c: d.Write}
 	e.ctx, e.other = dbtest.Workspace(t, d.Write, "A"), dbtest.Workspace(t, d.Write, "B")
+	var err error
 	e.hook, err = d.Write.Webhook.Create().SetName("all").SetDirection(schematype.DirectionOutbound).
 		SetURL("https://example.com/h").SetEvents([]string{"*"}).Save(e.ctx)
 	if err != nil {

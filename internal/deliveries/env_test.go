@@ -2,7 +2,6 @@ package deliveries_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,9 +9,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/outbox"
-	"github.com/wexio/webhooks/internal/store"
 )
 
 // t0 is when each test's deliveries are written; tests pass later times
@@ -28,11 +25,7 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := dbtest.Open(t)
 	return &env{c: s.Write, ctx: dbtest.Workspace(t, s.Write, "W")}
 }
 

@@ -15,6 +15,7 @@ import (
 // in flight or the finished ones.
 func TestDueQueriesUseTheDueIndex(t *testing.T) {
 	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plans
 	dbtest.RequireIndexed(t, 2, "flow_runs", "flowrun_claimed_until_next_attempt_at", func(c *ent.Client) {
 		if _, err := Runs.DueIDs(auth.System(context.Background()), c, time.Now(), 10, false); err != nil {
 			t.Fatal(err)
@@ -26,6 +27,7 @@ func TestDueQueriesUseTheDueIndex(t *testing.T) {
 // runs through the due index, not by reading every run.
 func TestReleaseAbandonedUsesTheDueIndex(t *testing.T) {
 	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plans
 	dbtest.RequireIndexed(t, 1, "flow_runs", "flowrun_claimed_until_next_attempt_at", func(c *ent.Client) {
 		if _, err := Runs.UnleaseAll(auth.System(context.Background()), c); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/testkit"
 )
@@ -62,15 +60,12 @@ func (e *env) onFinished(fn func()) {
 
 func setup(t testing.TB) *env {
 	t.Helper()
-	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.Open(t)
 	e := &env{c: d.Write, read: d.Read, clk: testkit.NewClock(t0), svc: NewService(), st: d}
 	e.w = d.Writer
-	t.Cleanup(func() { _ = d.Close() })
 	stop := d.Notifier.Listen(store.Deliveries, func(string) { e.notified.Add(1) })
 	t.Cleanup(stop)
+	var err error
 	e.runner, err = New(Config{Now: e.clk.Now, Workers: 16}, e.deps())
 	if err != nil {
 		t.Fatal(err)

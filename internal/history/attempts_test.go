@@ -13,6 +13,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -55,7 +56,7 @@ func (e *env) insertAttempts(tb testing.TB, as []Attempt) []*AttemptRow {
 // TestInsertAttemptsMatchesEnt holds the attempt rows' own INSERT to ent's
 // encoding: each row reads back through ent as it was built, and a twin
 // written through ent's create with the same field values agrees with it
-// on every column's SQLite type and value but the id.
+// on every column's stored type and value but the id.
 func TestInsertAttemptsMatchesEnt(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -95,9 +96,10 @@ func TestInsertAttemptsMatchesEnt(t *testing.T) {
 			if col != webhooklog.FieldID && raw[i] != entRaw[i] {
 				t.Errorf("attempt %d column %s = %s, ent writes %s", a.Number, col, raw[i], entRaw[i])
 			}
-			// Times are compared as text by range filters: UTC only.
+			// SQLite's range filters compare times as text: UTC only.
+			// PostgreSQL keeps instants, whatever their zone.
 			isTime := col == webhooklog.FieldOccurredAt || col == webhooklog.FieldNextRetryAt
-			if isTime && raw[i] != "null:NULL" && !strings.HasSuffix(raw[i], "+00:00'") {
+			if isTime && e.d.Dialect != dialect.Postgres && raw[i] != "null:NULL" && !strings.HasSuffix(raw[i], "+00:00'") {
 				t.Errorf("attempt %d column %s = %s, not UTC", a.Number, col, raw[i])
 			}
 		}
@@ -107,16 +109,19 @@ func TestInsertAttemptsMatchesEnt(t *testing.T) {
 	}
 }
 
-// rawColumns returns "type:value" of every column of a log row, as SQLite
-// stores it.
+// rawColumns returns "type:value" of every column of a log row, as the
+// database stores it.
 func (e *env) rawColumns(tb testing.TB, id any) []string {
 	tb.Helper()
 	exprs := make([]string, len(webhooklog.Columns))
 	for i, c := range webhooklog.Columns {
 		exprs[i] = "typeof(" + c + ") || ':' || quote(" + c + ")"
+		if e.d.Dialect == dialect.Postgres {
+			exprs[i] = "pg_typeof(" + c + ")::text || ':' || quote_nullable(" + c + ")"
+		}
 	}
-	rows, err := e.d.Read.QueryContext(context.Background(),
-		"SELECT "+strings.Join(exprs, ", ")+" FROM "+webhooklog.Table+" WHERE id = ?", id)
+	rows, err := e.d.Read.QueryContext(context.Background(), dbtest.Rebind(e.d.Dialect,
+		"SELECT "+strings.Join(exprs, ", ")+" FROM "+webhooklog.Table+" WHERE id = ?"), id)
 	if err != nil {
 		tb.Fatal(err)
 	}

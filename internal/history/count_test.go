@@ -169,8 +169,8 @@ func TestCountLogsMatchesRows(t *testing.T) {
 	// leave no counter behind.
 	var zeros, before int
 	ws, _ := tenant.Workspace(w.ctx)
-	counters, err := w.d.Read.QueryContext(w.ctx, `SELECT count(*) FILTER (WHERE n <= 0),
-		count(*) FILTER (WHERE hour < ? AND workspace_id = ?) FROM log_counts`, cut.Unix()/3600, ws)
+	counters, err := w.d.Read.QueryContext(w.ctx, dbtest.Rebind(w.d.Dialect, `SELECT count(*) FILTER (WHERE n <= 0),
+		count(*) FILTER (WHERE hour < ? AND workspace_id = ?) FROM log_counts`), cut.Unix()/3600, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestCountLogsMatchesRows(t *testing.T) {
 	// A row moved to another outcome and hour (ent keeps occurred_at
 	// immutable; SQL does not) is counted where it went.
 	row := must[*ent.WebhookLog](t)(w.d.Read.WebhookLog.Query().Where(webhooklog.WebhookID(w.hook.ID)).First(w.ctx))
-	_, err = w.d.Write.ExecContext(w.ctx, "UPDATE webhook_logs SET outcome = ?, occurred_at = ? WHERE id = ?",
+	_, err = w.d.Write.ExecContext(w.ctx, dbtest.Rebind(w.d.Dialect, "UPDATE webhook_logs SET outcome = ?, occurred_at = ? WHERE id = ?"),
 		schematype.OutcomeRejected, w.start.Add(9*time.Hour+30*time.Minute), row.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -202,12 +202,7 @@ func TestLogCountsBackfill(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	w := newCountWorld(t, e)
-	for _, stmt := range []string{"DROP TRIGGER log_counts_insert", "DROP TRIGGER log_counts_delete",
-		"DROP TRIGGER log_counts_update", "DROP TABLE " + CountersTable} {
-		if _, err := e.d.Write.ExecContext(context.Background(), stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.exec(t, withoutCounters[e.d.Dialect]...)
 	// Rows written while there were no counters.
 	at := w.start.Add(time.Hour + time.Second)
 	must[*ent.WebhookLog](t)(e.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetWebhookID(w.in.ID).

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"entgo.io/ent/dialect"
+
+	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/log_counts.*.sql from the code")
@@ -85,27 +87,55 @@ func TestCountersChangeOnlyWhatDiffers(t *testing.T) {
 	}
 }
 
+// withoutCounters are, per dialect, the statements that take a database
+// back to before the counters existed.
+var withoutCounters = map[string][]string{
+	dialect.SQLite: {"DROP TRIGGER log_counts_insert", "DROP TRIGGER log_counts_delete",
+		"DROP TRIGGER log_counts_update", "DROP TABLE " + CountersTable},
+	// Dropping a function drops the trigger calling it.
+	dialect.Postgres: {"DROP FUNCTION log_counts_insert() CASCADE", "DROP FUNCTION log_counts_delete() CASCADE",
+		"DROP FUNCTION log_counts_update() CASCADE", "DROP TABLE " + CountersTable},
+}
+
+// olderDelete are, per dialect, the statements that give a database an
+// older version's delete trigger (on PostgreSQL, the function it calls).
+var olderDelete = map[string][]string{
+	dialect.SQLite: {"DROP TRIGGER log_counts_delete",
+		"CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN SELECT 1; END"},
+	dialect.Postgres: {
+		"CREATE OR REPLACE FUNCTION log_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
+		"COMMENT ON FUNCTION log_counts_delete() IS 'an older version'"},
+}
+
+// schemaVersion changes whenever e's database's schema does: SQLite's
+// schema_version; on PostgreSQL, the row versions of the schema's
+// relations and functions, of the triggers and of the comments.
+func (e *env) schemaVersion(tb testing.TB) string {
+	tb.Helper()
+	q := "PRAGMA schema_version"
+	if e.d.Dialect == dialect.Postgres {
+		q = `SELECT string_agg(o, ' ' ORDER BY o) FROM (
+	SELECT 'class ' || oid::text || ':' || xmin::text FROM pg_class WHERE relnamespace = current_schema()::regnamespace
+	UNION ALL SELECT 'proc ' || oid::text || ':' || xmin::text FROM pg_proc WHERE pronamespace = current_schema()::regnamespace
+	UNION ALL SELECT 'trigger ' || oid::text || ':' || xmin::text FROM pg_trigger
+	UNION ALL SELECT 'comment ' || objoid::text || ':' || xmin::text FROM pg_description) AS s(o)`
+	}
+	return e.queryString(tb, q)
+}
+
 // TestMigrateCountersKeepsOrReplaces: migrating an up-to-date database
 // changes no schema (a CLI command beside a running server must not), and
 // migrating over a trigger of another version replaces it.
 func TestMigrateCountersKeepsOrReplaces(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := setup(t).d
-	version := func() (v int) {
-		t.Helper()
-		rows, err := d.Write.QueryContext(ctx, "PRAGMA schema_version")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := rows.Scan(&v); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return v
+	e := setup(t)
+	d := e.d
+	cs, err := countersFor(d.Dialect)
+	if err != nil {
+		t.Fatal(err)
 	}
+	version := func() string { t.Helper(); return e.schemaVersion(t) }
 	migrate := func() {
 		t.Helper()
 		if err := MigrateCounters(ctx, d.Write, d.Dialect); err != nil {
@@ -116,32 +146,36 @@ func TestMigrateCountersKeepsOrReplaces(t *testing.T) {
 	before := version()
 	migrate()
 	if again := version(); again != before {
-		t.Fatalf("schema version %d after migrating an up-to-date database, was %d", again, before)
+		t.Fatalf("schema version %s after migrating an up-to-date database, was %s", again, before)
 	}
-	// An older version's trigger.
-	for _, stmt := range []string{"DROP TRIGGER log_counts_delete",
-		"CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN SELECT 1; END"} {
-		if _, err := d.Write.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.exec(t, olderDelete[d.Dialect]...)
 	older := version()
 	migrate()
-	if replaced := version(); replaced <= older {
-		t.Fatalf("schema version %d after replacing a trigger, was %d", replaced, older)
+	if replaced := version(); replaced == older {
+		t.Fatalf("schema version %s unchanged by replacing a trigger", replaced)
 	}
 	tx, err := d.Write.Tx(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema, err := sqliteSchema(ctx, tx)
+	schema, err := cs.existing(ctx, tx)
 	_ = tx.Rollback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, trig := range sqliteCounters.objects {
-		if schema[trig.key] != trig.def {
-			t.Errorf("trigger %s after migrating:\n%s\nwant\n%s", trig.key, schema[trig.key], trig.def)
+	for _, o := range cs.objects {
+		if schema[o.key] != o.def {
+			t.Errorf("%s after migrating:\n%s\nwant\n%s", o.key, schema[o.key], o.def)
+		}
+	}
+	// PostgreSQL's definitions above are the objects' comments; the
+	// functions' own code is their source.
+	for _, o := range cs.objects {
+		if name, ok := strings.CutPrefix(o.key, "function "); ok {
+			src := e.queryString(t, dbtest.Rebind(d.Dialect, "SELECT prosrc FROM pg_proc WHERE proname = ?"), name)
+			if !strings.Contains(o.def, "$$"+src+"$$") {
+				t.Errorf("function %s after migrating runs\n%s\nwant the code of\n%s", name, src, o.def)
+			}
 		}
 	}
 	if err := MigrateCounters(ctx, d.Write, dialect.MySQL); err == nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wexio/webhooks/ent/event"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
 // TestPrefixRangeIsThePrefix: a string is in [lo, hi) exactly when it
@@ -119,6 +120,7 @@ func equalArgs(a, b []any) bool {
 // what stops one from helping.)
 func TestTypePrefixKeepsToAnIndex(t *testing.T) {
 	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plan
 	e := setup(t)
 	ctx := context.Background()
 	if _, err := e.d.Write.ExecContext(ctx, "CREATE INDEX events_type ON events (type)"); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -23,6 +24,7 @@ import (
 // events relies on the webhook_logs(event_id) index: each deleted event sets
 // its log rows' event_id to NULL.
 func BenchmarkPruneBatch(b *testing.B) {
+	dbtest.SQLiteOnly(b) // the seeded history is a SQLite file
 	ctx := auth.System(context.Background())
 	path := filepath.Join(b.TempDir(), "prune.db")
 	if err := copyFile(seededDB(b, benchRows(b)), path); err != nil {

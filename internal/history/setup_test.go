@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -35,11 +34,11 @@ type env struct {
 	once sync.Once
 }
 
-func setup(tb testing.TB) *env { return setupAt(tb, filepath.Join(tb.TempDir(), "t.db")) }
-
-func setupAt(tb testing.TB, path string) *env {
+// setup opens a new store of the backend under test with the counters, as
+// a server opens its database.
+func setup(tb testing.TB) *env {
 	tb.Helper()
-	d := openStore(tb, path)
+	d := dbtest.Open(tb, MigrateCounters)
 	w := d.Writer
 	e := &env{d: d, w: w, ctx: dbtest.Workspace(tb, d.Write, "A")}
 	tb.Cleanup(e.close)
@@ -50,8 +49,8 @@ func setupAt(tb testing.TB, path string) *env {
 	return e
 }
 
-// openStore opens the SQLite database at path with the counters, as a
-// server opens it.
+// openStore opens the SQLite file at path with the counters: the
+// benchmarks' seeded history, closed by the caller.
 func openStore(tb testing.TB, path string) *store.Store {
 	tb.Helper()
 	d, err := sqlite.Open(context.Background(), path, store.Options{Migrations: []store.Migration{MigrateCounters}})
@@ -117,4 +116,33 @@ func (e *env) run(tb testing.TB, st schematype.FlowRunStatus, finished time.Time
 		c.SetFinishedAt(finished)
 	}
 	return must[*ent.FlowRun](tb)(c.Save(e.ctx))
+}
+
+// exec runs statements on e's database, outside any transaction.
+func (e *env) exec(tb testing.TB, stmts ...string) {
+	tb.Helper()
+	for _, stmt := range stmts {
+		if _, err := e.d.Write.ExecContext(context.Background(), stmt); err != nil {
+			tb.Fatalf("%s: %v", stmt, err)
+		}
+	}
+}
+
+// queryString runs a query of one value on e's database and returns it as
+// text.
+func (e *env) queryString(tb testing.TB, query string, args ...any) string {
+	tb.Helper()
+	rows, err := e.d.Write.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	var v string
+	if !rows.Next() {
+		tb.Fatalf("%s: no row (%v)", query, rows.Err())
+	}
+	if err := rows.Scan(&v); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	return v
 }

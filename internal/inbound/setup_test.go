@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -17,8 +16,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/db/sqlite"
-	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/verify"
 )
@@ -51,11 +48,7 @@ type env struct {
 
 func setup(t *testing.T, build func(*ent.Webhook) (*verify.Verifier, error)) *env {
 	t.Helper()
-	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := dbtest.Open(t)
 	e := &env{c: d.Write, clk: testkit.NewClock(t0), verifiers: &countingVerifiers{build: build}}
 	// An hour's TTL: within a test only a change reloads an entry.
 	cache := NewCache(d.Read, time.Hour)

@@ -5,14 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/webhooks"
@@ -21,9 +20,9 @@ import (
 func TestFirstStartRecordsAndLaterStartsCheck(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "t.db")
+	url := dbtest.URL(t)
 	keyA, keyB := newKey(t), newKey(t)
-	d, err := sqlite.Open(ctx, path, store.Options{})
+	d, err := db.Open(ctx, url, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +43,7 @@ func TestFirstStartRecordsAndLaterStartsCheck(t *testing.T) {
 	}
 
 	// Later starts: a new store and a new box each, as a restart has.
-	d = open(t, path)
+	d = open(t, url)
 	if err := Ensure(ctx, d.Write, d.Dialect, newBox(t, keyB)); !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("other key: err = %v, want ErrWrongKey", err)
 	}
@@ -61,7 +60,7 @@ func TestFirstStartRecordsAndLaterStartsCheck(t *testing.T) {
 func TestDatabaseOlderThanTheCheckValue(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := open(t, filepath.Join(t.TempDir(), "t.db"))
+	d := dbtest.Open(t)
 	keyA, keyB := newKey(t), newKey(t)
 	// Made the way the server made its webhooks before keycheck existed.
 	svc := webhooks.NewService(webhooks.Config{PublicURL: "https://h.example"}, newBox(t, keyA), time.Now)
@@ -93,9 +92,9 @@ func TestDatabaseOlderThanTheCheckValue(t *testing.T) {
 func TestServersStartingTogetherAgree(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "t.db")
+	url := dbtest.URL(t)
 	key := newKey(t)
-	stores := []*store.Store{open(t, path), open(t, path)}
+	stores := []*store.Store{open(t, url), open(t, url)}
 	errs := make([]error, 2*len(stores))
 	var wg sync.WaitGroup
 	for i := range errs {
@@ -123,9 +122,10 @@ func TestServersStartingTogetherAgree(t *testing.T) {
 	}
 }
 
-func open(t *testing.T, path string) *store.Store {
+// open opens the database at url, as a server's start does.
+func open(t *testing.T, url string) *store.Store {
 	t.Helper()
-	d, err := sqlite.Open(context.Background(), path, store.Options{})
+	d, err := db.Open(context.Background(), url, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

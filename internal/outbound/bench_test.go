@@ -73,7 +73,7 @@ func benchDispatcher(b *testing.B, url string) {
 	subs := outbox.NewSubscriptions(e.db.Read, 5*time.Second) // as the server wires it
 	e.db.Write.Webhook.Use(subs.Hook())
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Claimer: e.claimer(), Secrets: e.svc.Secrets, Publisher: pub, Subscriptions: subs,
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Publisher: pub, Subscriptions: subs,
 			Client: egress.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)
@@ -125,7 +125,7 @@ func benchAttemptsOnly(b *testing.B, url string) {
 		dls = append(dls, page...)
 	}
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Claimer: e.claimer(), Secrets: e.svc.Secrets,
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets,
 			Client: egress.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)

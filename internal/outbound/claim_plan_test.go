@@ -16,6 +16,7 @@ import (
 // dispatcher slows as its backlog grows.
 func TestDueQueriesUseTheDueIndex(t *testing.T) {
 	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plans
 	dbtest.RequireIndexed(t, 2, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
 		if _, err := Deliveries.DueIDs(auth.System(context.Background()), c, time.Now(), 10, false); err != nil {
 			t.Fatal(err)
@@ -27,6 +28,7 @@ func TestDueQueriesUseTheDueIndex(t *testing.T) {
 // deliveries through the due index, not by reading every delivery.
 func TestReleaseAbandonedUsesTheDueIndex(t *testing.T) {
 	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plans
 	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
 		if _, err := Deliveries.UnleaseAll(auth.System(context.Background()), c); err != nil {
 			t.Fatal(err)

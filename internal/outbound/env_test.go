@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,7 +15,8 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/secretbox"
@@ -47,20 +47,20 @@ func (p *published) Publish(rows ...*ent.WebhookLog) {
 func (p *published) len() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.rows) }
 
 type env struct {
-	t    *testing.T
-	path string
-	db   *store.Store
-	w    store.Writer
-	svc  *webhooks.Service
-	ctx  context.Context // scoped to the workspace, as a resolver's
-	clk  *clock
-	pub  *published
+	t   *testing.T
+	url string // the database, reopened after a simulated crash
+	db  *store.Store
+	w   store.Writer
+	svc *webhooks.Service
+	ctx context.Context // scoped to the workspace, as a resolver's
+	clk *clock
+	pub *published
 }
 
 func setup(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{path: filepath.Join(t.TempDir(), "t.db"), pub: &published{}}
+	e := &env{url: dbtest.URL(t), pub: &published{}}
 	e.clk = &clock{testkit.NewClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))}
 	e.open(t)
 	a := auth.NewService(e.db.Read, e.db.Write)
@@ -77,10 +77,10 @@ func setup(t testing.TB) *env {
 	return e
 }
 
-// open opens the database file and a writer over it (again after a
-// simulated crash).
+// open opens the database and a writer over it (again after a simulated
+// crash).
 func (e *env) open(t testing.TB) {
-	d, err := sqlite.Open(context.Background(), e.path, store.Options{})
+	d, err := db.Open(context.Background(), e.url, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func (e *env) dispatcher(t testing.TB, tweak func(*outbound.Config)) *outbound.D
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, Publisher: e.pub})
+	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, Publisher: e.pub})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,12 @@ package outbox_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/db/dbtest"
-	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/tenant"
@@ -17,15 +15,10 @@ import (
 
 var t0 = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
 
-// open opens a new database in t's temporary directory.
+// open opens a new database of the backend under test.
 func open(t *testing.T) *store.Store {
 	t.Helper()
-	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	return d
+	return dbtest.Open(t)
 }
 
 func hook(t *testing.T, c *ent.Client, ctx context.Context, events ...string) *ent.Webhook {

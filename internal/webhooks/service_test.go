@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,21 +11,16 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db/sqlite"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/signing"
-	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/testkit"
 )
 
 func setup(t *testing.T) (*Service, *ent.Client, context.Context, *testkit.Clock) {
 	t.Helper()
 	ctx := context.Background()
-	d, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := dbtest.Open(t)
 	a := auth.NewService(d.Read, d.Write)
 	_, key, err := a.CreateWorkspace(ctx, "W")
 	if err != nil {
