@@ -48,15 +48,15 @@ func NewAttemptRow(a Attempt) (*AttemptRow, error) {
 		Direction: schematype.DirectionOutbound, OccurredAt: a.At.UTC(),
 		Outcome:    schematype.OutcomeFailed,
 		DurationMs: int(a.Duration.Milliseconds()),
-		Request:    a.Request, Response: a.Response,
+		Request:    storableMessage(a.Request), Response: a.Response,
 		EventID: &a.EventID, DeliveryID: &a.DeliveryID, Attempt: &number,
 	}
 	if a.Succeeded {
 		r.Outcome = schematype.OutcomeSucceeded
 	}
 	if a.Response != nil {
-		status := a.Status
-		r.StatusCode = &status
+		response, status := storableMessage(*a.Response), a.Status
+		r.Response, r.StatusCode = &response, &status
 	}
 	if a.Error != "" {
 		reason := a.Error

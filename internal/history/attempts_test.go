@@ -195,3 +195,21 @@ func TestInsertAttemptsSQL(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryBodiesAreLogged: an answer with NUL bytes, which PostgreSQL
+// keeps in no text, is logged with U+FFFD in their place, on either
+// database, and live tail is handed what was stored.
+func TestBinaryBodiesAreLogged(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	a := e.attempts(t)[0]
+	a.Response = &schematype.HTTPMessage{Headers: map[string]string{"Content-Type": "image/gif"}, Body: "GIF89a\x00\x01;"}
+	built := e.insertAttempts(t, []Attempt{a})[0].Log()
+	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(auth.System(context.Background()), built.ID))
+	if got.Response == nil || got.Response.Body != "GIF89a\uFFFD\x01;" || built.Response.Body != got.Response.Body {
+		t.Fatalf("answer logged as %+v, handed to live tail as %+v", got.Response, built.Response)
+	}
+	if a.Response.Body != "GIF89a\x00\x01;" {
+		t.Fatal("the attempt's own answer was changed")
+	}
+}

@@ -47,7 +47,7 @@ func (r *InboundRow) Create(c *ent.Client) *ent.WebhookLogCreate {
 		SetStatusCode(r.Status).
 		SetDurationMs(int(r.Duration.Milliseconds())).
 		SetRequest(r.request()).
-		SetResponse(&schematype.HTTPMessage{Headers: redact.Headers(r.AnswerHeader, nil), Body: string(r.AnswerBody)}).
+		SetResponse(&schematype.HTTPMessage{Headers: redact.Headers(r.AnswerHeader, nil), Body: storableBody(string(r.AnswerBody))}).
 		SetNillableContactID(r.ContactID)
 	if r.Error != "" {
 		m.SetError(r.Error)
@@ -69,7 +69,7 @@ func (r *InboundRow) request() schematype.HTTPMessage {
 		Method:  r.Request.Method,
 		URL:     requestURI(r.Request.URL, extra),
 		Headers: redact.Headers(r.Request.Header, func(k string) bool { return redact.IsSecret(k, extra) }),
-		Body:    string(r.Body),
+		Body:    storableBody(string(r.Body)),
 	}
 }
 

@@ -64,6 +64,24 @@ func TestInboundRowKeepsTheRequestRedacted(t *testing.T) {
 	}
 }
 
+// TestInboundRowKeepsBinaryBodies: a request with NUL bytes (refused as
+// not JSON), which PostgreSQL keeps in no text, is logged with U+FFFD in
+// their place, on either database.
+func TestInboundRowKeepsBinaryBodies(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	in := must[*ent.Webhook](t)(e.d.Write.Webhook.Create().SetName("in").SetDirection(schematype.DirectionInbound).
+		SetToken("tok").Save(e.ctx))
+	row := &InboundRow{ID: pulid.New("log"), WebhookID: in.ID, Body: []byte("\x00\x01 not JSON"),
+		Request: httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil), ReceivedAt: now,
+		Outcome: schematype.OutcomeRejected, Status: http.StatusBadRequest, Error: "invalid JSON"}
+	must[*ent.WebhookLog](t)(row.Create(e.d.Write).Save(e.ctx))
+	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, row.ID))
+	if got.Request.Body != "\uFFFD\x01 not JSON" {
+		t.Fatalf("body logged as %q", got.Request.Body)
+	}
+}
+
 func sameMessage(a, b schematype.HTTPMessage) bool {
 	if a.Method != b.Method || a.URL != b.URL || a.Body != b.Body || len(a.Headers) != len(b.Headers) {
 		return false
