@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/outbound"
 )
@@ -88,5 +89,22 @@ func TestResponseBodyIsKeptUpTo8KB(t *testing.T) {
 	}
 	if got := logs[0].Response.Body; got != long[:outbound.MaxResponseBody] || len(got) != 8192 {
 		t.Fatalf("kept %d bytes of the answer, want its first 8,192", len(got))
+	}
+}
+
+// TestBinaryAnswerIsRecorded: a receiver answering with NUL bytes, which
+// PostgreSQL keeps in no text, still has its delivery recorded, the bytes
+// logged as U+FFFD.
+func TestBinaryAnswerIsRecorded(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("GIF89a\x00\x01;")) })
+	e.hook(t, rcv.URL, nil, 3)
+	em := e.emit(t)
+	e.once(t, e.dispatcher(t, nil))
+	dl, logs := e.delivery(t, em.Deliveries[0].ID), e.logs(t, em.Deliveries[0].ID)
+	if dl.Status != schematype.DeliverySucceeded || len(logs) != 1 || logs[0].Response == nil ||
+		logs[0].Response.Body != "GIF89a\uFFFD\x01;" {
+		t.Fatalf("delivery %+v, logs %+v", dl, logs)
 	}
 }
