@@ -109,6 +109,21 @@ func (s *Service) CreateKey(ctx context.Context, idOrName string) (string, error
 // generated. It returns the key and whether it was created now.
 func (s *Service) Bootstrap(ctx context.Context, preset string) (string, bool, error) {
 	ctx = System(ctx)
+	key, err := s.bootstrap(ctx, preset)
+	if ent.IsConstraintError(err) {
+		// Another server starting on the same empty database created
+		// Default first (its insert held ours until it committed): this
+		// one has nothing left to create.
+		key, err = s.bootstrap(ctx, preset)
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("bootstrapping: %w", err)
+	}
+	return key, key != "", nil
+}
+
+// bootstrap is one attempt of Bootstrap, in one transaction.
+func (s *Service) bootstrap(ctx context.Context, preset string) (string, error) {
 	var key string
 	err := WithTx(ctx, s.write, func(tx *ent.Tx) error {
 		n, err := tx.APIKey.Query().Count(ctx)
@@ -129,10 +144,7 @@ func (s *Service) Bootstrap(ctx context.Context, preset string) (string, bool, e
 		key = preset
 		return saveKey(ctx, tx.Client(), ws.ID, key)
 	})
-	if err != nil {
-		return "", false, fmt.Errorf("bootstrapping: %w", err)
-	}
-	return key, key != "", nil
+	return key, err
 }
 
 func createKey(ctx context.Context, c *ent.Client, ws pulid.ID) (string, error) {
