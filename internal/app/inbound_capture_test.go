@@ -56,3 +56,21 @@ func TestInboundSchemaCaptureVersions(t *testing.T) {
 		t.Fatalf("second capture: %v", get(w, "schemas"))
 	}
 }
+
+// A captured request whose JSON holds a NUL character (\u0000) is accepted
+// and captured on either database, the NUL kept as U+FFFD as in the log:
+// PostgreSQL stores none in JSON, and the capture once failed the request.
+func TestInboundCaptureKeepsANULAsReplacement(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{})
+	ta.ok(t, ta.key, `mutation($id: ID!) { startSchemaCapture(webhookId: $id) { id } }`, map[string]any{"id": h.id})
+	if r := ta.postJSON(t, h, `{"name":"a\u0000b"}`, nil); r.status != 202 {
+		t.Fatalf("post: %d %s", r.status, r.body)
+	}
+	w := get(ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { schemaVersion schemas { sample } } } }`,
+		map[string]any{"id": h.id}), "node")
+	if get(w, "schemaVersion") != 1.0 || get(w, "schemas.0.sample.name") != "a\uFFFDb" {
+		t.Fatalf("capture: %v", w)
+	}
+}

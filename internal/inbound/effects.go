@@ -1,9 +1,11 @@
 package inbound
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/flow"
@@ -79,17 +81,19 @@ func (h *Handler) capture(ctx context.Context, c *ent.Client, req *request) erro
 	return nil
 }
 
-// sampleOf is the payload as JSON: the raw bytes for a JSON body, the
-// converted object for a form.
+// sampleOf is the payload as JSON: the raw bytes for a JSON body (so its
+// key order stays), the converted object for a form. A NUL character
+// (\u0000) becomes U+FFFD, as in the log rows: PostgreSQL keeps none in
+// JSON, and the capture would fail, losing the request.
 func sampleOf(req *request) (json.RawMessage, error) {
-	if json.Valid(req.raw) {
+	if json.Valid(req.raw) && !bytes.Contains(req.raw, []byte(`\u0000`)) {
 		return json.RawMessage(req.raw), nil
 	}
 	doc, err := req.doc()
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(doc)
+	b, err := json.Marshal(withoutNUL(doc))
 	if err != nil {
 		return nil, fmt.Errorf("encoding sample: %w", err)
 	}
@@ -145,4 +149,25 @@ func enabledFlows(ctx context.Context, c *ent.Client, id pulid.ID) ([]pulid.ID, 
 		return nil, fmt.Errorf("finding the webhook's flows: %w", err)
 	}
 	return ids, nil
+}
+
+// withoutNUL is v with every NUL in its strings and keys replaced by U+FFFD.
+func withoutNUL(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.ReplaceAll(x, "\x00", "\uFFFD")
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withoutNUL(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[withoutNUL(k).(string)] = withoutNUL(e)
+		}
+		return out
+	}
+	return v
 }
