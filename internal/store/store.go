@@ -55,6 +55,19 @@ type Driver interface {
 	// JoinWorkers registers this process among those working the
 	// database's queues, until the returned lock is released.
 	JoinWorkers() (WorkerLock, error)
+	// Singleton takes the database-wide lock name, for work that must run
+	// on one server at a time (retention): ok is false, at once, when
+	// another holder has it. It is held until release, or until the
+	// holder's connection to the database ends; name must be usable in a
+	// file name.
+	Singleton(ctx context.Context, name string) (release func(), ok bool, err error)
+	// TryLockTx takes the lock name until the transaction tx (a client
+	// bound to it) ends, unless another transaction holds it: then ok is
+	// false at once. It is for work that must not run twice at once on
+	// several servers yet must not wait inside a write batch, where a
+	// wait on another server's batch can close a deadlock through the
+	// rows each holds. The same transaction may take it again.
+	TryLockTx(ctx context.Context, tx *ent.Client, name string) (ok bool, err error)
 	// Ping checks that the database answers a query on its tables.
 	Ping(ctx context.Context) error
 	// Close finishes the writes queued and closes the database.
@@ -76,6 +89,18 @@ func (s *Store) Claimer(t LeaseTable) Claimer { return s.Driver.Claimer(t) }
 
 // JoinWorkers registers this process among the database's workers.
 func (s *Store) JoinWorkers() (WorkerLock, error) { return s.Driver.JoinWorkers() }
+
+// Singleton takes the database-wide lock name unless another server
+// holds it (ok false): see Driver.
+func (s *Store) Singleton(ctx context.Context, name string) (release func(), ok bool, err error) {
+	return s.Driver.Singleton(ctx, name)
+}
+
+// TryLockTx takes the lock name for the rest of tx's transaction unless
+// another transaction holds it (ok false): see Driver.
+func (s *Store) TryLockTx(ctx context.Context, tx *ent.Client, name string) (ok bool, err error) {
+	return s.Driver.TryLockTx(ctx, tx, name)
+}
 
 // Ping checks that the database answers (readiness).
 func (s *Store) Ping(ctx context.Context) error { return s.Driver.Ping(ctx) }

@@ -32,6 +32,8 @@ func Run(t *testing.T, open Open, again Again) {
 	t.Run("Claimer", func(t *testing.T) { t.Parallel(); testClaimer(t, open) })
 	t.Run("Workers", func(t *testing.T) { t.Parallel(); testWorkers(t, open, again) })
 	t.Run("Takeover", func(t *testing.T) { t.Parallel(); testTakeover(t, open, again) })
+	t.Run("Singleton", func(t *testing.T) { t.Parallel(); testSingleton(t, open, again) })
+	t.Run("TryLockTx", func(t *testing.T) { t.Parallel(); testTryLockTx(t, open, again) })
 }
 
 // fixture is a workspace with one outbound webhook and one event, ready
