@@ -34,7 +34,26 @@ type Deps struct {
 	// scans, unindexed ones included, never delay ingestion; each delete
 	// checks its conditions again.
 	Read *ent.Client
+	// Singleton, when set, runs passes on one server at a time
+	// (store.Store). Passes on several at once would be correct (each
+	// delete checks its conditions again) but wasteful: every server would
+	// scan for the same rows and delete them, each batch waiting on the
+	// others' row locks.
+	Singleton Singleton
 }
+
+// Singleton takes a lock that one server holds at a time; ok is false when
+// another holds it.
+type Singleton interface {
+	Singleton(ctx context.Context, name string) (release func(), ok bool, err error)
+}
+
+// singletonName is the lock a pass holds.
+const singletonName = "history-prune"
+
+// ErrPrunedElsewhere is PruneOnce's answer when another server's pass is
+// running: that one does the work.
+var ErrPrunedElsewhere = errors.New("history: another server is pruning")
 
 // Counts is what one pass deleted, per kind.
 type Counts struct {
@@ -88,6 +107,8 @@ func (p *Pruner) Run(ctx context.Context) error {
 		switch {
 		case ctx.Err() != nil:
 			return nil
+		case errors.Is(err, ErrPrunedElsewhere):
+			p.cfg.Log.Debug("pruning history: another server's pass is running")
 		case err != nil:
 			p.cfg.Log.Error("pruning history", "err", err)
 		case c.Total() > 0:
@@ -106,9 +127,20 @@ func (p *Pruner) Run(ctx context.Context) error {
 // each batch its own groupcommit job. Kinds go in foreign-key order: flow
 // runs and log rows before the deliveries and events they point at (the
 // references are SET NULL, so this only saves needless updates), deliveries
-// before their events (that reference restricts).
+// before their events (that reference restricts). With a Singleton, it
+// returns ErrPrunedElsewhere at once when another server's pass runs.
 func (p *Pruner) PruneOnce(ctx context.Context) (Counts, error) {
 	ctx = auth.System(ctx)
+	if p.deps.Singleton != nil {
+		release, ok, err := p.deps.Singleton.Singleton(ctx, singletonName)
+		if err != nil {
+			return Counts{}, err
+		}
+		if !ok {
+			return Counts{}, ErrPrunedElsewhere
+		}
+		defer release()
+	}
 	cutoff := p.cfg.Now().Add(-p.cfg.Retention).UTC()
 	var c Counts
 	for _, k := range kinds(&c) {
