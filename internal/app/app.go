@@ -347,6 +347,7 @@ func (a *app) inbound() http.Handler {
 		Writer:    a.writer,
 		Verifiers: a.hooks,
 		Contacts:  a.crm,
+		Locks:     a.db,
 		Tail:      a.feed,
 		Log:       a.log,
 		Now:       time.Now,

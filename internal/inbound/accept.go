@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 
+	"entgo.io/ent/dialect/sql/sqlgraph"
+
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/idempotencykey"
 	"github.com/wexio/webhooks/ent/schema/pulid"
@@ -48,7 +50,7 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 	}
 	req.key = key
 	var out outcome
-	err := h.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
+	err := h.commit(ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
 		var err error
 		out, err = h.process(ctx, tx.Client(), req)
 		if err == nil {
@@ -57,26 +59,61 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 		}
 		return err
 	})
-	if err != nil {
-		h.deps.Log.ErrorContext(ctx, "accepting inbound request", "webhook_id", req.hook.ID, "err", err)
-		return errorAnswer(http.StatusInternalServerError, "internal_error", "the request could not be stored; retry later")
+	if err == nil {
+		return out.answer
 	}
-	return out.answer
+	ans, level := failed(err)
+	h.deps.Log.Log(ctx, level, "accepting inbound request", "webhook_id", req.hook.ID, "err", err)
+	return ans
 }
 
-// process runs inside the write transaction.
+// process runs inside the write transaction. A keyed request first takes
+// its key's lock, so that one transaction at a time, on any server, looks
+// the key up and records it: the lookup then sees whatever another
+// committed, and two servers never both accept it.
 func (h *Handler) process(ctx context.Context, c *ent.Client, req *request) (outcome, error) {
-	key := req.key
-	if key != "" {
-		prior, err := h.prior(ctx, c, req, key)
+	if req.key == "" {
+		return h.first(ctx, c, req)
+	}
+	if h.deps.Locks != nil {
+		ok, err := h.deps.Locks.TryLockTx(ctx, c, "idempotency-"+string(req.hook.ID)+"-"+req.key)
 		if err != nil {
 			return outcome{}, err
 		}
-		if prior != nil {
-			return h.duplicate(ctx, c, req, prior)
+		if !ok {
+			return outcome{}, errKeyBusy
 		}
 	}
+	prior, err := h.prior(ctx, c, req, req.key)
+	if err != nil {
+		return outcome{}, err
+	}
+	if prior != nil {
+		return h.duplicate(ctx, c, req, prior)
+	}
+	return h.first(ctx, c, req)
+}
+
+// first accepts a request not seen before: its idempotency record first,
+// then the contact, a schema capture, the log row and the flow runs.
+func (h *Handler) first(ctx context.Context, c *ent.Client, req *request) (outcome, error) {
 	id := pulid.New("log")
+	v := verdict{answer: answer{status: http.StatusAccepted, contentType: "application/json", body: acceptedBody(string(id))},
+		outcome: schematype.OutcomeAccepted}
+	if req.key != "" {
+		err := c.IdempotencyKey.Create().SetWebhookID(req.hook.ID).SetKey(req.key).
+			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(id).
+			SetCreatedAt(req.received.UTC()).Exec(ctx)
+		if sqlgraph.IsUniqueConstraintError(err) {
+			// Committed since the lookup by a server that takes no lock
+			// (an older version, mid-upgrade): the job rolls back to its
+			// savepoint, and the next try replays that record.
+			return outcome{}, fmt.Errorf("recording idempotency key: %w: %w", errKeyBusy, err)
+		}
+		if err != nil {
+			return outcome{}, fmt.Errorf("recording idempotency key: %w", err)
+		}
+	}
 	contact, _, err := h.resolveContact(ctx, c, req)
 	if err != nil {
 		return outcome{}, err
@@ -84,8 +121,6 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, req *request) (out
 	if err := h.capture(ctx, c, req); err != nil {
 		return outcome{}, err
 	}
-	v := verdict{answer: answer{status: http.StatusAccepted, contentType: "application/json", body: acceptedBody(string(id))},
-		outcome: schematype.OutcomeAccepted}
 	var contactID *pulid.ID
 	if contact != nil {
 		contactID = &contact.ID
@@ -96,14 +131,6 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, req *request) (out
 	}
 	if _, err := h.startFlows(ctx, c, req, row.ID, contactID); err != nil {
 		return outcome{}, err
-	}
-	if key != "" {
-		err := c.IdempotencyKey.Create().SetWebhookID(req.hook.ID).SetKey(key).
-			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(row.ID).
-			SetCreatedAt(req.received.UTC()).Exec(ctx)
-		if err != nil {
-			return outcome{}, fmt.Errorf("recording idempotency key: %w", err)
-		}
 	}
 	return outcome{verdict: v, row: row}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/payload"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/tenant"
 	"github.com/wexio/webhooks/internal/verify"
 )
@@ -40,6 +41,9 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 	}
 	if err != nil {
 		h.deps.Log.ErrorContext(ctx, "looking up inbound webhook", "err", err)
+		if store.IsUnavailable(err) {
+			return unavailable()
+		}
 		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
 	}
 	ctx = tenant.WithWorkspace(ctx, string(b.hook.WorkspaceID))

@@ -49,6 +49,15 @@ type Deps struct {
 	Tail      livetail.Publisher[*ent.WebhookLog] // may be nil
 	Log       *slog.Logger
 	Now       func() time.Time
+	// Locks takes an idempotency key's lock for the rest of the accepting
+	// transaction (store.Store); nil where one server alone writes.
+	Locks TxLocker
+}
+
+// TxLocker takes a lock until the transaction of tx ends, unless another
+// transaction holds it (ok false), without waiting.
+type TxLocker interface {
+	TryLockTx(ctx context.Context, tx *ent.Client, name string) (ok bool, err error)
 }
 
 // Handler is the inbound endpoint.
