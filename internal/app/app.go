@@ -164,7 +164,7 @@ func (a *app) start() error {
 		return err
 	}
 	pruner, err := history.NewPruner(history.Config{Retention: a.cfg.Retention, Log: a.log},
-		history.Deps{Writer: a.writer, Read: a.db.Read, Singleton: a.db})
+		history.Deps{Writer: a.writer, Read: a.db.Read, Singleton: a.db, Dialect: a.db.Dialect})
 	if err != nil {
 		return err
 	}

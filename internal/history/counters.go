@@ -124,3 +124,16 @@ func (cs *counterSQL) changes(have map[string]string) []string {
 	}
 	return stmts
 }
+
+// CompactCounters folds the counters' rows where a dialect appends them
+// (PostgreSQL; SQLite's triggers keep one row per counter already): run by
+// the retention pass, on one server at a time.
+func CompactCounters(ctx context.Context, c *ent.Client, d string) error {
+	if sqlDialect(d) != dialect.Postgres {
+		return nil
+	}
+	if _, err := c.ExecContext(ctx, pgCompact); err != nil {
+		return fmt.Errorf("compacting log counters: %w", err)
+	}
+	return nil
+}

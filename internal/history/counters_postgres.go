@@ -10,6 +10,14 @@ import (
 // postgresCounters keep the counters with PostgreSQL triggers, each calling
 // a PL/pgSQL function. PostgreSQL keeps no definition text to compare, so
 // each function and trigger carries its own as its comment.
+//
+// Unlike SQLite's, the triggers only append: each log row written adds a
+// row of n = 1 (deleted, n = -1), with no key to conflict on. Several
+// servers commit batches at once; had each incremented one row per key,
+// two batches touching two webhooks' counters in opposite orders would
+// deadlock, and did. CountLogs sums whatever rows a key has, and the
+// retention pass (one server at a time) folds each key's rows into one
+// (CompactCounters).
 var postgresCounters = &counterSQL{
 	create: []string{
 		// Held to the commit: no log row is written between the count and
@@ -22,9 +30,9 @@ var postgresCounters = &counterSQL{
 	outcome text NOT NULL,
 	event_type text NOT NULL,
 	hour bigint NOT NULL,
-	n bigint NOT NULL,
-	PRIMARY KEY (workspace_id, hour, webhook_id, direction, outcome, event_type)
+	n bigint NOT NULL
 )`,
+		`CREATE INDEX log_counts_workspace_hour ON log_counts (workspace_id, hour)`,
 		`INSERT INTO log_counts
 	SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, ` + pgTypeOf("l") + `, ` + pgHourOf("l") + `, COUNT(*)
 	FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6`,
@@ -73,24 +81,36 @@ func pgTypeOf(row string) string {
 	return "COALESCE((SELECT type FROM events WHERE id = " + row + ".event_id), '')"
 }
 
-func pgIncrement(row string) string {
+func pgIncrement(row string) string { return pgAppend(row, "1") }
+
+// pgDecrement takes a row off its counter; the compaction deletes the
+// counters that reach zero (sqliteDecrement says why they must go).
+func pgDecrement(row string) string { return pgAppend(row, "-1") }
+
+// pgAppend adds n to row's counter as a row of its own.
+func pgAppend(row, n string) string {
 	return `	INSERT INTO log_counts VALUES (` + row + `.workspace_id, ` + row + `.webhook_id, ` +
-		row + `.direction, ` + row + `.outcome, ` + pgTypeOf(row) + `, ` + pgHourOf(row) + `, 1)
-		ON CONFLICT (workspace_id, hour, webhook_id, direction, outcome, event_type)
-		DO UPDATE SET n = log_counts.n + 1;
+		row + `.direction, ` + row + `.outcome, ` + pgTypeOf(row) + `, ` + pgHourOf(row) + `, ` + n + `);
 `
 }
 
-// pgDecrement takes a row off its counter, and deletes the counter when
-// that was its last row (sqliteDecrement says why).
-func pgDecrement(row string) string {
-	key := `workspace_id = ` + row + `.workspace_id AND hour = ` + pgHourOf(row) +
-		` AND webhook_id = ` + row + `.webhook_id AND direction = ` + row + `.direction AND outcome = ` + row + `.outcome
-		AND event_type = ` + pgTypeOf(row)
-	return `	UPDATE log_counts SET n = n - 1 WHERE ` + key + `;
-	DELETE FROM log_counts WHERE ` + key + ` AND n <= 0;
-`
-}
+// pgCompact folds each counter's rows into one and drops those at zero, in
+// one statement: rows other transactions add meanwhile are not among those
+// it deletes, so none is lost. The keys are found by one pass over the
+// table, which holds a row per counter (a few per hour and webhook) plus
+// what was appended since the last compaction.
+const pgCompact = `WITH keys AS (
+	SELECT workspace_id, hour, webhook_id, direction, outcome, event_type FROM log_counts
+	GROUP BY 1, 2, 3, 4, 5, 6 HAVING count(*) > 1 OR sum(n) = 0
+), gone AS (
+	DELETE FROM log_counts c USING keys k
+	WHERE c.workspace_id = k.workspace_id AND c.hour = k.hour AND c.webhook_id = k.webhook_id
+		AND c.direction = k.direction AND c.outcome = k.outcome AND c.event_type = k.event_type
+	RETURNING c.*
+)
+INSERT INTO log_counts
+SELECT workspace_id, webhook_id, direction, outcome, event_type, hour, sum(n) FROM gone
+GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0`
 
 // pgQuote is s as a string literal (standard_conforming_strings, on since
 // PostgreSQL 9.1: only quotes are doubled).

@@ -182,3 +182,28 @@ func TestMigrateCountersKeepsOrReplaces(t *testing.T) {
 		t.Error("migrated counters in a dialect that has none")
 	}
 }
+
+// TestPruneLeavesOneCounterPerKey: after a retention pass, each counter is
+// one row (PostgreSQL appends a row per log row written or deleted, and
+// the pass folds them), the counters of pruned hours are gone, and the
+// counts are what the rows say.
+func TestPruneLeavesOneCounterPerKey(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	for range 6 {
+		e.log(t, young)
+	}
+	for range 2 {
+		e.log(t, old)
+	}
+	if _, err := e.pruner(t, 1).PruneOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.queryString(t, "SELECT count(*) FROM "+CountersTable); got != "1" {
+		t.Fatalf("%s counter rows after the pass, want 1", got)
+	}
+	n, err := CountLogs(e.ctx, e.d.Read, e.d.Dialect, nil)
+	if err != nil || n != 6 {
+		t.Fatalf("CountLogs = %d, %v; want 6", n, err)
+	}
+}

@@ -42,7 +42,7 @@ func TestFeedLosingRowsEndsTheirSubscriptions(t *testing.T) {
 	// Queue full.
 	wanting, told := tailOf(b, e.hook.ID)
 	other, _ := tailOf(b, "wh_other")
-	f.queue = make(chan []*ent.WebhookLog) // no room at all
+	f.queue = make(chan []*ent.WebhookLog)        // no room at all
 	f.receive(encodeRows([]*ent.WebhookLog{row})) // as Run hears it
 	waitTold(t, told, "queue full")
 	if !wanting.Dropped() || other.Dropped() || b.Len() != 1 {

@@ -40,6 +40,9 @@ type Deps struct {
 	// scan for the same rows and delete them, each batch waiting on the
 	// others' row locks.
 	Singleton Singleton
+	// Dialect is the database's (store.Store.Dialect): a pass also folds
+	// the log counters where that dialect appends them (CompactCounters).
+	Dialect string
 }
 
 // Singleton takes a lock that one server holds at a time; ok is false when
@@ -148,7 +151,10 @@ func (p *Pruner) PruneOnce(ctx context.Context) (Counts, error) {
 			return c, fmt.Errorf("pruning %s: %w", k.name, err)
 		}
 	}
-	return c, nil
+	err := p.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
+		return CompactCounters(ctx, tx.Client(), p.deps.Dialect)
+	})
+	return c, err
 }
 
 // pruneKind deletes batches of one kind until a batch comes back short.

@@ -69,7 +69,7 @@ func (e *env) close() {
 func (e *env) pruner(tb testing.TB, batch int) *Pruner {
 	tb.Helper()
 	p, err := NewPruner(Config{Retention: retention, BatchSize: batch, Now: func() time.Time { return now }},
-		Deps{Writer: e.w, Read: e.d.Read})
+		Deps{Writer: e.w, Read: e.d.Read, Dialect: e.d.Dialect})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,9 +7,10 @@ CREATE TABLE log_counts (
 	outcome text NOT NULL,
 	event_type text NOT NULL,
 	hour bigint NOT NULL,
-	n bigint NOT NULL,
-	PRIMARY KEY (workspace_id, hour, webhook_id, direction, outcome, event_type)
+	n bigint NOT NULL
 );
+
+CREATE INDEX log_counts_workspace_hour ON log_counts (workspace_id, hour);
 
 INSERT INTO log_counts
 	SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, COALESCE((SELECT type FROM events WHERE id = l.event_id), ''), floor(extract(epoch FROM l.occurred_at) / 3600)::bigint, COUNT(*)
@@ -18,9 +19,7 @@ INSERT INTO log_counts
 -- log_counts_insert
 CREATE OR REPLACE FUNCTION log_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), floor(extract(epoch FROM NEW.occurred_at) / 3600)::bigint, 1)
-		ON CONFLICT (workspace_id, hour, webhook_id, direction, outcome, event_type)
-		DO UPDATE SET n = log_counts.n + 1;
+	INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), floor(extract(epoch FROM NEW.occurred_at) / 3600)::bigint, 1);
 	RETURN NULL;
 END
 $$;
@@ -31,10 +30,7 @@ CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs FOR EACH ROW EXECU
 -- log_counts_delete
 CREATE OR REPLACE FUNCTION log_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	UPDATE log_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
-		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '');
-	DELETE FROM log_counts WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
-		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '') AND n <= 0;
+	INSERT INTO log_counts VALUES (OLD.workspace_id, OLD.webhook_id, OLD.direction, OLD.outcome, COALESCE((SELECT type FROM events WHERE id = OLD.event_id), ''), floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint, -1);
 	RETURN NULL;
 END
 $$;
@@ -45,13 +41,8 @@ CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs FOR EACH ROW EXECU
 -- log_counts_update
 CREATE OR REPLACE FUNCTION log_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	UPDATE log_counts SET n = n - 1 WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
-		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '');
-	DELETE FROM log_counts WHERE workspace_id = OLD.workspace_id AND hour = floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint AND webhook_id = OLD.webhook_id AND direction = OLD.direction AND outcome = OLD.outcome
-		AND event_type = COALESCE((SELECT type FROM events WHERE id = OLD.event_id), '') AND n <= 0;
-	INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), floor(extract(epoch FROM NEW.occurred_at) / 3600)::bigint, 1)
-		ON CONFLICT (workspace_id, hour, webhook_id, direction, outcome, event_type)
-		DO UPDATE SET n = log_counts.n + 1;
+	INSERT INTO log_counts VALUES (OLD.workspace_id, OLD.webhook_id, OLD.direction, OLD.outcome, COALESCE((SELECT type FROM events WHERE id = OLD.event_id), ''), floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint, -1);
+	INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), floor(extract(epoch FROM NEW.occurred_at) / 3600)::bigint, 1);
 	RETURN NULL;
 END
 $$;
