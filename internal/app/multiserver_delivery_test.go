@@ -3,9 +3,11 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/schematype"
@@ -131,5 +133,37 @@ func TestLiveTailSpansServers(t *testing.T) {
 	}
 	if !slices.Equal(got, sent) {
 		t.Fatalf("frames on the other server %v, want the rows in order %v", got, sent)
+	}
+}
+
+// TestChangeOnOneServerIsInForceOnTheOther: a webhook rotated, then
+// paused, through one server is acted on by the other within a second,
+// though the other had it cached (CONTRACT §8: configuration is coherent).
+func TestChangeOnOneServerIsInForceOnTheOther(t *testing.T) {
+	t.Parallel()
+	a, b := twoServers(t)
+	if !a.db.Caps.SharedNotify {
+		t.Skip("caches are told of other servers' changes on a shared database (PostgreSQL); SQLite's expire with their TTL")
+	}
+	h := a.createIn(t, a.key, map[string]any{})
+	if r := b.postJSON(t, h, `{}`, nil); r.status != 202 { // cached on b
+		t.Fatalf("before: %d %s", r.status, r.body)
+	}
+	rotate := `mutation($id: ID!) { rotateWebhookSecret(id: $id, graceSeconds: 0) { secret } }`
+	a.ok(t, a.key, rotate, map[string]any{"id": h.id})
+	changed := time.Now()
+	testkit.Eventually(t, "the old secret refused on the other server", func() bool {
+		return b.postJSON(t, h, `{}`, nil).status == http.StatusUnauthorized
+	})
+	if d := time.Since(changed); d > time.Second {
+		t.Errorf("the rotation reached the other server after %s, want within 1 s", d)
+	}
+	a.ok(t, a.key, `mutation($id: ID!) { setWebhookStatus(id: $id, status: PAUSED) { id } }`, map[string]any{"id": h.id})
+	changed = time.Now()
+	testkit.Eventually(t, "the pause in force on the other server", func() bool {
+		return b.postJSON(t, h, `{}`, nil).status == http.StatusServiceUnavailable
+	})
+	if d := time.Since(changed); d > time.Second {
+		t.Errorf("the pause reached the other server after %s, want within 1 s", d)
 	}
 }
