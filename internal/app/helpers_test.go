@@ -34,6 +34,12 @@ func newTestApp(t testing.TB) *testApp {
 // newTestAppWith is newTestApp with the configuration adjusted by edit.
 func newTestAppWith(t testing.TB, edit func(*config.Config)) *testApp {
 	t.Helper()
+	return startLoggedApp(t, testLogger(), edit)
+}
+
+// startLoggedApp is newTestAppWith logging to log.
+func startLoggedApp(t testing.TB, log *slog.Logger, edit func(*config.Config)) *testApp {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.DatabaseURL = dbtest.URL(t)
@@ -44,7 +50,7 @@ func newTestAppWith(t testing.TB, edit func(*config.Config)) *testApp {
 		edit(&cfg)
 	}
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, testLogger())
+	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		t.Fatalf("opening app: %v", err)
 	}

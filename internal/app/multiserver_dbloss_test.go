@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -198,32 +197,4 @@ func drain(c chan struct{}) {
 			return
 		}
 	}
-}
-
-// startLoggedApp is newTestAppWith logging to log.
-func startLoggedApp(t testing.TB, log *slog.Logger, edit func(*config.Config)) *testApp {
-	t.Helper()
-	cfg := config.Default()
-	cfg.PublicURL = "https://hooks.example.test"
-	cfg.SecretKey = make([]byte, 32)
-	_, _ = rand.Read(cfg.SecretKey)
-	edit(&cfg)
-	ctx := context.Background()
-	a, err := openApp(ctx, cfg, log)
-	if err != nil {
-		t.Fatalf("opening app: %v", err)
-	}
-	key, _, err := a.auth.Bootstrap(ctx, "")
-	if err != nil {
-		t.Fatalf("bootstrapping: %v", err)
-	}
-	if err := a.start(); err != nil {
-		t.Fatalf("starting: %v", err)
-	}
-	srv := httptest.NewServer(a.routes())
-	t.Cleanup(func() {
-		srv.Close()
-		_ = a.close()
-	})
-	return &testApp{app: a, srv: srv, key: key, dir: t.TempDir()}
 }
