@@ -30,7 +30,8 @@ func run() error {
 	flag.DurationVar(&cfg.duration, "d", 10*time.Second, "measured duration per target")
 	flag.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "warm-up per target, not measured")
 	flag.IntVar(&bodySize, "body", 1024, "payload size in bytes (JSON)")
-	only := flag.String("run", strings.Join(targetNames, ","), "targets to measure, in order")
+	dbURL := flag.String("database-url", "", "postgres://... of a throwaway database (emptied per target): groupcommit and full run over it, and pgbare is measurable")
+	only := flag.String("run", "bare,groupcommit,full", "targets to measure, in order ("+strings.Join(targetNames, ",")+")")
 	serveName := flag.String("target", "", "serve this one target on -addr for an external load tool, instead of measuring")
 	addr := flag.String("addr", "127.0.0.1:8089", "listen address with -target")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile (whole run) to this file")
@@ -56,19 +57,26 @@ func run() error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	if *serveName != "" {
-		return serveOne(ctx, *serveName, *addr, dir, cfg, log)
+		return serveOne(ctx, *serveName, *addr, dir, *dbURL, cfg, log)
 	}
 	names := strings.Split(*only, ",")
 	for _, n := range names {
 		if !slices.Contains(targetNames, n) {
 			return fmt.Errorf("unknown target %q (want %s)", n, strings.Join(targetNames, ","))
 		}
+		if n == "pgbare" && *dbURL == "" {
+			return fmt.Errorf("target pgbare needs -database-url")
+		}
 	}
-	fmt.Printf("loadbench: %d conns, %s measured after %s warm-up, %d-byte body, GOMAXPROCS from %d CPUs\n",
-		cfg.conns, cfg.duration, cfg.warmup, len(cfg.body), numCPU())
+	store := "a fresh SQLite file per target"
+	if *dbURL != "" {
+		store = "PostgreSQL (-database-url, emptied per target)"
+	}
+	fmt.Printf("loadbench: %d conns, %s measured after %s warm-up, %d-byte body, GOMAXPROCS from %d CPUs, over %s\n",
+		cfg.conns, cfg.duration, cfg.warmup, len(cfg.body), numCPU(), store)
 	results := map[string]*result{}
 	for _, n := range names {
-		r, err := measure(ctx, n, dir, cfg, log)
+		r, err := measure(ctx, n, dir, *dbURL, cfg, log)
 		if err != nil {
 			return fmt.Errorf("%s: %w", n, err)
 		}
@@ -81,8 +89,8 @@ func run() error {
 }
 
 // measure serves target name, drives it, and checks its row count.
-func measure(ctx context.Context, name, dir string, cfg loadConfig, log *slog.Logger) (*result, error) {
-	t, err := newTarget(ctx, name, dir, log)
+func measure(ctx context.Context, name, dir, dbURL string, cfg loadConfig, log *slog.Logger) (*result, error) {
+	t, err := newTarget(ctx, name, dir, dbURL, log)
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +135,16 @@ func report(w io.Writer, names []string, rs map[string]*result, conns int) {
 			status = "FAIL"
 		}
 		fmt.Fprintf(w, "%s at %d conns: full/groupcommit %.2f (want >= 0.80), p99(full) %s (want < 15ms), errors %d\n",
+			status, conns, ratio, ms(p99), c.errs)
+	}
+	if pg := rs["pgbare"]; pg != nil && c != nil {
+		ratio, p99 := c.rps()/pg.rps(), c.pct(0.99)
+		status := "PASS"
+		if ratio < 0.7 || p99 > 20*time.Millisecond || c.errs > 0 {
+			status = "FAIL"
+		}
+		fmt.Fprintf(w, "\nratio full/pgbare = %.2f\n", ratio)
+		fmt.Fprintf(w, "%s at %d conns: full/pgbare %.2f (want >= 0.70), p99(full) %s (want <= 20ms), errors %d\n",
 			status, conns, ratio, ms(p99), c.errs)
 	}
 }

@@ -43,8 +43,8 @@ func listen(t *target, addr string) (base string, stop func(), err error) {
 
 // serveOne serves one target on addr until SIGINT/SIGTERM, printing the URL,
 // the headers and a wrk script that sends the benchmark's request.
-func serveOne(ctx context.Context, name, addr, dir string, cfg loadConfig, log *slog.Logger) error {
-	t, err := newTarget(ctx, name, dir, log)
+func serveOne(ctx context.Context, name, addr, dir, dbURL string, cfg loadConfig, log *slog.Logger) error {
+	t, err := newTarget(ctx, name, dir, dbURL, log)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -15,7 +14,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/config"
-	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/redact"
@@ -25,21 +23,26 @@ import (
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
-// targetNames are the measured handlers, in run order.
-var targetNames = []string{"bare", "groupcommit", "full"}
+// targetNames are the measured handlers, in run order; "pgbare" needs
+// -database-url.
+var targetNames = []string{"bare", "pgbare", "groupcommit", "full"}
 
 // target is one handler ready to serve, with what a client must send.
 type target struct {
 	name    string
-	handler http.Handler // mounted on "/in/{token}"
-	path    string       // "/in/<token>"
-	header  http.Header  // extra request headers (the shared secret)
-	db      *store.Store // nil for bare
+	handler http.Handler              // mounted on "/in/{token}"
+	path    string                    // "/in/<token>"
+	header  http.Header               // extra request headers (the shared secret)
+	db      *store.Store              // nil for bare and pgbare
+	count   func(context.Context) int // pgbare's row count
 	close   func()
 }
 
 // rows counts the log rows the target committed (-1 without a database).
 func (t *target) rows(ctx context.Context) int {
+	if t.count != nil {
+		return t.count(ctx)
+	}
 	if t.db == nil {
 		return -1
 	}
@@ -50,8 +53,9 @@ func (t *target) rows(ctx context.Context) int {
 	return n
 }
 
-// newTarget builds the named target over a fresh SQLite file in dir.
-func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target, error) {
+// newTarget builds the named target over a fresh store (openStore).
+func newTarget(ctx context.Context, name, dir, dbURL string, log *slog.Logger) (*target, error) {
+	cfg := config.Default()
 	if name == "bare" {
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
@@ -59,7 +63,13 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 		})
 		return &target{name: name, handler: h, path: "/in/bare", header: http.Header{}, close: func() {}}, nil
 	}
-	d, err := sqlite.Open(ctx, filepath.Join(dir, name, "bench.db"), store.Options{Log: log})
+	if name == "pgbare" {
+		if dbURL == "" {
+			return nil, fmt.Errorf("pgbare needs -database-url")
+		}
+		return pgBareTarget(ctx, dbURL, cfg.InboundMaxBytes)
+	}
+	d, err := openStore(ctx, name, dir, dbURL, log)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +85,6 @@ func newTarget(ctx context.Context, name, dir string, log *slog.Logger) (*target
 	if err != nil {
 		return nil, err
 	}
-	cfg := config.Default()
 	hooks := webhooks.NewService(webhooks.Config{PublicURL: cfg.PublicURL, MaxRetries: 5, TimeoutSeconds: 15}, box, time.Now)
 	hook, secret, err := hooks.CreateInbound(wctx, d.Write, webhooks.CreateInboundInput{Name: "bench"})
 	if err != nil {
