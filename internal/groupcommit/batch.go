@@ -9,19 +9,21 @@ import (
 )
 
 // run executes one batch in one transaction and answers every request.
+// It first runs the jobs one after the other with no savepoints: most
+// batches fail no job, and a savepoint per job costs two more statements
+// each (on PostgreSQL, two more round trips, most of a job's time). Should
+// a job fail, that transaction is rolled back and the batch runs again
+// with a savepoint per job, so the failing one is rolled back alone and
+// the others commit. Jobs must therefore be safe to run twice: they write
+// only through tx and register their after-commit work on their hooks,
+// which are forgotten between the runs.
 func (w *Writer) run(batch []*request) {
-	ctx := context.Background()
-	tx, err := w.client.Tx(ctx)
+	errs, committed, err := w.attempt(batch, false)
+	if err == nil && !committed {
+		errs, _, err = w.attempt(batch, true)
+	}
 	if err != nil {
-		w.fail(batch, fmt.Errorf("starting batch: %w", err))
-		return
-	}
-	errs := make([]error, len(batch))
-	for i, r := range batch {
-		errs[i] = w.runOne(tx, r)
-	}
-	if err := tx.Commit(); err != nil {
-		w.fail(batch, fmt.Errorf("committing batch: %w", err))
+		w.fail(batch, err)
 		return
 	}
 	for i, r := range batch {
@@ -32,18 +34,50 @@ func (w *Writer) run(batch []*request) {
 	}
 }
 
+// attempt runs batch in one transaction, each job in a savepoint when
+// careful. Not careful, it rolls back and returns committed false at the
+// first job that fails. err is a failure of the transaction itself.
+func (w *Writer) attempt(batch []*request, careful bool) (errs []error, committed bool, err error) {
+	ctx := context.Background()
+	tx, err := w.client.Tx(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("starting batch: %w", err)
+	}
+	errs = make([]error, len(batch))
+	for i, r := range batch {
+		r.hooks.Discard() // from a run rolled back
+		if careful {
+			errs[i] = w.runOne(tx, r)
+			continue
+		}
+		if errs[i] = w.runPlain(tx, r); errs[i] != nil {
+			if rerr := tx.Rollback(); rerr != nil {
+				return nil, false, fmt.Errorf("rolling back batch: %w", rerr)
+			}
+			return nil, false, nil
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, false, fmt.Errorf("committing batch: %w", err)
+	}
+	return errs, true, nil
+}
+
+// runPlain runs a job with no savepoint; a panic is its error.
+func (w *Writer) runPlain(tx *ent.Tx, r *request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job panicked: %v", p)
+			w.log.Error("group commit job panicked", "panic", p)
+		}
+	}()
+	return r.job(r.ctx, tx, &r.hooks)
+}
+
 // runOne runs a job inside a savepoint, rolling back only its own writes
 // when it fails (or panics).
 func (w *Writer) runOne(tx *ent.Tx, r *request) error {
-	err := store.Savepoint(r.ctx, tx, "job", func() (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("job panicked: %v", p)
-				w.log.Error("group commit job panicked", "panic", p)
-			}
-		}()
-		return r.job(r.ctx, tx, &r.hooks)
-	})
+	err := store.Savepoint(r.ctx, tx, "job", func() error { return w.runPlain(tx, r) })
 	if err != nil {
 		r.hooks.Discard()
 	}

@@ -3,6 +3,7 @@ package groupcommit
 import (
 	"context"
 	"database/sql"
+	"slices"
 
 	"errors"
 	"fmt"
@@ -199,4 +200,49 @@ func BenchmarkInsert(b *testing.B) {
 		}
 	})
 	_ = d
+}
+
+// TestBatchRunsOnceUnlessAJobFails: a batch whose jobs all succeed runs
+// each once, in one transaction without savepoints; one with a failing
+// job runs again with a savepoint per job, so each other job runs twice,
+// commits once, and its hooks run once.
+func TestBatchRunsOnceUnlessAJobFails(t *testing.T) {
+	t.Parallel()
+	d := openDB(t)
+	w := &Writer{client: d.Write, log: slog.New(slog.DiscardHandler)}
+	ctx := auth.System(context.Background())
+	batch := func(prefix string, fail int) ([]*request, []int, *atomic.Int64) {
+		runs := make([]int, 5)
+		hooks := &atomic.Int64{}
+		reqs := make([]*request, len(runs))
+		for i := range reqs {
+			reqs[i] = &request{ctx: ctx, done: make(chan error, 1), job: func(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
+				runs[i]++
+				h.AfterCommit(func() { hooks.Add(1) })
+				if i == fail {
+					return errors.New("this job fails")
+				}
+				return tx.Workspace.Create().SetName(fmt.Sprintf("%s%d", prefix, i)).Exec(ctx)
+			}}
+		}
+		return reqs, runs, hooks
+	}
+	reqs, runs, hooks := batch("ok", -1)
+	w.run(reqs)
+	if !slices.Equal(runs, []int{1, 1, 1, 1, 1}) || hooks.Load() != 5 {
+		t.Fatalf("all succeed: runs %v, hooks %d", runs, hooks.Load())
+	}
+	reqs, runs, hooks = batch("some", 2)
+	w.run(reqs)
+	if !slices.Equal(runs, []int{2, 2, 2, 1, 1}) || hooks.Load() != 4 {
+		t.Fatalf("one fails: runs %v, hooks %d; want the jobs before it run twice, 4 hooks", runs, hooks.Load())
+	}
+	for i, r := range reqs {
+		if err := <-r.done; (err != nil) != (i == 2) {
+			t.Fatalf("job %d: %v", i, err)
+		}
+	}
+	if c, _ := d.Read.Workspace.Query().Count(ctx); c != 9 {
+		t.Fatalf("%d workspaces committed, want 9", c)
+	}
 }
