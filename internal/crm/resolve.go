@@ -7,6 +7,8 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/apperr"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // Resolve finds the workspace's contact whose match field equals value, the
@@ -19,7 +21,8 @@ import (
 // CHANNEL_USER_ID as exact (trimmed) text, JSON numbers as their decimal
 // text (12345, not 1.2345e4). A value that is missing, empty, not a string
 // or number, or not a valid address or number resolves to no contact and no
-// error: the request is still accepted, it just links no contact.
+// error: the request is still accepted, it just links no contact. c is a
+// transaction's client: creating takes a savepoint in it.
 func (s *Service) Resolve(ctx context.Context, c *ent.Client, match schematype.ContactMatch, value any, create bool) (*ent.Contact, bool, error) {
 	field, key, err := s.matchKey(match, value)
 	if err != nil || key == "" {
@@ -38,8 +41,20 @@ func (s *Service) Resolve(ctx context.Context, c *ent.Client, match schematype.C
 	d.vals[field] = &key
 	// The lookup above just found no contact with key, so d is passed as the
 	// known-unique "before" too: create does not run that query again (the
-	// unique index still turns a clash into CONFLICT).
-	if ct, err = s.create(ctx, c, d, d); err != nil {
+	// unique index still turns a clash into CONFLICT). A clash means another
+	// server created the contact since (its insert held ours until it
+	// committed): that one is found again. In a savepoint, because on
+	// PostgreSQL the failed insert would abort the whole transaction.
+	err = store.Savepoint(ctx, c, "contact", func() (err error) {
+		ct, err = s.create(ctx, c, d, d)
+		return err
+	})
+	if apperr.KindOf(err) == apperr.KindConflict {
+		if ct, err = c.Contact.Query().Where(fieldEQ(columnOf(field), key)).First(ctx); err == nil {
+			return ct, false, nil
+		}
+	}
+	if err != nil {
 		return nil, false, err
 	}
 	return ct, true, nil

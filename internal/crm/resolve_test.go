@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/events"
 )
@@ -76,7 +77,7 @@ func TestResolveCreatesWhenMissing(t *testing.T) {
 	}
 	var want []string
 	for _, tt := range tests {
-		ct, created, err := e.svc.Resolve(e.ctx, e.c, tt.match, tt.value, true)
+		ct, created, err := resolveIn(t, e, tt.match, tt.value, true)
 		if err != nil || !created || ct == nil {
 			t.Fatalf("Resolve(%s, %v, create) = %v, %v, %v", tt.match, tt.value, ct, created, err)
 		}
@@ -85,19 +86,38 @@ func TestResolveCreatesWhenMissing(t *testing.T) {
 		if v := tt.field(ContactData(ct)); v == nil || *v != tt.want || data != jsonOf(t, ContactData(ct)) {
 			t.Fatalf("created %s: data %s", tt.match, data)
 		}
-		again, created, err := e.svc.Resolve(e.ctx, e.c, tt.match, tt.value, true)
+		again, created, err := resolveIn(t, e, tt.match, tt.value, true)
 		if err != nil || created || again.ID != ct.ID {
 			t.Fatalf("second Resolve(%s) = %v, %v, %v", tt.match, again, created, err)
 		}
 	}
 	// Nothing to match: no contact, no error, nothing created.
 	for _, v := range []any{nil, "  ", "not an address", map[string]any{}} {
-		if ct, created, err := e.svc.Resolve(e.ctx, e.c, schematype.MatchEmail, v, true); ct != nil || created || err != nil {
+		if ct, created, err := resolveIn(t, e, schematype.MatchEmail, v, true); ct != nil || created || err != nil {
 			t.Errorf("Resolve(%#v) = %v, %v, %v", v, ct, created, err)
 		}
 	}
-	if _, _, err := e.svc.Resolve(e.ctx, e.c, "NAME", "Ann", true); err == nil {
+	if _, _, err := resolveIn(t, e, "NAME", "Ann", true); err == nil {
 		t.Error("Resolve with an unknown match: no error")
 	}
 	e.wantEvents(t, want...)
+}
+
+// resolveIn runs Resolve in a transaction of its own, committed, as the
+// inbound handler runs it in its batch's.
+func resolveIn(t *testing.T, e *env, match schematype.ContactMatch, value any, create bool) (*ent.Contact, bool, error) {
+	t.Helper()
+	tx, err := e.c.Tx(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, created, err := e.svc.Resolve(e.ctx, tx.Client(), match, value, create)
+	if err != nil {
+		_ = tx.Rollback()
+		return ct, created, err
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return ct, created, nil
 }
