@@ -29,9 +29,9 @@ const (
 // holder's transaction ends, the key is committed (this request replays
 // it) or free (this one is the first). The job gives up at once rather
 // than wait inside its batch, where the wait could close a deadlock
-// through the rows both batches hold; those deadlocks happen anyway
-// between servers' batches (the hourly log counters), and PostgreSQL
-// resolves them by failing one statement, which this retries.
+// through the rows both batches hold. Should servers' batches deadlock on
+// some other rows all the same, PostgreSQL fails one statement, and this
+// runs the job again.
 func (h *Handler) commit(ctx context.Context, job store.Job) error {
 	err := h.deps.Writer.Do(ctx, job)
 	for wait, waited := retryWaitFirst, time.Duration(0); retryable(err) && waited < retryWaitMax; wait *= 2 {
