@@ -150,7 +150,24 @@ func (d *driver) Close() error {
 func (d *driver) JoinWorkers() (store.WorkerLock, error) { return d.workers.join(context.Background()) }
 
 // Claimer implements store.Driver.
+// Claims run in short transactions of their own, not through the writer:
+// the due rows are read FOR UPDATE SKIP LOCKED, so claims by several
+// servers at once each take different rows and never wait for one another.
 func (d *driver) Claimer(t store.LeaseTable) store.Claimer {
 	d.workers.register(t)
-	return &claimer{c: d.write, table: t, holder: d.workers.holder}
+	return store.NewClaimer(t, d.workers.holder, true, d.inTx)
+}
+
+// inTx runs fn in a transaction of its own, committed when fn succeeds
+// (the wake hooks notify after that commit).
+func (d *driver) inTx(ctx context.Context, fn func(*ent.Client) error) error {
+	tx, err := d.write.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }

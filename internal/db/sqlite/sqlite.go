@@ -130,6 +130,11 @@ func (d *driver) closeClients() error {
 func (d *driver) JoinWorkers() (store.WorkerLock, error) { return TakeWorkerLock(d.path) }
 
 // Claimer implements store.Driver.
+// Claims go through the group-commit writer: a claim is one short job in
+// a write transaction (BEGIN IMMEDIATE), so no two claims overlap and no
+// work ever runs while the lock is held.
 func (d *driver) Claimer(t store.LeaseTable) store.Claimer {
-	return &claimer{w: d.writer, table: t, holder: d.holder}
+	return store.NewClaimer(t, d.holder, false, func(ctx context.Context, fn func(*ent.Client) error) error {
+		return d.writer.Do(ctx, func(_ context.Context, tx *ent.Tx, _ *store.Hooks) error { return fn(tx.Client()) })
+	})
 }
