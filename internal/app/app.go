@@ -60,8 +60,6 @@ type app struct {
 	crm   *crm.Service
 	flows *flows.Service
 
-	writer store.Writer // db.Writer
-
 	// Started by start, for serve only: the subcommands need none of it.
 	hookCache  *inbound.Cache
 	tail       *livetail.Broker[*ent.WebhookLog]
@@ -117,7 +115,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		TimeoutSeconds:       int(cfg.OutboundTimeout / time.Second),
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
-	return &app{cfg: cfg, log: log, db: d, writer: d.Writer, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
+	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
 		crm: crm.NewService(time.Now), flows: flows.NewService()}, nil
 }
 
@@ -141,13 +139,13 @@ func (a *app) start() error {
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		Version:      Version,
 		Log:          a.log,
-	}, outbound.Deps{Writer: a.writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read),
+	}, outbound.Deps{Writer: a.db.Writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read),
 		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, Publisher: a.feed, Subscriptions: subs, Dialect: a.db.Dialect})
 	if err != nil {
 		return err
 	}
 	a.dispatcher = d
-	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.writer, Read: a.db.Read,
+	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.db.Writer, Read: a.db.Read,
 		Claimer: flows.NewClaimer(a.db.Claimer(flows.Runs), a.db.Read), CRM: a.crm, Subscriptions: subs})
 	if err != nil {
 		return err
@@ -164,7 +162,7 @@ func (a *app) start() error {
 		return err
 	}
 	pruner, err := history.NewPruner(history.Config{Retention: a.cfg.Retention, Log: a.log},
-		history.Deps{Writer: a.writer, Read: a.db.Read, Singleton: a.db, Dialect: a.db.Dialect})
+		history.Deps{Writer: a.db.Writer, Read: a.db.Read, Singleton: a.db, Dialect: a.db.Dialect})
 	if err != nil {
 		return err
 	}
@@ -344,7 +342,7 @@ func (a *app) inbound() http.Handler {
 		Retention: a.cfg.Retention,
 	}, inbound.Deps{
 		Cache:     a.hookCache,
-		Writer:    a.writer,
+		Writer:    a.db.Writer,
 		Verifiers: a.hooks,
 		Contacts:  a.crm,
 		Locks:     a.db,

@@ -4,30 +4,19 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
+
+	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
 // exec runs a statement written with ? placeholders on the test's
 // database, whichever it is (PostgreSQL numbers its placeholders).
 func (ta *testApp) exec(t testing.TB, query string, args ...any) {
 	t.Helper()
-	if ta.db.Dialect == dialect.Postgres {
-		var b strings.Builder
-		n := 0
-		for _, r := range query {
-			if r == '?' {
-				n++
-				b.WriteString("$" + strconv.Itoa(n))
-				continue
-			}
-			b.WriteRune(r)
-		}
-		query = b.String()
-	}
+	query = dbtest.Rebind(ta.db.Dialect, query)
 	if _, err := ta.db.Write.ExecContext(context.Background(), query, args...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}

@@ -23,7 +23,6 @@ type testApp struct {
 	*app
 	srv *httptest.Server
 	key string // the Default workspace's API key
-	dir string
 }
 
 func newTestApp(t testing.TB) *testApp {
@@ -40,7 +39,6 @@ func newTestAppWith(t testing.TB, edit func(*config.Config)) *testApp {
 // startLoggedApp is newTestAppWith logging to log.
 func startLoggedApp(t testing.TB, log *slog.Logger, edit func(*config.Config)) *testApp {
 	t.Helper()
-	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.DatabaseURL = dbtest.URL(t)
 	cfg.PublicURL = "https://hooks.example.test"
@@ -66,7 +64,7 @@ func startLoggedApp(t testing.TB, log *slog.Logger, edit func(*config.Config)) *
 		srv.Close()
 		_ = a.close()
 	})
-	return &testApp{app: a, srv: srv, key: key, dir: dir}
+	return &testApp{app: a, srv: srv, key: key}
 }
 
 // newWorkspace creates another workspace and returns its key.

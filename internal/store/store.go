@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -106,9 +105,7 @@ func (s *Store) TryLockTx(ctx context.Context, tx *ent.Client, name string) (ok 
 func (s *Store) Ping(ctx context.Context) error { return s.Driver.Ping(ctx) }
 
 // Close finishes the queued writes and closes the database.
-func (s *Store) Close() error {
-	return errors.Join(s.Driver.Close())
-}
+func (s *Store) Close() error { return s.Driver.Close() }
 
 // Migration brings tables a package keeps by hand (beside ent's schema) up
 // to date, in the database's dialect: history's hourly counters, say.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,11 +70,11 @@ func Main(m *testing.M) int {
 	if Postgres() || flagSet("test.fuzz") || flagSet("test.bench") {
 		return code
 	}
-	if os.Getenv(pgtest.EnvURL) == "" {
-		if required() {
-			fmt.Println("FAIL: the PostgreSQL half needs " + pgtest.EnvURL + " (" + pgtest.EnvRequire + " is set)")
-			return 1
-		}
+	switch base, err := pgtest.Server(); {
+	case err != nil:
+		fmt.Println("FAIL: the PostgreSQL half:", err)
+		return 1
+	case base == "":
 		fmt.Println("PostgreSQL half skipped: set " + pgtest.EnvURL + " (scripts/pg-test-cluster start prints it)")
 		return code
 	}
@@ -99,10 +98,4 @@ func Main(m *testing.M) int {
 func flagSet(name string) bool {
 	f := flag.Lookup(name)
 	return f != nil && f.Value.String() != ""
-}
-
-// required reads pgtest.EnvRequire as pgtest does (a boolean).
-func required() bool {
-	v, _ := strconv.ParseBool(os.Getenv(pgtest.EnvRequire))
-	return v
 }

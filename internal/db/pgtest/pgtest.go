@@ -58,6 +58,10 @@ func URL(t testing.TB) string {
 	return dbURL
 }
 
+// Server returns the server EnvURL names, or "" when the PostgreSQL tests
+// may skip; an error when they may not (EnvRequire set without EnvURL).
+func Server() (string, error) { return serverURL(os.Getenv) }
+
 // serverURL returns EnvURL's value, or "" when the tests may skip. It fails
 // when EnvRequire is set without EnvURL, or is not a boolean.
 func serverURL(getenv func(string) string) (string, error) {
