@@ -3,11 +3,15 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/internal/config"
 )
 
 func TestBadConfigurationExitsWithStatus2(t *testing.T) {
@@ -24,6 +28,9 @@ func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 		{"bad bool", nil, map[string]string{"WEXIO_ALLOW_PRIVATE_NETWORKS": "maybe"}, "WEXIO_ALLOW_PRIVATE_NETWORKS"},
 		{"bad secret key", nil, map[string]string{"WEXIO_SECRET_KEY": "c2hvcnQ="}, "WEXIO_SECRET_KEY"},
 		{"bad database url", nil, map[string]string{"WEXIO_DATABASE_URL": "mysql://x"}, "WEXIO_DATABASE_URL"},
+		{"malformed postgres url", nil, map[string]string{"WEXIO_DATABASE_URL": "postgres://u:hunter2@db:port/x",
+			"WEXIO_SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}, "WEXIO_DATABASE_URL"},
+		{"postgres without a key", nil, map[string]string{"WEXIO_DATABASE_URL": "postgres://u:hunter2@db/x"}, "WEXIO_SECRET_KEY"},
 		{"bad public url", nil, map[string]string{"WEXIO_PUBLIC_URL": "not a url"}, "WEXIO_PUBLIC_URL"},
 		{"bad flag value", []string{"serve", "--retention", "forever"}, nil, "--retention"},
 		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
@@ -40,7 +47,29 @@ func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 			if tc.name != "unknown command" && strings.Count(errb.String(), "\n") != 1 {
 				t.Fatalf("stderr %q: want one line", errb.String())
 			}
+			if strings.Contains(errb.String(), "hunter2") {
+				t.Fatalf("stderr %q shows the database password", errb.String())
+			}
 		})
+	}
+}
+
+// TestUnreachableDatabaseIsBadConfiguration: a PostgreSQL server that does
+// not answer within the connect bound stops the start as bad
+// configuration (exit 2) naming WEXIO_DATABASE_URL, never its password.
+func TestUnreachableDatabaseIsBadConfiguration(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.DatabaseURL = "postgres://wexio:hunter2@" + freeAddr(t) + "/wexio?sslmode=disable" // nobody listens
+	cfg.SecretKey = make([]byte, 32)
+	cfg.Timeouts.DatabaseConnect = 500 * time.Millisecond
+	_, err := openApp(context.Background(), cfg, testLogger())
+	var ce *config.Error
+	if !errors.As(err, &ce) || ce.Name != "WEXIO_DATABASE_URL" || exitStatus(err) != 2 {
+		t.Fatalf("openApp = %v, want bad configuration naming WEXIO_DATABASE_URL", err)
+	}
+	if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("the error %q shows the password or is not one line", err)
 	}
 }
 
