@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -146,5 +147,43 @@ func TestTypePrefixKeepsToAnIndex(t *testing.T) {
 	if got := strings.Join(plan, "\n"); !strings.Contains(got, "USING COVERING INDEX events_type (type>? AND type<?)") &&
 		!strings.Contains(got, "USING INDEX events_type (type>? AND type<?)") {
 		t.Errorf("plan of %s:\n%s", query, got)
+	}
+}
+
+// TestTypeMatchesUnderALocaleCollation: a prefix pattern matches exactly
+// the types that start with it, byte for byte, even in a column whose
+// collation follows a locale (ICU's en-US on PostgreSQL, under which
+// "Order.paid" sorts between "order." and "order/"); SQLite compares bytes
+// anyway.
+func TestTypeMatchesUnderALocaleCollation(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	col := "TEXT"
+	if e.d.Dialect == dialect.Postgres {
+		col = `TEXT COLLATE "en-US-x-icu"`
+	}
+	e.exec(t, "CREATE TABLE collated_types (type "+col+")")
+	types := []string{"order.paid", "Order.paid", "order/x", "order.", "ordem.x", "order.refunded"}
+	for _, typ := range types {
+		e.exec(t, "INSERT INTO collated_types VALUES ('"+typ+"')")
+	}
+	q, args := entsql.Dialect(e.d.Dialect).Select("type").From(entsql.Table("collated_types")).
+		Where(typeMatches("type", "order.*")).OrderBy("type").Query()
+	rows, err := e.d.Read.QueryContext(context.Background(), q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	slices.Sort(got)
+	if want := []string{"order.", "order.paid", "order.refunded"}; !slices.Equal(got, want) {
+		t.Fatalf("order.* matched %v, want %v", got, want)
 	}
 }
