@@ -110,6 +110,7 @@ func newTarget(ctx context.Context, name, dir, dbURL string, log *slog.Logger) (
 	}, inbound.Deps{
 		Cache:     cache,
 		Writer:    writer,
+		Dialect:   d.Dialect,
 		Verifiers: hooks,
 		Tail:      livetail.NewBroker[*ent.WebhookLog](),
 		Log:       log,

@@ -545,11 +545,17 @@ var (
 				Name:    "webhooklog_delivery_id",
 				Unique:  false,
 				Columns: []*schema.Column{WebhookLogsColumns[16]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "delivery_id IS NOT NULL",
+				},
 			},
 			{
 				Name:    "webhooklog_event_id",
 				Unique:  false,
 				Columns: []*schema.Column{WebhookLogsColumns[15]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "event_id IS NOT NULL",
+				},
 			},
 		},
 	}

@@ -346,6 +346,7 @@ func (a *app) inbound() http.Handler {
 		Verifiers: a.hooks,
 		Contacts:  a.crm,
 		Locks:     a.db,
+		Dialect:   a.db.Dialect,
 		Tail:      a.feed,
 		Log:       a.log,
 		Now:       time.Now,

@@ -38,14 +38,14 @@ func (e *env) attempts(tb testing.TB) []Attempt {
 	return []Attempt{failed, refused, succeeded}
 }
 
-func (e *env) insertAttempts(tb testing.TB, as []Attempt) []*AttemptRow {
+func (e *env) insertAttempts(tb testing.TB, as []Attempt) []*LogRow {
 	tb.Helper()
-	rows := make([]*AttemptRow, len(as))
+	rows := make([]*LogRow, len(as))
 	for i, a := range as {
-		rows[i] = must[*AttemptRow](tb)(NewAttemptRow(a))
+		rows[i] = must[*LogRow](tb)(NewAttemptRow(a))
 	}
 	err := e.w.Do(auth.System(context.Background()), func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
-		return InsertAttempts(ctx, tx, e.d.Dialect, rows)
+		return InsertLogs(ctx, tx, e.d.Dialect, rows...)
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -53,11 +53,11 @@ func (e *env) insertAttempts(tb testing.TB, as []Attempt) []*AttemptRow {
 	return rows
 }
 
-// TestInsertAttemptsMatchesEnt holds the attempt rows' own INSERT to ent's
+// TestInsertLogsMatchesEnt holds the attempt rows' own INSERT to ent's
 // encoding: each row reads back through ent as it was built, and a twin
 // written through ent's create with the same field values agrees with it
 // on every column's stored type and value but the id.
-func TestInsertAttemptsMatchesEnt(t *testing.T) {
+func TestInsertLogsMatchesEnt(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	sys := auth.System(context.Background())
@@ -167,13 +167,13 @@ func TestInsertAttemptsInBatches(t *testing.T) {
 func TestInsertAttemptsSQL(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	var rows []*AttemptRow
+	var rows []*LogRow
 	for _, a := range e.attempts(t) {
-		rows = append(rows, must[*AttemptRow](t)(NewAttemptRow(a)))
+		rows = append(rows, must[*LogRow](t)(NewAttemptRow(a)))
 	}
 	cols := len(webhooklog.Columns)
 	for d, quote := range map[string]string{dialect.SQLite: "`", dialect.Postgres: `"`} {
-		query, args, err := insertAttempts(d, rows)
+		query, args, err := insertLogs(d, rows)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -38,11 +38,17 @@ var postgresCounters = &counterSQL{
 	FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6`,
 	},
 	objects: []counterObject{
-		pgFunction("log_counts_insert", pgIncrement("NEW")),
-		pgTrigger("log_counts_insert", "AFTER INSERT"),
-		pgFunction("log_counts_delete", pgDecrement("OLD")),
-		pgTrigger("log_counts_delete", "AFTER DELETE"),
-		// Log rows are written once; should one be moved, its count moves too.
+		// Once per statement, over the rows it wrote (a transition table):
+		// a batch's rows are one INSERT, and its counting one more, where a
+		// trigger per row cost a sixth of the inbound path on PostgreSQL.
+		pgFunction("log_counts_insert", pgAppendAll("new_rows", "count(*)")),
+		pgStatementTrigger("log_counts_insert", "AFTER INSERT", "NEW TABLE AS new_rows"),
+		pgFunction("log_counts_delete", pgAppendAll("old_rows", "-count(*)")),
+		pgStatementTrigger("log_counts_delete", "AFTER DELETE", "OLD TABLE AS old_rows"),
+		// Log rows are written once; should one be moved, its count moves
+		// too. Per row: a trigger with transition tables cannot name the
+		// columns it watches, and a change of event_id (its event pruned)
+		// must not move the row's count.
 		pgFunction("log_counts_update", pgDecrement("OLD")+pgIncrement("NEW")),
 		pgTrigger("log_counts_update", "AFTER UPDATE OF workspace_id, webhook_id, direction, outcome, occurred_at"),
 	},
@@ -68,6 +74,28 @@ func pgTrigger(name, when string) counterObject {
 		"DROP TRIGGER IF EXISTS " + name + " ON webhook_logs", def,
 		"COMMENT ON TRIGGER " + name + " ON webhook_logs IS " + pgQuote(def),
 	}}
+}
+
+// pgStatementTrigger is the trigger name on webhook_logs, firing when, once
+// per statement, the function of its name, which reads the statement's
+// rows as the transition table referencing names.
+func pgStatementTrigger(name, when, referencing string) counterObject {
+	def := `CREATE TRIGGER ` + name + ` ` + when + ` ON webhook_logs REFERENCING ` + referencing +
+		` FOR EACH STATEMENT EXECUTE FUNCTION ` + name + `()`
+	return counterObject{key: "trigger " + name, def: def, install: []string{
+		"DROP TRIGGER IF EXISTS " + name + " ON webhook_logs", def,
+		"COMMENT ON TRIGGER " + name + " ON webhook_logs IS " + pgQuote(def),
+	}}
+}
+
+// pgAppendAll adds n, an aggregate over each counter's rows of the
+// transition table rows, to the counters, as a row each.
+func pgAppendAll(rows, n string) string {
+	return `	INSERT INTO log_counts
+	SELECT r.workspace_id, r.webhook_id, r.direction, r.outcome, COALESCE(e.type, ''), ` + pgHourOf("r") + `, ` + n + `
+	FROM ` + rows + ` r LEFT JOIN events e ON e.id = r.event_id
+	GROUP BY 1, 2, 3, 4, 5, 6;
+`
 }
 
 // pgHourOf is the hour of a log row's occurred_at (timestamptz), floored as

@@ -1,6 +1,8 @@
 package history
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,64 +15,75 @@ import (
 )
 
 // InboundRow is what the log keeps of a request to POST /in/{token} and
-// of the answer it got. Its workspace is the context's (tenant), as for
-// any row created through ent.
+// of the answer it got.
 type InboundRow struct {
-	ID         pulid.ID      // the row's; the 202 body names it
-	WebhookID  pulid.ID      // the webhook the token named
-	Request    *http.Request // its method, URL and headers, as received
-	Body       []byte        // the body as read, up to the size limit
-	ReceivedAt time.Time     // by the injected clock
-	Duration   time.Duration // from arrival to the answer
-	// SignatureHeader is the webhook's own signature header, if it has
-	// one: its value is redacted like those of the names every provider
-	// uses (redact.IsSecret).
-	SignatureHeader string
-	Outcome         schematype.LogOutcome
-	Status          int
-	Error           string    // why the request was refused; "" when it was not
-	IdempotencyKey  string    // "" without one
-	ContactID       *pulid.ID // the contact it resolved to, if any
-	AnswerHeader    http.Header
-	AnswerBody      []byte
+	ID             pulid.ID // the row's; the 202 body names it
+	WorkspaceID    pulid.ID // the webhook's
+	WebhookID      pulid.ID // the webhook the token named
+	Request        *LoggedRequest
+	ReceivedAt     time.Time     // by the injected clock
+	Duration       time.Duration // from arrival to the answer
+	Outcome        schematype.LogOutcome
+	Status         int
+	Error          string    // why the request was refused; "" when it was not
+	IdempotencyKey string    // "" without one
+	ContactID      *pulid.ID // the contact it resolved to, if any
+	AnswerHeader   http.Header
+	AnswerBody     []byte
 }
 
-// Create builds the row on c, the client of the transaction that writes
-// whatever else the request caused.
-func (r *InboundRow) Create(c *ent.Client) *ent.WebhookLogCreate {
-	m := c.WebhookLog.Create().
-		SetID(r.ID).
-		SetWebhookID(r.WebhookID).
-		SetDirection(schematype.DirectionInbound).
-		SetOccurredAt(r.ReceivedAt.UTC()).
-		SetOutcome(r.Outcome).
-		SetStatusCode(r.Status).
-		SetDurationMs(int(r.Duration.Milliseconds())).
-		SetRequest(r.request()).
-		SetResponse(&schematype.HTTPMessage{Headers: redact.Headers(r.AnswerHeader, nil), Body: storableBody(string(r.AnswerBody))}).
-		SetNillableContactID(r.ContactID)
+// Row builds and encodes the row, for InsertLogs (directly or through
+// LogInserter).
+func (r *InboundRow) Row() (*LogRow, error) {
+	status, duration := r.Status, int(r.Duration.Milliseconds())
+	w := &ent.WebhookLog{
+		ID: r.ID, WorkspaceID: r.WorkspaceID, WebhookID: r.WebhookID,
+		Direction: schematype.DirectionInbound, OccurredAt: r.ReceivedAt.UTC(),
+		Outcome: r.Outcome, StatusCode: &status, DurationMs: duration,
+		Request:   r.Request.msg,
+		Response:  &schematype.HTTPMessage{Headers: redact.Headers(r.AnswerHeader, nil), Body: storableBody(string(r.AnswerBody))},
+		ContactID: r.ContactID,
+	}
 	if r.Error != "" {
-		m.SetError(r.Error)
+		reason := r.Error
+		w.Error = &reason
 	}
 	if r.IdempotencyKey != "" {
-		m.SetIdempotencyKey(r.IdempotencyKey)
+		key := r.IdempotencyKey
+		w.IdempotencyKey = &key
 	}
-	return m
+	return encodeRow(w, r.Request.json)
 }
 
-// request is the request as the log keeps it: headers joined per name,
-// credentials, signatures and secret query values replaced.
-func (r *InboundRow) request() schematype.HTTPMessage {
+// LoggedRequest is a request as its log row keeps it (headers joined per
+// name; credentials, signatures and secret query values replaced),
+// encoded once by the request's own goroutine: the writer, which all
+// requests wait for, only binds it.
+type LoggedRequest struct {
+	msg  schematype.HTTPMessage
+	json []byte
+}
+
+// LogRequest is r with body (as read, up to the size limit) as its log row
+// keeps it. signatureHeader is the webhook's own signature header, if it
+// has one: its value is redacted like those of the names every provider
+// uses (redact.IsSecret).
+func LogRequest(r *http.Request, body []byte, signatureHeader string) (*LoggedRequest, error) {
 	extra := map[string]bool{}
-	if r.SignatureHeader != "" {
-		extra[strings.ToLower(r.SignatureHeader)] = true
+	if signatureHeader != "" {
+		extra[strings.ToLower(signatureHeader)] = true
 	}
-	return schematype.HTTPMessage{
-		Method:  r.Request.Method,
-		URL:     requestURI(r.Request.URL, extra),
-		Headers: redact.Headers(r.Request.Header, func(k string) bool { return redact.IsSecret(k, extra) }),
-		Body:    storableBody(string(r.Body)),
+	lr := &LoggedRequest{msg: schematype.HTTPMessage{
+		Method:  r.Method,
+		URL:     requestURI(r.URL, extra),
+		Headers: redact.Headers(r.Header, func(k string) bool { return redact.IsSecret(k, extra) }),
+		Body:    storableBody(string(body)),
+	}}
+	var err error
+	if lr.json, err = json.Marshal(lr.msg); err != nil {
+		return nil, fmt.Errorf("encoding the logged request: %w", err)
 	}
+	return lr, nil
 }
 
 // requestURI is the path and query the request was sent to, secret query

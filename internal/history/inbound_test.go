@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/redact"
+	"github.com/wexio/webhooks/internal/store"
 )
 
 // TestInboundRowKeepsTheRequestRedacted: the row keeps the request's
@@ -27,14 +29,15 @@ func TestInboundRowKeepsTheRequestRedacted(t *testing.T) {
 	plus2 := time.FixedZone("+02:00", 2*3600)
 	contact := must[*ent.Contact](t)(e.d.Write.Contact.Create().SetName("Ada").Save(e.ctx))
 	row := &InboundRow{
-		ID: pulid.New("log"), WebhookID: in.ID, Request: req, Body: []byte(`{"a":1}`), SignatureHeader: "x-custom-MAC",
+		ID: pulid.New("log"), WebhookID: in.ID, Request: must[*LoggedRequest](t)(LogRequest(req, []byte(`{"a":1}`), "x-custom-MAC")),
 		ReceivedAt: now.In(plus2), Duration: 12 * time.Millisecond,
 		Outcome: schematype.OutcomeRejected, Status: http.StatusUnauthorized, Error: "invalid signature",
 		IdempotencyKey: "k-1", ContactID: &contact.ID,
 		AnswerHeader: http.Header{"Content-Type": {"application/json"}}, AnswerBody: []byte(`{"error":{}}`),
 	}
-	saved := must[*ent.WebhookLog](t)(row.Create(e.d.Write).Save(e.ctx))
-	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, saved.ID))
+	row.WorkspaceID = in.WorkspaceID
+	e.insertInbound(t, row)
+	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, row.ID))
 
 	wantReq := schematype.HTTPMessage{Method: "POST", URL: "/in/tok?hub.verify_token=%5Bredacted%5D&page=2&sig=%5Bredacted%5D",
 		Headers: map[string]string{"X-Custom-Mac": redact.Marker, "Authorization": redact.Marker, "X-Multi": "a, b",
@@ -56,9 +59,11 @@ func TestInboundRowKeepsTheRequestRedacted(t *testing.T) {
 
 	// Accepted, without a query, a key or a contact: none is kept.
 	req = httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil)
-	plain := &InboundRow{ID: pulid.New("log"), WebhookID: in.ID, Request: req, ReceivedAt: now,
+	plain := &InboundRow{ID: pulid.New("log"), WorkspaceID: in.WorkspaceID, WebhookID: in.ID,
+		Request: must[*LoggedRequest](t)(LogRequest(req, nil, "")), ReceivedAt: now,
 		Outcome: schematype.OutcomeAccepted, Status: http.StatusAccepted}
-	got = must[*ent.WebhookLog](t)(plain.Create(e.d.Write).Save(e.ctx))
+	e.insertInbound(t, plain)
+	got = must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, plain.ID))
 	if got.Request.URL != "/in/tok" || got.Error != nil || got.IdempotencyKey != nil || got.ContactID != nil {
 		t.Errorf("plain row %+v", got)
 	}
@@ -72,13 +77,34 @@ func TestInboundRowKeepsBinaryBodies(t *testing.T) {
 	e := setup(t)
 	in := must[*ent.Webhook](t)(e.d.Write.Webhook.Create().SetName("in").SetDirection(schematype.DirectionInbound).
 		SetToken("tok").Save(e.ctx))
-	row := &InboundRow{ID: pulid.New("log"), WebhookID: in.ID, Body: []byte("\x00\x01 not JSON"),
-		Request: httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil), ReceivedAt: now,
+	req := httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil)
+	row := &InboundRow{ID: pulid.New("log"), WorkspaceID: in.WorkspaceID, WebhookID: in.ID,
+		Request: must[*LoggedRequest](t)(LogRequest(req, []byte("\x00\x01 not JSON"), "")), ReceivedAt: now,
 		Outcome: schematype.OutcomeRejected, Status: http.StatusBadRequest, Error: "invalid JSON"}
-	must[*ent.WebhookLog](t)(row.Create(e.d.Write).Save(e.ctx))
+	e.insertInbound(t, row)
 	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, row.ID))
 	if got.Request.Body != "\uFFFD\x01 not JSON" {
 		t.Fatalf("body logged as %q", got.Request.Body)
+	}
+}
+
+// insertInbound writes rows through the writer, as the inbound handler
+// does: queued on the job's hooks for the batch's one INSERT.
+func (e *env) insertInbound(tb testing.TB, rows ...*InboundRow) {
+	tb.Helper()
+	ins := LogInserter(e.d.Dialect)
+	err := e.w.Do(e.ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
+		for _, r := range rows {
+			lr, err := r.Row()
+			if err != nil {
+				return err
+			}
+			hk.InsertLater(ins, lr)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/wexio/webhooks/ent/idempotencykey"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -32,12 +33,6 @@ func idempotencyKey(req *request) (key string, ok bool) {
 	return key, len(key) <= maxKeyLen
 }
 
-// outcome is what the accept job decided.
-type outcome struct {
-	verdict
-	row *ent.WebhookLog
-}
-
 // accept commits everything an authenticated, parsed request causes, in one
 // group-commit job: the idempotency check, the contact, a schema capture, the
 // flow runs and the log row; the 202 goes out only after that commit.
@@ -49,57 +44,80 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 		return v.answer
 	}
 	req.key = key
-	var out outcome
+	if h.onlyLogged(req) {
+		id := pulid.New("log")
+		v := h.accepted(id)
+		err := h.retry(ctx, func() error { return h.insertLog(ctx, req, &v, id) })
+		if err == nil {
+			return v.answer
+		}
+		return h.failed(ctx, req, err)
+	}
+	var out verdict
 	err := h.commit(ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
 		var err error
-		out, err = h.process(ctx, tx.Client(), req)
-		if err == nil {
-			row := out.row
-			hk.AfterCommit(func() { h.publish(row) })
-		}
+		out, err = h.process(ctx, tx.Client(), hk, req)
 		return err
 	})
 	if err == nil {
 		return out.answer
 	}
+	return h.failed(ctx, req, err)
+}
+
+// failed logs why req could not be accepted and answers it.
+func (h *Handler) failed(ctx context.Context, req *request, err error) answer {
 	ans, level := failed(err)
 	h.deps.Log.Log(ctx, level, "accepting inbound request", "webhook_id", req.hook.ID, "err", err)
 	return ans
+}
+
+// onlyLogged reports whether accepting req changes nothing but its log
+// row: no idempotency key, contact, schema capture or flow.
+func (h *Handler) onlyLogged(req *request) bool {
+	w := req.hook
+	resolves := h.deps.Contacts != nil && w.ContactMatch != nil && w.ContactPath != ""
+	return req.key == "" && !resolves && !w.Capturing && len(req.flows) == 0
+}
+
+// accepted is the verdict of an accepted request whose row is id.
+func (h *Handler) accepted(id pulid.ID) verdict {
+	return verdict{answer: answer{status: http.StatusAccepted, contentType: "application/json", body: acceptedBody(string(id))},
+		outcome: schematype.OutcomeAccepted}
 }
 
 // process runs inside the write transaction. A keyed request first takes
 // its key's lock, so that one transaction at a time, on any server, looks
 // the key up and records it: the lookup then sees whatever another
 // committed, and two servers never both accept it.
-func (h *Handler) process(ctx context.Context, c *ent.Client, req *request) (outcome, error) {
+func (h *Handler) process(ctx context.Context, c *ent.Client, hk *store.Hooks, req *request) (verdict, error) {
 	if req.key == "" {
-		return h.first(ctx, c, req)
+		return h.first(ctx, c, hk, req)
 	}
 	if h.deps.Locks != nil {
 		ok, err := h.deps.Locks.TryLockTx(ctx, c, "idempotency-"+string(req.hook.ID)+"-"+req.key)
 		if err != nil {
-			return outcome{}, err
+			return verdict{}, err
 		}
 		if !ok {
-			return outcome{}, errKeyBusy
+			return verdict{}, errKeyBusy
 		}
 	}
 	prior, err := h.prior(ctx, c, req, req.key)
 	if err != nil {
-		return outcome{}, err
+		return verdict{}, err
 	}
 	if prior != nil {
-		return h.duplicate(ctx, c, req, prior)
+		return h.duplicate(hk, req, prior)
 	}
-	return h.first(ctx, c, req)
+	return h.first(ctx, c, hk, req)
 }
 
 // first accepts a request not seen before: its idempotency record first,
 // then the contact, a schema capture, the log row and the flow runs.
-func (h *Handler) first(ctx context.Context, c *ent.Client, req *request) (outcome, error) {
+func (h *Handler) first(ctx context.Context, c *ent.Client, hk *store.Hooks, req *request) (verdict, error) {
 	id := pulid.New("log")
-	v := verdict{answer: answer{status: http.StatusAccepted, contentType: "application/json", body: acceptedBody(string(id))},
-		outcome: schematype.OutcomeAccepted}
+	v := h.accepted(id)
 	if req.key != "" {
 		err := c.IdempotencyKey.Create().SetWebhookID(req.hook.ID).SetKey(req.key).
 			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(id).
@@ -108,31 +126,44 @@ func (h *Handler) first(ctx context.Context, c *ent.Client, req *request) (outco
 			// Committed since the lookup by a server that takes no lock
 			// (an older version, mid-upgrade): the job rolls back to its
 			// savepoint, and the next try replays that record.
-			return outcome{}, fmt.Errorf("recording idempotency key: %w: %w", errKeyBusy, err)
+			return verdict{}, fmt.Errorf("recording idempotency key: %w: %w", errKeyBusy, err)
 		}
 		if err != nil {
-			return outcome{}, fmt.Errorf("recording idempotency key: %w", err)
+			return verdict{}, fmt.Errorf("recording idempotency key: %w", err)
 		}
 	}
 	contact, _, err := h.resolveContact(ctx, c, req)
 	if err != nil {
-		return outcome{}, err
+		return verdict{}, err
 	}
 	if err := h.capture(ctx, c, req); err != nil {
-		return outcome{}, err
+		return verdict{}, err
 	}
 	var contactID *pulid.ID
 	if contact != nil {
 		contactID = &contact.ID
 	}
-	row, err := h.logRow(c, req, &v, id, contactID).Save(ctx)
+	if len(req.flows) == 0 {
+		// The common case: nothing refers to the row, which goes in with
+		// its batch's others.
+		if err := h.logLater(hk, req, &v, id, contactID); err != nil {
+			return verdict{}, err
+		}
+		return v, nil
+	}
+	// The runs refer to the row: it goes in first.
+	row, err := h.logRow(req, &v, id, contactID)
 	if err != nil {
-		return outcome{}, fmt.Errorf("writing log row: %w", err)
+		return verdict{}, err
 	}
-	if _, err := h.startFlows(ctx, c, req, row.ID, contactID); err != nil {
-		return outcome{}, err
+	if err := history.InsertLogs(ctx, c, h.deps.Dialect, row); err != nil {
+		return verdict{}, err
 	}
-	return outcome{verdict: v, row: row}, nil
+	hk.AfterCommit(func() { h.publish(row.Log()) })
+	if _, err := h.startFlows(ctx, c, req, id, contactID); err != nil {
+		return verdict{}, err
+	}
+	return v, nil
 }
 
 // prior returns the live record of key, deleting one older than retention so
@@ -156,7 +187,7 @@ func (h *Handler) prior(ctx context.Context, c *ent.Client, req *request, key st
 }
 
 // duplicate logs a repeat and replays the first answer.
-func (h *Handler) duplicate(ctx context.Context, c *ent.Client, req *request, prior *ent.IdempotencyKey) (outcome, error) {
+func (h *Handler) duplicate(hk *store.Hooks, req *request, prior *ent.IdempotencyKey) (verdict, error) {
 	v := verdict{
 		answer: answer{
 			status: prior.StatusCode, contentType: "application/json", body: prior.ResponseBody,
@@ -165,9 +196,8 @@ func (h *Handler) duplicate(ctx context.Context, c *ent.Client, req *request, pr
 		outcome: schematype.OutcomeDuplicate,
 		reason:  "duplicate of " + string(prior.LogID),
 	}
-	row, err := h.logRow(c, req, &v, pulid.New("log"), nil).Save(ctx)
-	if err != nil {
-		return outcome{}, fmt.Errorf("writing duplicate log row: %w", err)
+	if err := h.logLater(hk, req, &v, pulid.New("log"), nil); err != nil {
+		return verdict{}, err
 	}
-	return outcome{verdict: v, row: row}, nil
+	return v, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/payload"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/tenant"
@@ -27,8 +28,10 @@ type request struct {
 	vreq     verify.Request
 	// signatureHeader is the custom signature header the log redacts.
 	signatureHeader string
-	payload         any    // the decoded body, once doc decoded it
-	key             string // the idempotency key, once accepted for processing
+	// logged is the request as its log row keeps it.
+	logged  *history.LoggedRequest
+	payload any    // the decoded body, once doc decoded it
+	key     string // the idempotency key, once accepted for processing
 }
 
 // handle decides the answer to r. Every path past the token lookup writes
@@ -52,6 +55,10 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 		req.signatureHeader = b.verifier.SignatureHeader()
 	}
 	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
+	if req.logged, err = history.LogRequest(r, req.raw, req.signatureHeader); err != nil {
+		h.deps.Log.ErrorContext(ctx, "logging inbound request", "webhook_id", b.hook.ID, "err", err)
+		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
+	}
 	v, err := h.check(req)
 	if err != nil {
 		h.deps.Log.ErrorContext(ctx, "checking inbound request", "webhook_id", b.hook.ID, "err", err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/verify"
@@ -49,6 +50,9 @@ type Deps struct {
 	Tail      livetail.Publisher[*ent.WebhookLog] // may be nil
 	Log       *slog.Logger
 	Now       func() time.Time
+	// Dialect is the SQL dialect of the Writer's database (store.Store),
+	// for the log rows' own INSERT.
+	Dialect string
 	// Locks takes an idempotency key's lock for the rest of the accepting
 	// transaction (store.Store); nil where one server alone writes.
 	Locks TxLocker
@@ -64,6 +68,7 @@ type TxLocker interface {
 type Handler struct {
 	cfg  Config
 	deps Deps
+	logs *store.Inserter // the log rows' (history.LogInserter)
 }
 
 // New returns the handler; mount it on "/in/{token}".
@@ -74,7 +79,7 @@ func New(cfg Config, deps Deps) *Handler {
 	// The cache builds each webhook's verifier when it loads the webhook,
 	// so that the verifier lives as long as the entry; Deps say how.
 	deps.Cache.verifiers = deps.Verifiers
-	return &Handler{cfg: cfg, deps: deps}
+	return &Handler{cfg: cfg, deps: deps, logs: history.LogInserter(deps.Dialect)}
 }
 
 // ServeHTTP adapts handle to HTTP: it writes the answer handle decided.

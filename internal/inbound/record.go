@@ -14,31 +14,45 @@ import (
 // refusal or a handshake) and publishes it after the commit. The sender's
 // answer does not depend on it, so a failed write is logged, not returned.
 func (h *Handler) record(ctx context.Context, req *request, v *verdict) {
-	var row *ent.WebhookLog
-	err := h.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
-		var err error
-		row, err = h.logRow(tx.Client(), req, v, pulid.New("log"), nil).Save(ctx)
-		if err == nil {
-			hk.AfterCommit(func() { h.publish(row) })
-		}
-		return err
-	})
-	if err != nil {
+	if err := h.insertLog(ctx, req, v, pulid.New("log")); err != nil {
 		h.deps.Log.ErrorContext(ctx, "writing inbound log", "webhook_id", req.hook.ID, "err", err)
 	}
 }
 
-// logRow builds the request's log row (history.InboundRow) on c.
-func (h *Handler) logRow(c *ent.Client, req *request, v *verdict, id pulid.ID, contact *pulid.ID) *ent.WebhookLogCreate {
+// insertLog writes the request's log row, the one thing it changes, and
+// publishes it after the commit: with the writer's other such rows, in
+// one statement (store.Writer.Insert).
+func (h *Handler) insertLog(ctx context.Context, req *request, v *verdict, id pulid.ID) error {
+	row, err := h.logRow(req, v, id, nil)
+	if err != nil {
+		return err
+	}
+	return h.deps.Writer.Insert(ctx, h.logs, row, func() { h.publish(row.Log()) })
+}
+
+// logLater queues the request's log row for the end of the job's
+// transaction, with its batch's others (history.LogInserter), and its
+// publishing for after the commit.
+func (h *Handler) logLater(hk *store.Hooks, req *request, v *verdict, id pulid.ID, contact *pulid.ID) error {
+	row, err := h.logRow(req, v, id, contact)
+	if err != nil {
+		return err
+	}
+	hk.InsertLater(h.logs, row)
+	hk.AfterCommit(func() { h.publish(row.Log()) })
+	return nil
+}
+
+// logRow builds the request's log row (history.InboundRow).
+func (h *Handler) logRow(req *request, v *verdict, id pulid.ID, contact *pulid.ID) (*history.LogRow, error) {
 	row := &history.InboundRow{
-		ID: id, WebhookID: req.hook.ID,
-		Request: req.http, Body: req.raw, SignatureHeader: req.signatureHeader,
+		ID: id, WorkspaceID: req.hook.WorkspaceID, WebhookID: req.hook.ID, Request: req.logged,
 		ReceivedAt: req.received, Duration: time.Since(req.began),
 		Outcome: v.outcome, Status: v.status, Error: v.reason,
 		IdempotencyKey: req.key, ContactID: contact,
 		AnswerHeader: v.headers(), AnswerBody: v.body,
 	}
-	return row.Create(c)
+	return row.Row()
 }
 
 func (h *Handler) publish(rows ...*ent.WebhookLog) {

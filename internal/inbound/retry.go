@@ -33,7 +33,12 @@ const (
 // some other rows all the same, PostgreSQL fails one statement, and this
 // runs the job again.
 func (h *Handler) commit(ctx context.Context, job store.Job) error {
-	err := h.deps.Writer.Do(ctx, job)
+	return h.retry(ctx, func() error { return h.deps.Writer.Do(ctx, job) })
+}
+
+// retry runs write, and again as commit says.
+func (h *Handler) retry(ctx context.Context, write func() error) error {
+	err := write()
 	for wait, waited := retryWaitFirst, time.Duration(0); retryable(err) && waited < retryWaitMax; wait *= 2 {
 		t := time.NewTimer(wait)
 		select {
@@ -44,7 +49,7 @@ func (h *Handler) commit(ctx context.Context, job store.Job) error {
 		}
 		waited += wait
 		h.deps.Log.DebugContext(ctx, "running an inbound job again", "err", err)
-		err = h.deps.Writer.Do(ctx, job)
+		err = write()
 	}
 	return err
 }

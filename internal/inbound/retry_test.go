@@ -33,17 +33,30 @@ type scriptedWriter struct {
 }
 
 func (w *scriptedWriter) Do(ctx context.Context, job store.Job) error {
+	if err := w.next(); err != nil {
+		return err
+	}
+	return w.Writer.Do(ctx, job)
+}
+
+func (w *scriptedWriter) Insert(ctx context.Context, ins *store.Inserter, row any, after func()) error {
+	if err := w.next(); err != nil {
+		return err
+	}
+	return w.Writer.Insert(ctx, ins, row, after)
+}
+
+// next counts a submission and returns the error it is scripted to fail
+// with, nil for none.
+func (w *scriptedWriter) next() error {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.calls++
 	var err error
 	if len(w.fail) > 0 {
 		err, w.fail = w.fail[0], w.fail[1:]
 	}
-	w.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	return w.Writer.Do(ctx, job)
+	return err
 }
 
 // submitted is how many jobs were submitted.
@@ -127,7 +140,7 @@ func setupScripted(t *testing.T, fail []error) (*env, *scriptedWriter) {
 	cache := NewCache(d.Read, time.Hour)
 	d.Write.Webhook.Use(cache.Hook())
 	h := New(Config{MaxBytes: 1 << 20, PublicURL: "https://hooks.example.test"}, Deps{
-		Cache: cache, Writer: w, Verifiers: e.verifiers, Locks: d,
+		Cache: cache, Writer: w, Dialect: d.Dialect, Verifiers: e.verifiers, Locks: d,
 		Log: slog.New(slog.DiscardHandler), Now: time.Now,
 	})
 	mux := http.NewServeMux()

@@ -55,7 +55,7 @@ func setup(t *testing.T, build func(*ent.Webhook) (*verify.Verifier, error)) *en
 	d.Write.Webhook.Use(cache.Hook())
 	d.Write.Flow.Use(cache.Hook())
 	h := New(Config{MaxBytes: 1 << 20, PublicURL: "https://hooks.example.test"}, Deps{
-		Cache: cache, Writer: d.Writer, Verifiers: e.verifiers,
+		Cache: cache, Writer: d.Writer, Dialect: d.Dialect, Verifiers: e.verifiers,
 		Log: slog.New(slog.DiscardHandler), Now: e.clk.Now,
 	})
 	mux := http.NewServeMux()

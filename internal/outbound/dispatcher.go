@@ -74,7 +74,7 @@ type Deps struct {
 	// paused or disabled meanwhile must be attempted accordingly.
 	Subscriptions Webhooks
 	// Dialect is Writer's database's SQL dialect (store.Store.Dialect),
-	// for the attempt rows' own INSERT (history.InsertAttempts); "" is
+	// for the attempt rows' own INSERT (history.InsertLogs); "" is
 	// SQLite's.
 	Dialect string
 }

@@ -6,8 +6,8 @@ import (
 
 // newLogRow builds the history row of an attempt, encoded here, by the
 // worker that made the attempt, so that the writer only binds it
-// (history.InsertAttempts).
-func newLogRow(e *entry) (*history.AttemptRow, error) {
+// (history.InsertLogs).
+func newLogRow(e *entry) (*history.LogRow, error) {
 	dl, res, v := e.dl, e.res, e.v
 	a := history.Attempt{
 		WorkspaceID: dl.WorkspaceID, WebhookID: dl.WebhookID, EventID: dl.EventID, DeliveryID: dl.ID,

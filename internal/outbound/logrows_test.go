@@ -15,7 +15,7 @@ import (
 // TestAttemptRowsSayWhatEachAttemptWas: each attempt's row (a retried
 // failure with a response, an attempt with no answer, a success) holds
 // what the attempt was, for its delivery. How the rows are encoded and
-// written is history's (TestInsertAttemptsMatchesEnt).
+// written is history's (TestInsertLogsMatchesEnt).
 func TestAttemptRowsSayWhatEachAttemptWas(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

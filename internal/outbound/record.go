@@ -50,7 +50,7 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 // successes, so the hot path costs a few statements per batch, not per
 // attempt. Rows are published to live tail after the commit.
 func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hooks, batch []*entry) error {
-	logs := make([]*history.AttemptRow, len(batch))
+	logs := make([]*history.LogRow, len(batch))
 	succeeded := map[string][]pulid.ID{} // by claim token: few per batch
 	for i, e := range batch {
 		logs[i] = e.log
@@ -63,7 +63,7 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 			d.lostLeases(1)
 		}
 	}
-	if err := history.InsertAttempts(ctx, tx, d.deps.Dialect, logs); err != nil {
+	if err := history.InsertLogs(ctx, tx, d.deps.Dialect, logs...); err != nil {
 		return err
 	}
 	for token, ids := range succeeded {

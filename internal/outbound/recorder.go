@@ -17,7 +17,7 @@ type entry struct {
 	dl  *ent.Delivery
 	res *result
 	v   verdict
-	log *history.AttemptRow
+	log *history.LogRow
 }
 
 // recorder gathers finished attempts into batches: while one batch is

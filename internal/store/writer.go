@@ -19,17 +19,73 @@ type Job func(ctx context.Context, tx *ent.Tx, h *Hooks) error
 // (nil) or failed.
 type Writer interface {
 	Do(ctx context.Context, job Job) error
+	// Insert inserts row with ins and, once that committed, runs after
+	// (when not nil): a job that writes nothing else, which a Writer may
+	// batch with others of its kind into one statement and no transaction.
+	Insert(ctx context.Context, ins *Inserter, row any, after func()) error
 }
 
 // Hooks lets a job ask for work after the commit (publishing to live tail,
 // answering a caller): never before, so nobody sees rows that may roll
-// back.
+// back. And for rows to be inserted at the end of its transaction, with
+// those of every other job in it (InsertLater).
 type Hooks struct {
-	after []func()
+	after   []func()
+	pending []pendingRow
+}
+
+type pendingRow struct {
+	ins *Inserter
+	row any
+}
+
+// Inserter inserts rows that jobs leave to the end of their transaction
+// (Hooks.InsertLater). A writer that batches many callers' jobs in one
+// transaction hands it every job's rows at once: one statement for the
+// batch where each job alone would spend one (on PostgreSQL, a round trip
+// per job, which was most of an inbound request's time in the writer).
+type Inserter struct {
+	Name string // what it inserts, for errors
+	// Insert writes rows, in the order they were queued, through db: a
+	// transaction, or, for a Writer's batch of Inserts alone, the database
+	// itself; then it must write all of them or none (one statement).
+	Insert func(ctx context.Context, db Execer, rows []any) error
 }
 
 // AfterCommit registers f to run once the job's transaction has committed.
 func (h *Hooks) AfterCommit(f func()) { h.after = append(h.after, f) }
+
+// InsertLater queues row for ins, to be inserted in the job's transaction
+// after the job and before the commit. Nothing the job does may need the
+// row to be there yet (a foreign key to it from a row the job writes):
+// such a row is inserted by the job itself.
+func (h *Hooks) InsertLater(ins *Inserter, row any) {
+	h.pending = append(h.pending, pendingRow{ins, row})
+}
+
+// InsertPending inserts what the jobs of hooks left to the end of their
+// transaction tx (InsertLater), one call per Inserter, and forgets it. A
+// Writer calls it after the jobs and before the commit: for all of a
+// batch's jobs at once, or for each job in its own savepoint.
+func InsertPending(ctx context.Context, tx *ent.Tx, hooks ...*Hooks) error {
+	var order []*Inserter
+	rows := map[*Inserter][]any{}
+	for _, h := range hooks {
+		for _, p := range h.pending {
+			if _, ok := rows[p.ins]; !ok {
+				order = append(order, p.ins)
+			}
+			rows[p.ins] = append(rows[p.ins], p.row)
+		}
+		h.pending = nil
+	}
+	for _, ins := range order {
+		if err := ins.Insert(ctx, tx, rows[ins]); err != nil {
+			return fmt.Errorf("inserting %s: %w", ins.Name, err)
+		}
+	}
+	return nil
+}
 
 // Committed runs what the job registered; a Writer calls it after the
 // commit, and only when the job succeeded.
@@ -42,7 +98,7 @@ func (h *Hooks) Committed() {
 
 // Discard forgets what the job registered: it failed, or its transaction
 // did.
-func (h *Hooks) Discard() { h.after = nil }
+func (h *Hooks) Discard() { h.after, h.pending = nil, nil }
 
 // Execer runs a statement: a transaction, or a client bound to one.
 type Execer interface {

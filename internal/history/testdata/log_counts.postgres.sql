@@ -19,24 +19,30 @@ INSERT INTO log_counts
 -- log_counts_insert
 CREATE OR REPLACE FUNCTION log_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), floor(extract(epoch FROM NEW.occurred_at) / 3600)::bigint, 1);
+	INSERT INTO log_counts
+	SELECT r.workspace_id, r.webhook_id, r.direction, r.outcome, COALESCE(e.type, ''), floor(extract(epoch FROM r.occurred_at) / 3600)::bigint, count(*)
+	FROM new_rows r LEFT JOIN events e ON e.id = r.event_id
+	GROUP BY 1, 2, 3, 4, 5, 6;
 	RETURN NULL;
 END
 $$;
 
 -- log_counts_insert
-CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs FOR EACH ROW EXECUTE FUNCTION log_counts_insert();
+CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION log_counts_insert();
 
 -- log_counts_delete
 CREATE OR REPLACE FUNCTION log_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO log_counts VALUES (OLD.workspace_id, OLD.webhook_id, OLD.direction, OLD.outcome, COALESCE((SELECT type FROM events WHERE id = OLD.event_id), ''), floor(extract(epoch FROM OLD.occurred_at) / 3600)::bigint, -1);
+	INSERT INTO log_counts
+	SELECT r.workspace_id, r.webhook_id, r.direction, r.outcome, COALESCE(e.type, ''), floor(extract(epoch FROM r.occurred_at) / 3600)::bigint, -count(*)
+	FROM old_rows r LEFT JOIN events e ON e.id = r.event_id
+	GROUP BY 1, 2, 3, 4, 5, 6;
 	RETURN NULL;
 END
 $$;
 
 -- log_counts_delete
-CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs FOR EACH ROW EXECUTE FUNCTION log_counts_delete();
+CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION log_counts_delete();
 
 -- log_counts_update
 CREATE OR REPLACE FUNCTION log_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$
