@@ -161,8 +161,11 @@ func (a *app) start() error {
 	if err := a.joinWorkers(); err != nil {
 		return err
 	}
-	pruner, err := history.NewPruner(history.Config{Retention: a.cfg.Retention, Log: a.log},
-		history.Deps{Writer: a.db.Writer, Read: a.db.Read, Singleton: a.db, Dialect: a.db.Dialect})
+	prune := history.Deps{Writer: a.db.Writer, Read: a.db.Read, Singleton: a.db, Dialect: a.db.Dialect}
+	if a.db.Caps.RowLocks {
+		prune.Write = a.db.Write // deletes of old rows wait for no insert, nor inserts for them
+	}
+	pruner, err := history.NewPruner(history.Config{Retention: a.cfg.Retention, Log: a.log}, prune)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type process struct {
 }
 
 // startProcess runs the test binary as a server (envServe) with env.
-func startProcess(t *testing.T, env []string) *process {
+func startProcess(t testing.TB, env []string) *process {
 	t.Helper()
 	addr := freeAddr(t)
 	p := &process{base: "http://" + addr, out: &bytes.Buffer{}}

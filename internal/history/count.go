@@ -2,9 +2,12 @@ package history
 
 import (
 	"context"
+
 	"fmt"
 	"strings"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -100,7 +103,8 @@ func edges(since, until *time.Time, lo, hi int64) [][2]*time.Time {
 }
 
 // sumCounters adds up the counters of f's workspace, webhook, direction,
-// outcomes and event type over the hours [lo, hi).
+// outcomes and event type over the hours [lo, hi): one statement, one sum
+// per counters' table (counterRanges).
 func sumCounters(ctx context.Context, c *ent.Client, dialect, ws string, f *schematype.LogFilter, lo, hi int64) (int, error) {
 	query, args := sumQuery(dialect, ws, f, lo, hi)
 	rows, err := c.QueryContext(ctx, query, args...)
@@ -108,23 +112,76 @@ func sumCounters(ctx context.Context, c *ent.Client, dialect, ws string, f *sche
 		return 0, fmt.Errorf("summing log counters: %w", err)
 	}
 	defer rows.Close()
-	n := 0
+	total := 0
 	for rows.Next() {
+		var n int
 		if err := rows.Scan(&n); err != nil {
 			return 0, fmt.Errorf("summing log counters: %w", err)
 		}
+		total += n
 	}
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("summing log counters: %w", err)
 	}
-	return n, nil
+	return total, nil
 }
 
-// sumQuery is sumCounters's statement in dialect.
+// counterRange is the range [lo, hi) of a counters' table's time column.
+type counterRange struct {
+	table, col string
+	lo, hi     int64
+}
+
+// counterRanges splits the hours [lo, hi) among the counters' tables of
+// dialect: on PostgreSQL the days wholly inside come from the daily table
+// and only the hours around them from the hourly one; elsewhere all from
+// the hourly one. An open bound (minHour, maxHour) is open in days too.
+func counterRanges(d string, lo, hi int64) []counterRange {
+	hourly := func(lo, hi int64) counterRange { return counterRange{CountersTable, "hour", lo, hi} }
+	if sqlDialect(d) != dialect.Postgres {
+		return []counterRange{hourly(lo, hi)}
+	}
+	dlo, dhi := -floorDiv(-lo, hoursPerDay), floorDiv(hi, hoursPerDay)
+	if lo <= minHour {
+		dlo = floorDiv(lo, hoursPerDay)
+	}
+	if hi >= maxHour {
+		dhi = -floorDiv(-hi, hoursPerDay)
+	}
+	if dlo >= dhi {
+		return []counterRange{hourly(lo, hi)}
+	}
+	var out []counterRange
+	if lo < dlo*hoursPerDay {
+		out = append(out, hourly(lo, dlo*hoursPerDay))
+	}
+	out = append(out, counterRange{DailyCountersTable, "day", dlo, dhi})
+	if dhi*hoursPerDay < hi {
+		out = append(out, hourly(dhi*hoursPerDay, hi))
+	}
+	return out
+}
+
+// sumQuery is sumCounters's statement in dialect: a sum per range of
+// counterRanges, joined by UNION ALL.
 func sumQuery(dialect, ws string, f *schematype.LogFilter, lo, hi int64) (string, []any) {
 	b := entsql.Dialect(sqlDialect(dialect))
-	t := b.Table(CountersTable)
-	ps := []*entsql.Predicate{entsql.EQ(t.C("workspace_id"), ws), entsql.GTE(t.C("hour"), lo), entsql.LT(t.C("hour"), hi)}
+	var query *entsql.Selector
+	for _, r := range counterRanges(dialect, lo, hi) {
+		s := sumOne(b, r, ws, f)
+		if query == nil {
+			query = s
+		} else {
+			query.UnionAll(s)
+		}
+	}
+	return query.Query()
+}
+
+// sumOne sums the counters of f in range r.
+func sumOne(b *entsql.DialectBuilder, r counterRange, ws string, f *schematype.LogFilter) *entsql.Selector {
+	t := b.Table(r.table)
+	ps := []*entsql.Predicate{entsql.EQ(t.C("workspace_id"), ws), entsql.GTE(t.C(r.col), r.lo), entsql.LT(t.C(r.col), r.hi)}
 	if f.WebhookID != nil {
 		ps = append(ps, entsql.EQ(t.C("webhook_id"), string(*f.WebhookID)))
 	}
@@ -148,5 +205,5 @@ func sumQuery(dialect, ws string, f *schematype.LogFilter, lo, hi int64) (string
 		ps = append(ps, p)
 	}
 	return b.Select().AppendSelectExpr(entsql.Expr("COALESCE(SUM(" + t.C("n") + "), 0)")).
-		From(t).Where(entsql.And(ps...)).Query()
+		From(t).Where(entsql.And(ps...))
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/oklog/ulid/v2"
 
 	"github.com/wexio/webhooks/ent"
@@ -45,9 +47,11 @@ func newCountWorld(t *testing.T, e *env) *countWorld {
 		schematype.OutcomeAccepted, schematype.OutcomeRejected}
 	var creates []*ent.WebhookLogCreate
 	for i := range 800 {
-		at := w.start.Add(time.Duration(rng.Int64N(int64(10 * time.Hour))))
+		// Over 60 hours: the whole UTC day of the 21st, which PostgreSQL
+		// sums from its daily counters, and parts of the days around it.
+		at := w.start.Add(time.Duration(rng.Int64N(int64(60 * time.Hour))))
 		if i%50 == 0 {
-			at = w.start.Add(time.Duration(rng.IntN(10)) * time.Hour) // exactly on an hour
+			at = w.start.Add(time.Duration(rng.IntN(60)) * time.Hour) // exactly on an hour
 		}
 		c := e.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetOccurredAt(at).SetRequest(schematype.HTTPMessage{}).
 			SetOutcome(outcomes[rng.IntN(len(outcomes))])
@@ -105,6 +109,11 @@ func (w *countWorld) filters() []*schematype.LogFilter {
 			{at(6 * time.Hour), at(2 * time.Hour)},
 			{at(-48 * time.Hour), at(48 * time.Hour)},
 			{at(20 * time.Hour), nil},
+			// Whole days inside, with hours and partial hours around them.
+			{at(-8*time.Hour + 30*time.Minute), at(40*time.Hour + 5*time.Minute)},
+			{at(16 * time.Hour), nil},
+			{nil, at(40 * time.Hour)},
+			{at(16 * time.Hour), at(40 * time.Hour)},
 		} {
 			f := base
 			f.Since, f.Until = r[0], r[1]
@@ -168,7 +177,7 @@ func TestCountLogsMatchesRows(t *testing.T) {
 	// Hours emptied by the deletes (the workspace's rows before the cut)
 	// leave no counter behind, once the retention pass has folded the
 	// counters (PostgreSQL appends a row per change; SQLite folds at once).
-	if err := CompactCounters(w.ctx, w.d.Write, w.d.Dialect); err != nil {
+	if err := FoldCounters(w.ctx, w.d.Write, w.d.Dialect, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	w.check(t, "after the counters were folded")
@@ -218,4 +227,33 @@ func TestLogCountsBackfill(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.check(t, "after migrating")
+}
+
+// TestCounterRanges: on PostgreSQL the whole days of a range of hours come
+// from the daily counters and only the hours around them from the hourly
+// ones; an open bound stays open; SQLite sums hours alone.
+func TestCounterRanges(t *testing.T) {
+	t.Parallel()
+	h := func(lo, hi int64) counterRange { return counterRange{CountersTable, "hour", lo, hi} }
+	d := func(lo, hi int64) counterRange { return counterRange{DailyCountersTable, "day", lo, hi} }
+	for _, tc := range []struct {
+		lo, hi int64
+		want   []counterRange
+	}{
+		{10, 20, []counterRange{h(10, 20)}}, // within a day
+		{10, 47, []counterRange{h(10, 47)}}, // across midnight, no whole day
+		{24, 48, []counterRange{d(1, 2)}},   // one whole day
+		{10, 75, []counterRange{h(10, 24), d(1, 3), h(72, 75)}},
+		{48, 75, []counterRange{d(2, 3), h(72, 75)}},
+		{minHour, 50, []counterRange{d(floorDiv(minHour, 24), 2), h(48, 50)}},
+		{30, maxHour, []counterRange{h(30, 48), d(2, -floorDiv(-maxHour, 24))}},
+		{-30, 30, []counterRange{h(-30, -24), d(-1, 1), h(24, 30)}}, // before 1970: floored
+	} {
+		if got := counterRanges(dialect.Postgres, tc.lo, tc.hi); !slices.Equal(got, tc.want) {
+			t.Errorf("[%d, %d): %v, want %v", tc.lo, tc.hi, got, tc.want)
+		}
+		if got := counterRanges(dialect.SQLite, tc.lo, tc.hi); !slices.Equal(got, []counterRange{h(tc.lo, tc.hi)}) {
+			t.Errorf("SQLite [%d, %d): %v", tc.lo, tc.hi, got)
+		}
+	}
 }

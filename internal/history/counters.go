@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -24,6 +25,10 @@ import (
 // that type.
 const CountersTable = "log_counts"
 
+// DailyCountersTable counts the same per UTC day, on PostgreSQL
+// (postgresCounters says why).
+const DailyCountersTable = "log_counts_daily"
+
 // hourSeconds is the counters' bucket: hour h holds the rows whose
 // occurred_at is in [h·3600 s, (h+1)·3600 s) of unix time. The dialects'
 // SQL (counterSQL) and CountLogs's ranges of whole hours both divide by it.
@@ -31,11 +36,19 @@ const hourSeconds = 3600
 
 var hourDivisor = strconv.Itoa(hourSeconds)
 
+// hoursPerDay makes a UTC day of hours: day d holds hours [24d, 24d+24).
+const hoursPerDay = 24
+
+var (
+	hoursPerDayText = strconv.Itoa(hoursPerDay)
+	dayDivisor      = strconv.Itoa(hourSeconds * hoursPerDay)
+)
+
 // counterSQL is how one dialect keeps the counters.
 type counterSQL struct {
-	// create makes the table and counts the rows already there (a database
-	// older than the table), once.
-	create []string
+	// tables are the counters' tables, each made when missing, counting
+	// the rows already there (a database older than the table).
+	tables []counterTable
 	// objects keep the counters exact: triggers and whatever they call.
 	objects []counterObject
 	// existing returns, by key, the table and objects the database has,
@@ -43,7 +56,13 @@ type counterSQL struct {
 	existing func(ctx context.Context, tx *ent.Tx) (map[string]string, error)
 }
 
-// counterObject is one trigger (or function) of the counters.
+// counterTable is one table of the counters and what makes it.
+type counterTable struct {
+	name   string
+	create []string
+}
+
+// counterObject is one trigger (or function, or index) of the counters.
 type counterObject struct {
 	key     string   // its key in counterSQL.existing
 	def     string   // its definition, compared with the database's
@@ -114,8 +133,10 @@ func MigrateCounters(ctx context.Context, c *ent.Client, dialect string) (err er
 // version's counters; none when it has them.
 func (cs *counterSQL) changes(have map[string]string) []string {
 	var stmts []string
-	if _, ok := have[CountersTable]; !ok {
-		stmts = append(stmts, cs.create...)
+	for _, t := range cs.tables {
+		if _, ok := have[t.name]; !ok {
+			stmts = append(stmts, t.create...)
+		}
 	}
 	for _, o := range cs.objects {
 		if have[o.key] != o.def {
@@ -125,15 +146,39 @@ func (cs *counterSQL) changes(have map[string]string) []string {
 	return stmts
 }
 
-// CompactCounters folds the counters' rows where a dialect appends them
-// (PostgreSQL; SQLite's triggers keep one row per counter already): run by
-// the retention pass, on one server at a time.
-func CompactCounters(ctx context.Context, c *ent.Client, d string) error {
+// FoldCounters folds the rows of each counter of an hour from since on
+// (of any hour, for a zero since) into one, where a dialect appends them
+// (PostgreSQL; SQLite's triggers keep one row per counter already). Safe
+// beside the writers and another fold; run on one server at a time all
+// the same, as the pruner does, since two would do the same work.
+func FoldCounters(ctx context.Context, c *ent.Client, d string, since time.Time) error {
 	if sqlDialect(d) != dialect.Postgres {
 		return nil
 	}
-	if _, err := c.ExecContext(ctx, pgCompact); err != nil {
-		return fmt.Errorf("compacting log counters: %w", err)
+	hour := int64(minHour)
+	if !since.IsZero() {
+		hour = floorDiv(since.Unix(), hourSeconds)
+	}
+	folds := []struct {
+		table, col string
+		from       int64
+	}{
+		{CountersTable, "hour", hour},
+		{DailyCountersTable, "day", floorDiv(hour, hoursPerDay)},
+	}
+	for _, f := range folds {
+		if _, err := c.ExecContext(ctx, pgFold(f.table, f.col), f.from); err != nil {
+			return fmt.Errorf("folding log counters: %w", err)
+		}
 	}
 	return nil
+}
+
+// floorDiv is ⌊a/b⌋ for b > 0, before 1970 too.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }

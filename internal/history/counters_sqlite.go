@@ -11,7 +11,7 @@ import (
 // change to it, even of white space, replaces the triggers of every
 // database at its next start: testdata/log_counts.sqlite.sql holds it.
 var sqliteCounters = &counterSQL{
-	create: []string{
+	tables: []counterTable{{name: CountersTable, create: []string{
 		`CREATE TABLE log_counts (
 		workspace_id TEXT NOT NULL,
 		webhook_id TEXT NOT NULL,
@@ -25,7 +25,7 @@ var sqliteCounters = &counterSQL{
 		`INSERT INTO log_counts
 		SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, ` + sqliteTypeOf("l") + `, ` + sqliteHourOf("l") + `, COUNT(*)
 		FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6`,
-	},
+	}}},
 	objects: []counterObject{
 		sqliteTrigger("log_counts_insert", `CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs BEGIN `+sqliteIncrement("NEW")+` END`),
 		sqliteTrigger("log_counts_delete", `CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN `+sqliteDecrement("OLD")+` END`),

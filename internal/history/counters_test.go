@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/log_counts.*.sql from the code")
@@ -19,8 +21,10 @@ var update = flag.Bool("update", false, "rewrite testdata/log_counts.*.sql from 
 // then each object's definition under its key.
 func script(cs *counterSQL) string {
 	var b strings.Builder
-	for _, s := range cs.create {
-		b.WriteString(s + ";\n\n")
+	for _, t := range cs.tables {
+		for _, s := range t.create {
+			b.WriteString(s + ";\n\n")
+		}
 	}
 	for _, o := range cs.objects {
 		b.WriteString("-- " + strings.TrimPrefix(strings.TrimPrefix(o.key, "function "), "trigger ") + "\n" + o.def + ";\n\n")
@@ -64,7 +68,10 @@ func TestCountersChangeOnlyWhatDiffers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		current := map[string]string{CountersTable: ""}
+		current := map[string]string{}
+		for _, t := range cs.tables {
+			current[t.name] = ""
+		}
 		for _, o := range cs.objects {
 			current[o.key] = o.def
 		}
@@ -74,7 +81,7 @@ func TestCountersChangeOnlyWhatDiffers(t *testing.T) {
 		old := cs.objects[1]
 		current[old.key] = "an older version"
 		delete(current, CountersTable)
-		want := append(append([]string{}, cs.create...), old.install...)
+		want := append(append([]string{}, cs.tables[0].create...), old.install...)
 		if got := cs.changes(current); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s: table missing, %s old: %q, want %q", d, old.key, got, want)
 		}
@@ -94,7 +101,7 @@ var withoutCounters = map[string][]string{
 		"DROP TRIGGER log_counts_update", "DROP TABLE " + CountersTable},
 	// Dropping a function drops the trigger calling it.
 	dialect.Postgres: {"DROP FUNCTION log_counts_insert() CASCADE", "DROP FUNCTION log_counts_delete() CASCADE",
-		"DROP FUNCTION log_counts_update() CASCADE", "DROP TABLE " + CountersTable},
+		"DROP FUNCTION log_counts_update() CASCADE", "DROP TABLE " + CountersTable, "DROP TABLE " + DailyCountersTable},
 }
 
 // olderDelete are, per dialect, the statements that give a database an
@@ -202,8 +209,44 @@ func TestPruneLeavesOneCounterPerKey(t *testing.T) {
 	if got := e.queryString(t, "SELECT count(*) FROM "+CountersTable); got != "1" {
 		t.Fatalf("%s counter rows after the pass, want 1", got)
 	}
+	if e.d.Dialect == dialect.Postgres {
+		if got := e.queryString(t, "SELECT count(*) FROM "+DailyCountersTable); got != "1" {
+			t.Fatalf("%s daily counter rows after the pass, want 1", got)
+		}
+	}
 	n, err := CountLogs(e.ctx, e.d.Read, e.d.Dialect, nil)
 	if err != nil || n != 6 {
 		t.Fatalf("CountLogs = %d, %v; want 6", n, err)
+	}
+}
+
+// TestRunFoldsRecentCounters: between passes, a running pruner folds the
+// counters of the last hour at every fold tick, so a count sums one row
+// per counter, not every row the writers appended since the pass.
+func TestRunFoldsRecentCounters(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	p, err := NewPruner(Config{Retention: retention, Now: func() time.Time { return now }},
+		Deps{Writer: e.w, Read: e.d.Read, Dialect: e.d.Dialect, Write: e.d.Write})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	fold := make(chan time.Time)
+	done := make(chan bool, 1)
+	go func() { done <- p.untilPass(ctx, nil, fold) }()
+	for range 5 {
+		e.log(t, now.Add(-time.Minute))
+	}
+	fold <- now
+	testkit.Eventually(t, "the recent counters folded into one row", func() bool {
+		return e.queryString(t, "SELECT count(*) FROM "+CountersTable) == "1"
+	})
+	if n, err := CountLogs(e.ctx, e.d.Read, e.d.Dialect, nil); err != nil || n != 5 {
+		t.Fatalf("CountLogs = %d, %v; want 5", n, err)
+	}
+	cancel()
+	if <-done {
+		t.Fatal("untilPass reported a pass due after its context ended")
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/ent/workspace"
 	"github.com/wexio/webhooks/internal/auth"
-	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/tenant"
 
 	"entgo.io/contrib/entgql"
@@ -29,10 +28,7 @@ var newest = &ent.WebhookLogOrder{Direction: entgql.OrderDirectionDesc, Field: e
 // "totalCount" is CountLogs, which a page selecting totalCount adds. Each
 // reports p50 and p99; "rows" is the page's length or the count.
 func BenchmarkFilteredPage(b *testing.B) {
-	dbtest.SQLiteOnly(b) // the seeded history is a SQLite file
-	path := seededDB(b, benchRows(b))
-	d := openStore(b, path)
-	b.Cleanup(func() { _ = d.Close() })
+	d := benchStore(b, benchRows(b), false)
 	sys := auth.System(context.Background())
 	ws, err := d.Read.Workspace.Query().Where(workspace.Name("bench")).Only(sys)
 	if err != nil {

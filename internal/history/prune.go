@@ -2,10 +2,13 @@ package history
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
@@ -14,11 +17,14 @@ import (
 
 // Config configures a Pruner.
 type Config struct {
-	Retention time.Duration    // WEXIO_RETENTION; history older than now-Retention goes
-	BatchSize int              // rows per delete job at most; DefaultBatchSize
-	Interval  time.Duration    // time between passes of Run; 1m
-	Now       func() time.Time // the clock; time.Now
-	Log       *slog.Logger
+	Retention time.Duration // WEXIO_RETENTION; history older than now-Retention goes
+	BatchSize int           // rows per delete job at most; DefaultBatchSize
+	Interval  time.Duration // time between passes of Run; 1m
+	// FoldInterval is the time between folds of the recent counters
+	// (FoldCounters) where a dialect appends them; 5s.
+	FoldInterval time.Duration
+	Now          func() time.Time // the clock; time.Now
+	Log          *slog.Logger
 }
 
 // DefaultBatchSize keeps one delete job well under the ~50 ms an ingestion
@@ -28,8 +34,13 @@ const DefaultBatchSize = 500
 // Deps are what a Pruner works through.
 type Deps struct {
 	// Writer runs every delete, one batch per job, so a pass never holds the
-	// write lock for long.
+	// write lock for long; unless Write is set.
 	Writer store.Writer
+	// Write, when set, runs each batch in a transaction of its own, beside
+	// ingestion rather than queued with it: for a database whose writers
+	// do not take turns (PostgreSQL; store.Capabilities.RowLocks), where a
+	// delete of old rows holds no lock an insert waits for.
+	Write *ent.Client
 	// Read finds the candidate rows outside the write lock (db.Read): the
 	// scans, unindexed ones included, never delay ingestion; each delete
 	// checks its conditions again.
@@ -90,6 +101,9 @@ func NewPruner(cfg Config, deps Deps) (*Pruner, error) {
 	if cfg.Interval <= 0 {
 		cfg.Interval = time.Minute
 	}
+	if cfg.FoldInterval <= 0 {
+		cfg.FoldInterval = 5 * time.Second
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -105,6 +119,8 @@ func NewPruner(cfg Config, deps Deps) (*Pruner, error) {
 func (p *Pruner) Run(ctx context.Context) error {
 	tick := time.NewTicker(p.cfg.Interval)
 	defer tick.Stop()
+	fold := time.NewTicker(p.cfg.FoldInterval)
+	defer fold.Stop()
 	for {
 		c, err := p.PruneOnce(ctx)
 		switch {
@@ -118,12 +134,68 @@ func (p *Pruner) Run(ctx context.Context) error {
 			p.cfg.Log.Info("pruned history", "flow_runs", c.FlowRuns, "logs", c.Logs,
 				"idempotency_keys", c.IdempotencyKeys, "deliveries", c.Deliveries, "events", c.Events)
 		}
-		select {
-		case <-ctx.Done():
+		if !p.untilPass(ctx, tick.C, fold.C) {
 			return nil
-		case <-tick.C:
 		}
 	}
+}
+
+// untilPass folds the recent counters at each fold tick until the next
+// pass is due (true) or ctx is done (false).
+func (p *Pruner) untilPass(ctx context.Context, pass, fold <-chan time.Time) bool {
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-pass:
+			return true
+		case <-fold:
+			if err := p.foldRecent(ctx); err != nil && ctx.Err() == nil {
+				p.cfg.Log.Error("folding log counters", "err", err)
+			}
+		}
+	}
+}
+
+// foldSingleton is the lock a fold of the recent counters holds.
+const foldSingleton = "history-fold"
+
+// foldRecent folds the counters of the last two hours, which the writers
+// append to (FoldCounters), unless another server is at it: between
+// passes, CountLogs then sums a few seconds' appended rows, not a minute's.
+func (p *Pruner) foldRecent(ctx context.Context) error {
+	if sqlDialect(p.deps.Dialect) != dialect.Postgres {
+		return nil
+	}
+	ctx = auth.System(ctx)
+	if p.deps.Singleton != nil {
+		release, ok, err := p.deps.Singleton.Singleton(ctx, foldSingleton)
+		if err != nil || !ok {
+			return err
+		}
+		defer release()
+	}
+	return p.write(ctx, func(ctx context.Context, c *ent.Client) error {
+		return FoldCounters(ctx, c, p.deps.Dialect, p.cfg.Now().Add(-time.Hour))
+	})
+}
+
+// write runs fn in a transaction: its own on Write, else a Writer job.
+func (p *Pruner) write(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
+	if p.deps.Write == nil {
+		return p.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
+			return fn(ctx, tx.Client())
+		})
+	}
+	tx, err := p.deps.Write.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(ctx, tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // PruneOnce deletes everything older than now-Retention, batch by batch,
@@ -151,10 +223,11 @@ func (p *Pruner) PruneOnce(ctx context.Context) (Counts, error) {
 			return c, fmt.Errorf("pruning %s: %w", k.name, err)
 		}
 	}
-	err := p.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
-		return CompactCounters(ctx, tx.Client(), p.deps.Dialect)
+	// The deletes appended a row to each counter of every hour they
+	// emptied: all are folded, the emptied ones dropped.
+	return c, p.write(ctx, func(ctx context.Context, c *ent.Client) error {
+		return FoldCounters(ctx, c, p.deps.Dialect, time.Time{})
 	})
-	return c, err
 }
 
 // pruneKind deletes batches of one kind until a batch comes back short.
@@ -168,9 +241,9 @@ func (p *Pruner) pruneKind(ctx context.Context, k kind, cutoff time.Time) error 
 			return nil
 		}
 		var n int
-		err = p.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
+		err = p.write(ctx, func(ctx context.Context, c *ent.Client) error {
 			var err error
-			n, err = k.del(ctx, tx.Client(), ids, cutoff)
+			n, err = k.del(ctx, c, ids, cutoff)
 			return err
 		})
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/db/sqlite"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -61,36 +62,52 @@ func seededDB(tb testing.TB, n int) string {
 	return path
 }
 
-// seed creates the schema, a workspace "bench" with 4 inbound and 4
-// outbound webhooks and a workspace "other" with one, then n log rows spread
-// evenly over the window: 5% in "other", the rest round-robin over the
-// bench webhooks. Inbound rows are 97% ACCEPTED, 2% REJECTED, 1% DUPLICATE;
-// outbound rows 95% SUCCEEDED and carry an event each, of one of ten types
-// ("webhook.test" 1%).
+// benchStore opens a store holding n seeded log rows (seedHooks, seedRows):
+// on SQLite the file seededDB keeps (a copy when private, for benchmarks
+// that write); on PostgreSQL a fresh database, seeded now.
+func benchStore(tb testing.TB, n int, private bool) *store.Store {
+	if !dbtest.Postgres() {
+		path := seededDB(tb, n)
+		if private {
+			path = filepath.Join(tb.TempDir(), "copy.db")
+			if err := copyFile(seededDB(tb, n), path); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		d := openStore(tb, path)
+		tb.Cleanup(func() { _ = d.Close() })
+		return d
+	}
+	d := dbtest.Open(tb, MigrateCounters)
+	began := time.Now()
+	hooks, err := seedHooks(auth.System(context.Background()), d)
+	if err == nil {
+		err = seedAll(func() (seedTx, error) { return d.Write.Tx(context.Background()) }, d.Dialect, hooks, n)
+	}
+	if err == nil { // as the pruner leaves them between passes
+		err = FoldCounters(context.Background(), d.Write, d.Dialect, time.Time{})
+	}
+	if err == nil {
+		_, err = d.Write.ExecContext(context.Background(), "ANALYZE")
+	}
+	if err != nil {
+		tb.Fatalf("seeding PostgreSQL: %v", err)
+	}
+	tb.Logf("seeded %d log rows into PostgreSQL in %s", n, time.Since(began).Round(time.Second))
+	return d
+}
+
+// seed creates the schema and the seed (seedHooks, seedRows) in a SQLite
+// file at path.
 func seed(path string, n int) error {
 	ctx := auth.System(context.Background())
 	d, err := sqlite.Open(ctx, path, store.Options{Migrations: []store.Migration{MigrateCounters}})
 	if err != nil {
 		return err
 	}
-	var hooks []seedHook
-	for _, ws := range []string{"bench", "other"} {
-		w, err := d.Write.Workspace.Create().SetName(ws).Save(ctx)
-		if err != nil {
-			return err
-		}
-		for i := range map[string]int{"bench": 8, "other": 1}[ws] {
-			dir := schematype.DirectionInbound
-			if i >= 4 {
-				dir = schematype.DirectionOutbound
-			}
-			h, err := d.Write.Webhook.Create().SetWorkspaceID(w.ID).SetName(fmt.Sprint(ws, i)).
-				SetDirection(dir).Save(ctx)
-			if err != nil {
-				return err
-			}
-			hooks = append(hooks, seedHook{string(w.ID), string(h.ID), dir})
-		}
+	hooks, err := seedHooks(ctx, d)
+	if err != nil {
+		return err
 	}
 	if err := d.Close(); err != nil {
 		return err
@@ -100,14 +117,67 @@ func seed(path string, n int) error {
 		return err
 	}
 	defer raw.Close()
-	const perTx = 50_000
-	for from := 0; from < n; from += perTx {
-		if err := seedRange(raw, hooks, from, min(from+perTx, n), n); err != nil {
-			return err
-		}
+	if err := seedAll(func() (seedTx, error) { return raw.Begin() }, "", hooks, n); err != nil {
+		return err
 	}
 	_, err = raw.Exec("ANALYZE")
 	return err
+}
+
+// seedTx is a transaction of database/sql's or ent's.
+type seedTx interface {
+	store.Execer
+	Commit() error
+	Rollback() error
+}
+
+// seedAll writes the n rows, a transaction from begin per 50,000, in a
+// database of SQL dialect dialect ("" for SQLite).
+func seedAll(begin func() (seedTx, error), dialect string, hooks []seedHook, n int) error {
+	const perTx = 50_000
+	for from := 0; from < n; from += perTx {
+		tx, err := begin()
+		if err != nil {
+			return err
+		}
+		if err := seedRange(tx, dialect, hooks, from, min(from+perTx, n), n); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedHooks creates a workspace "bench" with 4 inbound and 4 outbound
+// webhooks and a workspace "other" with one. The rows to come (seedRows)
+// are spread evenly over the window: 5% in "other", the rest round-robin
+// over the bench webhooks. Inbound rows are 97% ACCEPTED, 2% REJECTED, 1%
+// DUPLICATE; outbound rows 95% SUCCEEDED and carry an event each, of one
+// of ten types ("webhook.test" 1%).
+func seedHooks(ctx context.Context, d *store.Store) ([]seedHook, error) {
+	var hooks []seedHook
+	for _, ws := range []string{"bench", "other"} {
+		w, err := d.Write.Workspace.Create().SetName(ws).Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range map[string]int{"bench": 8, "other": 1}[ws] {
+			dir := schematype.DirectionInbound
+			if i >= 4 {
+				dir = schematype.DirectionOutbound
+			}
+			h, err := d.Write.Webhook.Create().SetWorkspaceID(w.ID).SetName(fmt.Sprint(ws, i)).
+				SetDirection(dir).Save(ctx)
+			if err != nil {
+				return nil, err
+			}
+			hooks = append(hooks, seedHook{string(w.ID), string(h.ID), dir})
+		}
+	}
+	return hooks, nil
 }
 
 type seedHook struct {
@@ -117,14 +187,9 @@ type seedHook struct {
 
 const logCols = "id, direction, occurred_at, outcome, status_code, duration_ms, request, workspace_id, webhook_id, event_id"
 
-// seedRange inserts log rows [from, to) of n, and their events, in one
-// transaction of multi-row INSERTs.
-func seedRange(raw *sql.DB, hooks []seedHook, from, to, n int) error {
-	tx, err := raw.Begin()
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
+// seedRange inserts log rows [from, to) of n, and their events, in
+// multi-row INSERTs through db.
+func seedRange(db store.Execer, dialect string, hooks []seedHook, from, to, n int) error {
 	const chunk = 500
 	step := retention / time.Duration(n)
 	for lo := from; lo < to; lo += chunk {
@@ -154,14 +219,14 @@ func seedRange(raw *sql.DB, hooks []seedHook, from, to, n int) error {
 				`{"method":"POST","url":"https://hooks.example.com/in/tok","headers":{"Content-Type":"application/json","User-Agent":"bench"},"body":"{\"type\":\"order.paid\",\"data\":{\"id\":12345,\"amount\":4200,\"currency\":\"EUR\"}}"}`,
 				h.ws, h.id, evID)
 		}
-		if err := insert(tx, "events", "id, type, occurred_at, data, workspace_id", 5, evs); err != nil {
+		if err := insert(db, dialect, "events", "id, type, occurred_at, data, workspace_id", 5, evs); err != nil {
 			return err
 		}
-		if err := insert(tx, "webhook_logs", logCols, 10, logs); err != nil {
+		if err := insert(db, dialect, "webhook_logs", logCols, 10, logs); err != nil {
 			return err
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 func inboundOutcome(i int) schematype.LogOutcome {
@@ -175,13 +240,13 @@ func inboundOutcome(i int) schematype.LogOutcome {
 }
 
 // insert writes args, cols values a row, in one statement.
-func insert(tx *sql.Tx, table, cols string, width int, args []any) error {
+func insert(db store.Execer, dialect, table, cols string, width int, args []any) error {
 	if len(args) == 0 {
 		return nil
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
 	q := "INSERT INTO " + table + " (" + cols + ") VALUES " +
 		strings.TrimSuffix(strings.Repeat(row+",", len(args)/width), ",")
-	_, err := tx.Exec(q, args...)
+	_, err := db.ExecContext(context.Background(), dbtest.Rebind(dialect, q), args...)
 	return err
 }

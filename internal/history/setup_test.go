@@ -68,8 +68,11 @@ func (e *env) close() {
 // pruner returns a pruner over e on the injected clock.
 func (e *env) pruner(tb testing.TB, batch int) *Pruner {
 	tb.Helper()
-	p, err := NewPruner(Config{Retention: retention, BatchSize: batch, Now: func() time.Time { return now }},
-		Deps{Writer: e.w, Read: e.d.Read, Dialect: e.d.Dialect})
+	deps := Deps{Writer: e.w, Read: e.d.Read, Dialect: e.d.Dialect}
+	if e.d.Caps.RowLocks { // as the server wires it
+		deps.Write = e.d.Write
+	}
+	p, err := NewPruner(Config{Retention: retention, BatchSize: batch, Now: func() time.Time { return now }}, deps)
 	if err != nil {
 		tb.Fatal(err)
 	}
