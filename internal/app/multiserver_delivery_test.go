@@ -19,7 +19,7 @@ import (
 
 // twoServers starts two servers on one database, as two replicas behind
 // a load balancer run: the same URL and the same secret key.
-func twoServers(t *testing.T) (*testApp, *testApp) {
+func twoServers(t testing.TB) (*testApp, *testApp) {
 	t.Helper()
 	url := dbtest.URL(t)
 	var key []byte

@@ -28,6 +28,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/testkit"
 )
 
@@ -279,6 +280,35 @@ func BenchmarkTailLatency(b *testing.B) {
 		recv, odd, readers := startReceivers(conns, run, total)
 		run.t0 = time.Now()
 		run.load(ta, h, total)
+		accepted := run.accepted()
+		waitFrames(recv, accepted, 10*time.Second)
+		closeAll(conns)
+		readers.Wait()
+		reportLatency(b, run, recv, accepted)
+		b.ReportMetric(run.sendRate(), "sent/s")
+		b.ReportMetric(float64(odd.Load()), "error-frames")
+	}
+}
+
+// BenchmarkTailLatencyAcrossServers is BenchmarkTailLatency with two
+// servers on one PostgreSQL database: the subscribers on one, the requests
+// sent to the other, so that every frame crosses servers (LISTEN/NOTIFY,
+// then a load by the subscribers' server).
+//
+//	WEXIO_TEST_BACKEND=postgres go test ./internal/app -run '^$' -bench TailLatencyAcross -benchtime 1x
+func BenchmarkTailLatencyAcrossServers(b *testing.B) {
+	if !dbtest.Postgres() {
+		b.Skip("several servers share PostgreSQL: run with WEXIO_TEST_BACKEND=postgres and WEXIO_TEST_POSTGRES_URL")
+	}
+	for b.Loop() {
+		in, tail := twoServers(b)
+		h := in.createIn(b, in.key, map[string]any{"name": "tailed"})
+		total := int(benchDuration(b).Seconds() * latencyRate)
+		run := &latencyRun{sentAt: make([]atomic.Int64, total), ok: make([]atomic.Bool, total)}
+		conns := dialTails(b, tail, h.id, latencySubscribers, latencySubscribers)
+		recv, odd, readers := startReceivers(conns, run, total)
+		run.t0 = time.Now()
+		run.load(in, h, total)
 		accepted := run.accepted()
 		waitFrames(recv, accepted, 10*time.Second)
 		closeAll(conns)
