@@ -537,11 +537,6 @@ var (
 				Columns: []*schema.Column{WebhookLogsColumns[12], WebhookLogsColumns[0]},
 			},
 			{
-				Name:    "webhooklog_occurred_at",
-				Unique:  false,
-				Columns: []*schema.Column{WebhookLogsColumns[2]},
-			},
-			{
 				Name:    "webhooklog_delivery_id",
 				Unique:  false,
 				Columns: []*schema.Column{WebhookLogsColumns[16]},

@@ -59,8 +59,10 @@ func (WebhookLog) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of the WebhookLog: the history is browsed per webhook, per
-// workspace, by time, and per delivery. The event and delivery indexes
+// Indexes of the WebhookLog: the history is browsed per webhook and per
+// workspace, newest first, by id; time ranges and retention bound the id,
+// which follows occurred_at, so occurred_at has no index. The event and
+// delivery indexes
 // hold outbound rows only: an inbound row has neither, and finding rows by
 // one (equality) never looks for NULL, so it costs an inbound write
 // nothing to leave them out.
@@ -68,7 +70,6 @@ func (WebhookLog) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("webhook_id", "id"),
 		index.Fields("workspace_id", "id"),
-		index.Fields("occurred_at"),
 		index.Fields("delivery_id").Annotations(entsql.IndexWhere("delivery_id IS NOT NULL")),
 		// Deleting an event (retention) sets its logs' event_id to NULL:
 		// without this index each deletion scans the whole log table.

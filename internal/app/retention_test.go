@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/oklog/ulid/v2"
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/auth"
@@ -28,8 +31,11 @@ func TestServerPrunesExpiredHistory(t *testing.T) {
 		return r.ID
 	}
 	keptID, expiredID := id(), id()
+	// Its time, and its id, which follows it (history: the pruner finds
+	// expired rows by id).
 	old := time.Now().Add(-49 * time.Hour).UTC()
-	ta.exec(t, "UPDATE webhook_logs SET occurred_at = ? WHERE id = ?", old, expiredID)
+	oldID := "log_" + ulid.MustNew(ulid.Timestamp(old), rand.Reader).String()
+	ta.exec(t, "UPDATE webhook_logs SET occurred_at = ?, id = ? WHERE id = ?", old, oldID, expiredID)
 	newTestAppWith(t, func(c *config.Config) {
 		c.DatabaseURL, c.SecretKey, c.Retention = ta.cfg.DatabaseURL, ta.cfg.SecretKey, 48*time.Hour
 	})

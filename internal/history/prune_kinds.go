@@ -9,6 +9,7 @@ import (
 	"github.com/wexio/webhooks/ent/event"
 	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/idempotencykey"
+	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
@@ -29,6 +30,21 @@ var (
 	finishedRuns       = flowrun.StatusIn(schematype.RunSucceeded, schematype.RunFailed)
 )
 
+// expiredLog selects the log rows older than cutoff by their ids, which
+// follow occurred_at (filter.go): the primary key finds them oldest first,
+// and occurred_at needs no index of its own, which every log row written
+// would pay for. A row whose id was minted up to a minute before its
+// occurred_at (a clock stepping back) is kept that much longer, none is
+// deleted early; an attempt's row, minted when the attempt ended, goes
+// with the ids of its time, minutes late at most.
+func expiredLog(cutoff time.Time) predicate.WebhookLog {
+	id, ok := idAt(cutoff.Add(-idSlackBefore))
+	if !ok {
+		return webhooklog.OccurredAtLT(cutoff) // before 1970: nothing is that old
+	}
+	return webhooklog.IDLT(id)
+}
+
 // kinds lists the tables in deletion order, counting into c.
 //
 // A delivery expires by updated_at, its last attempt or retry, not by its
@@ -46,10 +62,11 @@ func kinds(c *Counts) []kind {
 			}},
 		{name: "log rows", count: &c.Logs,
 			find: func(ctx context.Context, cl *ent.Client, cutoff time.Time, n int) ([]pulid.ID, error) {
-				return cl.WebhookLog.Query().Where(webhooklog.OccurredAtLT(cutoff)).Limit(n).IDs(ctx)
+				return cl.WebhookLog.Query().Where(expiredLog(cutoff)).
+					Order(webhooklog.ByID()).Limit(n).IDs(ctx)
 			},
 			del: func(ctx context.Context, cl *ent.Client, ids []pulid.ID, cutoff time.Time) (int, error) {
-				return cl.WebhookLog.Delete().Where(webhooklog.IDIn(ids...), webhooklog.OccurredAtLT(cutoff)).Exec(ctx)
+				return cl.WebhookLog.Delete().Where(webhooklog.IDIn(ids...), expiredLog(cutoff)).Exec(ctx)
 			}},
 		{name: "idempotency records", count: &c.IdempotencyKeys,
 			find: func(ctx context.Context, cl *ent.Client, cutoff time.Time, n int) ([]pulid.ID, error) {

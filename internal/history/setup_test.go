@@ -89,8 +89,10 @@ func must[T any](tb testing.TB) func(T, error) T {
 	}
 }
 
+// log writes an outbound log row at at, its id minted then, as a row
+// written at that time has it.
 func (e *env) log(tb testing.TB, at time.Time) *ent.WebhookLog {
-	return must[*ent.WebhookLog](tb)(e.d.Write.WebhookLog.Create().SetWebhookID(e.hook.ID).
+	return must[*ent.WebhookLog](tb)(e.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetWebhookID(e.hook.ID).
 		SetDirection(schematype.DirectionOutbound).SetOutcome(schematype.OutcomeSucceeded).
 		SetOccurredAt(at).SetRequest(schematype.HTTPMessage{}).Save(e.ctx))
 }

@@ -207,3 +207,28 @@ func sameSentinel(a, b error) bool {
 	}
 	return false
 }
+
+// TestCheckDepthSkipsStrings: brackets inside strings, escaped quotes and
+// escaped backslashes before a closing quote do not count; brackets after
+// them do.
+func TestCheckDepthSkipsStrings(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		raw     string
+		tooDeep bool
+	}{
+		{`{"a":"[[[[[[[["}`, false},
+		{`{"a":"\"[[[[[[[["}`, false},
+		{`{"a":"\\"}`, false},
+		{`{"a":"\\\"[[[["}`, false},
+		{`{"a":"\\","b":[[[[[[]]]]]]}`, true},
+		{`[[[[[[[`, true},
+		{`"unterminated [[[[[[[`, false},
+		{`{"a":"x"}[[[[[[`, true},
+	} {
+		err := checkDepth([]byte(tc.raw), 3)
+		if (err != nil) != tc.tooDeep || err != nil && !errors.Is(err, ErrTooDeep) {
+			t.Errorf("%s: %v, too deep %v", tc.raw, err, tc.tooDeep)
+		}
+	}
+}
