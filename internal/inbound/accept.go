@@ -46,7 +46,7 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 	req.key = key
 	if h.onlyLogged(req) {
 		id := pulid.New("log")
-		v := h.accepted(id)
+		v := accepted(id)
 		err := h.retry(ctx, func() error { return h.insertLog(ctx, req, &v, id) })
 		if err == nil {
 			return v.answer
@@ -81,7 +81,7 @@ func (h *Handler) onlyLogged(req *request) bool {
 }
 
 // accepted is the verdict of an accepted request whose row is id.
-func (h *Handler) accepted(id pulid.ID) verdict {
+func accepted(id pulid.ID) verdict {
 	return verdict{answer: answer{status: http.StatusAccepted, contentType: "application/json", body: acceptedBody(string(id))},
 		outcome: schematype.OutcomeAccepted}
 }
@@ -117,7 +117,7 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, hk *store.Hooks, r
 // then the contact, a schema capture, the log row and the flow runs.
 func (h *Handler) first(ctx context.Context, c *ent.Client, hk *store.Hooks, req *request) (verdict, error) {
 	id := pulid.New("log")
-	v := h.accepted(id)
+	v := accepted(id)
 	if req.key != "" {
 		err := c.IdempotencyKey.Create().SetWebhookID(req.hook.ID).SetKey(req.key).
 			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(id).
