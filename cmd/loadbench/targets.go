@@ -25,7 +25,7 @@ import (
 
 // targetNames are the measured handlers, in run order; "pgbare" needs
 // -database-url.
-var targetNames = []string{"bare", "pgbare", "groupcommit", "full"}
+var targetNames = []string{"bare", "pgbare", "pgsame", "groupcommit", "full"}
 
 // target is one handler ready to serve, with what a client must send.
 type target struct {
@@ -96,6 +96,9 @@ func newTarget(ctx context.Context, name, dir, dbURL string, log *slog.Logger) (
 	if name == "groupcommit" {
 		t.handler = insertHandler(writer, hook, cfg.InboundMaxBytes)
 		return t, nil
+	}
+	if name == "pgsame" {
+		return pgSameTarget(ctx, t, dbURL, hook, *secret, cfg.InboundMaxBytes)
 	}
 	// full: the inbound handler as internal/app wires it, with its caches, but
 	// a bare live-tail broker and no flows or contacts: the figure is the
