@@ -131,7 +131,7 @@ func (a *app) start() error {
 	subs := outbox.NewSubscriptions(a.db.Read, a.cfg.Timeouts.CacheTTL)
 	a.db.Write.Webhook.Use(subs.Hook())
 	a.tail = livetail.NewBroker[*ent.WebhookLog]()
-	a.feed = history.NewFeed(a.db.Read, a.tail, a.db.Notifier, a.log)
+	a.feed = history.NewFeed(a.db.Read, a.db.Dialect, a.tail, a.db.Notifier, a.log)
 	d, err := outbound.New(outbound.Config{
 		Backoff:      outbound.NewBackoff(a.cfg.OutboundBackoffBase, a.cfg.OutboundBackoffFactor, a.cfg.OutboundBackoffMax),
 		MaxRetries:   a.cfg.OutboundMaxRetries,

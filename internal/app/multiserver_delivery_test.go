@@ -136,6 +136,56 @@ func TestLiveTailSpansServers(t *testing.T) {
 	}
 }
 
+// TestLiveTailFollowsCommitOrderAcrossServers: requests to one webhook,
+// sent one after the other to two servers in turn, reach a subscriber on
+// the first in the order they were committed: its own rows do not
+// overtake the other server's (the database announces every row as it
+// commits it, to every server alike).
+func TestLiveTailFollowsCommitOrderAcrossServers(t *testing.T) {
+	t.Parallel()
+	a, b := twoServers(t)
+	if !a.db.Caps.SharedNotify {
+		t.Skip("the live tail spans the servers of a shared database (PostgreSQL); SQLite's is one process's")
+	}
+	h := a.createIn(t, a.key, map[string]any{"name": "ordered"})
+	c := a.dialWS(t, "graphql-transport-ws", a.key)
+	c.expect("connection_ack")
+	c.subscribe("tail", tailQuery, map[string]any{"w": h.id})
+	testkit.Eventually(t, "the subscription", func() bool { return a.tail.Len() == 1 })
+	const n = 40
+	var sent []string
+	for i := range n {
+		srv := b // b first: its rows cross servers, a's need not
+		if i%2 == 1 {
+			srv = a
+		}
+		var r struct{ ID string }
+		if err := json.Unmarshal([]byte(srv.postJSON(t, h, `{}`, nil).body), &r); err != nil || r.ID == "" {
+			t.Fatalf("no log id: %v", err)
+		}
+		sent = append(sent, r.ID)
+	}
+	var got []string
+	for len(got) < n {
+		m := c.next2(t)
+		if m.Type != "next" {
+			t.Fatalf("frame %s: %s", m.Type, m.Payload)
+		}
+		var p struct {
+			Data struct {
+				WebhookLogTail struct{ ID string } `json:"webhookLogTail"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(m.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p.Data.WebhookLogTail.ID)
+	}
+	if !slices.Equal(got, sent) {
+		t.Fatalf("frames %v, want the commit order %v", got, sent)
+	}
+}
+
 // TestChangeOnOneServerIsInForceOnTheOther: a webhook rotated, then
 // paused, through one server is acted on by the other within a second,
 // though the other had it cached (CONTRACT §8: configuration is coherent).

@@ -46,6 +46,8 @@ var postgresCounters = &counterSQL{
 		// What FoldCounters reads every few seconds: the recent rows.
 		pgIndex("log_counts_hour", "CREATE INDEX IF NOT EXISTS log_counts_hour ON "+CountersTable+" (hour)"),
 		pgIndex("log_counts_daily_day", "CREATE INDEX IF NOT EXISTS log_counts_daily_day ON "+DailyCountersTable+" (day)"),
+		// Not a counter: the live tail's announcements (feed_postgres.go).
+		pgFeedObjects[0], pgFeedObjects[1],
 	},
 	existing: postgresSchema,
 }
@@ -183,8 +185,8 @@ func pgQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + 
 
 // postgresSchema returns the counters' tables (keyed by their names) and
 // the functions, triggers and indexes of the current schema whose names
-// start with log_counts (keyed "function NAME", "trigger NAME", "index
-// NAME"), with their comments.
+// start with log_counts, and the feed's (log_feed), keyed "function
+// NAME", "trigger NAME", "index NAME", with their comments.
 func postgresSchema(ctx context.Context, tx *ent.Tx) (map[string]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT c.relname, '' FROM pg_class c
 	WHERE c.relname IN ('`+CountersTable+`', '`+DailyCountersTable+`') AND c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace
@@ -193,10 +195,10 @@ SELECT 'index ' || c.relname, COALESCE(obj_description(c.oid, 'pg_class'), '') F
 	WHERE c.relname LIKE 'log\_counts\_%' AND c.relkind = 'i' AND c.relnamespace = current_schema()::regnamespace
 UNION ALL
 SELECT 'function ' || p.proname, COALESCE(obj_description(p.oid, 'pg_proc'), '') FROM pg_proc p
-	WHERE p.proname LIKE 'log\_counts\_%' AND p.pronamespace = current_schema()::regnamespace
+	WHERE (p.proname LIKE 'log\_counts\_%' OR p.proname LIKE 'log\_feed\_%') AND p.pronamespace = current_schema()::regnamespace
 UNION ALL
 SELECT 'trigger ' || t.tgname, COALESCE(obj_description(t.oid, 'pg_trigger'), '') FROM pg_trigger t
-	WHERE t.tgname LIKE 'log\_counts\_%' AND t.tgrelid = to_regclass('webhook_logs')`)
+	WHERE (t.tgname LIKE 'log\_counts\_%' OR t.tgname LIKE 'log\_feed\_%') AND t.tgrelid = to_regclass('webhook_logs')`)
 	if err != nil {
 		return nil, err
 	}

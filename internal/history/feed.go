@@ -2,8 +2,11 @@ package history
 
 import (
 	"context"
+
 	"log/slog"
 	"strings"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
@@ -19,33 +22,45 @@ import (
 const feedQueue = 4096
 
 // Feed turns committed log rows into live-tail frames, whichever server
-// committed them. Writers hand it rows bound to their finished
-// transaction; Publish announces them through the store's notifier
-// (store.Logs: to this server and every other on the database), and each
-// server's feed loads the batches its subscribers want once through its
-// read pool (so GraphQL can resolve the rows' edges there) and publishes
-// them to its broker: one query per batch, not one per subscriber.
-// Publish never blocks the writer. Rows the feed loses (its queue full, a
-// failed load) end the subscriptions that wanted them, as a slow
-// subscriber's does, so nobody misses frames without being told.
+// committed them. The rows are announced on the store's notifier
+// (store.Logs): on PostgreSQL by the database itself as it commits them
+// (pgFeedObjects), to every server in commit order; elsewhere by Publish,
+// which writers call with rows bound to their finished transaction. Each
+// server's feed loads the rows its subscribers want once through its read
+// pool (so GraphQL can resolve the rows' edges there) and publishes them
+// to its broker in the order they were announced: one query per batch,
+// not one per subscriber. Publish never blocks the writer. Rows the feed
+// loses (its queue full, a failed load) end the subscriptions that wanted
+// them, as a slow subscriber's does, so nobody misses frames without being
+// told.
 type Feed struct {
 	read     *ent.Client
 	broker   *livetail.Broker[*ent.WebhookLog]
 	notifier store.Notifier
 	queue    chan []*ent.WebhookLog
 	log      *slog.Logger
+	// announced: the database announces committed rows itself, in commit
+	// order (PostgreSQL: pgFeedObjects), and Publish has nothing to do.
+	announced bool
 }
 
 var _ livetail.Publisher[*ent.WebhookLog] = (*Feed)(nil)
 
-// NewFeed returns a feed into broker; call Run to start loading.
-func NewFeed(read *ent.Client, broker *livetail.Broker[*ent.WebhookLog], n store.Notifier, log *slog.Logger) *Feed {
-	return &Feed{read: read, broker: broker, notifier: n, queue: make(chan []*ent.WebhookLog, feedQueue), log: log}
+// NewFeed returns a feed into broker of the rows of read's database, of
+// SQL dialect dialect (sqlDialect); call Run to start loading.
+func NewFeed(read *ent.Client, dialect string, broker *livetail.Broker[*ent.WebhookLog], n store.Notifier, log *slog.Logger) *Feed {
+	return &Feed{read: read, broker: broker, notifier: n, queue: make(chan []*ent.WebhookLog, feedQueue), log: log,
+		announced: announcesLogs(dialect)}
 }
 
-// Publish announces rows just committed to every server's feed.
+// announcesLogs reports whether a database of dialect announces its
+// committed log rows itself (MigrateCounters installs the trigger).
+func announcesLogs(d string) bool { return sqlDialect(d) == dialect.Postgres }
+
+// Publish announces rows just committed to every server's feed, unless
+// the database announced them as it committed them.
 func (f *Feed) Publish(rows ...*ent.WebhookLog) {
-	if len(rows) > 0 {
+	if len(rows) > 0 && !f.announced {
 		f.notifier.Notify(store.Logs, encodeRows(rows))
 	}
 }
@@ -97,15 +112,31 @@ func (f *Feed) Run(ctx context.Context) error {
 			ids[i] = r.ID
 		}
 		// The webhook edge is loaded too: dashboards show it on every frame.
-		rows, err := f.read.WebhookLog.Query().Where(webhooklog.IDIn(ids...)).WithWebhook().
-			Order(ent.Asc(webhooklog.FieldID)).All(ctx)
+		rows, err := f.read.WebhookLog.Query().Where(webhooklog.IDIn(ids...)).WithWebhook().All(ctx)
 		if err != nil {
 			f.log.Error("loading live tail rows: frames dropped", "err", err, "rows", len(ids))
 			f.broker.DropWanting(batch...)
 			continue
 		}
-		f.broker.Publish(rows...)
+		f.broker.Publish(inOrder(ids, rows)...)
 	}
+}
+
+// inOrder is rows in the order of ids, the order they were announced in:
+// commit order. A row announced and gone since (pruned) is skipped.
+func inOrder(ids []pulid.ID, rows []*ent.WebhookLog) []*ent.WebhookLog {
+	byID := make(map[pulid.ID]*ent.WebhookLog, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	out := make([]*ent.WebhookLog, 0, len(rows))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+			delete(byID, id) // announced twice: published once
+		}
+	}
+	return out
 }
 
 // encodeRows is the store.Logs payload of rows: what a subscription's

@@ -24,6 +24,17 @@ const (
 	Logs Topic = "logs"
 )
 
+// NotifyChannel is the PostgreSQL LISTEN/NOTIFY channel every server of a
+// database uses; a notification's payload is "<sender> <topic> <payload>".
+// The sender is a process's own random id, whose notifications that
+// process skips (it heard them at once), or DatabaseSender.
+const NotifyChannel = "wexio"
+
+// DatabaseSender names the database itself as a notification's sender: a
+// trigger's NOTIFY inside the committing transaction, which PostgreSQL
+// delivers in commit order, to every server, the committing one included.
+const DatabaseSender = "db"
+
 // Notifier carries notifications after commits. Notify never blocks;
 // listeners are called with the topic's payload and must not block either.
 // A payload is a list of items separated by ';' (wake-ups have none): a

@@ -15,9 +15,9 @@ import (
 	"github.com/wexio/webhooks/internal/store"
 )
 
-// channel is the one LISTEN/NOTIFY channel every server uses; a
-// notification's payload is "<sender> <topic> <payload>".
-const channel = "wexio"
+// channel is the one LISTEN/NOTIFY channel every server uses (its format:
+// store.NotifyChannel).
+const channel = store.NotifyChannel
 
 // maxPayload keeps a merged notification under PostgreSQL's 8000 bytes,
 // with room for the sender and topic.

@@ -94,3 +94,23 @@ CREATE INDEX IF NOT EXISTS log_counts_hour ON log_counts (hour);
 -- index log_counts_daily_day
 CREATE INDEX IF NOT EXISTS log_counts_daily_day ON log_counts_daily (day);
 
+-- log_feed_notify
+CREATE OR REPLACE FUNCTION log_feed_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	DECLARE payload text;
+	BEGIN
+	FOR payload IN
+		SELECT string_agg(r.id || ',' || r.workspace_id || ',' || r.webhook_id || ',' || r.direction, ';' ORDER BY r.n)
+		FROM (SELECT i.*, row_number() OVER () - 1 AS n FROM new_rows i) r
+		GROUP BY r.n / 64 ORDER BY r.n / 64
+	LOOP
+		PERFORM pg_notify('wexio', 'db logs ' || payload);
+	END LOOP;
+	END;
+	RETURN NULL;
+END
+$$;
+
+-- log_feed_notify
+CREATE TRIGGER log_feed_notify AFTER INSERT ON webhook_logs REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION log_feed_notify();
+
