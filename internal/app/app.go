@@ -30,6 +30,7 @@ import (
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/keycheck"
 	"github.com/wexio/webhooks/internal/livetail"
+	"github.com/wexio/webhooks/internal/metrics"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/secretbox"
@@ -59,6 +60,9 @@ type app struct {
 	hooks *webhooks.Service
 	crm   *crm.Service
 	flows *flows.Service
+	// metrics counts from the start (the writer's batches); GET /metrics
+	// serves it unless WEXIO_METRICS=false.
+	metrics *metrics.Metrics
 
 	// Started by start, for serve only: the subcommands need none of it.
 	hookCache  *inbound.Cache
@@ -70,6 +74,9 @@ type app struct {
 	workDone   chan struct{}
 	workerLock store.WorkerLock
 }
+
+// dueCountCap bounds the count of due deliveries read at each scrape.
+const dueCountCap = 10_000
 
 // openApp opens the database and the secret box named by cfg.
 func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
@@ -89,8 +96,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
+	m := metrics.New()
 	octx, cancel := context.WithTimeout(ctx, cfg.Timeouts.DatabaseConnect)
-	d, err := db.Open(octx, cfg.DatabaseURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters}})
+	d, err := db.Open(octx, cfg.DatabaseURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters},
+		Commits: m})
 	cancel()
 	if err != nil {
 		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}
@@ -116,7 +125,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
 	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
-		crm: crm.NewService(time.Now), flows: flows.NewService()}, nil
+		crm: crm.NewService(time.Now), flows: flows.NewService(), metrics: m}, nil
 }
 
 // start starts the server's background machinery: the caches, the
@@ -131,6 +140,10 @@ func (a *app) start() error {
 	subs := outbox.NewSubscriptions(a.db.Read, a.cfg.Timeouts.CacheTTL)
 	a.db.Write.Webhook.Use(subs.Hook())
 	a.tail = livetail.NewBroker[*ent.WebhookLog]()
+	a.metrics.Tail(a.tail.Len, a.tail.Drops)
+	a.metrics.Due(func(ctx context.Context) (int, time.Duration, error) {
+		return outbound.Backlog(auth.System(ctx), a.db.Read, time.Now(), dueCountCap)
+	}, a.log)
 	a.feed = history.NewFeed(a.db.Read, a.db.Dialect, a.tail, a.db.Notifier, a.log)
 	d, err := outbound.New(outbound.Config{
 		Backoff:      outbound.NewBackoff(a.cfg.OutboundBackoffBase, a.cfg.OutboundBackoffFactor, a.cfg.OutboundBackoffMax),
@@ -140,13 +153,15 @@ func (a *app) start() error {
 		Version:      Version,
 		Log:          a.log,
 	}, outbound.Deps{Writer: a.db.Writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read),
-		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, Publisher: a.feed, Subscriptions: subs, Dialect: a.db.Dialect})
+		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, Publisher: a.feed, Subscriptions: subs, Dialect: a.db.Dialect,
+		Observer: a.metrics})
 	if err != nil {
 		return err
 	}
 	a.dispatcher = d
 	r, err := flows.New(flows.Config{Log: a.log}, flows.Deps{Writer: a.db.Writer, Read: a.db.Read,
-		Claimer: flows.NewClaimer(a.db.Claimer(flows.Runs), a.db.Read), CRM: a.crm, Subscriptions: subs})
+		Claimer: flows.NewClaimer(a.db.Claimer(flows.Runs), a.db.Read), CRM: a.crm, Subscriptions: subs,
+		Observer: a.metrics})
 	if err != nil {
 		return err
 	}
@@ -317,6 +332,9 @@ func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", cors(a.auth.Middleware(a.log, gql)))
 	mux.Handle("/in/{token}", a.inbound())
+	if a.cfg.Metrics {
+		mux.Handle("GET /metrics", a.metrics.Handler())
+	}
 	mux.Handle("GET /{$}", playground.Handler("Wexio Webhooks", "/query"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -350,6 +368,7 @@ func (a *app) inbound() http.Handler {
 		Contacts:  a.crm,
 		Locks:     a.db,
 		Dialect:   a.db.Dialect,
+		Observer:  a.metrics,
 		Tail:      a.feed,
 		Log:       a.log,
 		Now:       time.Now,

@@ -26,6 +26,7 @@ type Config struct {
 	OutboundBackoffMax    time.Duration // WEXIO_OUTBOUND_BACKOFF_MAX, --outbound-backoff-max
 	OutboundTimeout       time.Duration // WEXIO_OUTBOUND_TIMEOUT, --outbound-timeout
 	AllowPrivateNetworks  bool          // WEXIO_ALLOW_PRIVATE_NETWORKS, --allow-private-networks
+	Metrics               bool          // WEXIO_METRICS, --metrics: GET /metrics
 	Retention             time.Duration // WEXIO_RETENTION, --retention
 
 	// Timeouts are fixed, not read from the environment: written here so
@@ -76,6 +77,7 @@ func Default() Config {
 		OutboundBackoffMax:    24 * time.Hour,
 		OutboundTimeout:       15 * time.Second,
 		AllowPrivateNetworks:  false,
+		Metrics:               true,
 		Retention:             30 * 24 * time.Hour,
 		Timeouts: Timeouts{
 			CacheTTL:           5 * time.Second,

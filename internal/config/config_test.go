@@ -34,6 +34,7 @@ func TestDefault(t *testing.T) {
 		OutboundBackoffMax:    24 * time.Hour,
 		OutboundTimeout:       15 * time.Second,
 		Retention:             720 * time.Hour,
+		Metrics:               true,
 		Timeouts: Timeouts{CacheTTL: 5 * time.Second, ShutdownGrace: 20 * time.Second, ReadHeader: 10 * time.Second,
 			Read: time.Minute, Idle: 2 * time.Minute, WebSocketInit: 10 * time.Second, WebSocketKeepAlive: 10 * time.Second,
 			Readiness: 2 * time.Second, DatabaseConnect: 30 * time.Second},
@@ -106,6 +107,7 @@ func TestLoadEachVariable(t *testing.T) {
 		{"WEXIO_ALLOW_PRIVATE_NETWORKS", "1", func(c *Config) { c.AllowPrivateNetworks = true }},
 		{"WEXIO_ALLOW_PRIVATE_NETWORKS", "false", func(*Config) {}},
 		{"WEXIO_RETENTION", "168h", func(c *Config) { c.Retention = 168 * time.Hour }},
+		{"WEXIO_METRICS", "false", func(c *Config) { c.Metrics = false }},
 		// An empty variable is unset, as docker-compose's "NAME=" means.
 		{"WEXIO_ADDR", "", func(*Config) {}},
 		{"WEXIO_SECRET_KEY", "", func(*Config) {}},
@@ -149,7 +151,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		Addr: ":2222", DatabaseURL: "sqlite:///tmp/x.db", PublicURL: "https://a.example", APIKey: validAPIKey,
 		SecretKey: key32, InboundMaxBytes: 10, OutboundMaxRetries: 3, OutboundBackoffBase: 2 * time.Second,
 		OutboundBackoffFactor: 2, OutboundBackoffMax: 10 * time.Second, OutboundTimeout: 5 * time.Second,
-		AllowPrivateNetworks: false, Retention: 48 * time.Hour, Timeouts: Default().Timeouts,
+		AllowPrivateNetworks: false, Metrics: true, Retention: 48 * time.Hour, Timeouts: Default().Timeouts,
 	}
 	if !reflect.DeepEqual(got, want) || len(pos) != 0 {
 		t.Fatalf("Load = %+v, %q\nwant   %+v", got, pos, want)

@@ -33,6 +33,7 @@ const (
 	idxTimeout
 	idxAllowPrivate
 	idxRetention
+	idxMetrics
 	numFields
 )
 
@@ -107,6 +108,19 @@ var fields = [numFields]field{
 	},
 	idxRetention: durationField("WEXIO_RETENTION", "retention",
 		"how long history rows are kept", func(c *Config) *time.Duration { return &c.Retention }),
+	idxMetrics: {
+		env: "WEXIO_METRICS", flag: "metrics", boolean: true,
+		help: "serve Prometheus metrics on GET /metrics",
+		parse: func(c *Config, raw string) string {
+			b, err := strconv.ParseBool(raw)
+			if err != nil {
+				return mustBe("true or false", raw)
+			}
+			c.Metrics = b
+			return ""
+		},
+		show: func(c Config) string { return strconv.FormatBool(c.Metrics) },
+	},
 }
 
 // durationField builds the field of a positive duration.

@@ -101,6 +101,13 @@ func (x *execution) job(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
 	if err := x.record(ctx, tx.Client(), i, results, failure); err != nil {
 		return err
 	}
+	if obs := x.r.deps.Observer; obs != nil {
+		status := schematype.RunSucceeded
+		if failure != nil {
+			status = schematype.RunFailed
+		}
+		h.AfterCommit(func() { obs.RunFinished(status) })
+	}
 	return nil
 }
 

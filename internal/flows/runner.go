@@ -10,6 +10,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/store"
@@ -58,6 +59,13 @@ type Deps struct {
 	// Subscriptions, when set, answers the emits' webhook lookups from its
 	// cache instead of a query per run.
 	Subscriptions outbox.Source
+	// Observer, when set, is told of each run that ends (metrics).
+	Observer Observer
+}
+
+// Observer is told of each flow run that ended, with its status.
+type Observer interface {
+	RunFinished(status schematype.FlowRunStatus)
 }
 
 // CRM is what the steps change in the product, each in the caller's

@@ -3,6 +3,7 @@ package groupcommit
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/store"
@@ -20,6 +21,9 @@ import (
 // the transaction (store.Hooks.InsertLater) are inserted together after
 // the last job; when careful, each job's after it, in its savepoint.
 func (w *Writer) run(batch []*request) {
+	if w.obs != nil {
+		defer func(began time.Time) { w.obs.Commit(time.Since(began), len(batch)) }(time.Now())
+	}
 	if w.runInserts(batch) {
 		return
 	}

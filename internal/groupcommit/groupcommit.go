@@ -37,6 +37,7 @@ type request struct {
 type Writer struct {
 	client *ent.Client
 	log    *slog.Logger
+	obs    store.CommitObserver // may be nil
 	reqs   chan *request
 	quit   chan struct{}
 	wg     sync.WaitGroup
@@ -49,9 +50,10 @@ type Writer struct {
 
 var _ store.Writer = (*Writer)(nil)
 
-// New starts a writer over client (the database's write client).
-func New(client *ent.Client, log *slog.Logger) *Writer {
-	w := &Writer{client: client, log: log, reqs: make(chan *request, MaxBatch), quit: make(chan struct{})}
+// New starts a writer over client (the database's write client), telling
+// obs (when not nil) of each batch.
+func New(client *ent.Client, log *slog.Logger, obs store.CommitObserver) *Writer {
+	w := &Writer{client: client, log: log, obs: obs, reqs: make(chan *request, MaxBatch), quit: make(chan struct{})}
 	w.wg.Add(1)
 	go w.loop()
 	return w

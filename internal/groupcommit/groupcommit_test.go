@@ -63,7 +63,7 @@ var migrateMu sync.Mutex
 func open(t testing.TB) (*testDB, *Writer) {
 	t.Helper()
 	d := openDB(t)
-	w := New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := New(d.Write, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	t.Cleanup(w.Close)
 	return d, w
 }

@@ -159,7 +159,7 @@ func TestJobsAndInsertsTogether(t *testing.T) {
 	t.Parallel()
 	d := openDB(t)
 	it := newItems(t, d)
-	w := New(d.Write, slog.New(slog.DiscardHandler))
+	w := New(d.Write, slog.New(slog.DiscardHandler), nil)
 	t.Cleanup(w.Close)
 	ctx := auth.System(context.Background())
 	var mu sync.Mutex

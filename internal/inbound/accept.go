@@ -35,13 +35,14 @@ func idempotencyKey(req *request) (key string, ok bool) {
 
 // accept commits everything an authenticated, parsed request causes, in one
 // group-commit job: the idempotency check, the contact, a schema capture, the
-// flow runs and the log row; the 202 goes out only after that commit.
-func (h *Handler) accept(ctx context.Context, req *request) answer {
+// flow runs and the log row; the 202 goes out only after that commit. It
+// returns the answer and the outcome logged, "" when no row could be.
+func (h *Handler) accept(ctx context.Context, req *request) (answer, schematype.LogOutcome) {
 	key, ok := idempotencyKey(req)
 	if !ok {
 		v := reject(http.StatusBadRequest, "invalid_idempotency_key", fmt.Sprintf("idempotency key longer than %d bytes", maxKeyLen))
 		h.record(ctx, req, v)
-		return v.answer
+		return v.answer, v.outcome
 	}
 	req.key = key
 	if h.onlyLogged(req) {
@@ -49,9 +50,9 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 		v := accepted(id)
 		err := h.retry(ctx, func() error { return h.insertLog(ctx, req, &v, id) })
 		if err == nil {
-			return v.answer
+			return v.answer, v.outcome
 		}
-		return h.failed(ctx, req, err)
+		return h.failed(ctx, req, err), ""
 	}
 	var out verdict
 	err := h.commit(ctx, func(ctx context.Context, tx *ent.Tx, hk *store.Hooks) error {
@@ -60,9 +61,9 @@ func (h *Handler) accept(ctx context.Context, req *request) answer {
 		return err
 	})
 	if err == nil {
-		return out.answer
+		return out.answer, out.outcome
 	}
-	return h.failed(ctx, req, err)
+	return h.failed(ctx, req, err), ""
 }
 
 // failed logs why req could not be accepted and answers it.

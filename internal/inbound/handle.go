@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/payload"
 	"github.com/wexio/webhooks/internal/store"
@@ -66,9 +67,21 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 	}
 	if v != nil {
 		h.record(ctx, req, v)
+		h.observe(req, v.outcome)
 		return v.answer
 	}
-	return h.accept(ctx, req)
+	ans, outcome := h.accept(ctx, req)
+	if outcome != "" {
+		h.observe(req, outcome)
+	}
+	return ans
+}
+
+// observe tells the Observer of a request logged with outcome.
+func (h *Handler) observe(req *request, outcome schematype.LogOutcome) {
+	if h.deps.Observer != nil {
+		h.deps.Observer.InboundRequest(outcome, req.hook.AuthMode, time.Since(req.began))
+	}
 }
 
 // lookup finds the webhook of token, whatever its workspace.

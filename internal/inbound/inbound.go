@@ -53,9 +53,17 @@ type Deps struct {
 	// Dialect is the SQL dialect of the Writer's database (store.Store),
 	// for the log rows' own INSERT.
 	Dialect string
+	// Observer, when set, is told of each request logged (metrics).
+	Observer Observer
 	// Locks takes an idempotency key's lock for the rest of the accepting
 	// transaction (store.Store); nil where one server alone writes.
 	Locks TxLocker
+}
+
+// Observer is told of each inbound request that was logged: its log
+// outcome, its webhook's auth mode and the time to its answer.
+type Observer interface {
+	InboundRequest(outcome schematype.LogOutcome, mode schematype.InboundAuthMode, took time.Duration)
 }
 
 // TxLocker takes a lock until the transaction of tx ends, unless another

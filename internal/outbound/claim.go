@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -73,4 +74,30 @@ func due(now time.Time) []predicate.Delivery {
 		delivery.NextAttemptAtLTE(now),
 		delivery.HasWebhookWith(webhook.StatusEQ(schematype.WebhookActive)),
 	}
+}
+
+// Backlog is the outbound queue as an operator watches it: how many
+// deliveries are due at now and claimed by no server (counted up to
+// limit), and how long the oldest of them has been due. Both read the due
+// index, as claims do, whatever the size of the table.
+func Backlog(ctx context.Context, c *ent.Client, now time.Time, limit int) (int, time.Duration, error) {
+	q := func() *ent.DeliveryQuery {
+		return c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilIsNil())
+	}
+	ids, err := q().Limit(limit).IDs(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("counting due deliveries: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, 0, nil
+	}
+	oldest, err := q().Order(delivery.ByNextAttemptAt()).Select(delivery.FieldNextAttemptAt).First(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("finding the oldest due delivery: %w", err)
+	}
+	var lag time.Duration
+	if oldest.NextAttemptAt != nil {
+		lag = max(now.Sub(*oldest.NextAttemptAt), 0)
+	}
+	return len(ids), lag, nil
 }

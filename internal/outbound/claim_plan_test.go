@@ -35,3 +35,15 @@ func TestReleaseAbandonedUsesTheDueIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestBacklogUsesTheDueIndex: what /metrics reads at every scrape finds
+// the due deliveries through the due index, never by reading the table.
+func TestBacklogUsesTheDueIndex(t *testing.T) {
+	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plans
+	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
+		if _, _, err := Backlog(auth.System(context.Background()), c, time.Now(), 10); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/egress"
 	"github.com/wexio/webhooks/internal/livetail"
 	"github.com/wexio/webhooks/internal/store"
@@ -77,6 +78,15 @@ type Deps struct {
 	// for the attempt rows' own INSERT (history.InsertLogs); "" is
 	// SQLite's.
 	Dialect string
+	// Observer, when set, is told of each attempt once it is recorded
+	// (metrics).
+	Observer Observer
+}
+
+// Observer is told of each attempt recorded: its log outcome, the
+// answer's status (0 for none) and how long it took.
+type Observer interface {
+	Attempt(outcome schematype.LogOutcome, status int, took time.Duration)
 }
 
 // Webhooks gives an attempt its webhook as it is now: nil when it gets no

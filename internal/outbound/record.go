@@ -77,6 +77,13 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 			d.lostLeases(len(ids) - n)
 		}
 	}
+	if obs := d.deps.Observer; obs != nil {
+		h.AfterCommit(func() {
+			for _, e := range batch {
+				obs.Attempt(e.log.Log().Outcome, e.res.status, e.res.duration)
+			}
+		})
+	}
 	if pub := d.deps.Publisher; pub != nil {
 		rows := make([]*ent.WebhookLog, len(logs))
 		for i, l := range logs {

@@ -120,6 +120,14 @@ type Options struct {
 	// its leases released. Zero: 5 s, so a killed server's work is taken
 	// over within 40 s. Tests shorten it.
 	Heartbeat time.Duration
+	// Commits, when set, is told of each batch the writer commits.
+	Commits CommitObserver
+}
+
+// CommitObserver is told how long each write batch took, from its first
+// statement to its commit, and how many jobs it held (metrics).
+type CommitObserver interface {
+	Commit(took time.Duration, jobs int)
 }
 
 // Logger is o.Log, or a logger that discards.

@@ -72,7 +72,7 @@ func Open(ctx context.Context, url string, opts store.Options) (*store.Store, er
 		return nil, err
 	}
 	store.InstallHooks(d.write, d.notifier)
-	d.writer = groupcommit.New(d.write, log)
+	d.writer = groupcommit.New(d.write, log, opts.Commits)
 	d.workers = &workers{db: db, write: d.write, log: log, holder: store.NewHolder(),
 		every: cmp.Or(opts.Heartbeat, defaultHeartbeat)}
 	return &store.Store{

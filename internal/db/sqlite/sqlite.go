@@ -70,7 +70,7 @@ func Open(ctx context.Context, path string, opts store.Options) (*store.Store, e
 	}
 	n := store.NewLocal()
 	store.InstallHooks(d.write, n)
-	d.writer = groupcommit.New(d.write, opts.Logger())
+	d.writer = groupcommit.New(d.write, opts.Logger(), opts.Commits)
 	return &store.Store{
 		Dialect: dialect.SQLite, Write: d.write, Read: d.read, Writer: d.writer, Notifier: n,
 		Caps:   store.Capabilities{SameHost: true},

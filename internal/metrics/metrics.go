@@ -1,0 +1,177 @@
+// Package metrics is the server's Prometheus families (the contract's
+// "Operations"), on a registry of its own with the Go and process
+// collectors. The packages that do the work report to it through small
+// interfaces of their own (inbound.Observer, outbound.Observer,
+// flows.Observer, store.CommitObserver); no label carries a workspace, an
+// id, a name or a URL.
+package metrics
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/wexio/webhooks/ent/schema/schematype"
+)
+
+// Metrics holds the families and implements the observers.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	inbound         *prometheus.CounterVec
+	inboundDuration prometheus.Histogram
+	attempts        *prometheus.CounterVec
+	attemptDuration prometheus.Histogram
+	runs            *prometheus.CounterVec
+	commitDuration  prometheus.Histogram
+	commitRows      prometheus.Histogram
+}
+
+// New registers the families that count and time what happens.
+func New() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.inbound = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "wexio_inbound_requests_total",
+		Help: "Inbound requests logged, by their log outcome and the webhook's auth mode.",
+	}, []string{"outcome", "mode"})
+	m.inboundDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "wexio_inbound_request_duration_seconds",
+		Help:    "Time from an inbound request's arrival to its answer (its row committed).",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14), // 0.5 ms .. 4 s
+	})
+	m.attempts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "wexio_outbound_attempts_total",
+		Help: "Outbound delivery attempts recorded, by outcome and the answer's status class (none: no answer).",
+	}, []string{"outcome", "status_class"})
+	m.attemptDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "wexio_outbound_attempt_duration_seconds",
+		Help:    "Duration of outbound attempts, connect to the answer's last byte.",
+		Buckets: prometheus.ExponentialBuckets(0.005, 2, 13), // 5 ms .. 20 s
+	})
+	m.runs = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "wexio_flow_runs_total",
+		Help: "Flow runs finished, by status.",
+	}, []string{"status"})
+	m.commitDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "wexio_db_commit_duration_seconds",
+		Help:    "Time the writer takes to run and commit one batch.",
+		Buckets: prometheus.ExponentialBuckets(0.0002, 2, 14), // 0.2 ms .. 1.6 s
+	})
+	m.commitRows = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "wexio_db_commit_batch_rows",
+		Help:    "Jobs committed together in one writer batch.",
+		Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
+	})
+	m.reg.MustRegister(m.inbound, m.inboundDuration, m.attempts, m.attemptDuration, m.runs, m.commitDuration, m.commitRows)
+	// Every series starts at 0, so that a rate or an alert over it has a
+	// value before the first event.
+	for _, mode := range schematype.InboundAuthMode("").Values() {
+		for _, o := range []schematype.LogOutcome{schematype.OutcomeAccepted, schematype.OutcomeRejected, schematype.OutcomeDuplicate} {
+			m.inbound.WithLabelValues(string(o), mode)
+		}
+	}
+	for _, o := range []schematype.LogOutcome{schematype.OutcomeSucceeded, schematype.OutcomeFailed} {
+		for _, class := range []string{"2xx", "3xx", "4xx", "5xx", "none"} {
+			m.attempts.WithLabelValues(string(o), class)
+		}
+	}
+	for _, st := range []schematype.FlowRunStatus{schematype.RunSucceeded, schematype.RunFailed} {
+		m.runs.WithLabelValues(string(st))
+	}
+	return m
+}
+
+// Handler serves the registry in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// InboundRequest counts an inbound request whose row was logged.
+func (m *Metrics) InboundRequest(outcome schematype.LogOutcome, mode schematype.InboundAuthMode, took time.Duration) {
+	m.inbound.WithLabelValues(string(outcome), string(mode)).Inc()
+	m.inboundDuration.Observe(took.Seconds())
+}
+
+// Attempt counts an outbound attempt once it is recorded.
+func (m *Metrics) Attempt(outcome schematype.LogOutcome, status int, took time.Duration) {
+	m.attempts.WithLabelValues(string(outcome), statusClass(status)).Inc()
+	m.attemptDuration.Observe(took.Seconds())
+}
+
+// statusClass is "2xx" … "5xx" for an HTTP status, "none" without one.
+func statusClass(status int) string {
+	if status < 100 || status > 599 {
+		return "none"
+	}
+	return strconv.Itoa(status/100) + "xx"
+}
+
+// RunFinished counts a flow run that ended.
+func (m *Metrics) RunFinished(status schematype.FlowRunStatus) {
+	m.runs.WithLabelValues(string(status)).Inc()
+}
+
+// Commit times one writer batch of jobs jobs.
+func (m *Metrics) Commit(took time.Duration, jobs int) {
+	m.commitDuration.Observe(took.Seconds())
+	m.commitRows.Observe(float64(jobs))
+}
+
+// Tail reports the live tail's subscribers and the slow ones dropped, as
+// the broker counts them, read at each scrape.
+func (m *Metrics) Tail(subscribers func() int, dropped func() uint64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "wexio_livetail_subscribers",
+		Help: "Live-tail subscriptions open on this server.",
+	}, func() float64 { return float64(subscribers()) }))
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "wexio_livetail_slow_subscribers_total",
+		Help: "Live-tail subscriptions ended because they fell behind.",
+	}, func() float64 { return float64(dropped()) }))
+}
+
+// DueFunc counts the deliveries due now and not being attempted, up to a
+// cap, and the time since the oldest of them became due (zero for none).
+type DueFunc func(ctx context.Context) (due int, lag time.Duration, err error)
+
+// Due reports the outbound backlog, read at each scrape by one indexed
+// query (due): the deliveries due and the age of the oldest. A failed
+// read leaves both at their last value.
+func (m *Metrics) Due(due DueFunc, log *slog.Logger) {
+	c := &dueCollector{due: due, log: log,
+		count: prometheus.NewDesc("wexio_outbound_deliveries_due",
+			"Outbound deliveries due now and not yet attempted (counted up to 10,000).", nil, nil),
+		lag: prometheus.NewDesc("wexio_outbound_delivery_lag_seconds",
+			"Age of the oldest due delivery not yet attempted; 0 when none.", nil, nil)}
+	m.reg.MustRegister(c)
+}
+
+// dueCollector runs DueFunc once per scrape for both gauges.
+type dueCollector struct {
+	due        DueFunc
+	log        *slog.Logger
+	count, lag *prometheus.Desc
+	last       [2]float64
+}
+
+func (c *dueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.count; ch <- c.lag }
+
+func (c *dueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, lag, err := c.due(ctx)
+	if err != nil {
+		c.log.Warn("reading the outbound backlog for /metrics", "err", err)
+	} else {
+		c.last = [2]float64{float64(n), lag.Seconds()}
+	}
+	ch <- prometheus.MustNewConstMetric(c.count, prometheus.GaugeValue, c.last[0])
+	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, c.last[1])
+}
