@@ -71,6 +71,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
 	srv.AroundOperations(subscriptionsOverWebSocket)
+	srv.AroundResponses(logOperation(opts.Log))
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		opts.Log.ErrorContext(ctx, "resolver panic", "panic", p)
@@ -102,6 +103,35 @@ func refuse(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// logOperation logs each query and mutation at debug level: its kind, its
+// name as the client gave it, its errors and how long it took. Never its
+// variables, which carry secrets (createInboundWebhook's, rotations').
+// Subscriptions answer once per event: they are not logged per frame.
+func logOperation(log *slog.Logger) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		began := time.Now()
+		resp := next(ctx)
+		if !log.Enabled(ctx, slog.LevelDebug) || !graphql.HasOperationContext(ctx) {
+			return resp
+		}
+		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
+			return resp
+		}
+		errs := 0
+		if resp != nil {
+			errs = len(resp.Errors)
+		}
+		name := oc.OperationName
+		if len(name) > 100 {
+			name = name[:100]
+		}
+		log.DebugContext(ctx, "graphql operation", "operation", string(oc.Operation.Operation), "name", name,
+			"errors", errs, "duration_ms", time.Since(began).Milliseconds())
+		return resp
+	}
 }
 
 // overPlainHTTP marks an operation that came as one HTTP request.

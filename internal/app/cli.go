@@ -32,7 +32,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := newLogger(stderr, cfg)
 	cmd, err := command(rest)
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n%s", err, usage)
@@ -49,6 +49,15 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return exitStatus(err)
 	}
 	return 0
+}
+
+// newLogger logs to w as cfg says: text or JSON lines, from its level up.
+func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // exitStatus is 2 for what the configuration names and cannot work (a

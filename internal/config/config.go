@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type Config struct {
 	OutboundTimeout       time.Duration // WEXIO_OUTBOUND_TIMEOUT, --outbound-timeout
 	AllowPrivateNetworks  bool          // WEXIO_ALLOW_PRIVATE_NETWORKS, --allow-private-networks
 	Metrics               bool          // WEXIO_METRICS, --metrics: GET /metrics
+	LogFormat             string        // WEXIO_LOG_FORMAT, --log-format: text or json
+	LogLevel              slog.Level    // WEXIO_LOG_LEVEL, --log-level
 	Retention             time.Duration // WEXIO_RETENTION, --retention
 
 	// Timeouts are fixed, not read from the environment: written here so
@@ -78,6 +81,8 @@ func Default() Config {
 		OutboundTimeout:       15 * time.Second,
 		AllowPrivateNetworks:  false,
 		Metrics:               true,
+		LogFormat:             "text",
+		LogLevel:              slog.LevelInfo,
 		Retention:             30 * 24 * time.Hour,
 		Timeouts: Timeouts{
 			CacheTTL:           5 * time.Second,

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,6 +36,8 @@ const (
 	idxAllowPrivate
 	idxRetention
 	idxMetrics
+	idxLogFormat
+	idxLogLevel
 	numFields
 )
 
@@ -120,6 +124,31 @@ var fields = [numFields]field{
 			return ""
 		},
 		show: func(c Config) string { return strconv.FormatBool(c.Metrics) },
+	},
+	idxLogFormat: {
+		env: "WEXIO_LOG_FORMAT", flag: "log-format",
+		help: "log lines on stderr as text (key=value) or json",
+		parse: func(c *Config, raw string) string {
+			if raw != "text" && raw != "json" {
+				return mustBe("text or json", raw)
+			}
+			c.LogFormat = raw
+			return ""
+		},
+		show: func(c Config) string { return c.LogFormat },
+	},
+	idxLogLevel: {
+		env: "WEXIO_LOG_LEVEL", flag: "log-level",
+		help: "least level logged: debug (a line per inbound request and GraphQL operation), info, warn or error",
+		parse: func(c *Config, raw string) string {
+			var l slog.Level
+			if err := l.UnmarshalText([]byte(raw)); err != nil {
+				return mustBe("debug, info, warn or error", raw)
+			}
+			c.LogLevel = l
+			return ""
+		},
+		show: func(c Config) string { return strings.ToLower(c.LogLevel.String()) },
 	},
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/payload"
@@ -29,36 +30,38 @@ type request struct {
 	vreq     verify.Request
 	// signatureHeader is the custom signature header the log redacts.
 	signatureHeader string
+	id              string // X-Request-Id
 	// logged is the request as its log row keeps it.
 	logged  *history.LoggedRequest
 	payload any    // the decoded body, once doc decoded it
 	key     string // the idempotency key, once accepted for processing
 }
 
-// handle decides the answer to r. Every path past the token lookup writes
+// handle decides the answer to r, whose id is id, and names its webhook
+// ("" when the token names none). Every path past the token lookup writes
 // exactly one log row before it returns.
-func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
+func (h *Handler) handle(ctx context.Context, r *http.Request, id string) (answer, pulid.ID) {
 	began := time.Now()
 	b, err := h.lookup(ctx, r.PathValue("token"))
 	if ent.IsNotFound(err) {
-		return errorAnswer(http.StatusNotFound, "not_found", "no webhook at this URL")
+		return errorAnswer(http.StatusNotFound, "not_found", "no webhook at this URL"), ""
 	}
 	if err != nil {
-		h.deps.Log.ErrorContext(ctx, "looking up inbound webhook", "err", err)
+		h.deps.Log.ErrorContext(ctx, "looking up inbound webhook", "request_id", id, "err", err)
 		if store.IsUnavailable(err) {
-			return unavailable()
+			return unavailable(), ""
 		}
-		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
+		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error"), ""
 	}
 	ctx = tenant.WithWorkspace(ctx, string(b.hook.WorkspaceID))
-	req := &request{bound: b, http: r, received: h.deps.Now(), began: began}
+	req := &request{bound: b, http: r, received: h.deps.Now(), began: began, id: id}
 	if b.verifier != nil {
 		req.signatureHeader = b.verifier.SignatureHeader()
 	}
 	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
 	if req.logged, err = history.LogRequest(r, req.raw, req.signatureHeader); err != nil {
 		h.deps.Log.ErrorContext(ctx, "logging inbound request", "webhook_id", b.hook.ID, "err", err)
-		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error")
+		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error"), b.hook.ID
 	}
 	v, err := h.check(req)
 	if err != nil {
@@ -68,13 +71,13 @@ func (h *Handler) handle(ctx context.Context, r *http.Request) answer {
 	if v != nil {
 		h.record(ctx, req, v)
 		h.observe(req, v.outcome)
-		return v.answer
+		return v.answer, b.hook.ID
 	}
 	ans, outcome := h.accept(ctx, req)
 	if outcome != "" {
 		h.observe(req, outcome)
 	}
-	return ans
+	return ans, b.hook.ID
 }
 
 // observe tells the Observer of a request logged with outcome.

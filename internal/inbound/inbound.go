@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/livetail"
@@ -90,12 +91,22 @@ func New(cfg Config, deps Deps) *Handler {
 	return &Handler{cfg: cfg, deps: deps, logs: history.LogInserter(deps.Dialect)}
 }
 
-// ServeHTTP adapts handle to HTTP: it writes the answer handle decided.
+// ServeHTTP adapts handle to HTTP: it writes the answer handle decided,
+// with the request's id in X-Request-Id (also in the answer its log row
+// keeps, and in its debug line).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ans := h.handle(r.Context(), r)
+	began := time.Now()
+	id := string(pulid.New("req"))
+	ans, webhook := h.handle(r.Context(), r, id)
 	for k, v := range ans.headers() {
 		w.Header()[k] = v
 	}
+	w.Header().Set(requestIDHeader, id)
 	w.WriteHeader(ans.status)
 	_, _ = w.Write(ans.body)
+	h.deps.Log.DebugContext(r.Context(), "inbound request", "request_id", id, "webhook_id", webhook,
+		"status", ans.status, "duration_ms", time.Since(began).Milliseconds())
 }
+
+// requestIDHeader names the id of an inbound request in its answer.
+const requestIDHeader = "X-Request-Id"

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -50,9 +51,17 @@ func (h *Handler) logRow(req *request, v *verdict, id pulid.ID, contact *pulid.I
 		ReceivedAt: req.received, Duration: time.Since(req.began),
 		Outcome: v.outcome, Status: v.status, Error: v.reason,
 		IdempotencyKey: req.key, ContactID: contact,
-		AnswerHeader: v.headers(), AnswerBody: v.body,
+		AnswerHeader: withRequestID(v.headers(), req.id), AnswerBody: v.body,
 	}
 	return row.Row()
+}
+
+// withRequestID is h with the request's id, as ServeHTTP sends it.
+func withRequestID(h http.Header, id string) http.Header {
+	if id != "" {
+		h.Set(requestIDHeader, id)
+	}
+	return h
 }
 
 func (h *Handler) publish(rows ...*ent.WebhookLog) {
