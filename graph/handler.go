@@ -21,11 +21,6 @@ import (
 	"github.com/wexio/webhooks/internal/wsgorilla"
 )
 
-// ComplexityLimit bounds the cost of one operation (see complexity.go):
-// a full page (500 rows) of a dashboard's selection, some 40 fields with
-// the rows' webhook and event, fits; pages nested in pages do not.
-const ComplexityLimit = 20000
-
 // MaxRequestBytes bounds a GraphQL request body: operations and their
 // variables are small, and gqlgen reads a body whole before parsing it. A
 // body declared larger is refused with 413; one that grows past it while
@@ -68,7 +63,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.Use(Cost{})
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
 	srv.AroundOperations(subscriptionsOverWebSocket)
 	srv.AroundResponses(logOperation(opts.Log))

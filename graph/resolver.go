@@ -32,11 +32,10 @@ type Resolver struct {
 	Now     func() time.Time
 }
 
-// NewSchema returns the executable schema with page-size-aware complexity.
+// NewSchema returns the executable schema. What an operation may cost is
+// the Cost extension's business, not gqlgen's per-field complexity.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	cfg := Config{Resolvers: r}
-	setComplexity(&cfg.Complexity)
-	return NewExecutableSchema(cfg)
+	return NewExecutableSchema(Config{Resolvers: r})
 }
 
 // client returns the client for ctx: the mutation's transaction when there

@@ -87,6 +87,7 @@ type gqlResponse struct {
 		Path       []any          `json:"path"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
+	Extensions map[string]any `json:"extensions"`
 }
 
 // code returns the extensions.code of the first error, or "".

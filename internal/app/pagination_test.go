@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -66,10 +67,22 @@ func TestRelayPagination(t *testing.T) {
 	if r := ta.gql(t, ta.key, `{ webhooks(first: 1000) { totalCount } }`, nil); r.code() != "BAD_USER_INPUT" {
 		t.Fatalf("oversized page: %s", r.Raw)
 	}
-	// Nested pages cost what they may return.
-	nested := `{ webhooks(first: 100) { edges { node { logs(first: 100) { edges { node { id } } } } } } }`
-	if r := ta.gql(t, ta.key, nested, nil); r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+	// Nested pages cost the nodes they may return, counted as GitHub
+	// counts them: 500 webhooks, 500 logs each, is 250,500 nodes.
+	nested := `{ webhooks(first: 500) { edges { node { logs(first: 500) { edges { node { id } } } } } } }`
+	if r := ta.gql(t, ta.key, nested, nil); r.code() != "COMPLEXITY_LIMIT_EXCEEDED" ||
+		!strings.Contains(r.Errors[0].Message, "250500") || !strings.Contains(r.Errors[0].Message, "50000") {
 		t.Fatalf("nested pages: %s", r.Raw)
+	}
+	// A dashboard's events page (11,100 nodes) runs, and says its cost.
+	events := `{ events(first: 100) { edges { node { id type occurredAt
+		deliveries { id status attempts webhook { id name } logs { id outcome statusCode occurredAt } } } } } }`
+	r := ta.gql(t, ta.key, events, nil)
+	if r.Status != 200 || len(r.Errors) > 0 {
+		t.Fatalf("the events page: %s", r.Raw)
+	}
+	if c, _ := r.Extensions["cost"].(map[string]any); c["requested"] != 11100.0 || c["limit"] != 50000.0 {
+		t.Fatalf("extensions.cost of the events page: %v", r.Extensions)
 	}
 	// The largest page is usable with what a dashboard shows of each row.
 	full := `{ webhookLogs(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
