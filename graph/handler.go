@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -39,6 +40,10 @@ type HandlerOptions struct {
 	// InitTimeout closes a WebSocket that has not sent connection_init
 	// in time: before it, the socket is unauthenticated.
 	InitTimeout time.Duration
+	// Allow, when set, takes one request of the allowance of ctx's API
+	// key for each operation started over a WebSocket (plain HTTP requests
+	// are counted before they get here, auth.Service.Middleware).
+	Allow func(ctx context.Context) (ok bool, retryAfter time.Duration)
 }
 
 // NewHandler returns the /query handler: POST and GET over HTTP, both
@@ -67,6 +72,9 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
 	srv.AroundOperations(subscriptionsOverWebSocket)
 	srv.AroundResponses(logOperation(opts.Log))
+	if opts.Allow != nil {
+		srv.AroundOperations(rateLimitSockets(opts.Allow))
+	}
 	srv.SetErrorPresenter(ErrorPresenter(opts.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		opts.Log.ErrorContext(ctx, "resolver panic", "panic", p)
@@ -99,6 +107,26 @@ func refuse(w http.ResponseWriter, status int, code, msg string) {
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// rateLimitSockets refuses an operation started over a WebSocket past its
+// key's rate, with RATE_LIMITED and the seconds to wait.
+func rateLimitSockets(allow func(context.Context) (bool, time.Duration)) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if plain, _ := ctx.Value(overPlainHTTP{}).(bool); plain {
+			return next(ctx)
+		}
+		if ok, wait := allow(ctx); !ok {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    "rate limit of this API key reached; retry later",
+				Extensions: map[string]any{"code": CodeRateLimited, "retryAfterSeconds": max(int(math.Ceil(wait.Seconds())), 1)},
+			}}})
+		}
+		return next(ctx)
+	}
+}
+
+// CodeRateLimited is the code of an operation past its key's rate.
+const CodeRateLimited = "RATE_LIMITED"
 
 // logOperation logs each query and mutation at debug level: its kind, its
 // name as the client gave it, its errors and how long it took. Never its

@@ -124,7 +124,11 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		TimeoutSeconds:       int(cfg.OutboundTimeout / time.Second),
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
-	return &app{cfg: cfg, log: log, db: d, box: box, auth: auth.NewService(d.Read, d.Write), hooks: hooks,
+	keys := auth.NewService(d.Read, d.Write)
+	if cfg.APIRate > 0 {
+		keys.Limit(auth.NewLimiter(cfg.APIRate, time.Now))
+	}
+	return &app{cfg: cfg, log: log, db: d, box: box, auth: keys, hooks: hooks,
 		crm: crm.NewService(time.Now), flows: flows.NewService(), metrics: m}, nil
 }
 
@@ -327,7 +331,7 @@ func (a *app) routes() http.Handler {
 	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: a.cfg.Timeouts.WebSocketKeepAlive,
-		InitTimeout: a.cfg.Timeouts.WebSocketInit,
+		InitTimeout: a.cfg.Timeouts.WebSocketInit, Allow: a.auth.AllowSubscription,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/query", cors(a.auth.Middleware(a.log, gql)))

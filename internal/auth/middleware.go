@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -33,9 +35,20 @@ func (s *Service) Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			writeError(w, http.StatusServiceUnavailable, "INTERNAL_SERVER_ERROR", "could not check the API key; try again")
 			return
 		}
+		if s.limiter != nil {
+			if ok, wait := s.limiter.Allow(KeyID(ctx)); !ok {
+				w.Header().Set("Retry-After", strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1)))
+				writeError(w, http.StatusTooManyRequests, CodeRateLimited,
+					"rate limit of this API key reached; retry after the Retry-After seconds")
+				return
+			}
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// CodeRateLimited is the extensions.code of a request past its key's rate.
+const CodeRateLimited = "RATE_LIMITED"
 
 func isUpgrade(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/apikey"
@@ -24,6 +25,21 @@ const DefaultWorkspace = "Default"
 // Service looks up keys and creates workspaces and keys.
 type Service struct {
 	read, write *ent.Client
+	// limiter, when set, holds each key to its rate (Limit).
+	limiter *Limiter
+}
+
+// Limit holds every API key to l's rate of GraphQL requests: Middleware
+// answers 429 past it, and AllowSubscription refuses a subscription.
+func (s *Service) Limit(l *Limiter) { s.limiter = l }
+
+// AllowSubscription takes one request of the allowance of the key that
+// authenticated ctx (a subscription counts once, when it starts).
+func (s *Service) AllowSubscription(ctx context.Context) (ok bool, retryAfter time.Duration) {
+	if s.limiter == nil {
+		return true, 0
+	}
+	return s.limiter.Allow(KeyID(ctx))
 }
 
 // NewService returns a Service over the read and write clients.
@@ -49,7 +65,7 @@ func (s *Service) Authenticate(ctx context.Context, key string) (context.Context
 	if err != nil {
 		return nil, fmt.Errorf("looking up API key: %w", err)
 	}
-	return tenant.WithWorkspace(ctx, string(k.WorkspaceID)), nil
+	return withKeyID(tenant.WithWorkspace(ctx, string(k.WorkspaceID)), k.ID), nil
 }
 
 // BearerToken extracts the token of an "Authorization: Bearer <token>" value

@@ -30,6 +30,7 @@ type Config struct {
 	Metrics               bool          // WEXIO_METRICS, --metrics: GET /metrics
 	LogFormat             string        // WEXIO_LOG_FORMAT, --log-format: text or json
 	LogLevel              slog.Level    // WEXIO_LOG_LEVEL, --log-level
+	APIRate               float64       // WEXIO_API_RATE, --api-rate: per key and server; 0: none
 	Retention             time.Duration // WEXIO_RETENTION, --retention
 
 	// Timeouts are fixed, not read from the environment: written here so

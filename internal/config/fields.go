@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ const (
 	idxMetrics
 	idxLogFormat
 	idxLogLevel
+	idxAPIRate
 	numFields
 )
 
@@ -149,6 +151,24 @@ var fields = [numFields]field{
 			return ""
 		},
 		show: func(c Config) string { return strings.ToLower(c.LogLevel.String()) },
+	},
+	idxAPIRate: {
+		env: "WEXIO_API_RATE", flag: "api-rate",
+		help: "GraphQL requests per second each API key may make on each server, bursts of twice that (unset: no limit)",
+		parse: func(c *Config, raw string) string {
+			f, err := strconv.ParseFloat(raw, 64)
+			if err != nil || f <= 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+				return mustBe("a positive number of requests per second", raw)
+			}
+			c.APIRate = f
+			return ""
+		},
+		show: func(c Config) string {
+			if c.APIRate == 0 {
+				return ""
+			}
+			return strconv.FormatFloat(c.APIRate, 'g', -1, 64)
+		},
 	},
 }
 
