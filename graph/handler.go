@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"math"
+	"mime"
 	"net/http"
 	"time"
 
@@ -88,6 +89,11 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			refuse(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed: use GET or POST")
 			return
+		case r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")):
+			// gqlgen answers 400 "transport not supported".
+			refuse(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+				`send the operation as JSON: Content-Type: application/json, body {"query": "...", "variables": {...}}`)
+			return
 		case r.ContentLength > MaxRequestBytes:
 			refuse(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "request body over 1 MiB")
 			return
@@ -98,6 +104,13 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 		srv.ServeHTTP(w, r)
 	})
 	return wsgorilla.Detach(opts.Log, plain)
+}
+
+// isJSON reports whether a Content-Type names JSON (application/json,
+// with or without parameters).
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
 }
 
 // refuse answers a request gqlgen is not given, as a GraphQL error.

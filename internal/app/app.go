@@ -293,7 +293,8 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 		IdleTimeout:       a.cfg.Timeouts.Idle,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect)
+	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect,
+		"graphiql", a.cfg.PublicURL+"/", "api", a.cfg.PublicURL+"/query")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

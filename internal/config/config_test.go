@@ -86,8 +86,11 @@ func TestLoadEachVariable(t *testing.T) {
 		name, value string
 		want        func(*Config)
 	}{
-		{"WEXIO_ADDR", "127.0.0.1:9090", func(c *Config) { c.Addr = "127.0.0.1:9090" }},
-		{"WEXIO_ADDR", "[::1]:0", func(c *Config) { c.Addr = "[::1]:0" }},
+		// The public URL follows the address unless it is given.
+		{"WEXIO_ADDR", "127.0.0.1:9090", func(c *Config) { c.Addr, c.PublicURL = "127.0.0.1:9090", "http://127.0.0.1:9090" }},
+		{"WEXIO_ADDR", "[::1]:0", func(c *Config) { c.Addr, c.PublicURL = "[::1]:0", "http://[::1]:0" }},
+		{"WEXIO_ADDR", ":8092", func(c *Config) { c.Addr, c.PublicURL = ":8092", "http://localhost:8092" }},
+		{"WEXIO_ADDR", "0.0.0.0:8093", func(c *Config) { c.Addr, c.PublicURL = "0.0.0.0:8093", "http://localhost:8093" }},
 		{"WEXIO_DATABASE_URL", "sqlite:///var/lib/wexio/wexio.db", func(c *Config) { c.DatabaseURL = "sqlite:///var/lib/wexio/wexio.db" }},
 		{"WEXIO_PUBLIC_URL", "https://hooks.example.com/", func(c *Config) { c.PublicURL = "https://hooks.example.com" }},
 		{"WEXIO_PUBLIC_URL", "https://example.com/wexio//", func(c *Config) { c.PublicURL = "https://example.com/wexio" }},

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"text/tabwriter"
 )
 
@@ -40,10 +41,27 @@ func Load(args []string, lookupEnv func(string) (string, bool)) (Config, []strin
 			return Config{}, nil, &Error{Name: names[i], Problem: p}
 		}
 	}
+	if !given[idxPublicURL] {
+		c.PublicURL = localURL(c.Addr)
+	}
 	if err := c.validate(names[:], given[:]); err != nil {
 		return Config{}, nil, err
 	}
 	return c, positional, nil
+}
+
+// localURL is the URL of a server listening on addr, as a caller on the
+// same machine reaches it: the default public URL, so that WEXIO_ADDR=:8092
+// hands out inbound URLs on port 8092.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return Default().PublicURL // validate names the address
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // parseFlags returns the raw text of each flag given (by field index) and

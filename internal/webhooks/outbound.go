@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -78,6 +79,9 @@ func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, url *string
 	if url != nil {
 		u := strings.TrimSpace(*url)
 		if err := egress.CheckURL(u, s.cfg.AllowPrivateNetworks); err != nil {
+			if errors.Is(err, egress.ErrBlockedAddress) && !s.cfg.AllowPrivateNetworks {
+				return apperr.Invalid("url: %v; WEXIO_ALLOW_PRIVATE_NETWORKS=true allows private and loopback addresses, for development", err)
+			}
 			return apperr.Invalid("url: %v", err)
 		}
 		m.SetURL(u)
