@@ -45,6 +45,9 @@ type HandlerOptions struct {
 	// key for each operation started over a WebSocket (plain HTTP requests
 	// are counted before they get here, auth.Service.Middleware).
 	Allow func(ctx context.Context) (ok bool, retryAfter time.Duration)
+	// Sockets, when set, keeps the open WebSocket connections, for the
+	// server to close them when it stops.
+	Sockets *wsgorilla.Sockets
 }
 
 // NewHandler returns the /query handler: POST and GET over HTTP, both
@@ -61,7 +64,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 		// Keys travel in connection_init, never as cookies, so a page on
 		// another origin gains nothing a script could not do itself: dashboards
 		// may be served from anywhere.
-		Implementation: wsgorilla.New(wsgorilla.WithAllowAllOrigins()),
+		Implementation: wsgorilla.New(wsgorilla.WithAllowAllOrigins(), wsgorilla.WithSockets(opts.Sockets)),
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

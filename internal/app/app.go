@@ -36,6 +36,7 @@ import (
 	"github.com/wexio/webhooks/internal/secretbox"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/webhooks"
+	"github.com/wexio/webhooks/internal/wsgorilla"
 )
 
 // Version is sent as User-Agent wexio-webhooks/<version>.
@@ -63,6 +64,9 @@ type app struct {
 	// metrics counts from the start (the writer's batches); GET /metrics
 	// serves it unless WEXIO_METRICS=false.
 	metrics *metrics.Metrics
+	// sockets are the open WebSocket connections, closed with 1001 when
+	// the server stops.
+	sockets *wsgorilla.Sockets
 
 	// Started by start, for serve only: the subcommands need none of it.
 	hookCache  *inbound.Cache
@@ -129,7 +133,8 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		keys.Limit(auth.NewLimiter(cfg.APIRate, time.Now))
 	}
 	return &app{cfg: cfg, log: log, db: d, box: box, auth: keys, hooks: hooks,
-		crm: crm.NewService(time.Now), flows: flows.NewService(), metrics: m}, nil
+		crm: crm.NewService(time.Now), flows: flows.NewService(), metrics: m,
+		sockets: wsgorilla.NewSockets()}, nil
 }
 
 // start starts the server's background machinery: the caches, the
@@ -309,6 +314,9 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	if a.stopWork != nil {
 		a.stopWork()
 	}
+	// Live-tail sockets outlive net/http's Shutdown: told "going away",
+	// their clients reconnect at once, to a server that runs.
+	a.sockets.GoingAway("server shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.Timeouts.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -318,6 +326,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 		a.log.Warn("shutdown: closing connections still open after the grace period", "err", err)
 		_ = srv.Close()
 	}
+	a.sockets.GoingAway("server shutting down") // any upgraded meanwhile
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving: %w", err)
 	}
@@ -332,7 +341,7 @@ func (a *app) routes() http.Handler {
 	})
 	gql := graph.NewHandler(schema, graph.HandlerOptions{
 		Log: a.log, Write: a.db.Write, InitFunc: a.auth.WebsocketInit, KeepAlive: a.cfg.Timeouts.WebSocketKeepAlive,
-		InitTimeout: a.cfg.Timeouts.WebSocketInit, Allow: a.auth.AllowSubscription,
+		InitTimeout: a.cfg.Timeouts.WebSocketInit, Allow: a.auth.AllowSubscription, Sockets: a.sockets,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/query", cors(a.auth.Middleware(a.log, gql)))

@@ -3,15 +3,20 @@ package app
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // TestStopCutsSlowRequestsAtTheBound: a client still sending its request
@@ -60,5 +65,57 @@ func TestStopCutsSlowRequestsAtTheBound(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop within 10 s with a 200 ms grace")
+	}
+}
+
+// TestStopClosesSocketsGoingAway: a live-tail subscriber's socket is
+// closed with 1001 (going away) when the server stops, so its client
+// reconnects at once, to a server that runs.
+func TestStopClosesSocketsGoingAway(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.Addr = freeAddr(t)
+	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "wexio.db")
+	cfg.SecretKey = make([]byte, 32)
+	a, err := openApp(context.Background(), cfg, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = a.close() }()
+	key, _, err := a.auth.Bootstrap(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, io.Discard) }()
+	waitReady(t, "http://"+cfg.Addr+"/readyz")
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+cfg.Addr+"/query", http.Header{"Sec-WebSocket-Protocol": {"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	_ = ws.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + key}})
+	var ack struct{ Type string }
+	if err := ws.ReadJSON(&ack); err != nil || ack.Type != "connection_ack" {
+		t.Fatalf("connection_init: %+v, %v", ack, err)
+	}
+	_ = ws.WriteJSON(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{"query": tailQuery}})
+	testkit.Eventually(t, "the subscription", func() bool { return a.tail.Len() == 1 })
+	stop()
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		_, _, err := ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+			t.Fatalf("the socket ended with %v, want close 1001", err)
+		}
+		break
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
 	}
 }

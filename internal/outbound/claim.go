@@ -24,7 +24,22 @@ type Claimer = workqueue.Claimer[*ent.Delivery]
 // NewClaimer returns a Claimer of the deliveries ids claims (the store's
 // claimer of Deliveries), loaded through read.
 func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
-	return workqueue.NewRows("deliveries", ids, read, loadDeliveries)
+	return workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue)
+}
+
+// nextDue is the earliest time after now an unclaimed delivery comes due
+// (its retry), read on the due index: the dispatcher wakes for it rather
+// than at its next poll.
+func nextDue(ctx context.Context, c *ent.Client, now time.Time) (time.Time, bool, error) {
+	d, err := c.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliveryPending), delivery.ClaimedUntilIsNil(),
+		delivery.NextAttemptAtGT(now)).Order(delivery.ByNextAttemptAt()).Select(delivery.FieldNextAttemptAt).First(ctx)
+	if ent.IsNotFound(err) {
+		return time.Time{}, false, nil
+	}
+	if err != nil || d.NextAttemptAt == nil {
+		return time.Time{}, false, err
+	}
+	return *d.NextAttemptAt, true, nil
 }
 
 // loadDeliveries reads the deliveries of claim token with their webhook

@@ -77,6 +77,14 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 			d.lostLeases(len(ids) - n)
 		}
 	}
+	for _, e := range batch {
+		if !e.v.final {
+			// A retry was scheduled: the claim loop, asleep until the
+			// next due delivery it knew of, looks again (NextDue).
+			h.AfterCommit(d.queue.Notify)
+			break
+		}
+	}
 	if obs := d.deps.Observer; obs != nil {
 		h.AfterCommit(func() {
 			for _, e := range batch {

@@ -22,6 +22,24 @@ type Rows[T any] struct {
 	read *ent.Client
 	load Load[T]
 	name string
+	next NextDue // may be nil
+}
+
+// NextDue finds, through c, the earliest time after now a row comes due.
+type NextDue func(ctx context.Context, c *ent.Client, now time.Time) (time.Time, bool, error)
+
+// WithNextDue makes r a NextDuer, asking next.
+func (r *Rows[T]) WithNextDue(next NextDue) *Rows[T] {
+	r.next = next
+	return r
+}
+
+// NextDue implements NextDuer; without a NextDue func, none is known.
+func (r *Rows[T]) NextDue(ctx context.Context, now time.Time) (time.Time, bool, error) {
+	if r.next == nil {
+		return time.Time{}, false, nil
+	}
+	return r.next(ctx, r.read, now)
 }
 
 var _ Claimer[int] = (*Rows[int])(nil)

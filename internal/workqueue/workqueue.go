@@ -21,6 +21,14 @@ type Claimer[T any] interface {
 	Release(ctx context.Context, ids []pulid.ID) error
 }
 
+// NextDuer is a Claimer that can tell when its next item not yet due comes
+// due: the queue then wakes for it, not only every PollInterval.
+type NextDuer interface {
+	// NextDue is the earliest time after now an unclaimed item comes due;
+	// ok is false when none is scheduled.
+	NextDue(ctx context.Context, now time.Time) (at time.Time, ok bool, err error)
+}
+
 // Config tunes a Queue. Every duration and count must be positive.
 type Config struct {
 	Name            string        // what the items are, for logs: "deliveries"
@@ -68,8 +76,8 @@ func (q *Queue[T]) Notify() {
 
 // Run claims items and calls work for each on one of Workers goroutines
 // until ctx is done. It claims when Notify wakes it, when the queue has
-// drained by a quarter, and every PollInterval (items coming due, rows other
-// processes committed). An item that waited so long in the queue that its
+// drained by a quarter, when the next item comes due (a NextDuer claimer),
+// and every PollInterval (rows other processes committed). An item that waited so long in the queue that its
 // lease could end during its work is released instead. On stop, queued items
 // are released; work in flight gets up to ShutdownTimeout, then the context
 // work was given is cancelled, and Run waits for it to return (work that
@@ -96,11 +104,32 @@ func (q *Queue[T]) Run(ctx context.Context, work func(context.Context, T)) {
 		if q.claimInto(s, room) == room {
 			continue // probably more due: claim again without waiting
 		}
-		poll.Reset(q.cfg.PollInterval)
+		poll.Reset(q.untilNext(s.claimCtx))
 		wait(ctx, q.wake, poll.C)
 	}
 	close(s.queue) // workers release what is left in it, then return
 	q.stop(&wg, cancelWork)
+}
+
+// untilNext is how long the claim loop may sleep: until the next item
+// comes due, at most PollInterval.
+func (q *Queue[T]) untilNext(ctx context.Context) time.Duration {
+	nd, ok := q.claimer.(NextDuer)
+	if !ok {
+		return q.cfg.PollInterval
+	}
+	now := q.cfg.Now()
+	at, ok, err := nd.NextDue(ctx, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			q.cfg.Log.Warn("finding the next "+q.cfg.Name+" due", "err", err)
+		}
+		return q.cfg.PollInterval
+	}
+	if !ok {
+		return q.cfg.PollInterval
+	}
+	return min(max(at.Sub(now), time.Millisecond), q.cfg.PollInterval)
 }
 
 // runState is what one Run shares with its workers.

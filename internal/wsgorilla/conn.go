@@ -25,6 +25,8 @@ type conn struct {
 	// panics on a concurrent one. gqlgen serialises its own writes today;
 	// this keeps the adapter safe without relying on that.
 	wmu sync.Mutex
+
+	sockets *Sockets // the set it is in while open; may be nil
 }
 
 var (
@@ -88,6 +90,9 @@ func (c *conn) Subprotocol() string {
 // Close closes the network connection without a close frame; gqlgen calls
 // WriteClose first when it has something to say.
 func (c *conn) Close() error {
+	if c.sockets != nil {
+		c.sockets.remove(c)
+	}
 	if err := c.ws.Close(); err != nil {
 		return fmt.Errorf("closing websocket: %w", err)
 	}

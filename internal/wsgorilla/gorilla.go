@@ -31,6 +31,8 @@ type Gorilla struct {
 	// WriteTimeout bounds each write; zero means DefaultWriteTimeout and a
 	// negative value means no deadline.
 	WriteTimeout time.Duration
+	// Sockets, when set, keeps the open connections (GoingAway).
+	Sockets *Sockets
 }
 
 // Accept works on a copy, so a Gorilla may be shared by all requests.
@@ -79,7 +81,12 @@ func (g Gorilla) Accept(
 	if err != nil {
 		return nil, fmt.Errorf("upgrading to websocket: %w", err)
 	}
-	return newConn(ws, g.writeTimeout()), nil
+	c := newConn(ws, g.writeTimeout())
+	if g.Sockets != nil {
+		c.sockets = g.Sockets
+		g.Sockets.add(c)
+	}
+	return c, nil
 }
 
 func (g Gorilla) writeTimeout() time.Duration {
