@@ -195,6 +195,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldStatusCode:   {Type: field.TypeInt, Column: idempotencykey.FieldStatusCode},
 			idempotencykey.FieldResponseBody: {Type: field.TypeBytes, Column: idempotencykey.FieldResponseBody},
 			idempotencykey.FieldLogID:        {Type: field.TypeString, Column: idempotencykey.FieldLogID},
+			idempotencykey.FieldBodySha256:   {Type: field.TypeString, Column: idempotencykey.FieldBodySha256},
 			idempotencykey.FieldCreatedAt:    {Type: field.TypeTime, Column: idempotencykey.FieldCreatedAt},
 		},
 	}
@@ -1691,6 +1692,11 @@ func (f *IdempotencyKeyFilter) WhereResponseBody(p entql.BytesP) {
 // WhereLogID applies the entql string predicate on the log_id field.
 func (f *IdempotencyKeyFilter) WhereLogID(p entql.StringP) {
 	f.Where(p.Field(idempotencykey.FieldLogID))
+}
+
+// WhereBodySha256 applies the entql string predicate on the body_sha256 field.
+func (f *IdempotencyKeyFilter) WhereBodySha256(p entql.StringP) {
+	f.Where(p.Field(idempotencykey.FieldBodySha256))
 }
 
 // WhereCreatedAt applies the entql time.Time predicate on the created_at field.

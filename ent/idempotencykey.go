@@ -32,6 +32,8 @@ type IdempotencyKey struct {
 	ResponseBody []byte `json:"response_body,omitempty"`
 	// LogID holds the value of the "log_id" field.
 	LogID pulid.ID `json:"log_id,omitempty"`
+	// BodySha256 holds the value of the "body_sha256" field.
+	BodySha256 *string `json:"body_sha256,omitempty"`
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -86,7 +88,7 @@ func (*IdempotencyKey) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case idempotencykey.FieldStatusCode:
 			values[i] = new(sql.NullInt64)
-		case idempotencykey.FieldKey:
+		case idempotencykey.FieldKey, idempotencykey.FieldBodySha256:
 			values[i] = new(sql.NullString)
 		case idempotencykey.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -146,6 +148,13 @@ func (_m *IdempotencyKey) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field log_id", values[i])
 			} else if value != nil {
 				_m.LogID = *value
+			}
+		case idempotencykey.FieldBodySha256:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field body_sha256", values[i])
+			} else if value.Valid {
+				_m.BodySha256 = new(string)
+				*_m.BodySha256 = value.String
 			}
 		case idempotencykey.FieldCreatedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -216,6 +225,11 @@ func (_m *IdempotencyKey) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("log_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.LogID))
+	builder.WriteString(", ")
+	if v := _m.BodySha256; v != nil {
+		builder.WriteString("body_sha256=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("created_at=")
 	builder.WriteString(_m.CreatedAt.Format(time.ANSIC))

@@ -62,6 +62,20 @@ func (_c *IdempotencyKeyCreate) SetLogID(v pulid.ID) *IdempotencyKeyCreate {
 	return _c
 }
 
+// SetBodySha256 sets the "body_sha256" field.
+func (_c *IdempotencyKeyCreate) SetBodySha256(v string) *IdempotencyKeyCreate {
+	_c.mutation.SetBodySha256(v)
+	return _c
+}
+
+// SetNillableBodySha256 sets the "body_sha256" field if the given value is not nil.
+func (_c *IdempotencyKeyCreate) SetNillableBodySha256(v *string) *IdempotencyKeyCreate {
+	if v != nil {
+		_c.SetBodySha256(*v)
+	}
+	return _c
+}
+
 // SetCreatedAt sets the "created_at" field.
 func (_c *IdempotencyKeyCreate) SetCreatedAt(v time.Time) *IdempotencyKeyCreate {
 	_c.mutation.SetCreatedAt(v)
@@ -240,6 +254,10 @@ func (_c *IdempotencyKeyCreate) createSpec() (*IdempotencyKey, *sqlgraph.CreateS
 		_spec.SetField(idempotencykey.FieldLogID, field.TypeString, value)
 		_node.LogID = value
 	}
+	if value, ok := _c.mutation.BodySha256(); ok {
+		_spec.SetField(idempotencykey.FieldBodySha256, field.TypeString, value)
+		_node.BodySha256 = &value
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(idempotencykey.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -364,6 +382,9 @@ func (u *IdempotencyKeyUpsertOne) UpdateNewValues() *IdempotencyKeyUpsertOne {
 		}
 		if _, exists := u.create.mutation.LogID(); exists {
 			s.SetIgnore(idempotencykey.FieldLogID)
+		}
+		if _, exists := u.create.mutation.BodySha256(); exists {
+			s.SetIgnore(idempotencykey.FieldBodySha256)
 		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(idempotencykey.FieldCreatedAt)
@@ -599,6 +620,9 @@ func (u *IdempotencyKeyUpsertBulk) UpdateNewValues() *IdempotencyKeyUpsertBulk {
 			}
 			if _, exists := b.mutation.LogID(); exists {
 				s.SetIgnore(idempotencykey.FieldLogID)
+			}
+			if _, exists := b.mutation.BodySha256(); exists {
+				s.SetIgnore(idempotencykey.FieldBodySha256)
 			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(idempotencykey.FieldCreatedAt)

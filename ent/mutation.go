@@ -6857,6 +6857,7 @@ type IdempotencyKeyMutation struct {
 	addstatus_code   *int
 	response_body    *[]byte
 	log_id           *pulid.ID
+	body_sha256      *string
 	created_at       *time.Time
 	clearedFields    map[string]struct{}
 	workspace        *pulid.ID
@@ -7208,6 +7209,55 @@ func (m *IdempotencyKeyMutation) ResetLogID() {
 	m.log_id = nil
 }
 
+// SetBodySha256 sets the "body_sha256" field.
+func (m *IdempotencyKeyMutation) SetBodySha256(s string) {
+	m.body_sha256 = &s
+}
+
+// BodySha256 returns the value of the "body_sha256" field in the mutation.
+func (m *IdempotencyKeyMutation) BodySha256() (r string, exists bool) {
+	v := m.body_sha256
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodySha256 returns the old "body_sha256" field's value of the IdempotencyKey entity.
+// If the IdempotencyKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IdempotencyKeyMutation) OldBodySha256(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodySha256 is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodySha256 requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodySha256: %w", err)
+	}
+	return oldValue.BodySha256, nil
+}
+
+// ClearBodySha256 clears the value of the "body_sha256" field.
+func (m *IdempotencyKeyMutation) ClearBodySha256() {
+	m.body_sha256 = nil
+	m.clearedFields[idempotencykey.FieldBodySha256] = struct{}{}
+}
+
+// BodySha256Cleared returns if the "body_sha256" field was cleared in this mutation.
+func (m *IdempotencyKeyMutation) BodySha256Cleared() bool {
+	_, ok := m.clearedFields[idempotencykey.FieldBodySha256]
+	return ok
+}
+
+// ResetBodySha256 resets all changes to the "body_sha256" field.
+func (m *IdempotencyKeyMutation) ResetBodySha256() {
+	m.body_sha256 = nil
+	delete(m.clearedFields, idempotencykey.FieldBodySha256)
+}
+
 // SetCreatedAt sets the "created_at" field.
 func (m *IdempotencyKeyMutation) SetCreatedAt(t time.Time) {
 	m.created_at = &t
@@ -7332,7 +7382,7 @@ func (m *IdempotencyKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *IdempotencyKeyMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.workspace != nil {
 		fields = append(fields, idempotencykey.FieldWorkspaceID)
 	}
@@ -7350,6 +7400,9 @@ func (m *IdempotencyKeyMutation) Fields() []string {
 	}
 	if m.log_id != nil {
 		fields = append(fields, idempotencykey.FieldLogID)
+	}
+	if m.body_sha256 != nil {
+		fields = append(fields, idempotencykey.FieldBodySha256)
 	}
 	if m.created_at != nil {
 		fields = append(fields, idempotencykey.FieldCreatedAt)
@@ -7374,6 +7427,8 @@ func (m *IdempotencyKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.ResponseBody()
 	case idempotencykey.FieldLogID:
 		return m.LogID()
+	case idempotencykey.FieldBodySha256:
+		return m.BodySha256()
 	case idempotencykey.FieldCreatedAt:
 		return m.CreatedAt()
 	}
@@ -7397,6 +7452,8 @@ func (m *IdempotencyKeyMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldResponseBody(ctx)
 	case idempotencykey.FieldLogID:
 		return m.OldLogID(ctx)
+	case idempotencykey.FieldBodySha256:
+		return m.OldBodySha256(ctx)
 	case idempotencykey.FieldCreatedAt:
 		return m.OldCreatedAt(ctx)
 	}
@@ -7450,6 +7507,13 @@ func (m *IdempotencyKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLogID(v)
 		return nil
+	case idempotencykey.FieldBodySha256:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodySha256(v)
+		return nil
 	case idempotencykey.FieldCreatedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -7501,7 +7565,11 @@ func (m *IdempotencyKeyMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *IdempotencyKeyMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(idempotencykey.FieldBodySha256) {
+		fields = append(fields, idempotencykey.FieldBodySha256)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -7514,6 +7582,11 @@ func (m *IdempotencyKeyMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *IdempotencyKeyMutation) ClearField(name string) error {
+	switch name {
+	case idempotencykey.FieldBodySha256:
+		m.ClearBodySha256()
+		return nil
+	}
 	return fmt.Errorf("unknown IdempotencyKey nullable field %s", name)
 }
 
@@ -7538,6 +7611,9 @@ func (m *IdempotencyKeyMutation) ResetField(name string) error {
 		return nil
 	case idempotencykey.FieldLogID:
 		m.ResetLogID()
+		return nil
+	case idempotencykey.FieldBodySha256:
+		m.ResetBodySha256()
 		return nil
 	case idempotencykey.FieldCreatedAt:
 		m.ResetCreatedAt()

@@ -28,6 +28,8 @@ const (
 	FieldResponseBody = "response_body"
 	// FieldLogID holds the string denoting the log_id field in the database.
 	FieldLogID = "log_id"
+	// FieldBodySha256 holds the string denoting the body_sha256 field in the database.
+	FieldBodySha256 = "body_sha256"
 	// FieldCreatedAt holds the string denoting the created_at field in the database.
 	FieldCreatedAt = "created_at"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
@@ -61,6 +63,7 @@ var Columns = []string{
 	FieldStatusCode,
 	FieldResponseBody,
 	FieldLogID,
+	FieldBodySha256,
 	FieldCreatedAt,
 }
 
@@ -121,6 +124,11 @@ func ByStatusCode(opts ...sql.OrderTermOption) OrderOption {
 // ByLogID orders the results by the log_id field.
 func ByLogID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLogID, opts...).ToFunc()
+}
+
+// ByBodySha256 orders the results by the body_sha256 field.
+func ByBodySha256(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBodySha256, opts...).ToFunc()
 }
 
 // ByCreatedAt orders the results by the created_at field.

@@ -86,6 +86,11 @@ func LogID(v pulid.ID) predicate.IdempotencyKey {
 	return predicate.IdempotencyKey(sql.FieldEQ(FieldLogID, v))
 }
 
+// BodySha256 applies equality check predicate on the "body_sha256" field. It's identical to BodySha256EQ.
+func BodySha256(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldEQ(FieldBodySha256, v))
+}
+
 // CreatedAt applies equality check predicate on the "created_at" field. It's identical to CreatedAtEQ.
 func CreatedAt(v time.Time) predicate.IdempotencyKey {
 	return predicate.IdempotencyKey(sql.FieldEQ(FieldCreatedAt, v))
@@ -444,6 +449,81 @@ func LogIDEqualFold(v pulid.ID) predicate.IdempotencyKey {
 func LogIDContainsFold(v pulid.ID) predicate.IdempotencyKey {
 	vc := string(v)
 	return predicate.IdempotencyKey(sql.FieldContainsFold(FieldLogID, vc))
+}
+
+// BodySha256EQ applies the EQ predicate on the "body_sha256" field.
+func BodySha256EQ(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldEQ(FieldBodySha256, v))
+}
+
+// BodySha256NEQ applies the NEQ predicate on the "body_sha256" field.
+func BodySha256NEQ(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldNEQ(FieldBodySha256, v))
+}
+
+// BodySha256In applies the In predicate on the "body_sha256" field.
+func BodySha256In(vs ...string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldIn(FieldBodySha256, vs...))
+}
+
+// BodySha256NotIn applies the NotIn predicate on the "body_sha256" field.
+func BodySha256NotIn(vs ...string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldNotIn(FieldBodySha256, vs...))
+}
+
+// BodySha256GT applies the GT predicate on the "body_sha256" field.
+func BodySha256GT(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldGT(FieldBodySha256, v))
+}
+
+// BodySha256GTE applies the GTE predicate on the "body_sha256" field.
+func BodySha256GTE(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldGTE(FieldBodySha256, v))
+}
+
+// BodySha256LT applies the LT predicate on the "body_sha256" field.
+func BodySha256LT(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldLT(FieldBodySha256, v))
+}
+
+// BodySha256LTE applies the LTE predicate on the "body_sha256" field.
+func BodySha256LTE(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldLTE(FieldBodySha256, v))
+}
+
+// BodySha256Contains applies the Contains predicate on the "body_sha256" field.
+func BodySha256Contains(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldContains(FieldBodySha256, v))
+}
+
+// BodySha256HasPrefix applies the HasPrefix predicate on the "body_sha256" field.
+func BodySha256HasPrefix(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldHasPrefix(FieldBodySha256, v))
+}
+
+// BodySha256HasSuffix applies the HasSuffix predicate on the "body_sha256" field.
+func BodySha256HasSuffix(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldHasSuffix(FieldBodySha256, v))
+}
+
+// BodySha256IsNil applies the IsNil predicate on the "body_sha256" field.
+func BodySha256IsNil() predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldIsNull(FieldBodySha256))
+}
+
+// BodySha256NotNil applies the NotNil predicate on the "body_sha256" field.
+func BodySha256NotNil() predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldNotNull(FieldBodySha256))
+}
+
+// BodySha256EqualFold applies the EqualFold predicate on the "body_sha256" field.
+func BodySha256EqualFold(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldEqualFold(FieldBodySha256, v))
+}
+
+// BodySha256ContainsFold applies the ContainsFold predicate on the "body_sha256" field.
+func BodySha256ContainsFold(v string) predicate.IdempotencyKey {
+	return predicate.IdempotencyKey(sql.FieldContainsFold(FieldBodySha256, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.

@@ -340,6 +340,7 @@ var (
 		{Name: "status_code", Type: field.TypeInt},
 		{Name: "response_body", Type: field.TypeBytes},
 		{Name: "log_id", Type: field.TypeString},
+		{Name: "body_sha256", Type: field.TypeString, Nullable: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "workspace_id", Type: field.TypeString},
 		{Name: "webhook_id", Type: field.TypeString},
@@ -352,13 +353,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "idempotency_keys_workspaces_workspace",
-				Columns:    []*schema.Column{IdempotencyKeysColumns[6]},
+				Columns:    []*schema.Column{IdempotencyKeysColumns[7]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "idempotency_keys_webhooks_webhook",
-				Columns:    []*schema.Column{IdempotencyKeysColumns[7]},
+				Columns:    []*schema.Column{IdempotencyKeysColumns[8]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -367,12 +368,12 @@ var (
 			{
 				Name:    "idempotencykey_webhook_id_key",
 				Unique:  true,
-				Columns: []*schema.Column{IdempotencyKeysColumns[7], IdempotencyKeysColumns[1]},
+				Columns: []*schema.Column{IdempotencyKeysColumns[8], IdempotencyKeysColumns[1]},
 			},
 			{
 				Name:    "idempotencykey_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{IdempotencyKeysColumns[5]},
+				Columns: []*schema.Column{IdempotencyKeysColumns[6]},
 			},
 		},
 	}

@@ -311,7 +311,7 @@ func init() {
 	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
 	idempotencykey.KeyValidator = idempotencykeyDescKey.Validators[0].(func(string) error)
 	// idempotencykeyDescCreatedAt is the schema descriptor for created_at field.
-	idempotencykeyDescCreatedAt := idempotencykeyFields[5].Descriptor()
+	idempotencykeyDescCreatedAt := idempotencykeyFields[6].Descriptor()
 	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
 	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
 	// idempotencykeyDescID is the schema descriptor for id field.

@@ -30,6 +30,10 @@ func (IdempotencyKey) Fields() []ent.Field {
 		field.Int("status_code").Immutable(),
 		field.Bytes("response_body").Immutable(),
 		field.String("log_id").GoType(pulid.ID("")).Immutable(),
+		// body_sha256 is the hex SHA-256 of the first request's body: a
+		// repeat with another body is a key reused, not a retry. Records
+		// written before it was kept have none, and replay as before.
+		field.String("body_sha256").Optional().Nillable().Immutable(),
 		field.Time("created_at").Default(nowUTC).Immutable(),
 	}
 }

@@ -3,29 +3,37 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
 // A repeated key replays the first answer with Idempotent-Replayed, is
-// logged DUPLICATE and starts nothing; keys are per webhook.
+// logged DUPLICATE and starts nothing; the same key with another body is
+// 422 idempotency_key_reused, logged REJECTED; keys are per webhook.
 func TestInboundIdempotencyReplays(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	h := ta.createIn(t, ta.key, map[string]any{})
 	other := ta.createIn(t, ta.key, map[string]any{"name": "other"})
 	first := ta.postJSON(t, h, `{"n":1}`, map[string]string{"X-Idempotency-Key": "k-1"})
-	again := ta.postJSON(t, h, `{"n":2}`, map[string]string{"Idempotency-Key": "k-1"})
+	again := ta.postJSON(t, h, `{"n":1}`, map[string]string{"Idempotency-Key": "k-1"})
 	if first.status != 202 || again.status != 202 || again.body != first.body {
 		t.Fatalf("first %d %s, again %d %s", first.status, first.body, again.status, again.body)
 	}
 	if first.header.Get("Idempotent-Replayed") != "" || again.header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("Idempotent-Replayed: first %q again %q", first.header.Get("Idempotent-Replayed"), again.header.Get("Idempotent-Replayed"))
 	}
+	reused := ta.postJSON(t, h, `{"n":2}`, map[string]string{"X-Idempotency-Key": "k-1"})
+	if reused.status != http.StatusUnprocessableEntity || !strings.Contains(reused.body, `"idempotency_key_reused"`) ||
+		reused.header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("the key with another body: %d %s", reused.status, reused.body)
+	}
 	logs := ta.logs(t, ta.key, h.id)
-	if len(logs) != 2 || str(logs[0], "outcome") != "DUPLICATE" || str(logs[1], "outcome") != "ACCEPTED" ||
-		str(logs[0], "idempotencyKey") != "k-1" || str(logs[0], "request.body") != `{"n":2}` {
+	if len(logs) != 3 || str(logs[0], "outcome") != "REJECTED" || str(logs[1], "outcome") != "DUPLICATE" ||
+		str(logs[2], "outcome") != "ACCEPTED" || str(logs[1], "idempotencyKey") != "k-1" ||
+		str(logs[0], "request.body") != `{"n":2}` {
 		t.Fatalf("logs %v", logs)
 	}
 	if r := ta.postJSON(t, other, `{}`, map[string]string{"X-Idempotency-Key": "k-1"}); r.header.Get("Idempotent-Replayed") != "" || r.body == first.body {

@@ -2,6 +2,8 @@ package inbound
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
@@ -108,6 +110,16 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, hk *store.Hooks, r
 	if err != nil {
 		return verdict{}, err
 	}
+	if prior != nil && prior.BodySha256 != nil && *prior.BodySha256 != bodyHash(req.raw) {
+		// As Stripe does: a key sent again with another body is a client's
+		// mistake; replaying the first answer would hide it.
+		v := reject(http.StatusUnprocessableEntity, "idempotency_key_reused",
+			"idempotency key already used with a different body: send a new key for a new request")
+		if err := h.logLater(hk, req, v, pulid.New("log"), nil); err != nil {
+			return verdict{}, err
+		}
+		return *v, nil
+	}
 	if prior != nil {
 		return h.duplicate(hk, req, prior)
 	}
@@ -121,7 +133,7 @@ func (h *Handler) first(ctx context.Context, c *ent.Client, hk *store.Hooks, req
 	v := accepted(id)
 	if req.key != "" {
 		err := c.IdempotencyKey.Create().SetWebhookID(req.hook.ID).SetKey(req.key).
-			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(id).
+			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(id).SetBodySha256(bodyHash(req.raw)).
 			SetCreatedAt(req.received.UTC()).Exec(ctx)
 		if sqlgraph.IsUniqueConstraintError(err) {
 			// Committed since the lookup by a server that takes no lock
@@ -165,6 +177,12 @@ func (h *Handler) first(ctx context.Context, c *ent.Client, hk *store.Hooks, req
 		return verdict{}, err
 	}
 	return v, nil
+}
+
+// bodyHash is the hex SHA-256 of a request body.
+func bodyHash(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
 }
 
 // prior returns the live record of key, deleting one older than retention so
