@@ -21,18 +21,19 @@ import (
 // maxKeyLen bounds an idempotency key: it is stored and indexed.
 const maxKeyLen = 255
 
-// idempotencyKey is the sender's key, else the provider's own delivery id;
-// ok is false when the sender's key is too long to store.
-func idempotencyKey(req *request) (key string, ok bool) {
+// idempotencyKey is the sender's key (fromSender), else the provider's own
+// delivery id; ok is false when the sender's key is too long to store.
+func idempotencyKey(req *request) (key string, fromSender, ok bool) {
 	h := req.http.Header
 	key = strings.TrimSpace(h.Get("X-Idempotency-Key"))
 	if key == "" {
 		key = strings.TrimSpace(h.Get("Idempotency-Key"))
 	}
-	if key == "" {
-		key = req.verifier.DeliveryID(req.vreq) // bounded by verify; authenticated, so the verifier is there
+	if key != "" {
+		return key, true, len(key) <= maxKeyLen
 	}
-	return key, len(key) <= maxKeyLen
+	// Bounded by verify; authenticated, so the verifier is there.
+	return req.verifier.DeliveryID(req.vreq), false, true
 }
 
 // accept commits everything an authenticated, parsed request causes, in one
@@ -40,13 +41,13 @@ func idempotencyKey(req *request) (key string, ok bool) {
 // flow runs and the log row; the 202 goes out only after that commit. It
 // returns the answer and the outcome logged, "" when no row could be.
 func (h *Handler) accept(ctx context.Context, req *request) (answer, schematype.LogOutcome) {
-	key, ok := idempotencyKey(req)
+	key, fromSender, ok := idempotencyKey(req)
 	if !ok {
 		v := reject(http.StatusBadRequest, "invalid_idempotency_key", fmt.Sprintf("idempotency key longer than %d bytes", maxKeyLen))
 		h.record(ctx, req, v)
 		return v.answer, v.outcome
 	}
-	req.key = key
+	req.key, req.keyFromSender = key, fromSender
 	if h.onlyLogged(req) {
 		id := pulid.New("log")
 		v := accepted(id)
@@ -110,9 +111,11 @@ func (h *Handler) process(ctx context.Context, c *ent.Client, hk *store.Hooks, r
 	if err != nil {
 		return verdict{}, err
 	}
-	if prior != nil && prior.BodySha256 != nil && *prior.BodySha256 != bodyHash(req.raw) {
+	if prior != nil && prior.BodySha256 != nil && req.keyFromSender && *prior.BodySha256 != bodyHash(req.raw) {
 		// As Stripe does: a key sent again with another body is a client's
-		// mistake; replaying the first answer would hide it.
+		// mistake; replaying the first answer would hide it. A provider's
+		// delivery id is not checked: a redelivery may carry a new
+		// timestamp in its body (Linear's does).
 		v := reject(http.StatusUnprocessableEntity, "idempotency_key_reused",
 			"idempotency key already used with a different body: send a new key for a new request")
 		if err := h.logLater(hk, req, v, pulid.New("log"), nil); err != nil {
@@ -133,7 +136,7 @@ func (h *Handler) first(ctx context.Context, c *ent.Client, hk *store.Hooks, req
 	v := accepted(id)
 	if req.key != "" {
 		err := c.IdempotencyKey.Create().SetWebhookID(req.hook.ID).SetKey(req.key).
-			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(id).SetBodySha256(bodyHash(req.raw)).
+			SetStatusCode(v.status).SetResponseBody(v.body).SetLogID(id).SetNillableBodySha256(senderBodyHash(req)).
 			SetCreatedAt(req.received.UTC()).Exec(ctx)
 		if sqlgraph.IsUniqueConstraintError(err) {
 			// Committed since the lookup by a server that takes no lock
@@ -177,6 +180,16 @@ func (h *Handler) first(ctx context.Context, c *ent.Client, hk *store.Hooks, req
 		return verdict{}, err
 	}
 	return v, nil
+}
+
+// senderBodyHash is the hash kept with a sender's key; none for a
+// provider's delivery id.
+func senderBodyHash(req *request) *string {
+	if !req.keyFromSender {
+		return nil
+	}
+	h := bodyHash(req.raw)
+	return &h
 }
 
 // bodyHash is the hex SHA-256 of a request body.

@@ -32,9 +32,10 @@ type request struct {
 	signatureHeader string
 	id              string // X-Request-Id
 	// logged is the request as its log row keeps it.
-	logged  *history.LoggedRequest
-	payload any    // the decoded body, once doc decoded it
-	key     string // the idempotency key, once accepted for processing
+	logged        *history.LoggedRequest
+	payload       any    // the decoded body, once doc decoded it
+	key           string // the idempotency key, once accepted for processing
+	keyFromSender bool   // key is the sender's, not the provider's delivery id
 }
 
 // handle decides the answer to r, whose id is id, and names its webhook
