@@ -102,7 +102,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 
 // TestRequestIDInAnswerAndRow: every inbound answer carries an
 // X-Request-Id, unique per request, which its log row keeps with the
-// answer's other headers; an unknown token's 404 has one too.
+// answer's other headers; an unknown token's 404 has one too. The row
+// logs the URL whole, as the caller used it.
 func TestRequestIDInAnswerAndRow(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
@@ -123,6 +124,9 @@ func TestRequestIDInAnswerAndRow(t *testing.T) {
 	for _, r := range rows {
 		if r.Response == nil || !ids[r.Response.Headers["X-Request-Id"]] {
 			t.Errorf("row %s keeps answer headers %v", r.ID, r.Response)
+		}
+		if r.Request.URL != ta.cfg.PublicURL+h.path { // the URL as the caller used it
+			t.Errorf("row %s logs the URL %q, want %q", r.ID, r.Request.URL, ta.cfg.PublicURL+h.path)
 		}
 	}
 	if rep := ta.send(t, http.MethodPost, "/in/nope", "application/json", []byte(`{}`), nil); rep.status != http.StatusNotFound ||

@@ -65,17 +65,18 @@ type LoggedRequest struct {
 }
 
 // LogRequest is r with body (as read, up to the size limit) as its log row
-// keeps it. signatureHeader is the webhook's own signature header, if it
-// has one: its value is redacted like those of the names every provider
-// uses (redact.IsSecret).
-func LogRequest(r *http.Request, body []byte, signatureHeader string) (*LoggedRequest, error) {
+// keeps it: its URL as the caller used it, base (WEXIO_PUBLIC_URL) and
+// r's path and query. signatureHeader is the webhook's own signature
+// header, if it has one: its value is redacted like those of the names
+// every provider uses (redact.IsSecret).
+func LogRequest(r *http.Request, body []byte, signatureHeader, base string) (*LoggedRequest, error) {
 	extra := map[string]bool{}
 	if signatureHeader != "" {
 		extra[strings.ToLower(signatureHeader)] = true
 	}
 	lr := &LoggedRequest{msg: schematype.HTTPMessage{
 		Method:  r.Method,
-		URL:     requestURI(r.URL, extra),
+		URL:     strings.TrimSuffix(base, "/") + requestURI(r.URL, extra),
 		Headers: redact.Headers(r.Header, func(k string) bool { return redact.IsSecret(k, extra) }),
 		Body:    storableBody(string(body)),
 	}}
@@ -87,7 +88,7 @@ func LogRequest(r *http.Request, body []byte, signatureHeader string) (*LoggedRe
 }
 
 // requestURI is the path and query the request was sent to, secret query
-// values replaced; the host is ours, and the same for every row.
+// values replaced.
 func requestURI(u *url.URL, extra map[string]bool) string {
 	if u.RawQuery == "" {
 		return u.Path

@@ -29,7 +29,7 @@ func TestInboundRowKeepsTheRequestRedacted(t *testing.T) {
 	plus2 := time.FixedZone("+02:00", 2*3600)
 	contact := must[*ent.Contact](t)(e.d.Write.Contact.Create().SetName("Ada").Save(e.ctx))
 	row := &InboundRow{
-		ID: pulid.New("log"), WebhookID: in.ID, Request: must[*LoggedRequest](t)(LogRequest(req, []byte(`{"a":1}`), "x-custom-MAC")),
+		ID: pulid.New("log"), WebhookID: in.ID, Request: must[*LoggedRequest](t)(LogRequest(req, []byte(`{"a":1}`), "x-custom-MAC", "https://hooks.example.com/")),
 		ReceivedAt: now.In(plus2), Duration: 12 * time.Millisecond,
 		Outcome: schematype.OutcomeRejected, Status: http.StatusUnauthorized, Error: "invalid signature",
 		IdempotencyKey: "k-1", ContactID: &contact.ID,
@@ -39,7 +39,7 @@ func TestInboundRowKeepsTheRequestRedacted(t *testing.T) {
 	e.insertInbound(t, row)
 	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, row.ID))
 
-	wantReq := schematype.HTTPMessage{Method: "POST", URL: "/in/tok?hub.verify_token=%5Bredacted%5D&page=2&sig=%5Bredacted%5D",
+	wantReq := schematype.HTTPMessage{Method: "POST", URL: "https://hooks.example.com/in/tok?hub.verify_token=%5Bredacted%5D&page=2&sig=%5Bredacted%5D",
 		Headers: map[string]string{"X-Custom-Mac": redact.Marker, "Authorization": redact.Marker, "X-Multi": "a, b",
 			"Content-Type": "application/json"}, Body: `{"a":1}`}
 	if !sameMessage(got.Request, wantReq) {
@@ -60,11 +60,11 @@ func TestInboundRowKeepsTheRequestRedacted(t *testing.T) {
 	// Accepted, without a query, a key or a contact: none is kept.
 	req = httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil)
 	plain := &InboundRow{ID: pulid.New("log"), WorkspaceID: in.WorkspaceID, WebhookID: in.ID,
-		Request: must[*LoggedRequest](t)(LogRequest(req, nil, "")), ReceivedAt: now,
+		Request: must[*LoggedRequest](t)(LogRequest(req, nil, "", "https://hooks.example.com")), ReceivedAt: now,
 		Outcome: schematype.OutcomeAccepted, Status: http.StatusAccepted}
 	e.insertInbound(t, plain)
 	got = must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, plain.ID))
-	if got.Request.URL != "/in/tok" || got.Error != nil || got.IdempotencyKey != nil || got.ContactID != nil {
+	if got.Request.URL != "https://hooks.example.com/in/tok" || got.Error != nil || got.IdempotencyKey != nil || got.ContactID != nil {
 		t.Errorf("plain row %+v", got)
 	}
 }
@@ -79,7 +79,7 @@ func TestInboundRowKeepsBinaryBodies(t *testing.T) {
 		SetToken("tok").Save(e.ctx))
 	req := httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil)
 	row := &InboundRow{ID: pulid.New("log"), WorkspaceID: in.WorkspaceID, WebhookID: in.ID,
-		Request: must[*LoggedRequest](t)(LogRequest(req, []byte("\x00\x01 not JSON"), "")), ReceivedAt: now,
+		Request: must[*LoggedRequest](t)(LogRequest(req, []byte("\x00\x01 not JSON"), "", "https://hooks.example.com")), ReceivedAt: now,
 		Outcome: schematype.OutcomeRejected, Status: http.StatusBadRequest, Error: "invalid JSON"}
 	e.insertInbound(t, row)
 	got := must[*ent.WebhookLog](t)(e.d.Read.WebhookLog.Get(e.ctx, row.ID))

@@ -146,7 +146,7 @@ func BenchmarkPruneBesideIngestion(b *testing.B) {
 		b.Fatal(err)
 	}
 	ins := LogInserter(d.Dialect)
-	req, err := LogRequest(httptest.NewRequest(http.MethodPost, "/in/tok", nil), []byte(`{"a":1}`), "")
+	req, err := LogRequest(httptest.NewRequest(http.MethodPost, "/in/tok", nil), []byte(`{"a":1}`), "", "https://hooks.example.com")
 	if err != nil {
 		b.Fatal(err)
 	}

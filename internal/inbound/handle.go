@@ -60,7 +60,7 @@ func (h *Handler) handle(ctx context.Context, r *http.Request, id string) (answe
 		req.signatureHeader = b.verifier.SignatureHeader()
 	}
 	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
-	if req.logged, err = history.LogRequest(r, req.raw, req.signatureHeader); err != nil {
+	if req.logged, err = history.LogRequest(r, req.raw, req.signatureHeader, h.cfg.PublicURL); err != nil {
 		h.deps.Log.ErrorContext(ctx, "logging inbound request", "webhook_id", b.hook.ID, "err", err)
 		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error"), b.hook.ID
 	}
