@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -63,5 +64,27 @@ func TestUpdateStatusRotateDelete(t *testing.T) {
 	}
 	if r := ta.gql(t, ta.key, `mutation($id: ID!) { deleteWebhook(id: $id) }`, map[string]any{"id": id}); r.code() != "NOT_FOUND" {
 		t.Fatalf("second delete: %s", r.Raw)
+	}
+}
+
+// TestUpdateRefusesASecretNobodySees: switching an inbound webhook to a
+// mode whose secret would be generated (SHARED_SECRET without
+// auth.secret) is refused, pointing to rotateWebhookSecret; with the
+// secret given, it is done.
+func TestUpdateRefusesASecretNobodySees(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{"auth": map[string]any{"mode": "PADDLE", "secret": "pdl_ntfset_secret"}})
+	const update = `mutation($id: ID!, $in: UpdateWebhookInput!) { updateWebhook(id: $id, input: $in) { inbound { auth { mode } } } }`
+	r := ta.gql(t, ta.key, update, map[string]any{"id": h.id, "in": map[string]any{"auth": map[string]any{"mode": "SHARED_SECRET"}}})
+	if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "rotateWebhookSecret") {
+		t.Fatalf("switching without a secret: %s", r.Raw)
+	}
+	d := ta.ok(t, ta.key, update, map[string]any{"id": h.id, "in": map[string]any{"auth": map[string]any{"mode": "SHARED_SECRET", "secret": "a-secret-i-know-1234"}}})
+	if get(d, "updateWebhook.inbound.auth.mode") != "SHARED_SECRET" {
+		t.Fatalf("switching with a secret: %v", d)
+	}
+	if rep := ta.send(t, "POST", h.path, "application/json", []byte(`{}`), map[string]string{"X-Webhook-Secret": "a-secret-i-know-1234"}); rep.status != 202 {
+		t.Fatalf("the secret given: %d %s", rep.status, rep.body)
 	}
 }

@@ -70,6 +70,12 @@ func (s *Service) updateInbound(m *ent.WebhookMutation, w *ent.Webhook, in Updat
 		if err != nil {
 			return err
 		}
+		if a.generated {
+			// updateWebhook returns no secret: a generated one could never
+			// be read, and every request would be refused.
+			return apperr.Invalid("auth.secret is required to switch a webhook to %s "+
+				"(a generated one could not be shown; rotateWebhookSecret generates one and shows it once)", auth.Mode)
+		}
 		s.applyAuth(m, w.ID, a)
 		m.ClearPreviousSecret()
 		m.ClearPreviousSecretExpiresAt()
