@@ -275,6 +275,7 @@ type ComplexityRoot struct {
 		SendTestEvent         func(childComplexity int, webhookID pulid.ID) int
 		SetWebhookStatus      func(childComplexity int, id pulid.ID, status schematype.WebhookStatus) int
 		StartSchemaCapture    func(childComplexity int, webhookID pulid.ID) int
+		StopSchemaCapture     func(childComplexity int, webhookID pulid.ID) int
 		UpdateContact         func(childComplexity int, id pulid.ID, input model.UpdateContactInput) int
 		UpdateFlow            func(childComplexity int, id pulid.ID, input model.UpdateFlowInput) int
 		UpdateWebhook         func(childComplexity int, id pulid.ID, input webhooks.UpdateInput) int
@@ -439,6 +440,7 @@ type MutationResolver interface {
 	DeleteWebhook(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	RotateWebhookSecret(ctx context.Context, id pulid.ID, graceSeconds *int, secret *string) (*model.WebhookSecretPayload, error)
 	StartSchemaCapture(ctx context.Context, webhookID pulid.ID) (*ent.Webhook, error)
+	StopSchemaCapture(ctx context.Context, webhookID pulid.ID) (*ent.Webhook, error)
 	SendTestEvent(ctx context.Context, webhookID pulid.ID) (*ent.Delivery, error)
 	RetryDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error)
 	CreateContact(ctx context.Context, input model.CreateContactInput) (*ent.Contact, error)
@@ -1424,6 +1426,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartSchemaCapture(childComplexity, args["webhookId"].(pulid.ID)), true
+	case "Mutation.stopSchemaCapture":
+		if e.ComplexityRoot.Mutation.StopSchemaCapture == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_stopSchemaCapture_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StopSchemaCapture(childComplexity, args["webhookId"].(pulid.ID)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -2138,6 +2151,8 @@ type Mutation {
   rotateWebhookSecret(id: ID!, graceSeconds: Int = 86400, secret: String): WebhookSecretPayload!
   "The next accepted request becomes the new schema version."
   startSchemaCapture(webhookId: ID!): Webhook!
+  "Ends a capture in progress without taking a request; a webhook not capturing is returned as it is."
+  stopSchemaCapture(webhookId: ID!): Webhook!
   "Outbound: a webhook.test event to this webhook alone."
   sendTestEvent(webhookId: ID!): Delivery!
   "FAILED: exactly one attempt now, no automatic retries after it; PENDING: its next attempt is due now; SUCCEEDED: one more attempt."
@@ -2227,6 +2242,8 @@ input CreateInboundWebhookInput {
   "Default { mode: SHARED_SECRET } with a generated secret."
   auth: InboundAuthInput
   contactResolution: ContactResolutionInput
+  "Start capturing the schema at once: the first request becomes schema version 1."
+  capture: Boolean
 }
 
 input InboundAuthInput {
@@ -3387,6 +3404,20 @@ func (ec *executionContext) field_Mutation_setWebhookStatus_args(ctx context.Con
 }
 
 func (ec *executionContext) field_Mutation_startSchemaCapture_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "webhookId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["webhookId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_stopSchemaCapture_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "webhookId",
@@ -7301,6 +7332,50 @@ func (ec *executionContext) fieldContext_Mutation_startSchemaCapture(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_startSchemaCapture_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_stopSchemaCapture(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_stopSchemaCapture(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StopSchemaCapture(ctx, fc.Args["webhookId"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Webhook) graphql.Marshaler {
+			return ec.marshalNWebhook2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋentᚐWebhook(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_stopSchemaCapture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Webhook(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_stopSchemaCapture_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12237,7 +12312,7 @@ func (ec *executionContext) unmarshalInputCreateInboundWebhookInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "auth", "contactResolution"}
+	fieldsInOrder := [...]string{"name", "description", "auth", "contactResolution", "capture"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12272,6 +12347,13 @@ func (ec *executionContext) unmarshalInputCreateInboundWebhookInput(ctx context.
 				return it, err
 			}
 			it.ContactResolution = data
+		case "capture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capture"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capture = data
 		}
 	}
 	return it, nil
@@ -15489,6 +15571,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "startSchemaCapture":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startSchemaCapture(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopSchemaCapture":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_stopSchemaCapture(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

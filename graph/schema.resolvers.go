@@ -154,6 +154,11 @@ func (r *mutationResolver) StartSchemaCapture(ctx context.Context, webhookID pul
 	return r.Webhooks.StartCapture(ctx, r.client(ctx), webhookID)
 }
 
+// StopSchemaCapture is the resolver for the stopSchemaCapture field.
+func (r *mutationResolver) StopSchemaCapture(ctx context.Context, webhookID pulid.ID) (*ent.Webhook, error) {
+	return r.Webhooks.StopCapture(ctx, r.client(ctx), webhookID)
+}
+
 // SendTestEvent is the resolver for the sendTestEvent field.
 func (r *mutationResolver) SendTestEvent(ctx context.Context, webhookID pulid.ID) (*ent.Delivery, error) {
 	d, err := deliveries.SendTest(ctx, r.client(ctx), webhookID, r.Now())

@@ -74,3 +74,32 @@ func TestInboundCaptureKeepsANULAsReplacement(t *testing.T) {
 		t.Fatalf("capture: %v", w)
 	}
 }
+
+// TestCaptureFromCreationAndStopped: a webhook created with capture: true
+// turns its first request into schema version 1; stopSchemaCapture ends a
+// capture without taking a request, and is harmless when none runs.
+func TestCaptureFromCreationAndStopped(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{"capture": true})
+	read := `query($id: ID!) { node(id: $id) { ... on Webhook { schemaVersion inbound { capturing } } } }`
+	if w := get(ta.ok(t, ta.key, read, map[string]any{"id": h.id}), "node"); get(w, "inbound.capturing") != true {
+		t.Fatalf("created with capture: %v", w)
+	}
+	ta.postJSON(t, h, `{"order":{"id":1}}`, nil)
+	if w := get(ta.ok(t, ta.key, read, map[string]any{"id": h.id}), "node"); get(w, "schemaVersion") != 1.0 || get(w, "inbound.capturing") != false {
+		t.Fatalf("after the first request: %v", w)
+	}
+	ta.ok(t, ta.key, `mutation($id: ID!) { startSchemaCapture(webhookId: $id) { id } }`, map[string]any{"id": h.id})
+	stop := `mutation($id: ID!) { stopSchemaCapture(webhookId: $id) { schemaVersion inbound { capturing } } }`
+	if d := ta.ok(t, ta.key, stop, map[string]any{"id": h.id}); get(d, "stopSchemaCapture.inbound.capturing") != false {
+		t.Fatalf("stopped: %v", d)
+	}
+	ta.postJSON(t, h, `{"other":true}`, nil)
+	if w := get(ta.ok(t, ta.key, read, map[string]any{"id": h.id}), "node"); get(w, "schemaVersion") != 1.0 {
+		t.Fatalf("a request after the stop made a version: %v", w)
+	}
+	if d := ta.ok(t, ta.key, stop, map[string]any{"id": h.id}); get(d, "stopSchemaCapture.schemaVersion") != 1.0 {
+		t.Fatalf("stopping with none running: %v", d)
+	}
+}

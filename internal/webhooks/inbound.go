@@ -46,6 +46,9 @@ func (s *Service) CreateInbound(ctx context.Context, c *ent.Client, in CreateInb
 	create := c.Webhook.Create().SetID(id).SetName(name).SetNillableDescription(in.Description).
 		SetDirection(schematype.DirectionInbound).SetToken(randomToken(tokenBytes))
 	s.applyAuth(create.Mutation(), id, auth)
+	if in.Capture != nil && *in.Capture {
+		create.SetCapturing(true)
+	}
 	if in.ContactResolution != nil {
 		if err := applyContactResolution(create.Mutation(), in.ContactResolution); err != nil {
 			return nil, nil, err

@@ -13,6 +13,7 @@ type CreateInboundInput struct {
 	Description       *string                 `json:"description"`
 	Auth              *InboundAuthInput       `json:"auth"`
 	ContactResolution *ContactResolutionInput `json:"contactResolution"`
+	Capture           *bool                   `json:"capture"`
 }
 
 // InboundAuthInput is InboundAuthInput.

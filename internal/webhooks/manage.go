@@ -241,6 +241,26 @@ func (s *Service) StartCapture(ctx context.Context, c *ent.Client, id pulid.ID) 
 	return w, nil
 }
 
+// StopCapture ends inbound webhook id's schema capture, if one is in
+// progress, without a version.
+func (s *Service) StopCapture(ctx context.Context, c *ent.Client, id pulid.ID) (*ent.Webhook, error) {
+	w, err := get(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := inDirection(w, schematype.DirectionInbound, "schema capture"); err != nil {
+		return nil, err
+	}
+	if !w.Capturing {
+		return w, nil
+	}
+	w, err = c.Webhook.UpdateOne(w).SetCapturing(false).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stopping schema capture: %w", err)
+	}
+	return w, nil
+}
+
 // holdOrRelease applies an outbound webhook's status to its pending
 // deliveries: pausing or disabling holds them, activating releases them.
 func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webhook) error {
