@@ -329,6 +329,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		Direction     func(childComplexity int) int
 		FlowCount     func(childComplexity int) int
+		Flows         func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID]) int
 		ID            func(childComplexity int) int
 		Inbound       func(childComplexity int) int
 		Logs          func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *schematype.LogFilter) int
@@ -469,6 +470,7 @@ type SubscriptionResolver interface {
 }
 type WebhookResolver interface {
 	FlowCount(ctx context.Context, obj *ent.Webhook) (int, error)
+	Flows(ctx context.Context, obj *ent.Webhook, first *int, after *entgql.Cursor[pulid.ID]) (*ent.FlowConnection, error)
 	Inbound(ctx context.Context, obj *ent.Webhook) (*model.InboundSettings, error)
 	Outbound(ctx context.Context, obj *ent.Webhook) (*model.OutboundSettings, error)
 	Schemas(ctx context.Context, obj *ent.Webhook) ([]*ent.WebhookSchema, error)
@@ -1692,6 +1694,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Webhook.FlowCount(childComplexity), true
+	case "Webhook.flows":
+		if e.ComplexityRoot.Webhook.Flows == nil {
+			break
+		}
+
+		args, err := ec.field_Webhook_flows_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Webhook.Flows(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID])), true
 	case "Webhook.id":
 		if e.ComplexityRoot.Webhook.ID == nil {
 			break
@@ -2174,8 +2187,10 @@ type Subscription {
 }
 
 extend type Webhook {
-  "Flows whose trigger uses this webhook, enabled or not."
+  "Inbound: the flows it triggers; outbound: the flows whose EMIT_EVENT events it subscribes to. Enabled or not."
   flowCount: Int!
+  "The flows flowCount counts, newest first."
+  flows(first: Int, after: Cursor): FlowConnection!
   "Set exactly when direction is INBOUND."
   inbound: InboundSettings
   "Set exactly when direction is OUTBOUND."
@@ -2879,6 +2894,8 @@ func (ec *executionContext) childFields_Webhook(ctx context.Context, field graph
 		return ec.fieldContext_Webhook_schemaVersion(ctx, field)
 	case "flowCount":
 		return ec.fieldContext_Webhook_flowCount(ctx, field)
+	case "flows":
+		return ec.fieldContext_Webhook_flows(ctx, field)
 	case "inbound":
 		return ec.fieldContext_Webhook_inbound(ctx, field)
 	case "outbound":
@@ -3788,6 +3805,28 @@ func (ec *executionContext) field_Subscription_webhookLogTail_args(ctx context.C
 		return nil, err
 	}
 	args["direction"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Webhook_flows_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -8917,6 +8956,50 @@ func (ec *executionContext) _Webhook_flowCount(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Webhook_flowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Webhook", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Webhook_flows(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_flows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Webhook().Flows(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.FlowConnection) graphql.Marshaler {
+			return ec.marshalNFlowConnection2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋentᚐFlowConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_flows(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Webhook",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Webhook_flows_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Webhook_inbound(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
@@ -16043,6 +16126,12 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Webhook_flowCount(ctx, field, obj)
+				})
+		case "flows":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_flows(ctx, field, obj)
 				})
 		case "inbound":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

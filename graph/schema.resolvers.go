@@ -301,7 +301,25 @@ func (r *subscriptionResolver) WebhookLogTail(ctx context.Context, webhookID *pu
 
 // FlowCount is the resolver for the flowCount field.
 func (r *webhookResolver) FlowCount(ctx context.Context, obj *ent.Webhook) (int, error) {
-	return obj.QueryFlows().Count(ctx)
+	q, err := r.webhookFlows(ctx, obj)
+	if err != nil {
+		return 0, err
+	}
+	return q.Count(ctx)
+}
+
+// Flows is the resolver for the flows field.
+func (r *webhookResolver) Flows(ctx context.Context, obj *ent.Webhook, first *int, after *entgql.Cursor[pulid.ID]) (*ent.FlowConnection, error) {
+	first, last, err := page(first, nil)
+	if err != nil {
+		return nil, err
+	}
+	q, err := r.webhookFlows(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return q.Paginate(uncounted(ctx), after, first, nil, last,
+		ent.WithFlowOrder(&ent.FlowOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultFlowOrder.Field}))
 }
 
 // Inbound is the resolver for the inbound field.

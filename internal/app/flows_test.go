@@ -138,3 +138,31 @@ func TestFlowFailuresAndBindings(t *testing.T) {
 		t.Fatalf("invalid event name: %s", bad.Raw)
 	}
 }
+
+// TestWebhookFlows: an inbound webhook lists the flows it triggers; an
+// outbound one the flows whose EMIT_EVENT events its patterns match,
+// counted by flowCount alike.
+func TestWebhookFlows(t *testing.T) {
+	t.Parallel()
+	ta := newOutboundApp(t)
+	in := ta.createIn(t, ta.key, map[string]any{})
+	out := str(ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{
+		"name": "orders", "url": "https://receiver.example/hook", "events": []string{"flow.order.*"}}}), "createOutboundWebhook.webhook.id")
+	mk := func(name string, step map[string]any) string {
+		return str(ta.ok(t, ta.key, createFlow, map[string]any{"in": map[string]any{"name": name,
+			"trigger": map[string]any{"type": "WEBHOOK_RECEIVED", "webhookId": in.id}, "steps": []any{step}}}), "createFlow.id")
+	}
+	paid := mk("paid", map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "order.paid", "data": map[string]any{}}})
+	mk("other", map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "invoice.sent", "data": map[string]any{}}})
+	mk("contact", map[string]any{"type": "UPDATE_CONTACT", "config": map[string]any{"set": map[string]any{"name": "x"}}})
+	q := `query($id: ID!) { node(id: $id) { ... on Webhook { flowCount flows(first: 10) { edges { node { id name } } } } } }`
+	o := get(ta.ok(t, ta.key, q, map[string]any{"id": out}), "node")
+	edges := get(o, "flows.edges").([]any)
+	if get(o, "flowCount") != 1.0 || len(edges) != 1 || str(edges[0], "node.id") != paid {
+		t.Fatalf("outbound flows: %v", o)
+	}
+	i := get(ta.ok(t, ta.key, q, map[string]any{"id": in.id}), "node")
+	if get(i, "flowCount") != 3.0 || len(get(i, "flows.edges").([]any)) != 3 {
+		t.Fatalf("inbound flows: %v", i)
+	}
+}

@@ -1,0 +1,42 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/flow"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/events"
+)
+
+// EmittingTo returns the ids of the flows of ctx's workspace, enabled or
+// not, with an EMIT_EVENT step whose event (flow.<name>) one of patterns
+// matches: what an outbound webhook subscribed to patterns gets from
+// flows. A workspace has few flows: they are read whole.
+func EmittingTo(ctx context.Context, c *ent.Client, patterns []string) ([]pulid.ID, error) {
+	fs, err := c.Flow.Query().Select(flow.FieldID, flow.FieldSteps).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading flows: %w", err)
+	}
+	var ids []pulid.ID
+	for _, f := range fs {
+		if emitsTo(f.Steps, patterns) {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids, nil
+}
+
+func emitsTo(steps []schematype.FlowStep, patterns []string) bool {
+	for _, st := range steps {
+		if st.Type != schematype.StepEmitEvent {
+			continue
+		}
+		if name, ok := st.Config["name"].(string); ok && events.MatchAny(patterns, events.FlowType(name)) {
+			return true
+		}
+	}
+	return false
+}
