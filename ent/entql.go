@@ -307,6 +307,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookschema.FieldCapturedAt:  {Type: field.TypeTime, Column: webhookschema.FieldCapturedAt},
 			webhookschema.FieldFields:      {Type: field.TypeJSON, Column: webhookschema.FieldFields},
 			webhookschema.FieldSample:      {Type: field.TypeJSON, Column: webhookschema.FieldSample},
+			webhookschema.FieldHeaders:     {Type: field.TypeJSON, Column: webhookschema.FieldHeaders},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -2376,6 +2377,11 @@ func (f *WebhookSchemaFilter) WhereFields(p entql.BytesP) {
 // WhereSample applies the entql json.RawMessage predicate on the sample field.
 func (f *WebhookSchemaFilter) WhereSample(p entql.BytesP) {
 	f.Where(p.Field(webhookschema.FieldSample))
+}
+
+// WhereHeaders applies the entql json.RawMessage predicate on the headers field.
+func (f *WebhookSchemaFilter) WhereHeaders(p entql.BytesP) {
+	f.Where(p.Field(webhookschema.FieldHeaders))
 }
 
 // WhereHasWorkspace applies a predicate to check if query has an edge workspace.

@@ -13019,6 +13019,8 @@ type WebhookSchemaMutation struct {
 	appendfields     []schematype.SchemaField
 	sample           *json.RawMessage
 	appendsample     json.RawMessage
+	headers          *[]string
+	appendheaders    []string
 	clearedFields    map[string]struct{}
 	workspace        *pulid.ID
 	clearedworkspace bool
@@ -13399,6 +13401,71 @@ func (m *WebhookSchemaMutation) ResetSample() {
 	m.appendsample = nil
 }
 
+// SetHeaders sets the "headers" field.
+func (m *WebhookSchemaMutation) SetHeaders(s []string) {
+	m.headers = &s
+	m.appendheaders = nil
+}
+
+// Headers returns the value of the "headers" field in the mutation.
+func (m *WebhookSchemaMutation) Headers() (r []string, exists bool) {
+	v := m.headers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeaders returns the old "headers" field's value of the WebhookSchema entity.
+// If the WebhookSchema object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookSchemaMutation) OldHeaders(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeaders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeaders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeaders: %w", err)
+	}
+	return oldValue.Headers, nil
+}
+
+// AppendHeaders adds s to the "headers" field.
+func (m *WebhookSchemaMutation) AppendHeaders(s []string) {
+	m.appendheaders = append(m.appendheaders, s...)
+}
+
+// AppendedHeaders returns the list of values that were appended to the "headers" field in this mutation.
+func (m *WebhookSchemaMutation) AppendedHeaders() ([]string, bool) {
+	if len(m.appendheaders) == 0 {
+		return nil, false
+	}
+	return m.appendheaders, true
+}
+
+// ClearHeaders clears the value of the "headers" field.
+func (m *WebhookSchemaMutation) ClearHeaders() {
+	m.headers = nil
+	m.appendheaders = nil
+	m.clearedFields[webhookschema.FieldHeaders] = struct{}{}
+}
+
+// HeadersCleared returns if the "headers" field was cleared in this mutation.
+func (m *WebhookSchemaMutation) HeadersCleared() bool {
+	_, ok := m.clearedFields[webhookschema.FieldHeaders]
+	return ok
+}
+
+// ResetHeaders resets all changes to the "headers" field.
+func (m *WebhookSchemaMutation) ResetHeaders() {
+	m.headers = nil
+	m.appendheaders = nil
+	delete(m.clearedFields, webhookschema.FieldHeaders)
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *WebhookSchemaMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -13487,7 +13554,7 @@ func (m *WebhookSchemaMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookSchemaMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.workspace != nil {
 		fields = append(fields, webhookschema.FieldWorkspaceID)
 	}
@@ -13505,6 +13572,9 @@ func (m *WebhookSchemaMutation) Fields() []string {
 	}
 	if m.sample != nil {
 		fields = append(fields, webhookschema.FieldSample)
+	}
+	if m.headers != nil {
+		fields = append(fields, webhookschema.FieldHeaders)
 	}
 	return fields
 }
@@ -13526,6 +13596,8 @@ func (m *WebhookSchemaMutation) Field(name string) (ent.Value, bool) {
 		return m.GetFields()
 	case webhookschema.FieldSample:
 		return m.Sample()
+	case webhookschema.FieldHeaders:
+		return m.Headers()
 	}
 	return nil, false
 }
@@ -13547,6 +13619,8 @@ func (m *WebhookSchemaMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldFields(ctx)
 	case webhookschema.FieldSample:
 		return m.OldSample(ctx)
+	case webhookschema.FieldHeaders:
+		return m.OldHeaders(ctx)
 	}
 	return nil, fmt.Errorf("unknown WebhookSchema field %s", name)
 }
@@ -13598,6 +13672,13 @@ func (m *WebhookSchemaMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSample(v)
 		return nil
+	case webhookschema.FieldHeaders:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeaders(v)
+		return nil
 	}
 	return fmt.Errorf("unknown WebhookSchema field %s", name)
 }
@@ -13642,7 +13723,11 @@ func (m *WebhookSchemaMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *WebhookSchemaMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(webhookschema.FieldHeaders) {
+		fields = append(fields, webhookschema.FieldHeaders)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -13655,6 +13740,11 @@ func (m *WebhookSchemaMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *WebhookSchemaMutation) ClearField(name string) error {
+	switch name {
+	case webhookschema.FieldHeaders:
+		m.ClearHeaders()
+		return nil
+	}
 	return fmt.Errorf("unknown WebhookSchema nullable field %s", name)
 }
 
@@ -13679,6 +13769,9 @@ func (m *WebhookSchemaMutation) ResetField(name string) error {
 		return nil
 	case webhookschema.FieldSample:
 		m.ResetSample()
+		return nil
+	case webhookschema.FieldHeaders:
+		m.ResetHeaders()
 		return nil
 	}
 	return fmt.Errorf("unknown WebhookSchema field %s", name)

@@ -34,6 +34,8 @@ type WebhookSchema struct {
 	Fields []schematype.SchemaField `json:"fields,omitempty"`
 	// Sample holds the value of the "sample" field.
 	Sample json.RawMessage `json:"sample,omitempty"`
+	// Headers holds the value of the "headers" field.
+	Headers []string `json:"headers,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WebhookSchemaQuery when eager-loading is set.
 	Edges        WebhookSchemaEdges `json:"edges"`
@@ -80,7 +82,7 @@ func (*WebhookSchema) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case webhookschema.FieldFields, webhookschema.FieldSample:
+		case webhookschema.FieldFields, webhookschema.FieldSample, webhookschema.FieldHeaders:
 			values[i] = new([]byte)
 		case webhookschema.FieldID, webhookschema.FieldWorkspaceID, webhookschema.FieldWebhookID:
 			values[i] = new(pulid.ID)
@@ -149,6 +151,14 @@ func (_m *WebhookSchema) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field sample: %w", err)
 				}
 			}
+		case webhookschema.FieldHeaders:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field headers", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Headers); err != nil {
+					return fmt.Errorf("unmarshal field headers: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -212,6 +222,9 @@ func (_m *WebhookSchema) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("sample=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Sample))
+	builder.WriteString(", ")
+	builder.WriteString("headers=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Headers))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -72,6 +72,12 @@ func (_c *WebhookSchemaCreate) SetSample(v json.RawMessage) *WebhookSchemaCreate
 	return _c
 }
 
+// SetHeaders sets the "headers" field.
+func (_c *WebhookSchemaCreate) SetHeaders(v []string) *WebhookSchemaCreate {
+	_c.mutation.SetHeaders(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *WebhookSchemaCreate) SetID(v pulid.ID) *WebhookSchemaCreate {
 	_c.mutation.SetID(v)
@@ -233,6 +239,10 @@ func (_c *WebhookSchemaCreate) createSpec() (*WebhookSchema, *sqlgraph.CreateSpe
 		_spec.SetField(webhookschema.FieldSample, field.TypeJSON, value)
 		_node.Sample = value
 	}
+	if value, ok := _c.mutation.Headers(); ok {
+		_spec.SetField(webhookschema.FieldHeaders, field.TypeJSON, value)
+		_node.Headers = value
+	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -353,6 +363,9 @@ func (u *WebhookSchemaUpsertOne) UpdateNewValues() *WebhookSchemaUpsertOne {
 		}
 		if _, exists := u.create.mutation.Sample(); exists {
 			s.SetIgnore(webhookschema.FieldSample)
+		}
+		if _, exists := u.create.mutation.Headers(); exists {
+			s.SetIgnore(webhookschema.FieldHeaders)
 		}
 	}))
 	return u
@@ -585,6 +598,9 @@ func (u *WebhookSchemaUpsertBulk) UpdateNewValues() *WebhookSchemaUpsertBulk {
 			}
 			if _, exists := b.mutation.Sample(); exists {
 				s.SetIgnore(webhookschema.FieldSample)
+			}
+			if _, exists := b.mutation.Headers(); exists {
+				s.SetIgnore(webhookschema.FieldHeaders)
 			}
 		}
 	}))

@@ -89,6 +89,9 @@ func (_u *WebhookSchemaUpdate) sqlSave(ctx context.Context) (_node int, err erro
 			}
 		}
 	}
+	if _u.mutation.HeadersCleared() {
+		_spec.ClearField(webhookschema.FieldHeaders, field.TypeJSON)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -201,6 +204,9 @@ func (_u *WebhookSchemaUpdateOne) sqlSave(ctx context.Context) (_node *WebhookSc
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.HeadersCleared() {
+		_spec.ClearField(webhookschema.FieldHeaders, field.TypeJSON)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &WebhookSchema{config: _u.config}

@@ -148,6 +148,9 @@ func templateVariables(latest *ent.WebhookSchema) []string {
 		for _, p := range capture.TemplatePaths(fields) {
 			out = append(out, "payload."+p)
 		}
+		for _, h := range latest.Headers {
+			out = append(out, "headers."+h)
+		}
 	}
 	for _, f := range template.ContactFields {
 		out = append(out, "contact."+f)

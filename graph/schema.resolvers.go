@@ -334,7 +334,9 @@ func (r *webhookResolver) Outbound(ctx context.Context, obj *ent.Webhook) (*mode
 
 // Schemas is the resolver for the schemas field.
 func (r *webhookResolver) Schemas(ctx context.Context, obj *ent.Webhook) ([]*ent.WebhookSchema, error) {
-	return obj.QuerySchemas().Order(ent.Desc(webhookschema.FieldVersion)).All(ctx)
+	// Not DISTINCT, as ent makes an edge's query: PostgreSQL has no
+	// equality on the json sample (kept as sent, not as jsonb).
+	return obj.QuerySchemas().Unique(false).Order(ent.Desc(webhookschema.FieldVersion)).All(ctx)
 }
 
 // Logs is the resolver for the logs field.
@@ -356,7 +358,7 @@ func (r *webhookResolver) Logs(ctx context.Context, obj *ent.Webhook, first *int
 
 // Variables is the resolver for the variables field.
 func (r *webhookResolver) Variables(ctx context.Context, obj *ent.Webhook) ([]string, error) {
-	latest, err := obj.QuerySchemas().Order(ent.Desc(webhookschema.FieldVersion)).First(ctx)
+	latest, err := obj.QuerySchemas().Unique(false).Order(ent.Desc(webhookschema.FieldVersion)).First(ctx)
 	if err != nil && !ent.IsNotFound(err) {
 		return nil, err
 	}
@@ -395,7 +397,11 @@ func (r *webhookLogResolver) Event(ctx context.Context, obj *ent.WebhookLog) (*e
 
 // Sample is the resolver for the sample field.
 func (r *webhookSchemaResolver) Sample(ctx context.Context, obj *ent.WebhookSchema) (any, error) {
-	return rawJSON(obj.Sample)
+	if len(obj.Sample) == 0 {
+		return nil, nil
+	}
+	// Written as stored: the document's key order, as the sender sent it.
+	return obj.Sample, nil
 }
 
 // FlowStepResult returns FlowStepResultResolver implementation.

@@ -561,7 +561,8 @@ var (
 		{Name: "version", Type: field.TypeInt},
 		{Name: "captured_at", Type: field.TypeTime},
 		{Name: "fields", Type: field.TypeJSON},
-		{Name: "sample", Type: field.TypeJSON},
+		{Name: "sample", Type: field.TypeJSON, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "headers", Type: field.TypeJSON, Nullable: true},
 		{Name: "workspace_id", Type: field.TypeString},
 		{Name: "webhook_id", Type: field.TypeString},
 	}
@@ -573,13 +574,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhook_schemas_workspaces_workspace",
-				Columns:    []*schema.Column{WebhookSchemasColumns[5]},
+				Columns:    []*schema.Column{WebhookSchemasColumns[6]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "webhook_schemas_webhooks_webhook",
-				Columns:    []*schema.Column{WebhookSchemasColumns[6]},
+				Columns:    []*schema.Column{WebhookSchemasColumns[7]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -588,7 +589,7 @@ var (
 			{
 				Name:    "webhookschema_webhook_id_version",
 				Unique:  true,
-				Columns: []*schema.Column{WebhookSchemasColumns[6], WebhookSchemasColumns[1]},
+				Columns: []*schema.Column{WebhookSchemasColumns[7], WebhookSchemasColumns[1]},
 			},
 		},
 	}

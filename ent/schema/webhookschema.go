@@ -3,6 +3,8 @@ package schema
 import (
 	"encoding/json"
 
+	"entgo.io/ent/dialect"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -30,7 +32,14 @@ func (WebhookSchema) Fields() []ent.Field {
 		field.Int("version").Positive().Immutable(),
 		field.Time("captured_at").Default(nowUTC).Immutable(),
 		field.JSON("fields", []schematype.SchemaField{}).Immutable(),
-		field.JSON("sample", json.RawMessage{}).Immutable(),
+		// json, not jsonb, on PostgreSQL: the sample is the document as
+		// sent, its keys in the sender's order, which jsonb does not keep.
+		field.JSON("sample", json.RawMessage{}).Immutable().SchemaType(map[string]string{dialect.Postgres: "json"}),
+		// headers are the names (lower case) of the captured request's
+		// headers, credentials and signatures left out: the variable
+		// picker offers them as headers.<name>. Versions captured before
+		// they were kept have none.
+		field.JSON("headers", []string{}).Optional().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

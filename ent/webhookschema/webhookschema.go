@@ -28,6 +28,8 @@ const (
 	FieldFields = "fields"
 	// FieldSample holds the string denoting the sample field in the database.
 	FieldSample = "sample"
+	// FieldHeaders holds the string denoting the headers field in the database.
+	FieldHeaders = "headers"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeWebhook holds the string denoting the webhook edge name in mutations.
@@ -59,6 +61,7 @@ var Columns = []string{
 	FieldCapturedAt,
 	FieldFields,
 	FieldSample,
+	FieldHeaders,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

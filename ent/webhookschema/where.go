@@ -296,6 +296,16 @@ func CapturedAtLTE(v time.Time) predicate.WebhookSchema {
 	return predicate.WebhookSchema(sql.FieldLTE(FieldCapturedAt, v))
 }
 
+// HeadersIsNil applies the IsNil predicate on the "headers" field.
+func HeadersIsNil() predicate.WebhookSchema {
+	return predicate.WebhookSchema(sql.FieldIsNull(FieldHeaders))
+}
+
+// HeadersNotNil applies the NotNil predicate on the "headers" field.
+func HeadersNotNil() predicate.WebhookSchema {
+	return predicate.WebhookSchema(sql.FieldNotNull(FieldHeaders))
+}
+
 // HasWorkspace applies the HasEdge predicate on the "workspace" edge.
 func HasWorkspace() predicate.WebhookSchema {
 	return predicate.WebhookSchema(func(s *sql.Selector) {

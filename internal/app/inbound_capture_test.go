@@ -103,3 +103,35 @@ func TestCaptureFromCreationAndStopped(t *testing.T) {
 		t.Fatalf("stopping with none running: %v", d)
 	}
 }
+
+// TestCaptureKeepsHeadersAndKeyOrder: the variable picker offers the
+// captured request's headers (headers.<name>, credentials left out), and
+// the sample is the document as sent, its keys in their order.
+func TestCaptureKeepsHeadersAndKeyOrder(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{"capture": true})
+	doc := `{"zeta":1,"alpha":{"b":2,"a":1.50}}`
+	if r := ta.postJSON(t, h, doc, map[string]string{"X-Trace": "t-1", "Authorization": "Bearer sk_live_x"}); r.status != 202 {
+		t.Fatalf("capture request: %d %s", r.status, r.body)
+	}
+	r := ta.gql(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { variables schemas { sample } } } }`,
+		map[string]any{"id": h.id})
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Raw)
+	}
+	vars := mustJSON(get(r.Data, "node.variables"))
+	for _, want := range []string{`"headers.x-trace"`, `"headers.content-type"`, `"payload.alpha.b"`} {
+		if !strings.Contains(vars, want) {
+			t.Errorf("variables %s lack %s", vars, want)
+		}
+	}
+	for _, secret := range []string{"headers.authorization", "headers.x-webhook-secret"} {
+		if strings.Contains(vars, secret) {
+			t.Errorf("variables offer %s", secret)
+		}
+	}
+	if !strings.Contains(r.Raw, `"sample":`+doc) {
+		t.Errorf("sample not as sent: %s", r.Raw)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wexio/webhooks/ent"
@@ -14,6 +15,7 @@ import (
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/capture"
 	"github.com/wexio/webhooks/internal/jsonpath"
+	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/store"
 )
 
@@ -74,11 +76,29 @@ func (h *Handler) capture(ctx context.Context, c *ent.Client, req *request) erro
 		fields[i] = schematype.SchemaField{Path: f.Path, Type: f.Type, Example: f.Example}
 	}
 	err = c.WebhookSchema.Create().SetWebhookID(req.hook.ID).SetVersion(version).
-		SetCapturedAt(req.received.UTC()).SetFields(fields).SetSample(sample).Exec(ctx)
+		SetCapturedAt(req.received.UTC()).SetFields(fields).SetSample(sample).SetHeaders(headerNames(req)).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("writing schema version %d: %w", version, err)
 	}
 	return nil
+}
+
+// headerNames are the names of req's headers a template may use, lower
+// case and sorted: credentials and signatures (redact.IsSecret, the
+// webhook's own signature header) are not offered.
+func headerNames(req *request) []string {
+	extra := map[string]bool{}
+	if req.signatureHeader != "" {
+		extra[strings.ToLower(req.signatureHeader)] = true
+	}
+	var names []string
+	for k := range req.http.Header {
+		if !redact.IsSecret(k, extra) {
+			names = append(names, strings.ToLower(k))
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // sampleOf is the payload as JSON: the raw bytes for a JSON body (so its
