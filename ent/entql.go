@@ -272,22 +272,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "WebhookLog",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			webhooklog.FieldWorkspaceID:    {Type: field.TypeString, Column: webhooklog.FieldWorkspaceID},
-			webhooklog.FieldWebhookID:      {Type: field.TypeString, Column: webhooklog.FieldWebhookID},
-			webhooklog.FieldDirection:      {Type: field.TypeEnum, Column: webhooklog.FieldDirection},
-			webhooklog.FieldOccurredAt:     {Type: field.TypeTime, Column: webhooklog.FieldOccurredAt},
-			webhooklog.FieldOutcome:        {Type: field.TypeEnum, Column: webhooklog.FieldOutcome},
-			webhooklog.FieldStatusCode:     {Type: field.TypeInt, Column: webhooklog.FieldStatusCode},
-			webhooklog.FieldDurationMs:     {Type: field.TypeInt, Column: webhooklog.FieldDurationMs},
-			webhooklog.FieldError:          {Type: field.TypeString, Column: webhooklog.FieldError},
-			webhooklog.FieldRequest:        {Type: field.TypeJSON, Column: webhooklog.FieldRequest},
-			webhooklog.FieldResponse:       {Type: field.TypeJSON, Column: webhooklog.FieldResponse},
-			webhooklog.FieldIdempotencyKey: {Type: field.TypeString, Column: webhooklog.FieldIdempotencyKey},
-			webhooklog.FieldContactID:      {Type: field.TypeString, Column: webhooklog.FieldContactID},
-			webhooklog.FieldEventID:        {Type: field.TypeString, Column: webhooklog.FieldEventID},
-			webhooklog.FieldDeliveryID:     {Type: field.TypeString, Column: webhooklog.FieldDeliveryID},
-			webhooklog.FieldAttempt:        {Type: field.TypeInt, Column: webhooklog.FieldAttempt},
-			webhooklog.FieldNextRetryAt:    {Type: field.TypeTime, Column: webhooklog.FieldNextRetryAt},
+			webhooklog.FieldWorkspaceID:       {Type: field.TypeString, Column: webhooklog.FieldWorkspaceID},
+			webhooklog.FieldWebhookID:         {Type: field.TypeString, Column: webhooklog.FieldWebhookID},
+			webhooklog.FieldDirection:         {Type: field.TypeEnum, Column: webhooklog.FieldDirection},
+			webhooklog.FieldOccurredAt:        {Type: field.TypeTime, Column: webhooklog.FieldOccurredAt},
+			webhooklog.FieldOutcome:           {Type: field.TypeEnum, Column: webhooklog.FieldOutcome},
+			webhooklog.FieldStatusCode:        {Type: field.TypeInt, Column: webhooklog.FieldStatusCode},
+			webhooklog.FieldDurationMs:        {Type: field.TypeInt, Column: webhooklog.FieldDurationMs},
+			webhooklog.FieldError:             {Type: field.TypeString, Column: webhooklog.FieldError},
+			webhooklog.FieldRequest:           {Type: field.TypeJSON, Column: webhooklog.FieldRequest},
+			webhooklog.FieldResponse:          {Type: field.TypeJSON, Column: webhooklog.FieldResponse},
+			webhooklog.FieldIdempotencyKey:    {Type: field.TypeString, Column: webhooklog.FieldIdempotencyKey},
+			webhooklog.FieldContactID:         {Type: field.TypeString, Column: webhooklog.FieldContactID},
+			webhooklog.FieldEventID:           {Type: field.TypeString, Column: webhooklog.FieldEventID},
+			webhooklog.FieldDeliveryID:        {Type: field.TypeString, Column: webhooklog.FieldDeliveryID},
+			webhooklog.FieldAttempt:           {Type: field.TypeInt, Column: webhooklog.FieldAttempt},
+			webhooklog.FieldNextRetryAt:       {Type: field.TypeTime, Column: webhooklog.FieldNextRetryAt},
+			webhooklog.FieldContactResolution: {Type: field.TypeJSON, Column: webhooklog.FieldContactResolution},
 		},
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
@@ -2223,6 +2224,11 @@ func (f *WebhookLogFilter) WhereAttempt(p entql.IntP) {
 // WhereNextRetryAt applies the entql time.Time predicate on the next_retry_at field.
 func (f *WebhookLogFilter) WhereNextRetryAt(p entql.TimeP) {
 	f.Where(p.Field(webhooklog.FieldNextRetryAt))
+}
+
+// WhereContactResolution applies the entql json.RawMessage predicate on the contact_resolution field.
+func (f *WebhookLogFilter) WhereContactResolution(p entql.BytesP) {
+	f.Where(p.Field(webhooklog.FieldContactResolution))
 }
 
 // WhereHasWorkspace applies a predicate to check if query has an edge workspace.

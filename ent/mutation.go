@@ -11266,40 +11266,41 @@ func (m *WebhookMutation) ResetEdge(name string) error {
 // WebhookLogMutation represents an operation that mutates the WebhookLog nodes in the graph.
 type WebhookLogMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *pulid.ID
-	direction        *schematype.Direction
-	occurred_at      *time.Time
-	outcome          *schematype.LogOutcome
-	status_code      *int
-	addstatus_code   *int
-	duration_ms      *int
-	addduration_ms   *int
-	error            *string
-	request          *schematype.HTTPMessage
-	response         **schematype.HTTPMessage
-	idempotency_key  *string
-	attempt          *int
-	addattempt       *int
-	next_retry_at    *time.Time
-	clearedFields    map[string]struct{}
-	workspace        *pulid.ID
-	clearedworkspace bool
-	webhook          *pulid.ID
-	clearedwebhook   bool
-	contact          *pulid.ID
-	clearedcontact   bool
-	event            *pulid.ID
-	clearedevent     bool
-	delivery         *pulid.ID
-	cleareddelivery  bool
-	flow_runs        map[pulid.ID]struct{}
-	removedflow_runs map[pulid.ID]struct{}
-	clearedflow_runs bool
-	done             bool
-	oldValue         func(context.Context) (*WebhookLog, error)
-	predicates       []predicate.WebhookLog
+	op                 Op
+	typ                string
+	id                 *pulid.ID
+	direction          *schematype.Direction
+	occurred_at        *time.Time
+	outcome            *schematype.LogOutcome
+	status_code        *int
+	addstatus_code     *int
+	duration_ms        *int
+	addduration_ms     *int
+	error              *string
+	request            *schematype.HTTPMessage
+	response           **schematype.HTTPMessage
+	idempotency_key    *string
+	attempt            *int
+	addattempt         *int
+	next_retry_at      *time.Time
+	contact_resolution **schematype.ContactResolutionResult
+	clearedFields      map[string]struct{}
+	workspace          *pulid.ID
+	clearedworkspace   bool
+	webhook            *pulid.ID
+	clearedwebhook     bool
+	contact            *pulid.ID
+	clearedcontact     bool
+	event              *pulid.ID
+	clearedevent       bool
+	delivery           *pulid.ID
+	cleareddelivery    bool
+	flow_runs          map[pulid.ID]struct{}
+	removedflow_runs   map[pulid.ID]struct{}
+	clearedflow_runs   bool
+	done               bool
+	oldValue           func(context.Context) (*WebhookLog, error)
+	predicates         []predicate.WebhookLog
 }
 
 var _ ent.Mutation = (*WebhookLogMutation)(nil)
@@ -12161,6 +12162,55 @@ func (m *WebhookLogMutation) ResetNextRetryAt() {
 	delete(m.clearedFields, webhooklog.FieldNextRetryAt)
 }
 
+// SetContactResolution sets the "contact_resolution" field.
+func (m *WebhookLogMutation) SetContactResolution(srr *schematype.ContactResolutionResult) {
+	m.contact_resolution = &srr
+}
+
+// ContactResolution returns the value of the "contact_resolution" field in the mutation.
+func (m *WebhookLogMutation) ContactResolution() (r *schematype.ContactResolutionResult, exists bool) {
+	v := m.contact_resolution
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactResolution returns the old "contact_resolution" field's value of the WebhookLog entity.
+// If the WebhookLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookLogMutation) OldContactResolution(ctx context.Context) (v *schematype.ContactResolutionResult, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactResolution is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactResolution requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactResolution: %w", err)
+	}
+	return oldValue.ContactResolution, nil
+}
+
+// ClearContactResolution clears the value of the "contact_resolution" field.
+func (m *WebhookLogMutation) ClearContactResolution() {
+	m.contact_resolution = nil
+	m.clearedFields[webhooklog.FieldContactResolution] = struct{}{}
+}
+
+// ContactResolutionCleared returns if the "contact_resolution" field was cleared in this mutation.
+func (m *WebhookLogMutation) ContactResolutionCleared() bool {
+	_, ok := m.clearedFields[webhooklog.FieldContactResolution]
+	return ok
+}
+
+// ResetContactResolution resets all changes to the "contact_resolution" field.
+func (m *WebhookLogMutation) ResetContactResolution() {
+	m.contact_resolution = nil
+	delete(m.clearedFields, webhooklog.FieldContactResolution)
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *WebhookLogMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -12384,7 +12434,7 @@ func (m *WebhookLogMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookLogMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.workspace != nil {
 		fields = append(fields, webhooklog.FieldWorkspaceID)
 	}
@@ -12433,6 +12483,9 @@ func (m *WebhookLogMutation) Fields() []string {
 	if m.next_retry_at != nil {
 		fields = append(fields, webhooklog.FieldNextRetryAt)
 	}
+	if m.contact_resolution != nil {
+		fields = append(fields, webhooklog.FieldContactResolution)
+	}
 	return fields
 }
 
@@ -12473,6 +12526,8 @@ func (m *WebhookLogMutation) Field(name string) (ent.Value, bool) {
 		return m.Attempt()
 	case webhooklog.FieldNextRetryAt:
 		return m.NextRetryAt()
+	case webhooklog.FieldContactResolution:
+		return m.ContactResolution()
 	}
 	return nil, false
 }
@@ -12514,6 +12569,8 @@ func (m *WebhookLogMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldAttempt(ctx)
 	case webhooklog.FieldNextRetryAt:
 		return m.OldNextRetryAt(ctx)
+	case webhooklog.FieldContactResolution:
+		return m.OldContactResolution(ctx)
 	}
 	return nil, fmt.Errorf("unknown WebhookLog field %s", name)
 }
@@ -12635,6 +12692,13 @@ func (m *WebhookLogMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNextRetryAt(v)
 		return nil
+	case webhooklog.FieldContactResolution:
+		v, ok := value.(*schematype.ContactResolutionResult)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactResolution(v)
+		return nil
 	}
 	return fmt.Errorf("unknown WebhookLog field %s", name)
 }
@@ -12731,6 +12795,9 @@ func (m *WebhookLogMutation) ClearedFields() []string {
 	if m.FieldCleared(webhooklog.FieldNextRetryAt) {
 		fields = append(fields, webhooklog.FieldNextRetryAt)
 	}
+	if m.FieldCleared(webhooklog.FieldContactResolution) {
+		fields = append(fields, webhooklog.FieldContactResolution)
+	}
 	return fields
 }
 
@@ -12771,6 +12838,9 @@ func (m *WebhookLogMutation) ClearField(name string) error {
 		return nil
 	case webhooklog.FieldNextRetryAt:
 		m.ClearNextRetryAt()
+		return nil
+	case webhooklog.FieldContactResolution:
+		m.ClearContactResolution()
 		return nil
 	}
 	return fmt.Errorf("unknown WebhookLog nullable field %s", name)
@@ -12827,6 +12897,9 @@ func (m *WebhookLogMutation) ResetField(name string) error {
 		return nil
 	case webhooklog.FieldNextRetryAt:
 		m.ResetNextRetryAt()
+		return nil
+	case webhooklog.FieldContactResolution:
+		m.ResetContactResolution()
 		return nil
 	}
 	return fmt.Errorf("unknown WebhookLog field %s", name)

@@ -57,6 +57,8 @@ type WebhookLog struct {
 	Attempt *int `json:"attempt,omitempty"`
 	// NextRetryAt holds the value of the "next_retry_at" field.
 	NextRetryAt *time.Time `json:"next_retry_at,omitempty"`
+	// ContactResolution holds the value of the "contact_resolution" field.
+	ContactResolution *schematype.ContactResolutionResult `json:"contact_resolution,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WebhookLogQuery when eager-loading is set.
 	Edges        WebhookLogEdges `json:"edges"`
@@ -157,7 +159,7 @@ func (*WebhookLog) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case webhooklog.FieldContactID, webhooklog.FieldEventID, webhooklog.FieldDeliveryID:
 			values[i] = &sql.NullScanner{S: new(pulid.ID)}
-		case webhooklog.FieldRequest, webhooklog.FieldResponse:
+		case webhooklog.FieldRequest, webhooklog.FieldResponse, webhooklog.FieldContactResolution:
 			values[i] = new([]byte)
 		case webhooklog.FieldID, webhooklog.FieldWorkspaceID, webhooklog.FieldWebhookID:
 			values[i] = new(pulid.ID)
@@ -296,6 +298,14 @@ func (_m *WebhookLog) assignValues(columns []string, values []any) error {
 				_m.NextRetryAt = new(time.Time)
 				*_m.NextRetryAt = value.Time
 			}
+		case webhooklog.FieldContactResolution:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field contact_resolution", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ContactResolution); err != nil {
+					return fmt.Errorf("unmarshal field contact_resolution: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -425,6 +435,9 @@ func (_m *WebhookLog) String() string {
 		builder.WriteString("next_retry_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("contact_resolution=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ContactResolution))
 	builder.WriteByte(')')
 	return builder.String()
 }

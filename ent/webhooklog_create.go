@@ -207,6 +207,12 @@ func (_c *WebhookLogCreate) SetNillableNextRetryAt(v *time.Time) *WebhookLogCrea
 	return _c
 }
 
+// SetContactResolution sets the "contact_resolution" field.
+func (_c *WebhookLogCreate) SetContactResolution(v *schematype.ContactResolutionResult) *WebhookLogCreate {
+	_c.mutation.SetContactResolution(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *WebhookLogCreate) SetID(v pulid.ID) *WebhookLogCreate {
 	_c.mutation.SetID(v)
@@ -437,6 +443,10 @@ func (_c *WebhookLogCreate) createSpec() (*WebhookLog, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.NextRetryAt(); ok {
 		_spec.SetField(webhooklog.FieldNextRetryAt, field.TypeTime, value)
 		_node.NextRetryAt = &value
+	}
+	if value, ok := _c.mutation.ContactResolution(); ok {
+		_spec.SetField(webhooklog.FieldContactResolution, field.TypeJSON, value)
+		_node.ContactResolution = value
 	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -807,6 +817,24 @@ func (u *WebhookLogUpsert) ClearNextRetryAt() *WebhookLogUpsert {
 	return u
 }
 
+// SetContactResolution sets the "contact_resolution" field.
+func (u *WebhookLogUpsert) SetContactResolution(v *schematype.ContactResolutionResult) *WebhookLogUpsert {
+	u.Set(webhooklog.FieldContactResolution, v)
+	return u
+}
+
+// UpdateContactResolution sets the "contact_resolution" field to the value that was provided on create.
+func (u *WebhookLogUpsert) UpdateContactResolution() *WebhookLogUpsert {
+	u.SetExcluded(webhooklog.FieldContactResolution)
+	return u
+}
+
+// ClearContactResolution clears the value of the "contact_resolution" field.
+func (u *WebhookLogUpsert) ClearContactResolution() *WebhookLogUpsert {
+	u.SetNull(webhooklog.FieldContactResolution)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1116,6 +1144,27 @@ func (u *WebhookLogUpsertOne) UpdateNextRetryAt() *WebhookLogUpsertOne {
 func (u *WebhookLogUpsertOne) ClearNextRetryAt() *WebhookLogUpsertOne {
 	return u.Update(func(s *WebhookLogUpsert) {
 		s.ClearNextRetryAt()
+	})
+}
+
+// SetContactResolution sets the "contact_resolution" field.
+func (u *WebhookLogUpsertOne) SetContactResolution(v *schematype.ContactResolutionResult) *WebhookLogUpsertOne {
+	return u.Update(func(s *WebhookLogUpsert) {
+		s.SetContactResolution(v)
+	})
+}
+
+// UpdateContactResolution sets the "contact_resolution" field to the value that was provided on create.
+func (u *WebhookLogUpsertOne) UpdateContactResolution() *WebhookLogUpsertOne {
+	return u.Update(func(s *WebhookLogUpsert) {
+		s.UpdateContactResolution()
+	})
+}
+
+// ClearContactResolution clears the value of the "contact_resolution" field.
+func (u *WebhookLogUpsertOne) ClearContactResolution() *WebhookLogUpsertOne {
+	return u.Update(func(s *WebhookLogUpsert) {
+		s.ClearContactResolution()
 	})
 }
 
@@ -1595,6 +1644,27 @@ func (u *WebhookLogUpsertBulk) UpdateNextRetryAt() *WebhookLogUpsertBulk {
 func (u *WebhookLogUpsertBulk) ClearNextRetryAt() *WebhookLogUpsertBulk {
 	return u.Update(func(s *WebhookLogUpsert) {
 		s.ClearNextRetryAt()
+	})
+}
+
+// SetContactResolution sets the "contact_resolution" field.
+func (u *WebhookLogUpsertBulk) SetContactResolution(v *schematype.ContactResolutionResult) *WebhookLogUpsertBulk {
+	return u.Update(func(s *WebhookLogUpsert) {
+		s.SetContactResolution(v)
+	})
+}
+
+// UpdateContactResolution sets the "contact_resolution" field to the value that was provided on create.
+func (u *WebhookLogUpsertBulk) UpdateContactResolution() *WebhookLogUpsertBulk {
+	return u.Update(func(s *WebhookLogUpsert) {
+		s.UpdateContactResolution()
+	})
+}
+
+// ClearContactResolution clears the value of the "contact_resolution" field.
+func (u *WebhookLogUpsertBulk) ClearContactResolution() *WebhookLogUpsertBulk {
+	return u.Update(func(s *WebhookLogUpsert) {
+		s.ClearContactResolution()
 	})
 }
 

@@ -270,6 +270,18 @@ func (_u *WebhookLogUpdate) ClearNextRetryAt() *WebhookLogUpdate {
 	return _u
 }
 
+// SetContactResolution sets the "contact_resolution" field.
+func (_u *WebhookLogUpdate) SetContactResolution(v *schematype.ContactResolutionResult) *WebhookLogUpdate {
+	_u.mutation.SetContactResolution(v)
+	return _u
+}
+
+// ClearContactResolution clears the value of the "contact_resolution" field.
+func (_u *WebhookLogUpdate) ClearContactResolution() *WebhookLogUpdate {
+	_u.mutation.ClearContactResolution()
+	return _u
+}
+
 // SetContact sets the "contact" edge to the Contact entity.
 func (_u *WebhookLogUpdate) SetContact(v *Contact) *WebhookLogUpdate {
 	return _u.SetContactID(v.ID)
@@ -458,6 +470,12 @@ func (_u *WebhookLogUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.NextRetryAtCleared() {
 		_spec.ClearField(webhooklog.FieldNextRetryAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ContactResolution(); ok {
+		_spec.SetField(webhooklog.FieldContactResolution, field.TypeJSON, value)
+	}
+	if _u.mutation.ContactResolutionCleared() {
+		_spec.ClearField(webhooklog.FieldContactResolution, field.TypeJSON)
 	}
 	if _u.mutation.ContactCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -848,6 +866,18 @@ func (_u *WebhookLogUpdateOne) ClearNextRetryAt() *WebhookLogUpdateOne {
 	return _u
 }
 
+// SetContactResolution sets the "contact_resolution" field.
+func (_u *WebhookLogUpdateOne) SetContactResolution(v *schematype.ContactResolutionResult) *WebhookLogUpdateOne {
+	_u.mutation.SetContactResolution(v)
+	return _u
+}
+
+// ClearContactResolution clears the value of the "contact_resolution" field.
+func (_u *WebhookLogUpdateOne) ClearContactResolution() *WebhookLogUpdateOne {
+	_u.mutation.ClearContactResolution()
+	return _u
+}
+
 // SetContact sets the "contact" edge to the Contact entity.
 func (_u *WebhookLogUpdateOne) SetContact(v *Contact) *WebhookLogUpdateOne {
 	return _u.SetContactID(v.ID)
@@ -1066,6 +1096,12 @@ func (_u *WebhookLogUpdateOne) sqlSave(ctx context.Context) (_node *WebhookLog, 
 	}
 	if _u.mutation.NextRetryAtCleared() {
 		_spec.ClearField(webhooklog.FieldNextRetryAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ContactResolution(); ok {
+		_spec.SetField(webhooklog.FieldContactResolution, field.TypeJSON, value)
+	}
+	if _u.mutation.ContactResolutionCleared() {
+		_spec.ClearField(webhooklog.FieldContactResolution, field.TypeJSON)
 	}
 	if _u.mutation.ContactCleared() {
 		edge := &sqlgraph.EdgeSpec{

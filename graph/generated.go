@@ -112,6 +112,11 @@ type ComplexityRoot struct {
 		Path            func(childComplexity int) int
 	}
 
+	ContactResolutionResult struct {
+		Outcome func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
 	Delivery struct {
 		Attempts      func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
@@ -354,22 +359,23 @@ type ComplexityRoot struct {
 	}
 
 	WebhookLog struct {
-		Attempt        func(childComplexity int) int
-		Contact        func(childComplexity int) int
-		Direction      func(childComplexity int) int
-		DurationMs     func(childComplexity int) int
-		Error          func(childComplexity int) int
-		Event          func(childComplexity int) int
-		FlowRuns       func(childComplexity int) int
-		ID             func(childComplexity int) int
-		IdempotencyKey func(childComplexity int) int
-		NextRetryAt    func(childComplexity int) int
-		OccurredAt     func(childComplexity int) int
-		Outcome        func(childComplexity int) int
-		Request        func(childComplexity int) int
-		Response       func(childComplexity int) int
-		StatusCode     func(childComplexity int) int
-		Webhook        func(childComplexity int) int
+		Attempt           func(childComplexity int) int
+		Contact           func(childComplexity int) int
+		ContactResolution func(childComplexity int) int
+		Direction         func(childComplexity int) int
+		DurationMs        func(childComplexity int) int
+		Error             func(childComplexity int) int
+		Event             func(childComplexity int) int
+		FlowRuns          func(childComplexity int) int
+		ID                func(childComplexity int) int
+		IdempotencyKey    func(childComplexity int) int
+		NextRetryAt       func(childComplexity int) int
+		OccurredAt        func(childComplexity int) int
+		Outcome           func(childComplexity int) int
+		Request           func(childComplexity int) int
+		Response          func(childComplexity int) int
+		StatusCode        func(childComplexity int) int
+		Webhook           func(childComplexity int) int
 	}
 
 	WebhookLogConnection struct {
@@ -479,6 +485,7 @@ type WebhookResolver interface {
 }
 type WebhookLogResolver interface {
 	Contact(ctx context.Context, obj *ent.WebhookLog) (*ent.Contact, error)
+
 	FlowRuns(ctx context.Context, obj *ent.WebhookLog) ([]*ent.FlowRun, error)
 	Event(ctx context.Context, obj *ent.WebhookLog) (*ent.Event, error)
 }
@@ -715,6 +722,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactResolution.Path(childComplexity), true
+
+	case "ContactResolutionResult.outcome":
+		if e.ComplexityRoot.ContactResolutionResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactResolutionResult.Outcome(childComplexity), true
+	case "ContactResolutionResult.value":
+		if e.ComplexityRoot.ContactResolutionResult.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactResolutionResult.Value(childComplexity), true
 
 	case "Delivery.attempts":
 		if e.ComplexityRoot.Delivery.Attempts == nil {
@@ -1815,6 +1835,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookLog.Contact(childComplexity), true
+	case "WebhookLog.contactResolution":
+		if e.ComplexityRoot.WebhookLog.ContactResolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookLog.ContactResolution(childComplexity), true
 	case "WebhookLog.direction":
 		if e.ComplexityRoot.WebhookLog.Direction == nil {
 			break
@@ -2347,12 +2373,17 @@ type AuthPreset {
   docsUrl: String
 }
 
+type ContactResolutionResult { outcome: ContactResolutionOutcome!  value: String }
+enum ContactResolutionOutcome { MATCHED CREATED NO_CONTACT PATH_MISSING INVALID_VALUE }
+
 extend type WebhookLog {
   "Credentials and signatures redacted."
   request: HttpMessage!
   response: HttpMessage
   "Inbound: the resolved contact."
   contact: Contact
+  "Inbound, when the webhook resolves contacts: how it went, and the value looked for."
+  contactResolution: ContactResolutionResult
   "Inbound: the runs it started."
   flowRuns: [FlowRun!]!
   "Outbound: the event delivered."
@@ -2536,6 +2567,16 @@ func (ec *executionContext) childFields_ContactResolution(ctx context.Context, f
 		return ec.fieldContext_ContactResolution_createIfMissing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactResolution", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactResolutionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outcome":
+		return ec.fieldContext_ContactResolutionResult_outcome(ctx, field)
+	case "value":
+		return ec.fieldContext_ContactResolutionResult_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactResolutionResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Delivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2962,6 +3003,8 @@ func (ec *executionContext) childFields_WebhookLog(ctx context.Context, field gr
 		return ec.fieldContext_WebhookLog_response(ctx, field)
 	case "contact":
 		return ec.fieldContext_WebhookLog_contact(ctx, field)
+	case "contactResolution":
+		return ec.fieldContext_WebhookLog_contactResolution(ctx, field)
 	case "flowRuns":
 		return ec.fieldContext_WebhookLog_flowRuns(ctx, field)
 	case "event":
@@ -4802,6 +4845,52 @@ func (ec *executionContext) _ContactResolution_createIfMissing(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_ContactResolution_createIfMissing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContactResolution", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ContactResolutionResult_outcome(ctx context.Context, field graphql.CollectedField, obj *schematype.ContactResolutionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactResolutionResult_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.ContactResolutionOutcome) graphql.Marshaler {
+			return ec.marshalNContactResolutionOutcome2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐContactResolutionOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactResolutionResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactResolutionResult", field, false, false, "ContactResolutionOutcome")
+}
+
+func (ec *executionContext) _ContactResolutionResult_value(ctx context.Context, field graphql.CollectedField, obj *schematype.ContactResolutionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactResolutionResult_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ContactResolutionResult_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactResolutionResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _Delivery_id(ctx context.Context, field graphql.CollectedField, obj *ent.Delivery) (ret graphql.Marshaler) {
@@ -9660,6 +9749,38 @@ func (ec *executionContext) fieldContext_WebhookLog_contact(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookLog_contactResolution(ctx context.Context, field graphql.CollectedField, obj *ent.WebhookLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookLog_contactResolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactResolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.ContactResolutionResult) graphql.Marshaler {
+			return ec.marshalOContactResolutionResult2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐContactResolutionResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookLog_contactResolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactResolutionResult(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14578,6 +14699,44 @@ func (ec *executionContext) _ContactResolution(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var contactResolutionResultImplementors = []string{"ContactResolutionResult"}
+
+func (ec *executionContext) _ContactResolutionResult(ctx context.Context, sel ast.SelectionSet, obj *schematype.ContactResolutionResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactResolutionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactResolutionResult")
+		case "outcome":
+			out.Values[i] = ec._ContactResolutionResult_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ContactResolutionResult_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deliveryImplementors = []string{"Delivery", "Node"}
 
 func (ec *executionContext) _Delivery(ctx context.Context, sel ast.SelectionSet, obj *ent.Delivery) graphql.Marshaler {
@@ -16344,6 +16503,11 @@ func (ec *executionContext) _WebhookLog(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WebhookLog_contact(ctx, field, obj)
 				})
+		case "contactResolution":
+			out.Values[i] = ec._WebhookLog_contactResolution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "flowRuns":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17063,6 +17227,16 @@ func (ec *executionContext) marshalNContactOrderField2ᚖgithubᚗcomᚋwexioᚋ
 		graphql.AddInvalidNullError(ctx, "ContactOrderField!")
 		return graphql.Null
 	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNContactResolutionOutcome2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐContactResolutionOutcome(ctx context.Context, v any) (schematype.ContactResolutionOutcome, error) {
+	var res schematype.ContactResolutionOutcome
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContactResolutionOutcome2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐContactResolutionOutcome(ctx context.Context, sel ast.SelectionSet, v schematype.ContactResolutionOutcome) graphql.Marshaler {
 	return v
 }
 
@@ -18124,6 +18298,13 @@ func (ec *executionContext) unmarshalOContactResolutionInput2ᚖgithubᚗcomᚋw
 	}
 	res, err := ec.unmarshalInputContactResolutionInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContactResolutionResult2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐContactResolutionResult(ctx context.Context, sel ast.SelectionSet, v *schematype.ContactResolutionResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ContactResolutionResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOContactWhereInput2ᚕᚖgithubᚗcomᚋwexioᚋwebhooksᚋentᚐContactWhereInputᚄ(ctx context.Context, v any) ([]*ent.ContactWhereInput, error) {

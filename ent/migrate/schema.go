@@ -483,6 +483,7 @@ var (
 		{Name: "idempotency_key", Type: field.TypeString, Nullable: true},
 		{Name: "attempt", Type: field.TypeInt, Nullable: true},
 		{Name: "next_retry_at", Type: field.TypeTime, Nullable: true},
+		{Name: "contact_resolution", Type: field.TypeJSON, Nullable: true},
 		{Name: "workspace_id", Type: field.TypeString},
 		{Name: "webhook_id", Type: field.TypeString},
 		{Name: "contact_id", Type: field.TypeString, Nullable: true},
@@ -497,31 +498,31 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhook_logs_workspaces_workspace",
-				Columns:    []*schema.Column{WebhookLogsColumns[12]},
+				Columns:    []*schema.Column{WebhookLogsColumns[13]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "webhook_logs_webhooks_webhook",
-				Columns:    []*schema.Column{WebhookLogsColumns[13]},
+				Columns:    []*schema.Column{WebhookLogsColumns[14]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "webhook_logs_contacts_contact",
-				Columns:    []*schema.Column{WebhookLogsColumns[14]},
+				Columns:    []*schema.Column{WebhookLogsColumns[15]},
 				RefColumns: []*schema.Column{ContactsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "webhook_logs_events_event",
-				Columns:    []*schema.Column{WebhookLogsColumns[15]},
+				Columns:    []*schema.Column{WebhookLogsColumns[16]},
 				RefColumns: []*schema.Column{EventsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "webhook_logs_deliveries_delivery",
-				Columns:    []*schema.Column{WebhookLogsColumns[16]},
+				Columns:    []*schema.Column{WebhookLogsColumns[17]},
 				RefColumns: []*schema.Column{DeliveriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -530,17 +531,17 @@ var (
 			{
 				Name:    "webhooklog_webhook_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookLogsColumns[13], WebhookLogsColumns[0]},
+				Columns: []*schema.Column{WebhookLogsColumns[14], WebhookLogsColumns[0]},
 			},
 			{
 				Name:    "webhooklog_workspace_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookLogsColumns[12], WebhookLogsColumns[0]},
+				Columns: []*schema.Column{WebhookLogsColumns[13], WebhookLogsColumns[0]},
 			},
 			{
 				Name:    "webhooklog_delivery_id",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookLogsColumns[16]},
+				Columns: []*schema.Column{WebhookLogsColumns[17]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "delivery_id IS NOT NULL",
 				},
@@ -548,7 +549,7 @@ var (
 			{
 				Name:    "webhooklog_event_id",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookLogsColumns[15]},
+				Columns: []*schema.Column{WebhookLogsColumns[16]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "event_id IS NOT NULL",
 				},

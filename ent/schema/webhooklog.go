@@ -43,6 +43,9 @@ func (WebhookLog) Fields() []ent.Field {
 		field.String("delivery_id").GoType(pulid.ID("")).Optional().Nillable().Annotations(skip),
 		field.Int("attempt").Optional().Nillable(),
 		field.Time("next_retry_at").Optional().Nillable(),
+		// contact_resolution says how an inbound request's contact was
+		// found, or why none was, when its webhook resolves contacts.
+		field.JSON("contact_resolution", &schematype.ContactResolutionResult{}).Optional().Annotations(skip),
 	}
 }
 

@@ -51,6 +51,8 @@ const (
 	FieldAttempt = "attempt"
 	// FieldNextRetryAt holds the string denoting the next_retry_at field in the database.
 	FieldNextRetryAt = "next_retry_at"
+	// FieldContactResolution holds the string denoting the contact_resolution field in the database.
+	FieldContactResolution = "contact_resolution"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeWebhook holds the string denoting the webhook edge name in mutations.
@@ -128,6 +130,7 @@ var Columns = []string{
 	FieldDeliveryID,
 	FieldAttempt,
 	FieldNextRetryAt,
+	FieldContactResolution,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

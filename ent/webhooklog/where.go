@@ -947,6 +947,16 @@ func NextRetryAtNotNil() predicate.WebhookLog {
 	return predicate.WebhookLog(sql.FieldNotNull(FieldNextRetryAt))
 }
 
+// ContactResolutionIsNil applies the IsNil predicate on the "contact_resolution" field.
+func ContactResolutionIsNil() predicate.WebhookLog {
+	return predicate.WebhookLog(sql.FieldIsNull(FieldContactResolution))
+}
+
+// ContactResolutionNotNil applies the NotNil predicate on the "contact_resolution" field.
+func ContactResolutionNotNil() predicate.WebhookLog {
+	return predicate.WebhookLog(sql.FieldNotNull(FieldContactResolution))
+}
+
 // HasWorkspace applies the HasEdge predicate on the "workspace" edge.
 func HasWorkspace() predicate.WebhookLog {
 	return predicate.WebhookLog(func(s *sql.Selector) {

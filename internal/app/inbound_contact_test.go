@@ -43,3 +43,42 @@ func TestInboundResolvesContacts(t *testing.T) {
 		t.Fatalf("contacts and contact.created events: %v", d)
 	}
 }
+
+// TestLogSaysHowTheContactWasResolved: the log row of a request to a
+// webhook that resolves contacts tells the outcome and the value looked
+// for: matched, created, no contact, path missing, invalid value; a
+// webhook resolving none says nothing.
+func TestLogSaysHowTheContactWasResolved(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	ta.ok(t, ta.key, `mutation { createContact(input: {email: "ann@example.com"}) { id } }`, nil)
+	q := `query($w: ID) { webhookLogs(first: 1, where: {webhookId: $w}) { edges { node { contactResolution { outcome value } } } } }`
+	for _, tc := range []struct {
+		body         string
+		create       bool
+		outcome, val string
+	}{
+		{`{"email":"ANN@example.com"}`, false, "MATCHED", "ANN@example.com"},
+		{`{"email":"bob@example.com"}`, true, "CREATED", "bob@example.com"},
+		{`{"email":"carl@example.com"}`, false, "NO_CONTACT", "carl@example.com"},
+		{`{"other":1}`, false, "PATH_MISSING", ""},
+		{`{"email":"not an email"}`, true, "INVALID_VALUE", "not an email"},
+		{`{"email":42}`, false, "INVALID_VALUE", "42"},
+	} {
+		h := ta.createIn(t, ta.key, map[string]any{"contactResolution": map[string]any{
+			"match": "EMAIL", "path": "email", "createIfMissing": tc.create}})
+		if r := ta.postJSON(t, h, tc.body, nil); r.status != 202 {
+			t.Fatalf("%s: %d %s", tc.body, r.status, r.body)
+		}
+		res := get(ta.ok(t, ta.key, q, map[string]any{"w": h.id}), "webhookLogs.edges.0.node.contactResolution")
+		if get(res, "outcome") != tc.outcome || (tc.val == "") != (get(res, "value") == nil) ||
+			tc.val != "" && get(res, "value") != tc.val {
+			t.Errorf("%s: contactResolution %v, want %s %q", tc.body, res, tc.outcome, tc.val)
+		}
+	}
+	plain := ta.createIn(t, ta.key, map[string]any{"name": "plain"})
+	ta.postJSON(t, plain, `{"email":"ann@example.com"}`, nil)
+	if res := get(ta.ok(t, ta.key, q, map[string]any{"w": plain.id}), "webhookLogs.edges.0.node.contactResolution"); res != nil {
+		t.Errorf("a webhook resolving no contacts: %v", res)
+	}
+}

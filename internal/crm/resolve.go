@@ -60,6 +60,14 @@ func (s *Service) Resolve(ctx context.Context, c *ent.Client, match schematype.C
 	return ct, true, nil
 }
 
+// Usable reports whether value can name a contact by match: a scalar
+// that the matched field accepts (an email that is an email, a phone
+// number that parses).
+func (s *Service) Usable(match schematype.ContactMatch, value any) bool {
+	_, key, err := s.matchKey(match, value)
+	return err == nil && key != ""
+}
+
 // matchKey returns the contact field match names and value as that field
 // stores it; key is empty when value cannot name a contact.
 func (s *Service) matchKey(match schematype.ContactMatch, value any) (field, key string, err error) {

@@ -28,8 +28,11 @@ type InboundRow struct {
 	Error          string    // why the request was refused; "" when it was not
 	IdempotencyKey string    // "" without one
 	ContactID      *pulid.ID // the contact it resolved to, if any
-	AnswerHeader   http.Header
-	AnswerBody     []byte
+	// ContactResolution is how the contact was looked for; nil when the
+	// webhook resolves no contacts (or the request was refused first).
+	ContactResolution *schematype.ContactResolutionResult
+	AnswerHeader      http.Header
+	AnswerBody        []byte
 }
 
 // Row builds and encodes the row, for InsertLogs (directly or through
@@ -42,7 +45,7 @@ func (r *InboundRow) Row() (*LogRow, error) {
 		Outcome: r.Outcome, StatusCode: &status, DurationMs: duration,
 		Request:   r.Request.msg,
 		Response:  &schematype.HTTPMessage{Headers: redact.Headers(r.AnswerHeader, nil), Body: storableBody(string(r.AnswerBody))},
-		ContactID: r.ContactID,
+		ContactID: r.ContactID, ContactResolution: r.ContactResolution,
 	}
 	if r.Error != "" {
 		reason := r.Error

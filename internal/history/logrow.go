@@ -19,6 +19,7 @@ type LogRow struct {
 	row      *ent.WebhookLog // what live tail is handed after the commit
 	request  []byte          // row.Request as JSON
 	response []byte          // row.Response as JSON; nil for none
+	contact  []byte          // row.ContactResolution as JSON; nil for none
 }
 
 // encodeRow encodes r, which names its own id and workspace; request is
@@ -34,6 +35,11 @@ func encodeRow(r *ent.WebhookLog, request []byte) (*LogRow, error) {
 	if r.Response != nil {
 		if lr.response, err = json.Marshal(r.Response); err != nil {
 			return nil, fmt.Errorf("encoding the logged answer: %w", err)
+		}
+	}
+	if r.ContactResolution != nil {
+		if lr.contact, err = json.Marshal(r.ContactResolution); err != nil {
+			return nil, fmt.Errorf("encoding the contact resolution: %w", err)
 		}
 	}
 	return lr, nil
@@ -150,6 +156,11 @@ func (r *LogRow) value(col string) (any, error) {
 		return nilOr(w.Attempt), nil
 	case webhooklog.FieldNextRetryAt:
 		return nilOr(w.NextRetryAt), nil
+	case webhooklog.FieldContactResolution:
+		if r.contact == nil {
+			return nil, nil
+		}
+		return r.contact, nil
 	}
 	return nil, fmt.Errorf("history: no value for %s.%s", webhooklog.Table, col)
 }

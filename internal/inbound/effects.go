@@ -20,7 +20,8 @@ import (
 )
 
 // resolveContact finds the contact the payload names (section 6). A payload
-// without the value is still accepted; it links no contact.
+// without the value is still accepted; it links no contact. How it went
+// is kept on req, for the log row (req.resolution).
 func (h *Handler) resolveContact(ctx context.Context, c *ent.Client, req *request) (*ent.Contact, bool, error) {
 	w := req.hook
 	if h.deps.Contacts == nil || w.ContactMatch == nil || w.ContactPath == "" {
@@ -32,13 +33,44 @@ func (h *Handler) resolveContact(ctx context.Context, c *ent.Client, req *reques
 	}
 	value, ok := jsonpath.Get(doc, w.ContactPath)
 	if !ok {
+		req.resolution = &schematype.ContactResolutionResult{Outcome: schematype.ResolutionPathMissing}
+		return nil, false, nil
+	}
+	text := valueText(value)
+	req.resolution = &schematype.ContactResolutionResult{Outcome: schematype.ResolutionInvalidValue, Value: &text}
+	if !h.deps.Contacts.Usable(*w.ContactMatch, value) {
 		return nil, false, nil
 	}
 	ct, created, err := h.deps.Contacts.Resolve(ctx, c, *w.ContactMatch, value, w.ContactCreate)
 	if err != nil {
 		return nil, false, fmt.Errorf("resolving contact: %w", err)
 	}
+	switch {
+	case ct == nil:
+		req.resolution.Outcome = schematype.ResolutionNoContact
+	case created:
+		req.resolution.Outcome = schematype.ResolutionCreated
+	default:
+		req.resolution.Outcome = schematype.ResolutionMatched
+	}
 	return ct, created, nil
+}
+
+// maxResolutionValue bounds the value a log row keeps of a resolution.
+const maxResolutionValue = 255
+
+// valueText is a payload value as the log row names it: a string as it
+// is, any other value as JSON, at most maxResolutionValue bytes.
+func valueText(v any) string {
+	s, ok := v.(string)
+	if !ok {
+		b, _ := json.Marshal(v)
+		s = string(b)
+	}
+	if len(s) > maxResolutionValue {
+		s = strings.ToValidUTF8(s[:maxResolutionValue], "")
+	}
+	return s
 }
 
 // capture turns this request into the webhook's next schema version when a

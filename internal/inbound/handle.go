@@ -36,6 +36,8 @@ type request struct {
 	payload       any    // the decoded body, once doc decoded it
 	key           string // the idempotency key, once accepted for processing
 	keyFromSender bool   // key is the sender's, not the provider's delivery id
+	// resolution is how the contact was looked for, once it was.
+	resolution *schematype.ContactResolutionResult
 }
 
 // handle decides the answer to r, whose id is id, and names its webhook

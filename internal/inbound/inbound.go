@@ -28,6 +28,9 @@ type Config struct {
 // names, in the caller's transaction.
 type ContactResolver interface {
 	Resolve(ctx context.Context, c *ent.Client, match schematype.ContactMatch, value any, create bool) (*ent.Contact, bool, error)
+	// Usable reports whether value can name a contact by match at all (an
+	// email that is no email cannot).
+	Usable(match schematype.ContactMatch, value any) bool
 }
 
 // Verifiers builds a webhook's verifier with its sealed credentials open.

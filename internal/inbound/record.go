@@ -50,7 +50,7 @@ func (h *Handler) logRow(req *request, v *verdict, id pulid.ID, contact *pulid.I
 		ID: id, WorkspaceID: req.hook.WorkspaceID, WebhookID: req.hook.ID, Request: req.logged,
 		ReceivedAt: req.received, Duration: time.Since(req.began),
 		Outcome: v.outcome, Status: v.status, Error: v.reason,
-		IdempotencyKey: req.key, ContactID: contact,
+		IdempotencyKey: req.key, ContactID: contact, ContactResolution: req.resolution,
 		AnswerHeader: withRequestID(v.headers(), req.id), AnswerBody: v.body,
 	}
 	return row.Row()

@@ -136,3 +136,27 @@ func (e ContactMatch) MarshalGQL(w io.Writer) { marshalEnum(e, w) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (e *ContactMatch) UnmarshalGQL(v any) error { return unmarshalEnum(e, v) }
+
+// ContactResolutionOutcome is how an inbound request's contact resolution
+// went.
+type ContactResolutionOutcome string
+
+// Contact resolution outcomes.
+const (
+	ResolutionMatched      ContactResolutionOutcome = "MATCHED"
+	ResolutionCreated      ContactResolutionOutcome = "CREATED"
+	ResolutionNoContact    ContactResolutionOutcome = "NO_CONTACT"
+	ResolutionPathMissing  ContactResolutionOutcome = "PATH_MISSING"
+	ResolutionInvalidValue ContactResolutionOutcome = "INVALID_VALUE"
+)
+
+// Values implements ent's EnumValues.
+func (ContactResolutionOutcome) Values() []string {
+	return []string{"MATCHED", "CREATED", "NO_CONTACT", "PATH_MISSING", "INVALID_VALUE"}
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (e ContactResolutionOutcome) MarshalGQL(w io.Writer) { marshalEnum(e, w) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (e *ContactResolutionOutcome) UnmarshalGQL(v any) error { return unmarshalEnum(e, v) }

@@ -41,3 +41,10 @@ type StepResult struct {
 	Output json.RawMessage `json:"output,omitempty"`
 	Error  string          `json:"error,omitempty"`
 }
+
+// ContactResolutionResult is how an inbound request was matched to a contact:
+// the outcome and the value looked for (none when the path was missing).
+type ContactResolutionResult struct {
+	Outcome ContactResolutionOutcome `json:"outcome"`
+	Value   *string                  `json:"value,omitempty"`
+}
