@@ -59,7 +59,7 @@ var fields = [numFields]field{
 		show:  func(c Config) string { return c.DatabaseURL },
 	},
 	idxPublicURL: {
-		env: "WEXIO_PUBLIC_URL", flag: "public-url", help: "base of the inbound URLs that the API hands out",
+		env: "WEXIO_PUBLIC_URL", flag: "public-url", help: "base of the inbound URLs that the API hands out, as callers reach the server (default: http://localhost and the port of the address)",
 		parse: func(c *Config, raw string) string { c.PublicURL = trimSlashes(raw); return "" },
 		check: func(c Config) string { return checkPublicURL(c.PublicURL) },
 		show:  func(c Config) string { return c.PublicURL },

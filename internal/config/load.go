@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -114,4 +115,21 @@ func Usage(w io.Writer) {
 		fmt.Fprintf(tw, "  --%s\t%s\t%s\t%s\n", f.flag, f.env, shown, f.help)
 	}
 	_ = tw.Flush() // Usage is best effort: there is nowhere to report a failed write to.
+}
+
+// Markdown writes the settings as a Markdown table: each variable, its
+// flag, its default and what it means (docs/configuration.md holds it).
+func Markdown(w io.Writer) {
+	def := Default()
+	fmt.Fprintln(w, "| environment variable | flag | default | meaning |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- |")
+	for _, f := range fields {
+		shown := f.show(def)
+		if shown == "" {
+			shown = "unset"
+		} else {
+			shown = "`" + shown + "`"
+		}
+		fmt.Fprintf(w, "| `%s` | `--%s` | %s | %s |\n", f.env, f.flag, shown, strings.ReplaceAll(f.help, "|", "\\|"))
+	}
 }
