@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/graph"
@@ -26,6 +24,7 @@ import (
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/gctune"
+	"github.com/wexio/webhooks/internal/graphiql"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/inbound"
 	"github.com/wexio/webhooks/internal/keycheck"
@@ -299,7 +298,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect,
-		"graphiql", a.cfg.PublicURL+"/", "api", a.cfg.PublicURL+"/query")
+		"graphiql", a.cfg.PublicURL+"/graphiql/", "api", a.cfg.PublicURL+"/query")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -349,7 +348,11 @@ func (a *app) routes() http.Handler {
 	if a.cfg.Metrics {
 		mux.Handle("GET /metrics", a.metrics.Handler())
 	}
-	mux.Handle("GET /{$}", playground.Handler("Wexio Webhooks", "/query"))
+	gq := graphiql.Handler()
+	mux.Handle("GET /graphiql", gq)
+	mux.Handle("GET /graphiql/", gq)
+	// The console will live at /; until it does, / is GraphiQL.
+	mux.Handle("GET /{$}", http.RedirectHandler("/graphiql/", http.StatusFound))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "ok\n")

@@ -17,7 +17,8 @@ func TestHealthReadinessAndGraphiQL(t *testing.T) {
 	}{
 		{"/healthz", "ok", 200},
 		{"/readyz", "ready", 200},
-		{"/", "graphiql", 200},
+		{"/", "graphiql", 200}, // redirected to /graphiql/ until the console
+		{"/graphiql/", "graphiql", 200},
 		{"/nope", "", 404},
 	}
 	for _, tc := range cases {
