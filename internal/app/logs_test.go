@@ -102,8 +102,9 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 
 // TestRequestIDInAnswerAndRow: every inbound answer carries an
 // X-Request-Id, unique per request, which its log row keeps with the
-// answer's other headers; an unknown token's 404 has one too. The row
-// logs the URL whole, as the caller used it.
+// answer's other headers; an unknown token's 404 has one too; a caller's
+// own id, when usable, is kept. The row logs the URL whole, as the caller
+// used it.
 func TestRequestIDInAnswerAndRow(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
@@ -132,6 +133,17 @@ func TestRequestIDInAnswerAndRow(t *testing.T) {
 	if rep := ta.send(t, http.MethodPost, "/in/nope", "application/json", []byte(`{}`), nil); rep.status != http.StatusNotFound ||
 		!strings.HasPrefix(rep.header.Get("X-Request-Id"), "req_") {
 		t.Fatalf("unknown token: %d, X-Request-Id %q", rep.status, rep.header.Get("X-Request-Id"))
+	}
+	// The caller's own id is kept when usable; otherwise one is made.
+	for sent, kept := range map[string]bool{
+		"2f1c9a7e-5b1d-4c7a-9f3e-0a1b2c3d4e5f": true, "trace:01HZ.x_y": true,
+		"has space": false, strings.Repeat("a", 129): false, "<b>quoted</b>": false,
+	} {
+		rep := ta.send(t, http.MethodPost, h.path, "application/json", []byte(`{}`),
+			map[string]string{"X-Webhook-Secret": h.secret, "X-Request-Id": sent})
+		if got := rep.header.Get("X-Request-Id"); (got == sent) != kept || !kept && !strings.HasPrefix(got, "req_") {
+			t.Errorf("sent X-Request-Id %q, answered %q", sent, got)
+		}
 	}
 }
 

@@ -96,10 +96,14 @@ func New(cfg Config, deps Deps) *Handler {
 
 // ServeHTTP adapts handle to HTTP: it writes the answer handle decided,
 // with the request's id in X-Request-Id (also in the answer its log row
-// keeps, and in its debug line).
+// keeps, and in its debug line): the caller's own when it sent a usable
+// one, else a new one.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	began := time.Now()
-	id := string(pulid.New("req"))
+	id := r.Header.Get(requestIDHeader)
+	if !usableRequestID(id) {
+		id = string(pulid.New("req"))
+	}
 	ans, webhook := h.handle(r.Context(), r, id)
 	for k, v := range ans.headers() {
 		w.Header()[k] = v
@@ -113,3 +117,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // requestIDHeader names the id of an inbound request in its answer.
 const requestIDHeader = "X-Request-Id"
+
+// maxRequestID bounds a caller's own X-Request-Id.
+const maxRequestID = 128
+
+// usableRequestID reports whether a caller's X-Request-Id may be kept: at
+// most maxRequestID letters, digits and . _ : - (UUIDs, ULIDs, trace ids),
+// nothing a log line or a header could be confused by.
+func usableRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestID {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
