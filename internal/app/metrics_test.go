@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/testkit"
@@ -135,5 +136,24 @@ func TestMetricsCanBeTurnedOff(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusNotFound {
 		t.Fatalf("GET /metrics with metrics off: %d", res.StatusCode)
+	}
+}
+
+// TestBacklogMetricsMove: with the workers stopped, deliveries made due
+// stay due, and the due count and the lag of the oldest show them.
+func TestBacklogMetricsMove(t *testing.T) {
+	t.Parallel()
+	ta := newOutboundApp(t)
+	ta.stopWork() // no dispatcher: what is due stays due
+	<-ta.workDone
+	ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{
+		"name": "crm", "url": "https://receiver.example/hook", "events": []string{"contact.created"}}})
+	for range 3 {
+		ta.ok(t, ta.key, `mutation { createContact(input: {name: "Ada"}) { id } }`, nil)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	text := ta.scrape(t)
+	if due, lag := sample(text, "wexio_outbound_deliveries_due"), sample(text, "wexio_outbound_delivery_lag_seconds"); due != 3 || lag < 1 {
+		t.Fatalf("due %v, lag %v s; want 3 and at least 1", due, lag)
 	}
 }

@@ -53,4 +53,9 @@ func TestLiveTailDropsSlowSubscribers(t *testing.T) {
 	if ta.tail.Len() != 0 || ta.tail.Drops() != 1 {
 		t.Fatalf("subscribers %d, drops %d", ta.tail.Len(), ta.tail.Drops())
 	}
+	text := ta.scrape(t) // what an operator's alert sees
+	if sample(text, "wexio_livetail_slow_subscribers_total") != 1 || sample(text, "wexio_livetail_subscribers") != 0 {
+		t.Fatalf("metrics after the drop: slow %v, subscribers %v", sample(text, "wexio_livetail_slow_subscribers_total"),
+			sample(text, "wexio_livetail_subscribers"))
+	}
 }
