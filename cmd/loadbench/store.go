@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
@@ -19,7 +20,9 @@ import (
 // log counters internal/app migrates.
 func openStore(ctx context.Context, name, dir, dbURL string, log *slog.Logger) (*store.Store, error) {
 	if dbURL == "" { // as before -database-url: no counter triggers
-		return db.Open(ctx, "sqlite://"+filepath.Join(dir, name, "bench.db"), store.Options{Log: log})
+		// WEXIO_SQLITE_SYNCHRONOUS=normal measures the server's opt-out.
+		return db.Open(ctx, "sqlite://"+filepath.Join(dir, name, "bench.db"),
+			store.Options{Log: log, SQLiteSynchronous: os.Getenv("WEXIO_SQLITE_SYNCHRONOUS")})
 	}
 	if err := resetSchema(ctx, dbURL); err != nil {
 		return nil, err

@@ -102,7 +102,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	m := metrics.New()
 	octx, cancel := context.WithTimeout(ctx, cfg.Timeouts.DatabaseConnect)
 	d, err := db.Open(octx, cfg.DatabaseURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters},
-		Commits: m})
+		Commits: m, SQLiteSynchronous: cfg.SQLiteSynchronous})
 	cancel()
 	if err != nil {
 		return nil, &config.Error{Name: "WEXIO_DATABASE_URL", Problem: err.Error()}

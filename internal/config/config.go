@@ -31,6 +31,7 @@ type Config struct {
 	LogFormat             string        // WEXIO_LOG_FORMAT, --log-format: text or json
 	LogLevel              slog.Level    // WEXIO_LOG_LEVEL, --log-level
 	APIRate               float64       // WEXIO_API_RATE, --api-rate: per key and server; 0: none
+	SQLiteSynchronous     string        // WEXIO_SQLITE_SYNCHRONOUS: full or normal
 	Retention             time.Duration // WEXIO_RETENTION, --retention
 
 	// Timeouts are fixed, not read from the environment: written here so
@@ -84,6 +85,7 @@ func Default() Config {
 		Metrics:               true,
 		LogFormat:             "text",
 		LogLevel:              slog.LevelInfo,
+		SQLiteSynchronous:     "full",
 		Retention:             30 * 24 * time.Hour,
 		Timeouts: Timeouts{
 			CacheTTL:           5 * time.Second,

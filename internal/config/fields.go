@@ -40,6 +40,7 @@ const (
 	idxLogFormat
 	idxLogLevel
 	idxAPIRate
+	idxSQLiteSync
 	numFields
 )
 
@@ -169,6 +170,19 @@ var fields = [numFields]field{
 			}
 			return strconv.FormatFloat(c.APIRate, 'g', -1, 64)
 		},
+	},
+	idxSQLiteSync: {
+		env: "WEXIO_SQLITE_SYNCHRONOUS", flag: "sqlite-synchronous",
+		help: "SQLite: full (every commit survives power loss) or normal (faster; a power loss may undo requests already answered 202)",
+		parse: func(c *Config, raw string) string {
+			switch strings.ToLower(raw) {
+			case "full", "normal":
+				c.SQLiteSynchronous = strings.ToLower(raw)
+				return ""
+			}
+			return mustBe("full or normal", raw)
+		},
+		show: func(c Config) string { return c.SQLiteSynchronous },
 	},
 }
 

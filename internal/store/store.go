@@ -122,6 +122,11 @@ type Options struct {
 	Heartbeat time.Duration
 	// Commits, when set, is told of each batch the writer commits.
 	Commits CommitObserver
+	// SQLiteSynchronous is SQLite's synchronous setting for the writer:
+	// "FULL" (the default: a commit survives power loss) or "NORMAL"
+	// (WEXIO_SQLITE_SYNCHRONOUS=normal: a power loss may undo commits
+	// already acknowledged). Other databases ignore it.
+	SQLiteSynchronous string
 }
 
 // CommitObserver is told how long each write batch took, from its first

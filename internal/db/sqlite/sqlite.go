@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -43,7 +45,7 @@ func Open(ctx context.Context, path string, opts store.Options) (*store.Store, e
 			return nil, fmt.Errorf("creating database folder: %w", err)
 		}
 	}
-	w, err := sql.Open("sqlite3", DSN(path, true))
+	w, err := sql.Open("sqlite3", dsn(path, true, cmp.Or(strings.ToUpper(opts.SQLiteSynchronous), "FULL")))
 	if err != nil {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
@@ -81,12 +83,17 @@ func Open(ctx context.Context, path string, opts store.Options) (*store.Store, e
 // DSN is the mattn/go-sqlite3 data source name for path. Writers take the
 // write lock when a transaction begins (BEGIN IMMEDIATE), so a transaction
 // never fails half-way trying to upgrade a read lock.
-func DSN(path string, writer bool) string {
+func DSN(path string, writer bool) string { return dsn(path, writer, "FULL") }
+
+// dsn is DSN with SQLite's synchronous setting: FULL makes a commit durable
+// across power loss (WAL synced at every commit: once per group-commit
+// batch); NORMAL in WAL mode only across a crash of the process.
+func dsn(path string, writer bool, synchronous string) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "on")
-	q.Set("_synchronous", "NORMAL")
+	q.Set("_synchronous", synchronous)
 	// ent sends the same few statements over and over; re-preparing them was
 	// a tenth of the CPU of a delivery (profiled in BenchmarkDispatch).
 	q.Set("_stmt_cache_size", "256")
