@@ -73,6 +73,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(Cost{})
+	srv.Use(FilterLimits{})
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
 	srv.AroundOperations(subscriptionsOverWebSocket)
 	srv.AroundResponses(logOperation(opts.Log))
