@@ -95,3 +95,54 @@ func longString(v any, path string) (string, bool) {
 	}
 	return "", true
 }
+
+// MaxRootMutations bounds the mutations one request may run: 5,000
+// aliased createContact in one document all ran.
+const MaxRootMutations = 100
+
+// MaxErrors bounds the errors one answer carries; past it one more says
+// how many were left out.
+const MaxErrors = 100
+
+// Requests is the gqlgen extension bounding what one request may ask for
+// and the errors its answer carries (MaxRootMutations, MaxErrors).
+type Requests struct{}
+
+var (
+	_ graphql.HandlerExtension     = Requests{}
+	_ graphql.OperationInterceptor = Requests{}
+	_ graphql.ResponseInterceptor  = Requests{}
+)
+
+// ExtensionName implements graphql.HandlerExtension.
+func (Requests) ExtensionName() string { return "RequestLimits" }
+
+// Validate implements graphql.HandlerExtension.
+func (Requests) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation implements graphql.OperationInterceptor.
+func (Requests) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+		if n := len(graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Mutation"})); n > MaxRootMutations {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    fmt.Sprintf("%d mutations in one request; at most %d: send them in several", n, MaxRootMutations),
+				Extensions: map[string]any{"code": CodeBadUserInput},
+			}}})
+		}
+	}
+	return next(ctx)
+}
+
+// InterceptResponse implements graphql.ResponseInterceptor.
+func (Requests) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil && len(resp.Errors) > MaxErrors {
+		left := len(resp.Errors) - MaxErrors
+		resp.Errors = append(resp.Errors[:MaxErrors:MaxErrors], &gqlerror.Error{
+			Message:    fmt.Sprintf("%d more errors left out", left),
+			Extensions: map[string]any{"code": "TOO_MANY_ERRORS"},
+		})
+	}
+	return resp
+}

@@ -74,6 +74,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(Cost{})
 	srv.Use(FilterLimits{})
+	srv.Use(Requests{})
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
 	srv.AroundOperations(subscriptionsOverWebSocket)
 	srv.AroundResponses(logOperation(opts.Log))
