@@ -9,6 +9,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/wexio/webhooks/internal/verify"
 )
 
 // Page sizes of connections.
@@ -33,7 +35,7 @@ const costCeiling = 1 << 40
 // return, as GitHub counts them: each connection its first or last
 // (DefaultPageSize without either) times the nodes of its parent, each
 // unpaginated list listFactor times its parent's (nodes(ids:) the ids it
-// names). An operation over CostLimit is refused before it runs, saying
+// names, authPresets the presets there are). An operation over CostLimit is refused before it runs, saying
 // its cost and the limit; every answer says what its query cost in
 // extensions.cost, {"requested": N, "limit": CostLimit}. Scalar fields
 // cost nothing: adding one to a query never gets it refused.
@@ -146,6 +148,8 @@ func (c *coster) field(f *ast.Field, inConnection bool) int64 {
 		n := int64(listFactor)
 		if ids, ok := f.ArgumentMap(c.vars)["ids"].([]any); ok {
 			n = int64(len(ids))
+		} else if f.ObjectDefinition != nil && f.ObjectDefinition.Name == "Query" && f.Name == "authPresets" {
+			n = int64(len(verify.Presets())) // the one long unpaginated list
 		}
 		return capped(n + mul(n, c.set(f.SelectionSet, false)))
 	default:

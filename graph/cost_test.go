@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/wexio/webhooks/internal/verify"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 )
@@ -38,7 +40,8 @@ func TestCostCountsNodesAsGitHubDoes(t *testing.T) {
 		{"default page size", `{ webhookLogs { edges { node { id } } } }`, nil, 50},
 		{"page size in a variable", `query($n: Int) { webhookLogs(first: $n) { edges { node { id } } } }`, map[string]any{"n": int64(7)}, 7},
 		{"last", `{ webhookLogs(last: 20) { edges { node { id } } } }`, nil, 20},
-		{"scalars only", `{ authPresets { key } }`, nil, 10},
+		{"the presets, as many as there are", `{ authPresets { key } }`, nil, int64(len(verify.Presets()))},
+		{"aliased presets add up", `{ a: authPresets { key } b: authPresets { key } }`, nil, 2 * int64(len(verify.Presets()))},
 		{"nodes by id", `{ nodes(ids: ["a", "b", "c"]) { id } }`, nil, 3},
 		{"fragments count as their selections", `{ webhooks(first: 100) { ...page } }
 			fragment page on WebhookConnection { edges { node { ...hook } } }
