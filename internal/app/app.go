@@ -78,6 +78,9 @@ type app struct {
 	workerLock store.WorkerLock
 }
 
+// maxHeaderBytes bounds a request's headers (431 past it).
+const maxHeaderBytes = 64 << 10
+
 // dueCountCap bounds the count of due deliveries read at each scrape.
 const dueCountCap = 10_000
 
@@ -293,9 +296,12 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	srv := &http.Server{
 		Handler:           a.routes(),
 		ReadHeaderTimeout: a.cfg.Timeouts.ReadHeader,
-		ReadTimeout:       a.cfg.Timeouts.Read,
-		IdleTimeout:       a.cfg.Timeouts.Idle,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// Headers are a few KB; past 64 KB net/http answers 431 before
+		// any handler (or log row) sees the request.
+		MaxHeaderBytes: maxHeaderBytes,
+		ReadTimeout:    a.cfg.Timeouts.Read,
+		IdleTimeout:    a.cfg.Timeouts.Idle,
+		BaseContext:    func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect,
 		"graphiql", a.cfg.PublicURL+"/graphiql/", "api", a.cfg.PublicURL+"/query")

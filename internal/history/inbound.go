@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,7 +82,7 @@ func LogRequest(r *http.Request, body []byte, signatureHeader, base string) (*Lo
 	lr := &LoggedRequest{msg: schematype.HTTPMessage{
 		Method:  r.Method,
 		URL:     strings.TrimSuffix(base, "/") + requestURI(r.URL, extra),
-		Headers: redact.Headers(r.Header, func(k string) bool { return redact.IsSecret(k, extra) }),
+		Headers: capHeaders(redact.Headers(r.Header, func(k string) bool { return redact.IsSecret(k, extra) })),
 		Body:    storableBody(string(body)),
 	}}
 	var err error
@@ -88,6 +90,48 @@ func LogRequest(r *http.Request, body []byte, signatureHeader, base string) (*Lo
 		return nil, fmt.Errorf("encoding the logged request: %w", err)
 	}
 	return lr, nil
+}
+
+// MaxLoggedHeaders bounds the headers a log row keeps, names and values:
+// a flood of requests with huge headers (refused ones included) must not
+// fill the disk faster than their bodies could.
+const MaxLoggedHeaders = 16 << 10
+
+// capHeaders keeps h within MaxLoggedHeaders: in name order, each header
+// whole while it fits, the first that does not cut short and marked, and
+// none after it but a count of those left out.
+func capHeaders(h map[string]string) map[string]string {
+	total := 0
+	for k, v := range h {
+		total += len(k) + len(v)
+	}
+	if total <= MaxLoggedHeaders {
+		return h
+	}
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	const cut = "…[cut]"
+	out := map[string]string{}
+	room := MaxLoggedHeaders - 64 // for the count of those left out
+	for i, k := range names {
+		v := h[k]
+		if len(k)+len(v) <= room {
+			out[k], room = v, room-len(k)-len(v)
+			continue
+		}
+		if keep := room - len(k) - len(cut); keep > 0 {
+			out[k] = strings.ToValidUTF8(v[:keep], "") + cut
+			i++
+		}
+		if left := len(names) - i; left > 0 {
+			out["X-Wexio-Headers-Left-Out"] = strconv.Itoa(left)
+		}
+		break
+	}
+	return out
 }
 
 // requestURI is the path and query the request was sent to, secret query

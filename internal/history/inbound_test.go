@@ -2,8 +2,10 @@ package history
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,4 +120,30 @@ func sameMessage(a, b schematype.HTTPMessage) bool {
 		}
 	}
 	return true
+}
+
+// TestLoggedHeadersAreCapped: the headers a log row keeps stay within
+// MaxLoggedHeaders however many and large the request's were; small
+// ones are kept whole.
+func TestLoggedHeadersAreCapped(t *testing.T) {
+	t.Parallel()
+	req := httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil)
+	for i := range 100 {
+		req.Header.Set(fmt.Sprintf("X-Flood-%03d", i), strings.Repeat("v", 900))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	lr := must[*LoggedRequest](t)(LogRequest(req, nil, "", "https://hooks.example.com"))
+	size := 0
+	for k, v := range lr.msg.Headers {
+		size += len(k) + len(v)
+	}
+	if size > MaxLoggedHeaders || lr.msg.Headers["Content-Type"] != "application/json" ||
+		lr.msg.Headers["X-Wexio-Headers-Left-Out"] == "" {
+		t.Fatalf("%d bytes of headers kept, %d headers, left out %q", size, len(lr.msg.Headers), lr.msg.Headers["X-Wexio-Headers-Left-Out"])
+	}
+	small := httptest.NewRequest(http.MethodPost, "https://hooks.example.com/in/tok", nil)
+	small.Header.Set("X-Trace", "t-1")
+	if got := must[*LoggedRequest](t)(LogRequest(small, nil, "", "https://hooks.example.com")).msg.Headers; got["X-Trace"] != "t-1" || len(got) != 1 {
+		t.Fatalf("small headers: %v", got)
+	}
 }
