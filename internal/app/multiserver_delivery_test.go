@@ -115,22 +115,7 @@ func TestLiveTailSpansServers(t *testing.T) {
 		}
 		sent = append(sent, r.ID)
 	}
-	var got []string
-	for len(got) < n {
-		m := c.next2(t)
-		if m.Type != "next" {
-			t.Fatalf("frame %s: %s", m.Type, m.Payload)
-		}
-		var p struct {
-			Data struct {
-				WebhookLogTail struct{ ID string } `json:"webhookLogTail"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(m.Payload, &p); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, p.Data.WebhookLogTail.ID)
-	}
+	got := tailIDs(t, c, n)
 	if !slices.Equal(got, sent) {
 		t.Fatalf("frames on the other server %v, want the rows in order %v", got, sent)
 	}
@@ -165,6 +150,15 @@ func TestLiveTailFollowsCommitOrderAcrossServers(t *testing.T) {
 		}
 		sent = append(sent, r.ID)
 	}
+	got := tailIDs(t, c, n)
+	if !slices.Equal(got, sent) {
+		t.Fatalf("frames %v, want the commit order %v", got, sent)
+	}
+}
+
+// tailIDs reads the ids of the next n live-tail frames of c.
+func tailIDs(t *testing.T, c *wsClient, n int) []string {
+	t.Helper()
 	var got []string
 	for len(got) < n {
 		m := c.next2(t)
@@ -181,9 +175,7 @@ func TestLiveTailFollowsCommitOrderAcrossServers(t *testing.T) {
 		}
 		got = append(got, p.Data.WebhookLogTail.ID)
 	}
-	if !slices.Equal(got, sent) {
-		t.Fatalf("frames %v, want the commit order %v", got, sent)
-	}
+	return got
 }
 
 // TestChangeOnOneServerIsInForceOnTheOther: a webhook rotated, then

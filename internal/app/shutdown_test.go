@@ -24,26 +24,8 @@ import (
 // one the contract promises (serve returns nil: exit status 0).
 func TestStopCutsSlowRequestsAtTheBound(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	cfg := config.Default()
-	cfg.Addr = freeAddr(t)
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "wexio.db")
-	cfg.SecretKey = make([]byte, 32)
-	a, err := openApp(context.Background(), cfg, testLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = a.close() }()
-	a.cfg.Timeouts.ShutdownGrace = 200 * time.Millisecond
-	key, _, err := a.auth.Bootstrap(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, io.Discard) }()
-	waitReady(t, "http://"+cfg.Addr+"/readyz")
-	conn, err := net.Dial("tcp", cfg.Addr)
+	s := serveApp(t, func(c *config.Config) { c.Timeouts.ShutdownGrace = 200 * time.Millisecond })
+	conn, err := net.Dial("tcp", s.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,15 +33,15 @@ func TestStopCutsSlowRequestsAtTheBound(t *testing.T) {
 	// The body never comes whole: the request is in flight at the stop. The
 	// server asks for the body (100 Continue) once the handler reads it.
 	fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
-		"Content-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n", key)
+		"Content-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n", s.key)
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.Contains(line, " 100 ") {
 		t.Fatalf("waiting for the server to read the body: %q, %v", line, err)
 	}
 	fmt.Fprint(conn, `{"query":`)
-	stop()
+	s.stop()
 	select {
-	case err := <-done:
+	case err := <-s.done:
 		if err != nil {
 			t.Fatalf("serve after a bounded stop: %v, want nil (exit 0)", err)
 		}
@@ -73,36 +55,20 @@ func TestStopCutsSlowRequestsAtTheBound(t *testing.T) {
 // reconnects at once, to a server that runs.
 func TestStopClosesSocketsGoingAway(t *testing.T) {
 	t.Parallel()
-	cfg := config.Default()
-	cfg.Addr = freeAddr(t)
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "wexio.db")
-	cfg.SecretKey = make([]byte, 32)
-	a, err := openApp(context.Background(), cfg, testLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = a.close() }()
-	key, _, err := a.auth.Bootstrap(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, io.Discard) }()
-	waitReady(t, "http://"+cfg.Addr+"/readyz")
-	ws, _, err := websocket.DefaultDialer.Dial("ws://"+cfg.Addr+"/query", http.Header{"Sec-WebSocket-Protocol": {"graphql-transport-ws"}})
+	a := serveApp(t, nil)
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+a.addr+"/query", http.Header{"Sec-WebSocket-Protocol": {"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	_ = ws.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + key}})
+	_ = ws.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + a.key}})
 	var ack struct{ Type string }
 	if err := ws.ReadJSON(&ack); err != nil || ack.Type != "connection_ack" {
 		t.Fatalf("connection_init: %+v, %v", ack, err)
 	}
 	_ = ws.WriteJSON(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{"query": tailQuery}})
 	testkit.Eventually(t, "the subscription", func() bool { return a.tail.Len() == 1 })
-	stop()
+	a.stop()
 	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		_, _, err := ws.ReadMessage()
@@ -115,7 +81,7 @@ func TestStopClosesSocketsGoingAway(t *testing.T) {
 		}
 		break
 	}
-	if err := <-done; err != nil {
+	if err := <-a.done; err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 }
@@ -125,21 +91,9 @@ func TestStopClosesSocketsGoingAway(t *testing.T) {
 // it is served.
 func TestHugeHeadersAre431(t *testing.T) {
 	t.Parallel()
-	cfg := config.Default()
-	cfg.Addr = freeAddr(t)
-	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "wexio.db")
-	cfg.SecretKey = make([]byte, 32)
-	a, err := openApp(context.Background(), cfg, testLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = a.close() }()
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	go func() { _ = a.serve(ctx, io.Discard) }()
-	waitReady(t, "http://"+cfg.Addr+"/readyz")
+	a := serveApp(t, nil)
 	for size, want := range map[int]int{70 << 10: http.StatusRequestHeaderFieldsTooLarge, 30 << 10: http.StatusOK} {
-		req, _ := http.NewRequest(http.MethodGet, "http://"+cfg.Addr+"/healthz", nil)
+		req, _ := http.NewRequest(http.MethodGet, "http://"+a.addr+"/healthz", nil)
 		req.Header.Set("X-Flood", strings.Repeat("v", size))
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -150,4 +104,40 @@ func TestHugeHeadersAre431(t *testing.T) {
 			t.Errorf("%d bytes of headers: %d, want %d", size, res.StatusCode, want)
 		}
 	}
+}
+
+// served is an app serving on a free address of its own, as main runs it
+// (serve), with the bootstrap key; stop stops it and done gets serve's
+// result.
+type served struct {
+	*app
+	addr, key string
+	stop      context.CancelFunc
+	done      chan error
+}
+
+func serveApp(t *testing.T, edit func(*config.Config)) *served {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Addr = freeAddr(t)
+	cfg.DatabaseURL = "sqlite://" + filepath.Join(t.TempDir(), "wexio.db")
+	cfg.SecretKey = make([]byte, 32)
+	if edit != nil {
+		edit(&cfg)
+	}
+	a, err := openApp(context.Background(), cfg, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.close() })
+	key, _, err := a.auth.Bootstrap(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	s := &served{app: a, addr: cfg.Addr, key: key, stop: stop, done: make(chan error, 1)}
+	go func() { s.done <- a.serve(ctx, io.Discard) }()
+	waitReady(t, "http://"+cfg.Addr+"/readyz")
+	return s
 }

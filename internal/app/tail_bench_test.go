@@ -273,21 +273,27 @@ func (run *latencyRun) accepted() int {
 func BenchmarkTailLatency(b *testing.B) {
 	for b.Loop() {
 		ta := newTestApp(b)
-		h := ta.createIn(b, ta.key, map[string]any{"name": "tailed"})
-		total := int(benchDuration(b).Seconds() * latencyRate)
-		run := &latencyRun{sentAt: make([]atomic.Int64, total), ok: make([]atomic.Bool, total)}
-		conns := dialTails(b, ta, h.id, latencySubscribers, latencySubscribers)
-		recv, odd, readers := startReceivers(conns, run, total)
-		run.t0 = time.Now()
-		run.load(ta, h, total)
-		accepted := run.accepted()
-		waitFrames(recv, accepted, 10*time.Second)
-		closeAll(conns)
-		readers.Wait()
-		reportLatency(b, run, recv, accepted)
-		b.ReportMetric(run.sendRate(), "sent/s")
-		b.ReportMetric(float64(odd.Load()), "error-frames")
+		measureTailLatency(b, ta, ta)
 	}
+}
+
+// measureTailLatency sends latencyRate req/s to a new webhook on in while
+// latencySubscribers subscribe to it on tail, and reports the latencies.
+func measureTailLatency(b *testing.B, in, tail *testApp) {
+	h := in.createIn(b, in.key, map[string]any{"name": "tailed"})
+	total := int(benchDuration(b).Seconds() * latencyRate)
+	run := &latencyRun{sentAt: make([]atomic.Int64, total), ok: make([]atomic.Bool, total)}
+	conns := dialTails(b, tail, h.id, latencySubscribers, latencySubscribers)
+	recv, odd, readers := startReceivers(conns, run, total)
+	run.t0 = time.Now()
+	run.load(in, h, total)
+	accepted := run.accepted()
+	waitFrames(recv, accepted, 10*time.Second)
+	closeAll(conns)
+	readers.Wait()
+	reportLatency(b, run, recv, accepted)
+	b.ReportMetric(run.sendRate(), "sent/s")
+	b.ReportMetric(float64(odd.Load()), "error-frames")
 }
 
 // BenchmarkTailLatencyAcrossServers is BenchmarkTailLatency with two
@@ -302,20 +308,7 @@ func BenchmarkTailLatencyAcrossServers(b *testing.B) {
 	}
 	for b.Loop() {
 		in, tail := twoServers(b)
-		h := in.createIn(b, in.key, map[string]any{"name": "tailed"})
-		total := int(benchDuration(b).Seconds() * latencyRate)
-		run := &latencyRun{sentAt: make([]atomic.Int64, total), ok: make([]atomic.Bool, total)}
-		conns := dialTails(b, tail, h.id, latencySubscribers, latencySubscribers)
-		recv, odd, readers := startReceivers(conns, run, total)
-		run.t0 = time.Now()
-		run.load(in, h, total)
-		accepted := run.accepted()
-		waitFrames(recv, accepted, 10*time.Second)
-		closeAll(conns)
-		readers.Wait()
-		reportLatency(b, run, recv, accepted)
-		b.ReportMetric(run.sendRate(), "sent/s")
-		b.ReportMetric(float64(odd.Load()), "error-frames")
+		measureTailLatency(b, in, tail)
 	}
 }
 

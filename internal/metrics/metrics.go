@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -153,12 +154,15 @@ func (m *Metrics) Due(due DueFunc, log *slog.Logger) {
 	m.reg.MustRegister(c)
 }
 
-// dueCollector runs DueFunc once per scrape for both gauges.
+// dueCollector runs DueFunc once per scrape for both gauges. Scrapes may
+// run at once: last, the values kept through a failed read, is guarded.
 type dueCollector struct {
 	due        DueFunc
 	log        *slog.Logger
 	count, lag *prometheus.Desc
-	last       [2]float64
+
+	mu   sync.Mutex
+	last [2]float64
 }
 
 func (c *dueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.count; ch <- c.lag }
@@ -167,11 +171,14 @@ func (c *dueCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	n, lag, err := c.due(ctx)
+	c.mu.Lock()
 	if err != nil {
 		c.log.Warn("reading the outbound backlog for /metrics", "err", err)
 	} else {
 		c.last = [2]float64{float64(n), lag.Seconds()}
 	}
-	ch <- prometheus.MustNewConstMetric(c.count, prometheus.GaugeValue, c.last[0])
-	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, c.last[1])
+	last := c.last
+	c.mu.Unlock()
+	ch <- prometheus.MustNewConstMetric(c.count, prometheus.GaugeValue, last[0])
+	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, last[1])
 }
