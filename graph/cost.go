@@ -68,6 +68,12 @@ func (Cost) InterceptOperation(ctx context.Context, next graphql.OperationHandle
 		}}})
 	}
 	h := next(ctx)
+	if oc.Operation.Operation == ast.Subscription {
+		// A subscription's frames are events, not answers: a map and its
+		// encoding on each of a live tail's thousands of frames a second
+		// cost the subscribers their share of the CPU.
+		return h
+	}
 	return func(ctx context.Context) *graphql.Response {
 		resp := h(ctx)
 		if resp != nil {
