@@ -222,10 +222,11 @@ type ComplexityRoot struct {
 	}
 
 	HttpMessage struct {
-		Body    func(childComplexity int) int
-		Headers func(childComplexity int) int
-		Method  func(childComplexity int) int
-		URL     func(childComplexity int) int
+		Body       func(childComplexity int) int
+		BodyBase64 func(childComplexity int) int
+		Headers    func(childComplexity int) int
+		Method     func(childComplexity int) int
+		URL        func(childComplexity int) int
 	}
 
 	InboundAuth struct {
@@ -1133,6 +1134,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HttpMessage.Body(childComplexity), true
+	case "HttpMessage.bodyBase64":
+		if e.ComplexityRoot.HttpMessage.BodyBase64 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HttpMessage.BodyBase64(childComplexity), true
 	case "HttpMessage.headers":
 		if e.ComplexityRoot.HttpMessage.Headers == nil {
 			break
@@ -2390,7 +2397,16 @@ extend type WebhookLog {
   event: Event
 }
 
-type HttpMessage { method: String  url: String  headers: JSON!  body: String }
+"A stored request or response, credentials and signatures redacted."
+type HttpMessage {
+  method: String
+  url: String
+  headers: JSON!
+  "The body as text. Bytes that are not valid UTF-8 (and NUL) show as U+FFFD; bodyBase64 then has them exactly."
+  body: String
+  "The body byte for byte, base64 (standard alphabet), when it is not valid UTF-8 text; null otherwise."
+  bodyBase64: String
+}
 
 "Every since is inclusive and every until exclusive."
 input WebhookLogFilter {
@@ -2797,6 +2813,8 @@ func (ec *executionContext) childFields_HttpMessage(ctx context.Context, field g
 		return ec.fieldContext_HttpMessage_headers(ctx, field)
 	case "body":
 		return ec.fieldContext_HttpMessage_body(ctx, field)
+	case "bodyBase64":
+		return ec.fieldContext_HttpMessage_bodyBase64(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HttpMessage", field.Name)
 }
@@ -6609,6 +6627,29 @@ func (ec *executionContext) _HttpMessage_body(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_HttpMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HttpMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _HttpMessage_bodyBase64(ctx context.Context, field graphql.CollectedField, obj *schematype.HTTPMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HttpMessage_bodyBase64(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BodyBase64, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HttpMessage_bodyBase64(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("HttpMessage", field, false, false, "String")
 }
 
@@ -15483,6 +15524,11 @@ func (ec *executionContext) _HttpMessage(ctx context.Context, sel ast.SelectionS
 				})
 		case "body":
 			out.Values[i] = ec._HttpMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bodyBase64":
+			out.Values[i] = ec._HttpMessage_bodyBase64(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

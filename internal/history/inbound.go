@@ -75,6 +75,12 @@ type LoggedRequest struct {
 // header, if it has one: its value is redacted like those of the names
 // every provider uses (redact.IsSecret).
 func LogRequest(r *http.Request, body []byte, signatureHeader, base string) (*LoggedRequest, error) {
+	return LogRequestWithin(r, body, signatureHeader, base, MaxLoggedHeaders)
+}
+
+// LogRequestWithin is LogRequest keeping at most maxHeaders bytes of
+// headers (names and values).
+func LogRequestWithin(r *http.Request, body []byte, signatureHeader, base string, maxHeaders int) (*LoggedRequest, error) {
 	extra := map[string]bool{}
 	if signatureHeader != "" {
 		extra[strings.ToLower(signatureHeader)] = true
@@ -82,9 +88,9 @@ func LogRequest(r *http.Request, body []byte, signatureHeader, base string) (*Lo
 	lr := &LoggedRequest{msg: schematype.HTTPMessage{
 		Method:  r.Method,
 		URL:     strings.TrimSuffix(base, "/") + requestURI(r.URL, extra),
-		Headers: capHeaders(redact.Headers(r.Header, func(k string) bool { return redact.IsSecret(k, extra) })),
-		Body:    storableBody(string(body)),
+		Headers: capHeaders(redact.Headers(r.Header, func(k string) bool { return redact.IsSecret(k, extra) }), maxHeaders),
 	}}
+	lr.msg.Body, lr.msg.BodyBase64 = exactBody(string(body))
 	var err error
 	if lr.json, err = json.Marshal(lr.msg); err != nil {
 		return nil, fmt.Errorf("encoding the logged request: %w", err)
@@ -97,15 +103,15 @@ func LogRequest(r *http.Request, body []byte, signatureHeader, base string) (*Lo
 // fill the disk faster than their bodies could.
 const MaxLoggedHeaders = 16 << 10
 
-// capHeaders keeps h within MaxLoggedHeaders: in name order, each header
+// capHeaders keeps h within limit bytes: in name order, each header
 // whole while it fits, the first that does not cut short and marked, and
 // none after it but a count of those left out.
-func capHeaders(h map[string]string) map[string]string {
+func capHeaders(h map[string]string, limit int) map[string]string {
 	total := 0
 	for k, v := range h {
 		total += len(k) + len(v)
 	}
-	if total <= MaxLoggedHeaders {
+	if total <= limit {
 		return h
 	}
 	names := make([]string, 0, len(h))
@@ -115,7 +121,7 @@ func capHeaders(h map[string]string) map[string]string {
 	slices.Sort(names)
 	const cut = "…[cut]"
 	out := map[string]string{}
-	room := MaxLoggedHeaders - 64 // for the count of those left out
+	room := limit - 64 // for the count of those left out
 	for i, k := range names {
 		v := h[k]
 		if len(k)+len(v) <= room {

@@ -14,11 +14,15 @@ type HMACParams struct {
 }
 
 // HTTPMessage is a stored request or response, credentials redacted.
+// Body is text; when the bytes received were not valid UTF-8 (or held
+// NUL, which the databases keep in no text column) Body shows them with
+// U+FFFD in place of the bad bytes and BodyBase64 keeps them byte for byte.
 type HTTPMessage struct {
-	Method  string            `json:"method,omitempty"`
-	URL     string            `json:"url,omitempty"`
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body,omitempty"`
+	Method     string            `json:"method,omitempty"`
+	URL        string            `json:"url,omitempty"`
+	Headers    map[string]string `json:"headers"`
+	Body       string            `json:"body,omitempty"`
+	BodyBase64 *string           `json:"bodyBase64,omitempty"`
 }
 
 // SchemaField is one path of a captured schema.
