@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -78,8 +79,11 @@ type app struct {
 	workerLock store.WorkerLock
 }
 
-// maxHeaderBytes bounds a request's headers (431 past it).
-const maxHeaderBytes = 64 << 10
+// maxHeaderBytes bounds the headers net/http reads, answering 431 past it
+// before any handler (or log row) sees the request. Every path answers
+// 431 past inbound.MaxHeaderBytes (smaller) itself: an inbound webhook's
+// log row then says so, with the start of what was sent.
+const maxHeaderBytes = 256 << 10
 
 // dueCountCap bounds the count of due deliveries read at each scrape.
 const dueCountCap = 10_000
@@ -296,12 +300,10 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	srv := &http.Server{
 		Handler:           a.routes(),
 		ReadHeaderTimeout: a.cfg.Timeouts.ReadHeader,
-		// Headers are a few KB; past 64 KB net/http answers 431 before
-		// any handler (or log row) sees the request.
-		MaxHeaderBytes: maxHeaderBytes,
-		ReadTimeout:    a.cfg.Timeouts.Read,
-		IdleTimeout:    a.cfg.Timeouts.Idle,
-		BaseContext:    func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadTimeout:       a.cfg.Timeouts.Read,
+		IdleTimeout:       a.cfg.Timeouts.Idle,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect,
 		"graphiql", a.cfg.PublicURL+"/graphiql/", "api", a.cfg.PublicURL+"/query")
@@ -375,15 +377,29 @@ func (a *app) routes() http.Handler {
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})
-	return mux
+	return limitHeaders(mux)
+}
+
+// limitHeaders answers 431 to a request whose headers are over
+// inbound.MaxHeaderBytes, except an inbound webhook's, whose handler
+// answers it and logs it.
+func limitHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/in/") && inbound.HeaderBytes(r) > inbound.MaxHeaderBytes {
+			http.Error(w, "request headers too large", http.StatusRequestHeaderFieldsTooLarge)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // inbound is the POST /in/{token} handler.
 func (a *app) inbound() http.Handler {
 	return inbound.New(inbound.Config{
-		MaxBytes:  a.cfg.InboundMaxBytes,
-		PublicURL: a.cfg.PublicURL,
-		Retention: a.cfg.Retention,
+		MaxBytes:       a.cfg.InboundMaxBytes,
+		PublicURL:      a.cfg.PublicURL,
+		Retention:      a.cfg.Retention,
+		RefusedLogRate: a.cfg.RefusedLogRate,
 	}, inbound.Deps{
 		Cache:     a.hookCache,
 		Writer:    a.db.Writer,

@@ -32,6 +32,7 @@ type Config struct {
 	LogLevel              slog.Level    // WEXIO_LOG_LEVEL, --log-level
 	APIRate               float64       // WEXIO_API_RATE, --api-rate: per key and server; 0: none
 	SQLiteSynchronous     string        // WEXIO_SQLITE_SYNCHRONOUS: full or normal
+	RefusedLogRate        float64       // WEXIO_REFUSED_LOG_RATE: refusals stored per second and webhook; 0: all
 	Retention             time.Duration // WEXIO_RETENTION, --retention
 
 	// Timeouts are fixed, not read from the environment: written here so
@@ -86,6 +87,7 @@ func Default() Config {
 		LogFormat:             "text",
 		LogLevel:              slog.LevelInfo,
 		SQLiteSynchronous:     "full",
+		RefusedLogRate:        10,
 		Retention:             30 * 24 * time.Hour,
 		Timeouts: Timeouts{
 			CacheTTL:           5 * time.Second,

@@ -41,6 +41,7 @@ const (
 	idxLogLevel
 	idxAPIRate
 	idxSQLiteSync
+	idxRefusedLogRate
 	numFields
 )
 
@@ -183,6 +184,19 @@ var fields = [numFields]field{
 			return mustBe("full or normal", raw)
 		},
 		show: func(c Config) string { return c.SQLiteSynchronous },
+	},
+	idxRefusedLogRate: {
+		env: "WEXIO_REFUSED_LOG_RATE", flag: "refused-log-rate",
+		help: "refused inbound requests (401, 413, 415, 431, ...) stored a second per webhook; past it they are answered as usual and counted, not stored; 0: store every one",
+		parse: func(c *Config, raw string) string {
+			f, err := strconv.ParseFloat(raw, 64)
+			if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+				return mustBe("a number of rows per second, 0 for no limit", raw)
+			}
+			c.RefusedLogRate = f
+			return ""
+		},
+		show: func(c Config) string { return strconv.FormatFloat(c.RefusedLogRate, 'g', -1, 64) },
 	},
 }
 

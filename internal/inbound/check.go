@@ -23,6 +23,10 @@ func (h *Handler) check(req *request) (*verdict, error) {
 	case schematype.WebhookDisabled:
 		return reject(http.StatusGone, "webhook_disabled", "webhook is disabled"), nil
 	}
+	if req.headersTooLarge {
+		return reject(http.StatusRequestHeaderFieldsTooLarge, "headers_too_large",
+			fmt.Sprintf("request headers exceed %d bytes", MaxHeaderBytes)), nil
+	}
 	if req.tooLarge {
 		return reject(http.StatusRequestEntityTooLarge, "payload_too_large",
 			fmt.Sprintf("body exceeds %d bytes", h.cfg.MaxBytes)), nil

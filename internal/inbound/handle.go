@@ -24,6 +24,8 @@ type request struct {
 	http     *http.Request
 	raw      []byte    // the body, up to the limit
 	tooLarge bool      // the body went past the limit
+	// headersTooLarge: the headers went past MaxHeaderBytes.
+	headersTooLarge bool
 	readErr  error     // the body could not be read (sender went away)
 	received time.Time // the injected clock, for tolerances and rows
 	began    time.Time // the wall clock, for durationMs
@@ -62,7 +64,11 @@ func (h *Handler) handle(ctx context.Context, r *http.Request, id string) (answe
 		req.signatureHeader = b.verifier.SignatureHeader()
 	}
 	req.raw, req.tooLarge, req.readErr = readBody(r, h.cfg.MaxBytes)
-	if req.logged, err = history.LogRequest(r, req.raw, req.signatureHeader, h.cfg.PublicURL); err != nil {
+	keptHeaders := history.MaxLoggedHeaders
+	if req.headersTooLarge = HeaderBytes(r) > MaxHeaderBytes; req.headersTooLarge {
+		keptHeaders = maxLoggedHeadersTooLarge
+	}
+	if req.logged, err = history.LogRequestWithin(r, req.raw, req.signatureHeader, h.cfg.PublicURL, keptHeaders); err != nil {
 		h.deps.Log.ErrorContext(ctx, "logging inbound request", "webhook_id", b.hook.ID, "err", err)
 		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error"), b.hook.ID
 	}
@@ -108,6 +114,32 @@ func (req *request) doc() (any, error) {
 		req.payload = v
 	}
 	return req.payload, nil
+}
+
+// MaxHeaderBytes bounds an inbound request's headers: past it the answer
+// is 431 and the log row keeps maxLoggedHeadersTooLarge bytes of them.
+// Providers send a few KB; the server refuses more than its own bound
+// (larger) before any handler sees the request.
+const MaxHeaderBytes = 64 << 10
+
+// maxLoggedHeadersTooLarge is what the log row of a 431 keeps of its
+// headers: enough to tell who sent them.
+const maxLoggedHeadersTooLarge = 8 << 10
+
+// HeaderBytes is the size of r's header block as net/http counts it
+// against http.Server.MaxHeaderBytes: the request line, then each field
+// as "Name: value\r\n".
+func HeaderBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	if r.Host != "" && r.Header.Get("Host") == "" {
+		n += len("Host: ") + len(r.Host) + 2
+	}
+	return n
 }
 
 // readBody reads at most limit bytes. Past the limit it reports tooLarge and

@@ -22,6 +22,9 @@ type Config struct {
 	Retention time.Duration // the idempotency window
 	// PausedRetryAfter is the Retry-After a PAUSED webhook answers with.
 	PausedRetryAfter time.Duration
+	// RefusedLogRate is how many refused requests a second each webhook
+	// stores (WEXIO_REFUSED_LOG_RATE); 0 stores every one.
+	RefusedLogRate float64
 }
 
 // ContactResolver finds (and with create, makes) the contact a payload
@@ -64,10 +67,12 @@ type Deps struct {
 	Locks TxLocker
 }
 
-// Observer is told of each inbound request that was logged: its log
-// outcome, its webhook's auth mode and the time to its answer.
+// Observer is told of each inbound request answered past the token
+// lookup: its log outcome, its webhook's auth mode and the time to its
+// answer; and of each refusal left unstored (Config.RefusedLogRate).
 type Observer interface {
 	InboundRequest(outcome schematype.LogOutcome, mode schematype.InboundAuthMode, took time.Duration)
+	InboundUnlogged()
 }
 
 // TxLocker takes a lock until the transaction of tx ends, unless another
@@ -78,9 +83,10 @@ type TxLocker interface {
 
 // Handler is the inbound endpoint.
 type Handler struct {
-	cfg  Config
-	deps Deps
-	logs *store.Inserter // the log rows' (history.LogInserter)
+	cfg      Config
+	deps     Deps
+	logs     *store.Inserter // the log rows' (history.LogInserter)
+	refusals *refusalLog
 }
 
 // New returns the handler; mount it on "/in/{token}".
@@ -91,7 +97,8 @@ func New(cfg Config, deps Deps) *Handler {
 	// The cache builds each webhook's verifier when it loads the webhook,
 	// so that the verifier lives as long as the entry; Deps say how.
 	deps.Cache.verifiers = deps.Verifiers
-	return &Handler{cfg: cfg, deps: deps, logs: history.LogInserter(deps.Dialect)}
+	return &Handler{cfg: cfg, deps: deps, logs: history.LogInserter(deps.Dialect),
+		refusals: newRefusalLog(cfg.RefusedLogRate, time.Now)}
 }
 
 // ServeHTTP adapts handle to HTTP: it writes the answer handle decided,

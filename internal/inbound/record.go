@@ -7,6 +7,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -14,7 +15,21 @@ import (
 // record writes the log row of a request that is not processed further (a
 // refusal or a handshake) and publishes it after the commit. The sender's
 // answer does not depend on it, so a failed write is logged, not returned.
+// Refusals past the webhook's rate are counted instead (refusalLog).
 func (h *Handler) record(ctx context.Context, req *request, v *verdict) {
+	if v.outcome == schematype.OutcomeRejected {
+		ok, left := h.refusals.keep(req.hook.ID)
+		if !ok {
+			if h.deps.Observer != nil {
+				h.deps.Observer.InboundUnlogged()
+			}
+			if left > 0 {
+				h.deps.Log.WarnContext(ctx, "refused inbound requests not stored: past the rate of stored refusals (WEXIO_REFUSED_LOG_RATE)",
+					"webhook_id", req.hook.ID, "left_out", left, "per_second", float64(h.refusals.rate))
+			}
+			return
+		}
+	}
 	if err := h.insertLog(ctx, req, v, pulid.New("log")); err != nil {
 		h.deps.Log.ErrorContext(ctx, "writing inbound log", "webhook_id", req.hook.ID, "err", err)
 	}

@@ -26,6 +26,7 @@ type Metrics struct {
 	reg *prometheus.Registry
 
 	inbound         *prometheus.CounterVec
+	unlogged        prometheus.Counter
 	inboundDuration prometheus.Histogram
 	attempts        *prometheus.CounterVec
 	attemptDuration prometheus.Histogram
@@ -40,8 +41,12 @@ func New() *Metrics {
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.inbound = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "wexio_inbound_requests_total",
-		Help: "Inbound requests logged, by their log outcome and the webhook's auth mode.",
+		Help: "Inbound requests answered, by their log outcome and the webhook's auth mode (refusals not stored included).",
 	}, []string{"outcome", "mode"})
+	m.unlogged = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "wexio_inbound_refusals_unlogged_total",
+		Help: "Refused inbound requests answered but not stored: past a webhook's WEXIO_REFUSED_LOG_RATE.",
+	})
 	m.inboundDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "wexio_inbound_request_duration_seconds",
 		Help:    "Time from an inbound request's arrival to its answer (its row committed).",
@@ -70,7 +75,7 @@ func New() *Metrics {
 		Help:    "Jobs committed together in one writer batch.",
 		Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
 	})
-	m.reg.MustRegister(m.inbound, m.inboundDuration, m.attempts, m.attemptDuration, m.runs, m.commitDuration, m.commitRows)
+	m.reg.MustRegister(m.inbound, m.unlogged, m.inboundDuration, m.attempts, m.attemptDuration, m.runs, m.commitDuration, m.commitRows)
 	// Every series starts at 0, so that a rate or an alert over it has a
 	// value before the first event.
 	for _, mode := range schematype.InboundAuthMode("").Values() {
@@ -94,7 +99,10 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// InboundRequest counts an inbound request whose row was logged.
+// InboundUnlogged counts a refused inbound request that got no log row.
+func (m *Metrics) InboundUnlogged() { m.unlogged.Inc() }
+
+// InboundRequest counts an inbound request once answered.
 func (m *Metrics) InboundRequest(outcome schematype.LogOutcome, mode schematype.InboundAuthMode, took time.Duration) {
 	m.inbound.WithLabelValues(string(outcome), string(mode)).Inc()
 	m.inboundDuration.Observe(took.Seconds())
