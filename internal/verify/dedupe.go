@@ -2,9 +2,11 @@ package verify
 
 import "net/url"
 
-// maxDeliveryID bounds what DeliveryID returns: it is stored and indexed, and
-// no provider's id comes near it.
-const maxDeliveryID = 256
+// maxDeliveryID bounds what DeliveryID returns, as a sender's idempotency
+// key is bounded: it is stored and indexed, and no provider's id comes
+// near it. A longer one deduplicates nothing rather than refusing events
+// the provider cannot send otherwise.
+const maxDeliveryID = 255
 
 // idSource says where a provider puts its own delivery or event id.
 type idSource struct {

@@ -45,7 +45,8 @@ func TestDeliveryID(t *testing.T) {
 		{"none for revolut", Config{Mode: Revolut}, Request{Header: h("X-GitHub-Delivery", "x")}, ""},
 		{"none for shared secret", Config{Mode: SharedSecret}, Request{Header: h("webhook-id", "x")}, ""},
 		{"absent", Config{Mode: Preset, Preset: "github"}, Request{}, ""},
-		{"too long", Config{Mode: Preset, Preset: "github"}, Request{Header: h("X-GitHub-Delivery", strings.Repeat("a", 300))}, ""},
+		{"too long", Config{Mode: Preset, Preset: "github"}, Request{Header: h("X-GitHub-Delivery", strings.Repeat("a", 256))}, ""},
+		{"longest", Config{Mode: Preset, Preset: "github"}, Request{Header: h("X-GitHub-Delivery", strings.Repeat("a", 255))}, strings.Repeat("a", 255)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
