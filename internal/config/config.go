@@ -16,6 +16,7 @@ var ErrSecretKey = errors.New("config: invalid secret key")
 // environment variable and flag that set each field.
 type Config struct {
 	Addr                  string        // WEXIO_ADDR, --addr
+	MaxConnections        int           // WEXIO_MAX_CONNECTIONS, --max-connections: open at once
 	DatabaseURL           string        // WEXIO_DATABASE_URL, --database-url
 	PublicURL             string        // WEXIO_PUBLIC_URL, --public-url; no trailing slash
 	APIKey                string        // WEXIO_API_KEY, --api-key; "" when unset
@@ -54,7 +55,10 @@ type Timeouts struct {
 	// ReadHeader and Read bound a client sending its request (slow-loris);
 	// Read covers a 100 KB body on a slow mobile link.
 	ReadHeader, Read time.Duration
-	// Idle closes keep-alive connections nobody uses.
+	// Idle closes keep-alive connections nobody uses. 60 s, as the
+	// contract says: long enough for a sender's next webhook to reuse the
+	// connection, short enough that idle sockets do not pile up toward
+	// MaxConnections (at the cap the longest idle go first anyway).
 	Idle time.Duration
 	// WebSocketInit closes a socket that never sends connection_init;
 	// WebSocketKeepAlive pings live-tail clients through proxies that cut
@@ -74,6 +78,7 @@ type Timeouts struct {
 func Default() Config {
 	return Config{
 		Addr:                  ":8080",
+		MaxConnections:        10000,
 		DatabaseURL:           "sqlite://data/wexio.db",
 		PublicURL:             "http://localhost:8080",
 		InboundMaxBytes:       100 << 10,
@@ -94,7 +99,7 @@ func Default() Config {
 			ShutdownGrace:      20 * time.Second,
 			ReadHeader:         10 * time.Second,
 			Read:               60 * time.Second,
-			Idle:               120 * time.Second,
+			Idle:               60 * time.Second,
 			WebSocketInit:      10 * time.Second,
 			WebSocketKeepAlive: 10 * time.Second,
 			Readiness:          2 * time.Second,

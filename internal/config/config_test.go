@@ -26,6 +26,7 @@ func TestDefault(t *testing.T) {
 	t.Parallel()
 	want := Config{
 		Addr:                  ":8080",
+		MaxConnections:        10000,
 		DatabaseURL:           "sqlite://data/wexio.db",
 		PublicURL:             "http://localhost:8080",
 		InboundMaxBytes:       102400,
@@ -40,7 +41,7 @@ func TestDefault(t *testing.T) {
 		SQLiteSynchronous:     "full",
 		RefusedLogRate:        10,
 		Timeouts: Timeouts{CacheTTL: 5 * time.Second, ShutdownGrace: 20 * time.Second, ReadHeader: 10 * time.Second,
-			Read: time.Minute, Idle: 2 * time.Minute, WebSocketInit: 10 * time.Second, WebSocketKeepAlive: 10 * time.Second,
+			Read: time.Minute, Idle: time.Minute, WebSocketInit: 10 * time.Second, WebSocketKeepAlive: 10 * time.Second,
 			Readiness: 2 * time.Second, DatabaseConnect: 30 * time.Second},
 	}
 	if got := Default(); !reflect.DeepEqual(got, want) {
@@ -93,6 +94,8 @@ func TestLoadEachVariable(t *testing.T) {
 		{"WEXIO_ADDR", "[::1]:0", func(c *Config) { c.Addr, c.PublicURL = "[::1]:0", "http://[::1]:0" }},
 		{"WEXIO_ADDR", ":8092", func(c *Config) { c.Addr, c.PublicURL = ":8092", "http://localhost:8092" }},
 		{"WEXIO_ADDR", "0.0.0.0:8093", func(c *Config) { c.Addr, c.PublicURL = "0.0.0.0:8093", "http://localhost:8093" }},
+		{"WEXIO_MAX_CONNECTIONS", "200", func(c *Config) { c.MaxConnections = 200 }},
+		{"WEXIO_MAX_CONNECTIONS", "1", func(c *Config) { c.MaxConnections = 1 }},
 		{"WEXIO_DATABASE_URL", "sqlite:///var/lib/wexio/wexio.db", func(c *Config) { c.DatabaseURL = "sqlite:///var/lib/wexio/wexio.db" }},
 		{"WEXIO_PUBLIC_URL", "https://hooks.example.com/", func(c *Config) { c.PublicURL = "https://hooks.example.com" }},
 		{"WEXIO_PUBLIC_URL", "https://example.com/wexio//", func(c *Config) { c.PublicURL = "https://example.com/wexio" }},
@@ -153,14 +156,14 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		"--database-url=sqlite:///tmp/x.db", "--public-url", "https://a.example/", "--api-key", validAPIKey,
 		"--secret-key", base64.StdEncoding.EncodeToString(key32), "--outbound-max-retries=3",
 		"--outbound-backoff-base=2s", "--outbound-backoff-factor=2", "--outbound-backoff-max=10s",
-		"--outbound-timeout=5s",
+		"--outbound-timeout=5s", "--max-connections", "500",
 	}
 	got, pos, err := Load(args, environ)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
 	want := Config{
-		Addr: ":2222", DatabaseURL: "sqlite:///tmp/x.db", PublicURL: "https://a.example", APIKey: validAPIKey,
+		Addr: ":2222", MaxConnections: 500, DatabaseURL: "sqlite:///tmp/x.db", PublicURL: "https://a.example", APIKey: validAPIKey,
 		SecretKey: key32, InboundMaxBytes: 10, OutboundMaxRetries: 3, OutboundBackoffBase: 2 * time.Second,
 		OutboundBackoffFactor: 2, OutboundBackoffMax: 10 * time.Second, OutboundTimeout: 5 * time.Second,
 		AllowPrivateNetworks: false, Metrics: true, LogFormat: "text", SQLiteSynchronous: "full", RefusedLogRate: 10, Retention: 48 * time.Hour, Timeouts: Default().Timeouts,
@@ -257,7 +260,7 @@ func TestUsage(t *testing.T) {
 			t.Errorf("Usage lacks --%s / %s", f.flag, f.env)
 		}
 	}
-	for _, want := range []string{":8080", "sqlite://data/wexio.db", "102400", "1m", "24h", "15s", "720h", "unset"} {
+	for _, want := range []string{":8080", "10000", "sqlite://data/wexio.db", "102400", "1m", "24h", "15s", "720h", "unset"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Usage lacks default %q:\n%s", want, out)
 		}

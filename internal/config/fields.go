@@ -24,6 +24,7 @@ type field struct {
 // Indexes into fields, for the rules that tie fields together.
 const (
 	idxAddr = iota
+	idxMaxConnections
 	idxDatabaseURL
 	idxPublicURL
 	idxAPIKey
@@ -52,6 +53,13 @@ var fields = [numFields]field{
 		parse: func(c *Config, raw string) string { c.Addr = raw; return "" },
 		check: func(c Config) string { return checkAddr(c.Addr) },
 		show:  func(c Config) string { return c.Addr },
+	},
+	idxMaxConnections: {
+		env: "WEXIO_MAX_CONNECTIONS", flag: "max-connections",
+		help:  "open connections at once; idle keep-alive connections close after 60 s",
+		parse: parseMaxConnections,
+		check: func(c Config) string { return checkMaxConnections(c.MaxConnections) },
+		show:  func(c Config) string { return strconv.Itoa(c.MaxConnections) },
 	},
 	idxDatabaseURL: {
 		env: "WEXIO_DATABASE_URL", flag: "database-url",

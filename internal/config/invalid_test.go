@@ -16,6 +16,10 @@ func TestInvalidValues(t *testing.T) {
 		{"WEXIO_ADDR", "8080", `must be HOST:PORT or :PORT, got "8080"`},
 		{"WEXIO_ADDR", ":http", `must be HOST:PORT or :PORT with a port from 0 to 65535, got ":http"`},
 		{"WEXIO_ADDR", ":65536", `with a port from 0 to 65535`},
+		{"WEXIO_MAX_CONNECTIONS", "0", `must be a positive integer, got "0"`},
+		{"WEXIO_MAX_CONNECTIONS", "-5", `must be a positive integer, got "-5"`},
+		{"WEXIO_MAX_CONNECTIONS", "10k", `must be a positive integer, got "10k"`},
+		{"WEXIO_MAX_CONNECTIONS", "1.5", `must be a positive integer, got "1.5"`},
 		{"WEXIO_DATABASE_URL", "postgres://u:hunter2@db:port/wexio", `is not a valid postgres:// URL`},
 		{"WEXIO_DATABASE_URL", "postgresql://u:hunter2@/wexio", `must name the database's host`},
 		{"WEXIO_DATABASE_URL", "mysql://u:hunter2@db/wexio", `unsupported scheme "mysql"; use sqlite://PATH or postgres://`},
@@ -128,6 +132,7 @@ func TestValidate(t *testing.T) {
 		want   string
 	}{
 		{"trailing slash", func(c *Config) { c.PublicURL = "http://x/" }, "WEXIO_PUBLIC_URL"},
+		{"no connections", func(c *Config) { c.MaxConnections = 0 }, "WEXIO_MAX_CONNECTIONS"},
 		{"short key", func(c *Config) { c.SecretKey = []byte("k") }, "WEXIO_SECRET_KEY"},
 		{"zero timeout", func(c *Config) { c.OutboundTimeout = 0 }, "WEXIO_OUTBOUND_TIMEOUT"},
 		{"fractional timeout", func(c *Config) { c.OutboundTimeout = 1500 * time.Millisecond }, "WEXIO_OUTBOUND_TIMEOUT"},

@@ -128,6 +128,22 @@ func checkInboundMaxBytes(n int64) string {
 	return ""
 }
 
+func parseMaxConnections(c *Config, raw string) string {
+	n, err := strconv.Atoi(raw)
+	if err != nil || n <= 0 {
+		return mustBe("a positive integer", raw)
+	}
+	c.MaxConnections = n
+	return ""
+}
+
+func checkMaxConnections(n int) string {
+	if n <= 0 {
+		return mustBe("a positive integer", strconv.Itoa(n))
+	}
+	return ""
+}
+
 func parseMaxRetries(c *Config, raw string) string {
 	n, err := strconv.Atoi(raw)
 	if err != nil {
