@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/wexio/webhooks/graph"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/connlimit"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/flows"
@@ -67,6 +69,9 @@ type app struct {
 	// sockets are the open WebSocket connections, closed with 1001 when
 	// the server stops.
 	sockets *wsgorilla.Sockets
+	// conns caps the open connections; serve sets it, and its counters
+	// (open, shed) are read from other goroutines.
+	conns atomic.Pointer[connlimit.Listener]
 
 	// Started by start, for serve only: the subcommands need none of it.
 	hookCache  *inbound.Cache
@@ -297,18 +302,24 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	if err := a.start(); err != nil {
 		return err
 	}
+	// Past the cap the connection waiting longest for a request is closed
+	// for each newcomer: idle sockets cannot crowd out a health check or a
+	// sender, nor take every file descriptor.
+	conns := connlimit.New(ln, a.cfg.MaxConnections, a.log)
+	a.conns.Store(conns)
 	srv := &http.Server{
 		Handler:           a.routes(),
+		ConnState:         conns.ConnState,
 		ReadHeaderTimeout: a.cfg.Timeouts.ReadHeader,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ReadTimeout:       a.cfg.Timeouts.Read,
 		IdleTimeout:       a.cfg.Timeouts.Idle,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect,
+	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect, "max_connections", conns.Cap(),
 		"graphiql", a.cfg.PublicURL+"/graphiql/", "api", a.cfg.PublicURL+"/query")
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(conns) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serving: %w", err)
