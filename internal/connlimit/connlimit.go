@@ -158,7 +158,8 @@ func (l *Listener) admit(nc net.Conn) (c *conn, victim *conn) {
 }
 
 // evictLocked takes the longest-waiting connection out of the count, for
-// the caller to close once l.mu is released; nil when none waits.
+// the caller to close once l.mu is released; nil when none waits. Its
+// descriptor outlives the count by that moment, one of Headroom's.
 func (l *Listener) evictLocked() *conn {
 	front := l.waiting.Front()
 	if front == nil {
