@@ -253,6 +253,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhook.FieldContactCreate:           {Type: field.TypeBool, Column: webhook.FieldContactCreate},
 			webhook.FieldCapturing:               {Type: field.TypeBool, Column: webhook.FieldCapturing},
 			webhook.FieldURL:                     {Type: field.TypeString, Column: webhook.FieldURL},
+			webhook.FieldURLSealed:               {Type: field.TypeBytes, Column: webhook.FieldURLSealed},
 			webhook.FieldOutboundAuth:            {Type: field.TypeEnum, Column: webhook.FieldOutboundAuth},
 			webhook.FieldBasicUsername:           {Type: field.TypeString, Column: webhook.FieldBasicUsername},
 			webhook.FieldEvents:                  {Type: field.TypeJSON, Column: webhook.FieldEvents},
@@ -1990,6 +1991,11 @@ func (f *WebhookFilter) WhereCapturing(p entql.BoolP) {
 // WhereURL applies the entql string predicate on the url field.
 func (f *WebhookFilter) WhereURL(p entql.StringP) {
 	f.Where(p.Field(webhook.FieldURL))
+}
+
+// WhereURLSealed applies the entql []byte predicate on the url_sealed field.
+func (f *WebhookFilter) WhereURLSealed(p entql.BytesP) {
+	f.Where(p.Field(webhook.FieldURLSealed))
 }
 
 // WhereOutboundAuth applies the entql string predicate on the outbound_auth field.

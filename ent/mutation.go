@@ -8500,6 +8500,7 @@ type WebhookMutation struct {
 	contact_create             *bool
 	capturing                  *bool
 	url                        *string
+	url_sealed                 *[]byte
 	outbound_auth              *schematype.OutboundAuthMode
 	basic_username             *string
 	events                     *[]string
@@ -9673,6 +9674,55 @@ func (m *WebhookMutation) ResetURL() {
 	delete(m.clearedFields, webhook.FieldURL)
 }
 
+// SetURLSealed sets the "url_sealed" field.
+func (m *WebhookMutation) SetURLSealed(b []byte) {
+	m.url_sealed = &b
+}
+
+// URLSealed returns the value of the "url_sealed" field in the mutation.
+func (m *WebhookMutation) URLSealed() (r []byte, exists bool) {
+	v := m.url_sealed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURLSealed returns the old "url_sealed" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldURLSealed(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURLSealed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURLSealed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURLSealed: %w", err)
+	}
+	return oldValue.URLSealed, nil
+}
+
+// ClearURLSealed clears the value of the "url_sealed" field.
+func (m *WebhookMutation) ClearURLSealed() {
+	m.url_sealed = nil
+	m.clearedFields[webhook.FieldURLSealed] = struct{}{}
+}
+
+// URLSealedCleared returns if the "url_sealed" field was cleared in this mutation.
+func (m *WebhookMutation) URLSealedCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldURLSealed]
+	return ok
+}
+
+// ResetURLSealed resets all changes to the "url_sealed" field.
+func (m *WebhookMutation) ResetURLSealed() {
+	m.url_sealed = nil
+	delete(m.clearedFields, webhook.FieldURLSealed)
+}
+
 // SetOutboundAuth sets the "outbound_auth" field.
 func (m *WebhookMutation) SetOutboundAuth(sam schematype.OutboundAuthMode) {
 	m.outbound_auth = &sam
@@ -10328,7 +10378,7 @@ func (m *WebhookMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookMutation) Fields() []string {
-	fields := make([]string, 0, 29)
+	fields := make([]string, 0, 30)
 	if m.created_at != nil {
 		fields = append(fields, webhook.FieldCreatedAt)
 	}
@@ -10397,6 +10447,9 @@ func (m *WebhookMutation) Fields() []string {
 	}
 	if m.url != nil {
 		fields = append(fields, webhook.FieldURL)
+	}
+	if m.url_sealed != nil {
+		fields = append(fields, webhook.FieldURLSealed)
 	}
 	if m.outbound_auth != nil {
 		fields = append(fields, webhook.FieldOutboundAuth)
@@ -10470,6 +10523,8 @@ func (m *WebhookMutation) Field(name string) (ent.Value, bool) {
 		return m.Capturing()
 	case webhook.FieldURL:
 		return m.URL()
+	case webhook.FieldURLSealed:
+		return m.URLSealed()
 	case webhook.FieldOutboundAuth:
 		return m.OutboundAuth()
 	case webhook.FieldBasicUsername:
@@ -10537,6 +10592,8 @@ func (m *WebhookMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCapturing(ctx)
 	case webhook.FieldURL:
 		return m.OldURL(ctx)
+	case webhook.FieldURLSealed:
+		return m.OldURLSealed(ctx)
 	case webhook.FieldOutboundAuth:
 		return m.OldOutboundAuth(ctx)
 	case webhook.FieldBasicUsername:
@@ -10719,6 +10776,13 @@ func (m *WebhookMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetURL(v)
 		return nil
+	case webhook.FieldURLSealed:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURLSealed(v)
+		return nil
 	case webhook.FieldOutboundAuth:
 		v, ok := value.(schematype.OutboundAuthMode)
 		if !ok {
@@ -10881,6 +10945,9 @@ func (m *WebhookMutation) ClearedFields() []string {
 	if m.FieldCleared(webhook.FieldURL) {
 		fields = append(fields, webhook.FieldURL)
 	}
+	if m.FieldCleared(webhook.FieldURLSealed) {
+		fields = append(fields, webhook.FieldURLSealed)
+	}
 	if m.FieldCleared(webhook.FieldOutboundAuth) {
 		fields = append(fields, webhook.FieldOutboundAuth)
 	}
@@ -10945,6 +11012,9 @@ func (m *WebhookMutation) ClearField(name string) error {
 		return nil
 	case webhook.FieldURL:
 		m.ClearURL()
+		return nil
+	case webhook.FieldURLSealed:
+		m.ClearURLSealed()
 		return nil
 	case webhook.FieldOutboundAuth:
 		m.ClearOutboundAuth()
@@ -11034,6 +11104,9 @@ func (m *WebhookMutation) ResetField(name string) error {
 		return nil
 	case webhook.FieldURL:
 		m.ResetURL()
+		return nil
+	case webhook.FieldURLSealed:
+		m.ResetURLSealed()
 		return nil
 	case webhook.FieldOutboundAuth:
 		m.ResetOutboundAuth()

@@ -67,6 +67,8 @@ type Webhook struct {
 	Capturing bool `json:"capturing,omitempty"`
 	// URL holds the value of the "url" field.
 	URL string `json:"url,omitempty"`
+	// URLSealed holds the value of the "url_sealed" field.
+	URLSealed []byte `json:"-"`
 	// OutboundAuth holds the value of the "outbound_auth" field.
 	OutboundAuth schematype.OutboundAuthMode `json:"outbound_auth,omitempty"`
 	// BasicUsername holds the value of the "basic_username" field.
@@ -171,7 +173,7 @@ func (*Webhook) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case webhook.FieldSecret, webhook.FieldPreviousSecret, webhook.FieldAuthHmac, webhook.FieldVerifyToken, webhook.FieldEvents, webhook.FieldHeaders:
+		case webhook.FieldSecret, webhook.FieldPreviousSecret, webhook.FieldAuthHmac, webhook.FieldVerifyToken, webhook.FieldURLSealed, webhook.FieldEvents, webhook.FieldHeaders:
 			values[i] = new([]byte)
 		case webhook.FieldID, webhook.FieldWorkspaceID:
 			values[i] = new(pulid.ID)
@@ -347,6 +349,12 @@ func (_m *Webhook) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field url", values[i])
 			} else if value.Valid {
 				_m.URL = value.String
+			}
+		case webhook.FieldURLSealed:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field url_sealed", values[i])
+			} else if value != nil {
+				_m.URLSealed = *value
 			}
 		case webhook.FieldOutboundAuth:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -524,6 +532,8 @@ func (_m *Webhook) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("url=")
 	builder.WriteString(_m.URL)
+	builder.WriteString(", ")
+	builder.WriteString("url_sealed=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("outbound_auth=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OutboundAuth))

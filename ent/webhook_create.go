@@ -297,6 +297,12 @@ func (_c *WebhookCreate) SetNillableURL(v *string) *WebhookCreate {
 	return _c
 }
 
+// SetURLSealed sets the "url_sealed" field.
+func (_c *WebhookCreate) SetURLSealed(v []byte) *WebhookCreate {
+	_c.mutation.SetURLSealed(v)
+	return _c
+}
+
 // SetOutboundAuth sets the "outbound_auth" field.
 func (_c *WebhookCreate) SetOutboundAuth(v schematype.OutboundAuthMode) *WebhookCreate {
 	_c.mutation.SetOutboundAuth(v)
@@ -742,6 +748,10 @@ func (_c *WebhookCreate) createSpec() (*Webhook, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.URL(); ok {
 		_spec.SetField(webhook.FieldURL, field.TypeString, value)
 		_node.URL = value
+	}
+	if value, ok := _c.mutation.URLSealed(); ok {
+		_spec.SetField(webhook.FieldURLSealed, field.TypeBytes, value)
+		_node.URLSealed = value
 	}
 	if value, ok := _c.mutation.OutboundAuth(); ok {
 		_spec.SetField(webhook.FieldOutboundAuth, field.TypeEnum, value)
@@ -1225,6 +1235,24 @@ func (u *WebhookUpsert) UpdateURL() *WebhookUpsert {
 // ClearURL clears the value of the "url" field.
 func (u *WebhookUpsert) ClearURL() *WebhookUpsert {
 	u.SetNull(webhook.FieldURL)
+	return u
+}
+
+// SetURLSealed sets the "url_sealed" field.
+func (u *WebhookUpsert) SetURLSealed(v []byte) *WebhookUpsert {
+	u.Set(webhook.FieldURLSealed, v)
+	return u
+}
+
+// UpdateURLSealed sets the "url_sealed" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateURLSealed() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldURLSealed)
+	return u
+}
+
+// ClearURLSealed clears the value of the "url_sealed" field.
+func (u *WebhookUpsert) ClearURLSealed() *WebhookUpsert {
+	u.SetNull(webhook.FieldURLSealed)
 	return u
 }
 
@@ -1757,6 +1785,27 @@ func (u *WebhookUpsertOne) UpdateURL() *WebhookUpsertOne {
 func (u *WebhookUpsertOne) ClearURL() *WebhookUpsertOne {
 	return u.Update(func(s *WebhookUpsert) {
 		s.ClearURL()
+	})
+}
+
+// SetURLSealed sets the "url_sealed" field.
+func (u *WebhookUpsertOne) SetURLSealed(v []byte) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetURLSealed(v)
+	})
+}
+
+// UpdateURLSealed sets the "url_sealed" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateURLSealed() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateURLSealed()
+	})
+}
+
+// ClearURLSealed clears the value of the "url_sealed" field.
+func (u *WebhookUpsertOne) ClearURLSealed() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearURLSealed()
 	})
 }
 
@@ -2474,6 +2523,27 @@ func (u *WebhookUpsertBulk) UpdateURL() *WebhookUpsertBulk {
 func (u *WebhookUpsertBulk) ClearURL() *WebhookUpsertBulk {
 	return u.Update(func(s *WebhookUpsert) {
 		s.ClearURL()
+	})
+}
+
+// SetURLSealed sets the "url_sealed" field.
+func (u *WebhookUpsertBulk) SetURLSealed(v []byte) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetURLSealed(v)
+	})
+}
+
+// UpdateURLSealed sets the "url_sealed" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateURLSealed() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateURLSealed()
+	})
+}
+
+// ClearURLSealed clears the value of the "url_sealed" field.
+func (u *WebhookUpsertBulk) ClearURLSealed() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearURLSealed()
 	})
 }
 

@@ -349,6 +349,18 @@ func (_u *WebhookUpdate) ClearURL() *WebhookUpdate {
 	return _u
 }
 
+// SetURLSealed sets the "url_sealed" field.
+func (_u *WebhookUpdate) SetURLSealed(v []byte) *WebhookUpdate {
+	_u.mutation.SetURLSealed(v)
+	return _u
+}
+
+// ClearURLSealed clears the value of the "url_sealed" field.
+func (_u *WebhookUpdate) ClearURLSealed() *WebhookUpdate {
+	_u.mutation.ClearURLSealed()
+	return _u
+}
+
 // SetOutboundAuth sets the "outbound_auth" field.
 func (_u *WebhookUpdate) SetOutboundAuth(v schematype.OutboundAuthMode) *WebhookUpdate {
 	_u.mutation.SetOutboundAuth(v)
@@ -840,6 +852,12 @@ func (_u *WebhookUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.URLCleared() {
 		_spec.ClearField(webhook.FieldURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.URLSealed(); ok {
+		_spec.SetField(webhook.FieldURLSealed, field.TypeBytes, value)
+	}
+	if _u.mutation.URLSealedCleared() {
+		_spec.ClearField(webhook.FieldURLSealed, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.OutboundAuth(); ok {
 		_spec.SetField(webhook.FieldOutboundAuth, field.TypeEnum, value)
@@ -1441,6 +1459,18 @@ func (_u *WebhookUpdateOne) ClearURL() *WebhookUpdateOne {
 	return _u
 }
 
+// SetURLSealed sets the "url_sealed" field.
+func (_u *WebhookUpdateOne) SetURLSealed(v []byte) *WebhookUpdateOne {
+	_u.mutation.SetURLSealed(v)
+	return _u
+}
+
+// ClearURLSealed clears the value of the "url_sealed" field.
+func (_u *WebhookUpdateOne) ClearURLSealed() *WebhookUpdateOne {
+	_u.mutation.ClearURLSealed()
+	return _u
+}
+
 // SetOutboundAuth sets the "outbound_auth" field.
 func (_u *WebhookUpdateOne) SetOutboundAuth(v schematype.OutboundAuthMode) *WebhookUpdateOne {
 	_u.mutation.SetOutboundAuth(v)
@@ -1962,6 +1992,12 @@ func (_u *WebhookUpdateOne) sqlSave(ctx context.Context) (_node *Webhook, err er
 	}
 	if _u.mutation.URLCleared() {
 		_spec.ClearField(webhook.FieldURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.URLSealed(); ok {
+		_spec.SetField(webhook.FieldURLSealed, field.TypeBytes, value)
+	}
+	if _u.mutation.URLSealedCleared() {
+		_spec.ClearField(webhook.FieldURLSealed, field.TypeBytes)
 	}
 	if value, ok := _u.mutation.OutboundAuth(); ok {
 		_spec.SetField(webhook.FieldOutboundAuth, field.TypeEnum, value)

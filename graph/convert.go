@@ -75,7 +75,9 @@ func outboundSettings(w *ent.Webhook) *model.OutboundSettings {
 		return nil
 	}
 	s := &model.OutboundSettings{
-		URL: w.URL, Auth: w.OutboundAuth, Events: w.Events,
+		// Stored redacted: redact.URL leaves it so, and guards a row
+		// written around the API.
+		URL: redact.URL(w.URL), Auth: w.OutboundAuth, Events: w.Events,
 		MaxRetries: w.MaxRetries, TimeoutSeconds: w.TimeoutSeconds,
 	}
 	if s.Events == nil {
@@ -84,8 +86,8 @@ func outboundSettings(w *ent.Webhook) *model.OutboundSettings {
 	if len(w.Headers) > 0 {
 		h := make(map[string]any, len(w.Headers))
 		for k, v := range w.Headers {
-			if redact.IsSecret(k, nil) {
-				v = redact.Marker // a credential is not read back, like the auth secret
+			if !redact.Harmless(k) {
+				v = redact.Marker // stored sealed: not read back, like the auth secret
 			}
 			h[k] = v
 		}

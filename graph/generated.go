@@ -2313,11 +2313,12 @@ input ContactResolutionInput { match: ContactMatch!  path: String!  createIfMiss
 enum OutboundAuthMode { NONE BEARER BASIC HMAC }
 
 type OutboundSettings {
+  "Query values read back as \"[redacted]\": they are stored sealed. Deliveries go to the whole URL."
   url: String!
   auth: OutboundAuthMode!
   "Patterns: \"contact.created\", \"flow.*\", \"*\"."
   events: [String!]!
-  "Extra static headers. Those named as credentials (X-Api-Key, Cookie, ...) are stored sealed and read back as \"[redacted]\"."
+  "Extra static headers. Values are stored sealed and read back as \"[redacted]\", except those of Accept, Accept-Charset, Accept-Encoding, Accept-Language, Cache-Control and Content-Language."
   headers: JSON
   maxRetries: Int!
   timeoutSeconds: Int!
@@ -2347,7 +2348,7 @@ input UpdateWebhookInput {
   auth: InboundAuthInput
   contactResolution: ContactResolutionInput
   clearContactResolution: Boolean
-  "Outbound."
+  "Outbound. A query value given as \"[redacted]\" keeps the stored value of its key, the URL before the query unchanged."
   url: String
   events: [String!]
   "The webhook's own mode without credentials keeps them; switching to HMAC needs its secret."

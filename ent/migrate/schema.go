@@ -440,6 +440,7 @@ var (
 		{Name: "contact_create", Type: field.TypeBool, Default: false},
 		{Name: "capturing", Type: field.TypeBool, Default: false},
 		{Name: "url", Type: field.TypeString, Nullable: true},
+		{Name: "url_sealed", Type: field.TypeBytes, Nullable: true},
 		{Name: "outbound_auth", Type: field.TypeEnum, Nullable: true, Enums: []string{"NONE", "BEARER", "BASIC", "HMAC"}},
 		{Name: "basic_username", Type: field.TypeString, Nullable: true},
 		{Name: "events", Type: field.TypeJSON, Nullable: true},
@@ -456,7 +457,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhooks_workspaces_workspace",
-				Columns:    []*schema.Column{WebhooksColumns[29]},
+				Columns:    []*schema.Column{WebhooksColumns[30]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -465,7 +466,7 @@ var (
 			{
 				Name:    "webhook_workspace_id_direction_status",
 				Unique:  false,
-				Columns: []*schema.Column{WebhooksColumns[29], WebhooksColumns[5], WebhooksColumns[6]},
+				Columns: []*schema.Column{WebhooksColumns[30], WebhooksColumns[5], WebhooksColumns[6]},
 			},
 		},
 	}

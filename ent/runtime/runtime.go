@@ -401,11 +401,11 @@ func init() {
 	// webhook.DefaultCapturing holds the default value on creation for the capturing field.
 	webhook.DefaultCapturing = webhookDescCapturing.Default.(bool)
 	// webhookDescMaxRetries is the schema descriptor for max_retries field.
-	webhookDescMaxRetries := webhookFields[24].Descriptor()
+	webhookDescMaxRetries := webhookFields[25].Descriptor()
 	// webhook.DefaultMaxRetries holds the default value on creation for the max_retries field.
 	webhook.DefaultMaxRetries = webhookDescMaxRetries.Default.(int)
 	// webhookDescTimeoutSeconds is the schema descriptor for timeout_seconds field.
-	webhookDescTimeoutSeconds := webhookFields[25].Descriptor()
+	webhookDescTimeoutSeconds := webhookFields[26].Descriptor()
 	// webhook.DefaultTimeoutSeconds holds the default value on creation for the timeout_seconds field.
 	webhook.DefaultTimeoutSeconds = webhookDescTimeoutSeconds.Default.(int)
 	// webhookDescID is the schema descriptor for id field.

@@ -61,7 +61,12 @@ func inboundFields(skip entgql.Annotation) []ent.Field {
 
 func outboundFields(skip entgql.Annotation) []ent.Field {
 	return []ent.Field{
+		// url is what the API shows and attempt rows keep: query values
+		// replaced by "[redacted]", since a receiver's credential often
+		// rides there (?api_key=). url_sealed holds the whole URL, sealed
+		// like the secrets, whenever the two differ; deliveries go to it.
 		field.String("url").Optional().Annotations(skip),
+		field.Bytes("url_sealed").Optional().Sensitive().Annotations(skip),
 		field.Enum("outbound_auth").GoType(schematype.OutboundAuthMode("")).Optional().Annotations(skip),
 		field.String("basic_username").Optional().Annotations(skip),
 		field.Strings("events").Optional().Annotations(skip),

@@ -65,6 +65,8 @@ const (
 	FieldCapturing = "capturing"
 	// FieldURL holds the string denoting the url field in the database.
 	FieldURL = "url"
+	// FieldURLSealed holds the string denoting the url_sealed field in the database.
+	FieldURLSealed = "url_sealed"
 	// FieldOutboundAuth holds the string denoting the outbound_auth field in the database.
 	FieldOutboundAuth = "outbound_auth"
 	// FieldBasicUsername holds the string denoting the basic_username field in the database.
@@ -161,6 +163,7 @@ var Columns = []string{
 	FieldContactCreate,
 	FieldCapturing,
 	FieldURL,
+	FieldURLSealed,
 	FieldOutboundAuth,
 	FieldBasicUsername,
 	FieldEvents,

@@ -76,11 +76,12 @@ type InboundSettings struct {
 }
 
 type OutboundSettings struct {
+	// Query values read back as "[redacted]": they are stored sealed. Deliveries go to the whole URL.
 	URL  string                      `json:"url"`
 	Auth schematype.OutboundAuthMode `json:"auth"`
 	// Patterns: "contact.created", "flow.*", "*".
 	Events []string `json:"events"`
-	// Extra static headers. Those named as credentials (X-Api-Key, Cookie, ...) are stored sealed and read back as "[redacted]".
+	// Extra static headers. Values are stored sealed and read back as "[redacted]", except those of Accept, Accept-Charset, Accept-Encoding, Accept-Language, Cache-Control and Content-Language.
 	Headers        any `json:"headers,omitempty"`
 	MaxRetries     int `json:"maxRetries"`
 	TimeoutSeconds int `json:"timeoutSeconds"`

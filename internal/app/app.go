@@ -139,6 +139,17 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		TimeoutSeconds:       int(cfg.OutboundTimeout / time.Second),
 		AllowPrivateNetworks: cfg.AllowPrivateNetworks,
 	}, box, time.Now)
+	// Earlier versions stored outbound header values not named as
+	// credentials, and URL query values, in plain text: sealed before
+	// anything reads them, under the key just checked.
+	sealed, err := hooks.SealLegacy(ctx, d.Write)
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	if sealed > 0 {
+		log.Info("sealed the outbound URL query values and static headers stored in plain text", "webhooks", sealed)
+	}
 	keys := auth.NewService(d.Read, d.Write)
 	if cfg.APIRate > 0 {
 		keys.Limit(auth.NewLimiter(cfg.APIRate, time.Now))
@@ -173,7 +184,7 @@ func (a *app) start() error {
 		Version:      Version,
 		Log:          a.log,
 	}, outbound.Deps{Writer: a.db.Writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read),
-		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, Publisher: a.feed, Subscriptions: subs, Dialect: a.db.Dialect,
+		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, URL: a.hooks.URL, Publisher: a.feed, Subscriptions: subs, Dialect: a.db.Dialect,
 		Observer: a.metrics})
 	if err != nil {
 		return err

@@ -27,14 +27,16 @@ func TestSecretsAreNeverReadBack(t *testing.T) {
 		"events": []any{"*"}, "auth": map[string]any{"mode": "BEARER", "token": secrets[3]},
 		"headers": map[string]any{"X-Api-Key": "static-api-key-plaintext", "X-Team": "blue"}}}), "createOutboundWebhook.webhook.id")
 	secrets = append(secrets, "static-api-key-plaintext")
-	// Read back as [redacted], and sent back so, the header keeps its value.
+	// Read back as [redacted], and sent back so, the header keeps its
+	// value. So does any header but the harmless ones, whatever its name.
 	d := ta.ok(t, ta.key, `mutation($id: ID!, $h: JSON) { updateWebhook(id: $id, input: {headers: $h}) { outbound { headers } } }`,
-		map[string]any{"id": b, "h": map[string]any{"X-Api-Key": "[redacted]", "X-Team": "red"}})
-	if h := get(d, "updateWebhook.outbound.headers"); str(h, "X-Api-Key") != "[redacted]" || str(h, "X-Team") != "red" {
+		map[string]any{"id": b, "h": map[string]any{"X-Api-Key": "[redacted]", "X-Team": "red", "Accept": "application/json"}})
+	if h := get(d, "updateWebhook.outbound.headers"); str(h, "X-Api-Key") != "[redacted]" || str(h, "X-Team") != "[redacted]" ||
+		str(h, "Accept") != "application/json" {
 		t.Fatalf("headers read back: %v", h)
 	}
 	w := ta.db.Read.Webhook.GetX(auth.System(context.Background()), pulid.ID(b))
-	if h, err := ta.hooks.Headers(w); err != nil || h["X-Api-Key"] != "static-api-key-plaintext" {
+	if h, err := ta.hooks.Headers(w); err != nil || h["X-Api-Key"] != "static-api-key-plaintext" || h["X-Team"] != "red" {
 		t.Fatalf("header kept through the round trip: %v, %v", h, err)
 	}
 	id := str(ta.ok(t, ta.key, `{webhooks(first: 1, where: {nameContains: "gen"}) { edges { node { id } } } }`, nil), "webhooks.edges.0.node.id")

@@ -97,7 +97,7 @@ func TestCreateOutboundWebhook(t *testing.T) {
 	ta := newTestApp(t)
 	d := ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{
 		"name": "CRM", "url": "https://crm.example.com/hooks", "events": []any{"contact.*", "flow.order_paid"},
-		"headers": map[string]any{"X-Tenant": "42"}, "maxRetries": 3, "timeoutSeconds": 10,
+		"headers": map[string]any{"X-Tenant": "42", "Accept": "application/json"}, "maxRetries": 3, "timeoutSeconds": 10,
 	}})
 	p := get(d, "createOutboundWebhook")
 	if !strings.HasPrefix(str(p, "secret"), "whsec_") {
@@ -105,7 +105,7 @@ func TestCreateOutboundWebhook(t *testing.T) {
 	}
 	o := get(p, "webhook.outbound")
 	if str(o, "url") != "https://crm.example.com/hooks" || str(o, "auth") != "HMAC" || get(o, "maxRetries") != 3.0 ||
-		get(o, "timeoutSeconds") != 10.0 || str(o, "headers.X-Tenant") != "42" || fmt.Sprint(get(o, "events")) != "[contact.* flow.order_paid]" {
+		get(o, "timeoutSeconds") != 10.0 || str(o, "headers.X-Tenant") != "[redacted]" || str(o, "headers.Accept") != "application/json" || fmt.Sprint(get(o, "events")) != "[contact.* flow.order_paid]" {
 		t.Fatalf("outbound = %v", o)
 	}
 	if get(p, "webhook.inbound") != nil {

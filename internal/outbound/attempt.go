@@ -84,9 +84,15 @@ func (d *Dispatcher) send(ctx context.Context, dl *ent.Delivery) *result {
 		res.decision = &Decision{Outcome: Failed, Reason: err.Error()}
 		return res
 	}
+	// w.URL shows the query values redacted: the whole URL is sealed.
+	target, err := d.deps.URL(w)
+	if err != nil {
+		res.decision = &Decision{Outcome: Failed, Reason: "reading the webhook's URL: " + err.Error()}
+		return res
+	}
 	ctx, cancel := context.WithTimeout(ctx, d.timeout(w))
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		res.decision = &Decision{Outcome: Failed, Reason: "invalid webhook URL"}
 		return res
@@ -121,11 +127,9 @@ func (d *Dispatcher) prepare(w *ent.Webhook, ev *ent.Event, at time.Time) ([]byt
 	if err != nil {
 		return nil, http.Header{}, fmt.Errorf("building body: %w", err)
 	}
-	static := w.Headers
-	if d.deps.Headers != nil {
-		if static, err = d.deps.Headers(w); err != nil {
-			return body, http.Header{}, fmt.Errorf("reading the webhook's headers: %w", err)
-		}
+	static, err := d.deps.Headers(w)
+	if err != nil {
+		return body, http.Header{}, fmt.Errorf("reading the webhook's headers: %w", err)
 	}
 	h := make(http.Header, len(static)+6)
 	for k, v := range static {
@@ -176,9 +180,13 @@ func orNoSecret(err error) error {
 }
 
 // secretHeader reports which request headers are redacted in the stored
-// attempt: our own Authorization and signature, and static headers named
-// as credentials, by the rule inbound requests are logged by.
-func secretHeader(k string) bool { return redact.IsSecret(k, nil) }
+// attempt: all but the harmless ones (redact.Harmless) and our own that
+// identify the attempt. Static headers are judged as the API shows them,
+// whatever their names, and our Authorization and signature are redacted
+// with them.
+func secretHeader(k string) bool {
+	return !redact.Harmless(k) && k != "Webhook-Id" && k != "Webhook-Timestamp"
+}
 
 // timeout is w's per-attempt limit, connect to last byte.
 func (d *Dispatcher) timeout(w *ent.Webhook) time.Duration {

@@ -47,6 +47,8 @@ func BenchmarkDispatch(b *testing.B) {
 	}))
 	defer srv.Close()
 	b.Run("dispatcher", func(b *testing.B) { benchDispatcher(b, srv.URL) })
+	// A query's values are sealed: each attempt opens the whole URL.
+	b.Run("dispatcher_query", func(b *testing.B) { benchDispatcher(b, srv.URL+"/?api_key=k3y&x=1") })
 	b.Run("attempts_only", func(b *testing.B) { benchAttemptsOnly(b, srv.URL) })
 	b.Run("plain_client", func(b *testing.B) { benchPlain(b, srv.URL) })
 }
@@ -73,7 +75,7 @@ func benchDispatcher(b *testing.B, url string) {
 	subs := outbox.NewSubscriptions(e.db.Read, 5*time.Second) // as the server wires it
 	e.db.Write.Webhook.Use(subs.Hook())
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Publisher: pub, Subscriptions: subs,
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, URL: e.svc.URL, Publisher: pub, Subscriptions: subs,
 			Client: egress.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)
@@ -125,7 +127,7 @@ func benchAttemptsOnly(b *testing.B, url string) {
 		dls = append(dls, page...)
 	}
 	d, err := outbound.New(outbound.Config{Workers: benchWorkers, Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets,
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, URL: e.svc.URL,
 			Client: egress.NewHTTPClient(true, outbound.MaxAttemptTimeout)})
 	if err != nil {
 		b.Fatal(err)

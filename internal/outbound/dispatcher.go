@@ -66,8 +66,11 @@ type Deps struct {
 	Claimer Claimer                              // NewClaimer over the store's claimer of Deliveries
 	Secrets func(*ent.Webhook) ([]string, error) // webhooks.Service.Secrets
 	// Headers opens a webhook's static headers (webhooks.Service.Headers:
-	// credential values are stored sealed); nil sends them as stored.
-	Headers   func(*ent.Webhook) (map[string]string, error)
+	// values not on the harmless list are stored sealed).
+	Headers func(*ent.Webhook) (map[string]string, error)
+	// URL opens the whole URL of a webhook (webhooks.Service.URL: the url
+	// column shows its query values redacted, the whole one is sealed).
+	URL       func(*ent.Webhook) (string, error)
 	Publisher livetail.Publisher[*ent.WebhookLog] // may be nil
 	Client    *http.Client                        // nil: egress.NewHTTPClient(AllowPrivate, MaxAttemptTimeout)
 	// Subscriptions, when set, gives each attempt its webhook as it is
@@ -107,8 +110,8 @@ type Dispatcher struct {
 
 // New returns a dispatcher; call Run to start it.
 func New(cfg Config, deps Deps) (*Dispatcher, error) {
-	if deps.Writer == nil || deps.Read == nil || deps.Claimer == nil || deps.Secrets == nil {
-		return nil, errors.New("outbound: dispatcher needs a Writer, a Read client, a Claimer and a Secrets func")
+	if deps.Writer == nil || deps.Read == nil || deps.Claimer == nil || deps.Secrets == nil || deps.Headers == nil || deps.URL == nil {
+		return nil, errors.New("outbound: dispatcher needs a Writer, a Read client, a Claimer, and Secrets, Headers and URL funcs")
 	}
 	cfg.defaults()
 	if cfg.Timeout < 0 {

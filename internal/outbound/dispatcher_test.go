@@ -1,18 +1,22 @@
 package outbound_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -108,17 +112,21 @@ func checkRecorded(t *testing.T, e *env, id pulid.ID, ws pulid.ID, eventID, url,
 	}
 }
 
-// TestCredentialsAreSentButNotLogged: static headers and query keys named
-// as credentials reach the receiver; the webhook stores the headers sealed
-// and the history keeps them redacted, by the rule inbound requests are
-// logged by.
+// TestCredentialsAreSentButNotLogged: static header values and URL query
+// values reach the receiver as given; the webhook stores them sealed,
+// whatever their names, and the history keeps them redacted. Only the
+// harmless headers are stored and logged as they are.
 func TestCredentialsAreSentButNotLogged(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	rcv := newReceiver(t, nil)
-	wh := e.hook(t, rcv.URL+"/hook?api_token=t0k&page=2", nil, 5)
-	secrets := map[string]string{"X-Api-Key": "k3y-plain", "Cookie": "sid=1-plain", "X-Auth-Token": "t0k-plain"}
-	headers := map[string]any{"X-Team": "blue"}
+	wh := e.hook(t, rcv.URL+"/hook?api_token=t0k-plain&page=2", nil, 5)
+	secrets := map[string]string{
+		"X-Api-Key": "k3y-plain", "Cookie": "sid=1-plain", "X-Auth-Token": "t0k-plain",
+		// Named like nothing secret, and a credential all the same.
+		"X-Access-Key": "acc3ss-plain", "X-Team": "blue-plain",
+	}
+	headers := map[string]any{"Accept": "application/json", "Accept-Language": "en"}
 	for k, v := range secrets {
 		headers[k] = v
 	}
@@ -126,10 +134,14 @@ func TestCredentialsAreSentButNotLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Stored sealed, like auth secrets.
-	for k, v := range e.db.Read.Webhook.GetX(e.ctx, wh.ID).Headers {
+	stored := e.db.Read.Webhook.GetX(e.ctx, wh.ID)
+	for k, v := range stored.Headers {
 		if strings.Contains(v, "plain") {
 			t.Errorf("header %s stored as %q", k, v)
 		}
+	}
+	if stored.Headers["Accept"] != "application/json" || strings.Contains(stored.URL, "plain") || len(stored.URLSealed) == 0 {
+		t.Errorf("stored headers %v, URL %q", stored.Headers, stored.URL)
 	}
 	em := e.emit(t)
 	e.once(t, e.dispatcher(t, nil))
@@ -146,11 +158,44 @@ func TestCredentialsAreSentButNotLogged(t *testing.T) {
 			t.Errorf("logged %s = %q, want it redacted", k, l.Request.Headers[k])
 		}
 	}
-	if l.Request.Headers["X-Team"] != "blue" {
-		t.Errorf("logged X-Team = %q, want it kept", l.Request.Headers["X-Team"])
+	if got[0].url != "/hook?api_token=t0k-plain&page=2" {
+		t.Errorf("sent to %q, want the whole URL", got[0].url)
 	}
-	if want := rcv.URL + "/hook?api_token=%5Bredacted%5D&page=2"; l.Request.URL != want {
+	for k, v := range map[string]string{"Accept": "application/json", "Accept-Language": "en", "Content-Type": "application/json",
+		"User-Agent": "wexio-webhooks/test", "Webhook-Id": string(em.Event.ID)} {
+		if l.Request.Headers[k] != v {
+			t.Errorf("logged %s = %q, want %q", k, l.Request.Headers[k], v)
+		}
+	}
+	if want := rcv.URL + "/hook?api_token=[redacted]&page=[redacted]"; l.Request.URL != want {
 		t.Errorf("logged URL %q, want %q", l.Request.URL, want)
+	}
+}
+
+// TestFailedAttemptKeepsTheQueryOut: an attempt that reaches nobody says
+// why in its row and in the operator log, without the URL's query values.
+func TestFailedAttemptKeepsTheQueryOut(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	gone := newReceiver(t, nil)
+	gone.Close() // its port now refuses connections
+	e.hook(t, gone.URL+"/h?api_key=k3y-plain", nil, 0)
+	em := e.emit(t)
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, nil))
+	e.once(t, e.dispatcher(t, func(c *outbound.Config) { c.Log = log }))
+	l := e.logs(t, em.Deliveries[0].ID)[0]
+	mu.Lock()
+	logged := buf.String()
+	mu.Unlock()
+	if l.Error == nil || l.StatusCode != nil {
+		t.Fatalf("log row %+v, want a network error", l)
+	}
+	for what, s := range map[string]string{"row error": *l.Error, "row URL": l.Request.URL, "operator log": logged} {
+		if strings.Contains(s, "k3y-plain") {
+			t.Errorf("%s holds the query value: %s", what, s)
+		}
 	}
 }
 

@@ -99,7 +99,7 @@ func (e *env) dispatcher(t testing.TB, tweak func(*outbound.Config)) *outbound.D
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, Publisher: e.pub})
+	d, err := outbound.New(cfg, outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, URL: e.svc.URL, Publisher: e.pub})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +153,7 @@ func (e *env) logs(t testing.TB, id pulid.ID) []*ent.WebhookLog {
 type captured struct {
 	header http.Header
 	body   []byte
+	url    string // as requested: path and query
 }
 
 // receiver is a real HTTP server that records requests and answers with
@@ -168,7 +169,7 @@ func newReceiver(t testing.TB, handler http.HandlerFunc) *receiver {
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
-		r.reqs = append(r.reqs, captured{header: req.Header.Clone(), body: body})
+		r.reqs = append(r.reqs, captured{header: req.Header.Clone(), body: body, url: req.URL.RequestURI()})
 		r.mu.Unlock()
 		if handler != nil {
 			handler(w, req)

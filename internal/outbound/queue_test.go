@@ -226,7 +226,7 @@ func TestQueuedDeliveryPastItsStartIsReleased(t *testing.T) {
 	claimer := &countingClaimer{Claimer: e.claimer()}
 	d, err := outbound.New(outbound.Config{Workers: 1, BatchSize: 2, PollInterval: 10 * time.Millisecond,
 		AllowPrivate: true, Version: "test", Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Secrets: e.svc.Secrets, Publisher: e.pub, Claimer: claimer})
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Secrets: e.svc.Secrets, Headers: e.svc.Headers, URL: e.svc.URL, Publisher: e.pub, Claimer: claimer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func (e *env) changingDispatcher(t *testing.T, change func()) (*outbound.Dispatc
 	e.db.Write.Webhook.Use(subs.Hook())
 	claimer := &changingClaimer{Claimer: e.claimer(), change: change}
 	d, err := outbound.New(outbound.Config{AllowPrivate: true, Now: e.clk.now},
-		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Secrets: e.svc.Secrets, Claimer: claimer, Subscriptions: subs})
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Secrets: e.svc.Secrets, Headers: e.svc.Headers, URL: e.svc.URL, Claimer: claimer, Subscriptions: subs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestWebhookPausedAfterTheClaimGetsNoAttempt(t *testing.T) {
 func TestNewRefusesNegativeSettings(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	deps := outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets}
+	deps := outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Claimer: e.claimer(), Secrets: e.svc.Secrets, Headers: e.svc.Headers, URL: e.svc.URL}
 	for _, cfg := range []outbound.Config{{Timeout: -time.Second}, {Workers: -1}} {
 		if _, err := outbound.New(cfg, deps); err == nil {
 			t.Errorf("New accepted %+v", cfg)

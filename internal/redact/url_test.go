@@ -12,10 +12,17 @@ func TestURL(t *testing.T) {
 		"https://example.com/hook":                     "https://example.com/hook",
 		"https://ada:pw@example.com/h":                 "https://ada:%5Bredacted%5D@example.com/h",
 		"https://ada@example.com/h":                    "https://ada@example.com/h",
-		"https://example.com/h?token=t&page=2&key=k":   "https://example.com/h?token=%5Bredacted%5D&page=2&key=%5Bredacted%5D",
-		"https://example.com/h?b=2&a=%20x&api%5Fkey=k": "https://example.com/h?b=2&a=%20x&api%5Fkey=%5Bredacted%5D", // as sent, the secret aside
-		"https://example.com/h?x-signature=s#frag":     "https://example.com/h?x-signature=%5Bredacted%5D#frag",
-		"http://[::1]:namedport/h?secret=s":            "http://[::1]:namedport/h?secret=s", // does not parse: kept
+		"https://example.com/h?token=t&page=2&key=k":   "https://example.com/h?token=[redacted]&page=[redacted]&key=[redacted]",
+		"https://example.com/h?b=2&a=%20x&api%5Fkey=k": "https://example.com/h?b=[redacted]&a=[redacted]&api%5Fkey=[redacted]", // keys as sent
+		"https://example.com/h?x-signature=s#frag?a=b": "https://example.com/h?x-signature=[redacted]#frag?a=b",
+		"https://example.com/h?flag&empty=&x=1":        "https://example.com/h?flag&empty=&x=[redacted]", // nothing to hide without a value
+		"https://example.com/h?":                       "https://example.com/h?",
+		"https://example.com/h#a?b=c":                  "https://example.com/h#a?b=c",                // a fragment, not a query
+		"http://[::1]:namedport/h?secret=s":            "http://[::1]:namedport/h?secret=[redacted]", // does not parse: redacted all the same
+		// Already redacted: as it is, so the stored URL, the API and the
+		// log rows agree.
+		"https://example.com/h?api_key=[redacted]&x=[redacted]": "https://example.com/h?api_key=[redacted]&x=[redacted]",
+		"https://ada:%5Bredacted%5D@example.com/h?k=[redacted]": "https://ada:%5Bredacted%5D@example.com/h?k=[redacted]",
 	} {
 		if got := redact.URL(raw); got != want {
 			t.Errorf("URL(%q) = %q, want %q", raw, got, want)

@@ -98,7 +98,7 @@ func (s *Service) updateOutbound(m *ent.WebhookMutation, w *ent.Webhook, in Upda
 	if in.Events != nil && len(in.Events) == 0 {
 		return apperr.Invalid("events must name at least one event type or pattern")
 	}
-	if err := s.applyDelivery(m, w.ID, in.URL, in.Events, in.Headers, w.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
+	if err := s.applyDelivery(m, w.ID, w, in.URL, in.Events, in.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
 		return err
 	}
 	if a := in.OutboundAuth; a != nil && a.Mode == w.OutboundAuth &&

@@ -2,8 +2,6 @@ package webhooks
 
 import (
 	"context"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/apperr"
-	"github.com/wexio/webhooks/internal/egress"
 	"github.com/wexio/webhooks/internal/events"
 	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/signing"
@@ -53,7 +50,7 @@ func (s *Service) CreateOutbound(ctx context.Context, c *ent.Client, in CreateOu
 		SetDirection(schematype.DirectionOutbound).
 		SetMaxRetries(s.cfg.MaxRetries).SetTimeoutSeconds(s.cfg.TimeoutSeconds)
 	m := create.Mutation()
-	if err := s.applyDelivery(m, id, &in.URL, in.Events, in.Headers, nil, in.MaxRetries, in.TimeoutSeconds); err != nil {
+	if err := s.applyDelivery(m, id, nil, &in.URL, in.Events, in.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
 		return nil, nil, err
 	}
 	if len(in.Events) == 0 {
@@ -75,16 +72,13 @@ func (s *Service) CreateOutbound(ctx context.Context, c *ent.Client, in CreateOu
 }
 
 // applyDelivery validates and writes the delivery settings that are set.
-func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, url *string, evs []string, headers any, current map[string]string, retries, timeout *int) error {
+// cur is the webhook as stored, nil on creation: values given back as
+// redact.Marker keep its own.
+func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, cur *ent.Webhook, url *string, evs []string, headers any, retries, timeout *int) error {
 	if url != nil {
-		u := strings.TrimSpace(*url)
-		if err := egress.CheckURL(u, s.cfg.AllowPrivateNetworks); err != nil {
-			if errors.Is(err, egress.ErrBlockedAddress) && !s.cfg.AllowPrivateNetworks {
-				return apperr.Invalid("url: %v; WEXIO_ALLOW_PRIVATE_NETWORKS=true allows private and loopback addresses, for development", err)
-			}
-			return apperr.Invalid("url: %v", err)
+		if err := s.applyURL(m, id, *url, cur); err != nil {
+			return err
 		}
-		m.SetURL(u)
 	}
 	if evs != nil {
 		for _, p := range evs {
@@ -95,11 +89,15 @@ func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, url *string
 		m.SetEvents(evs)
 	}
 	if headers != nil {
-		h, err := staticHeaders(headers, current)
+		var current map[string]string
+		if cur != nil {
+			current = cur.Headers
+		}
+		h, kept, err := staticHeaders(headers, current)
 		if err != nil {
 			return err
 		}
-		m.SetHeaders(s.sealHeaders(h, current, id))
+		m.SetHeaders(s.storedHeaders(h, kept, id))
 	}
 	if retries != nil {
 		if *retries < 0 || *retries > maxRetriesLimit {
@@ -116,83 +114,39 @@ func (s *Service) applyDelivery(m *ent.WebhookMutation, id pulid.ID, url *string
 	return nil
 }
 
-// sealedPrefix marks a stored static header value that is sealed.
-const sealedPrefix = "sealed:"
-
-// sealHeaders seals the values of headers named as credentials
-// (redact.IsSecret), as auth secrets are: they are stored encrypted and
-// never read back. A value kept from current (given back as Redacted) is
-// stored as it was.
-func (s *Service) sealHeaders(h, current map[string]string, id pulid.ID) map[string]string {
-	for k, v := range h {
-		if prev, kept := current[k]; redact.IsSecret(k, nil) && !(kept && prev == v) {
-			h[k] = sealedPrefix + base64.RawStdEncoding.EncodeToString(s.box.Seal(v, string(id)+"/"+k))
-		}
-	}
-	return h
-}
-
-// Headers returns w's static headers as they are sent, sealed values
-// opened. It runs before every attempt: headers with nothing sealed are
-// returned as stored, without a copy: the caller only reads them.
-func (s *Service) Headers(w *ent.Webhook) (map[string]string, error) {
-	sealed := false
-	for _, v := range w.Headers {
-		sealed = sealed || strings.HasPrefix(v, sealedPrefix)
-	}
-	if !sealed {
-		return w.Headers, nil
-	}
-	out := make(map[string]string, len(w.Headers))
-	for k, v := range w.Headers {
-		// Only credential names are sealed; one stored before sealing was
-		// is plain text.
-		if enc, ok := strings.CutPrefix(v, sealedPrefix); ok && redact.IsSecret(k, nil) {
-			sealed, err := base64.RawStdEncoding.DecodeString(enc)
-			if err != nil {
-				return nil, fmt.Errorf("header %s of %s: %w", k, w.ID, err)
-			}
-			if v, err = s.box.Open(sealed, string(w.ID)+"/"+k); err != nil {
-				return nil, fmt.Errorf("opening header %s of %s: %w", k, w.ID, err)
-			}
-		}
-		out[k] = v
-	}
-	return out, nil
-}
-
 // staticHeaders validates the extra headers: an object of string values with
-// valid names, none of them reserved. The API shows a header named as a
-// credential as redact.Marker; given back so, the current value stays,
-// so a client can send the settings it read.
-func staticHeaders(v any, current map[string]string) (map[string]string, error) {
+// valid names, none of them reserved. The API shows every value not on the
+// harmless list as redact.Marker; given back so, the current value stays
+// (as stored, and reported in kept), so a client can send the settings it
+// read.
+func staticHeaders(v any, current map[string]string) (h map[string]string, kept map[string]bool, err error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, apperr.Invalid("headers must be an object of strings")
+		return nil, nil, apperr.Invalid("headers must be an object of strings")
 	}
 	if len(obj) > maxStaticHeaders {
-		return nil, apperr.Invalid("at most %d static headers", maxStaticHeaders)
+		return nil, nil, apperr.Invalid("at most %d static headers", maxStaticHeaders)
 	}
-	out := make(map[string]string, len(obj))
+	h, kept = make(map[string]string, len(obj)), map[string]bool{}
 	for k, raw := range obj {
 		val, ok := raw.(string)
 		name := http.CanonicalHeaderKey(strings.TrimSpace(k))
 		switch {
 		case !ok:
-			return nil, apperr.Invalid("headers.%s must be a string", k)
+			return nil, nil, apperr.Invalid("headers.%s must be a string", k)
 		case !validHeaderName(name):
-			return nil, apperr.Invalid("headers: %q is not a valid header name", k)
+			return nil, nil, apperr.Invalid("headers: %q is not a valid header name", k)
 		case reservedHeaders[name]:
-			return nil, apperr.Invalid("headers: %s is set by the server and cannot be overridden", name)
+			return nil, nil, apperr.Invalid("headers: %s is set by the server and cannot be overridden", name)
 		case strings.ContainsAny(val, "\r\n\x00"):
-			return nil, apperr.Invalid("headers.%s contains a line break", k)
+			return nil, nil, apperr.Invalid("headers.%s contains a line break", k)
 		}
 		if prev, ok := current[name]; ok && val == redact.Marker {
-			val = prev
+			val, kept[name] = prev, true
 		}
-		out[name] = val
+		h[name] = val
 	}
-	return out, nil
+	return h, kept, nil
 }
 
 func validHeaderName(s string) bool {
