@@ -318,6 +318,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 	// sender, nor take every file descriptor.
 	conns := connlimit.New(ln, a.cfg.MaxConnections, a.log)
 	a.conns.Store(conns)
+	a.metrics.Connections(conns.Open, func() uint64 { return conns.Shed() + conns.Refused() })
 	srv := &http.Server{
 		Handler:           a.routes(),
 		ConnState:         conns.ConnState,

@@ -100,6 +100,18 @@ func TestIdleConnectionFloodLeavesTheServerAnswering(t *testing.T) {
 	if conns.Shed() < uint64(len(flood)-maxConns) {
 		t.Fatalf("shed %d, want at least %d", conns.Shed(), len(flood)-maxConns)
 	}
+	res, err := client.Get("http://" + s.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if open := sample(string(text), "wexio_http_connections_open"); open < 1 || open > maxConns {
+		t.Fatalf("wexio_http_connections_open = %v, want 1..%d", open, maxConns)
+	}
+	if shed := sample(string(text), "wexio_http_connections_shed_total"); shed < float64(len(flood)-maxConns) {
+		t.Fatalf("wexio_http_connections_shed_total = %v, want at least %d", shed, len(flood)-maxConns)
+	}
 }
 
 // createFloodHook creates a SHARED_SECRET inbound webhook through the API

@@ -27,7 +27,7 @@ func TestImportsPointOneWay(t *testing.T) {
 	}
 	in := func(p string) string { return mod + "/internal/" + p }
 	pure := map[string]bool{}
-	for _, p := range []string{"config", "events", "verify", "capture", "jsonpath", "payload", "template", "redact", "signing", "egress", "tenant"} {
+	for _, p := range []string{"config", "events", "verify", "capture", "jsonpath", "payload", "template", "redact", "signing", "egress", "tenant", "connlimit"} {
 		pure[in(p)] = true
 	}
 	for p := range pure {

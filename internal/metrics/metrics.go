@@ -146,6 +146,19 @@ func (m *Metrics) Tail(subscribers func() int, dropped func() uint64) {
 	}, func() float64 { return float64(dropped()) }))
 }
 
+// Connections reports the HTTP connections open on this server and those
+// closed to keep under WEXIO_MAX_CONNECTIONS, read at each scrape.
+func (m *Metrics) Connections(open func() int, shed func() uint64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "wexio_http_connections_open",
+		Help: "HTTP connections open on this server, WebSockets included.",
+	}, func() float64 { return float64(open()) }))
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "wexio_http_connections_shed_total",
+		Help: "Connections closed at WEXIO_MAX_CONNECTIONS: the longest idle, or a newcomer when none was idle.",
+	}, func() float64 { return float64(shed()) }))
+}
+
 // DueFunc counts the deliveries due now and not being attempted, up to a
 // cap, and the time since the oldest of them became due (zero for none).
 type DueFunc func(ctx context.Context) (due int, lag time.Duration, err error)
