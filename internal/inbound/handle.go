@@ -22,14 +22,14 @@ import (
 type request struct {
 	bound    // the webhook, its enabled flows and its verifier, at lookup
 	http     *http.Request
-	raw      []byte    // the body, up to the limit
-	tooLarge bool      // the body went past the limit
+	raw      []byte // the body, up to the limit
+	tooLarge bool   // the body went past the limit
 	// headersTooLarge: the headers went past MaxHeaderBytes.
 	headersTooLarge bool
-	readErr  error     // the body could not be read (sender went away)
-	received time.Time // the injected clock, for tolerances and rows
-	began    time.Time // the wall clock, for durationMs
-	vreq     verify.Request
+	readErr         error     // the body could not be read (sender went away)
+	received        time.Time // the injected clock, for tolerances and rows
+	began           time.Time // the wall clock, for durationMs
+	vreq            verify.Request
 	// signatureHeader is the custom signature header the log redacts.
 	signatureHeader string
 	id              string // X-Request-Id
