@@ -44,6 +44,10 @@ type Delivery struct {
 	ClaimToken *string `json:"claim_token,omitempty"`
 	// a manual retry of a FAILED delivery: one attempt, no automatic retries after it
 	Manual bool `json:"manual,omitempty"`
+	// attempts made as its FAILING webhook's probe: they use none of its retries
+	Probes int `json:"probes,omitempty"`
+	// the probe of its FAILING webhook: the one delivery of it that is not held
+	Probe bool `json:"probe,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeliveryQuery when eager-loading is set.
 	Edges        DeliveryEdges `json:"edges"`
@@ -118,9 +122,9 @@ func (*Delivery) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case delivery.FieldID, delivery.FieldWorkspaceID, delivery.FieldEventID, delivery.FieldWebhookID:
 			values[i] = new(pulid.ID)
-		case delivery.FieldManual:
+		case delivery.FieldManual, delivery.FieldProbe:
 			values[i] = new(sql.NullBool)
-		case delivery.FieldAttempts:
+		case delivery.FieldAttempts, delivery.FieldProbes:
 			values[i] = new(sql.NullInt64)
 		case delivery.FieldStatus, delivery.FieldClaimToken:
 			values[i] = new(sql.NullString)
@@ -216,6 +220,18 @@ func (_m *Delivery) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Manual = value.Bool
 			}
+		case delivery.FieldProbes:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field probes", values[i])
+			} else if value.Valid {
+				_m.Probes = int(value.Int64)
+			}
+		case delivery.FieldProbe:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field probe", values[i])
+			} else if value.Valid {
+				_m.Probe = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -310,6 +326,12 @@ func (_m *Delivery) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("manual=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Manual))
+	builder.WriteString(", ")
+	builder.WriteString("probes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Probes))
+	builder.WriteString(", ")
+	builder.WriteString("probe=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Probe))
 	builder.WriteByte(')')
 	return builder.String()
 }

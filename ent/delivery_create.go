@@ -159,6 +159,34 @@ func (_c *DeliveryCreate) SetNillableManual(v *bool) *DeliveryCreate {
 	return _c
 }
 
+// SetProbes sets the "probes" field.
+func (_c *DeliveryCreate) SetProbes(v int) *DeliveryCreate {
+	_c.mutation.SetProbes(v)
+	return _c
+}
+
+// SetNillableProbes sets the "probes" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableProbes(v *int) *DeliveryCreate {
+	if v != nil {
+		_c.SetProbes(*v)
+	}
+	return _c
+}
+
+// SetProbe sets the "probe" field.
+func (_c *DeliveryCreate) SetProbe(v bool) *DeliveryCreate {
+	_c.mutation.SetProbe(v)
+	return _c
+}
+
+// SetNillableProbe sets the "probe" field if the given value is not nil.
+func (_c *DeliveryCreate) SetNillableProbe(v *bool) *DeliveryCreate {
+	if v != nil {
+		_c.SetProbe(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *DeliveryCreate) SetID(v pulid.ID) *DeliveryCreate {
 	_c.mutation.SetID(v)
@@ -266,6 +294,14 @@ func (_c *DeliveryCreate) defaults() error {
 		v := delivery.DefaultManual
 		_c.mutation.SetManual(v)
 	}
+	if _, ok := _c.mutation.Probes(); !ok {
+		v := delivery.DefaultProbes
+		_c.mutation.SetProbes(v)
+	}
+	if _, ok := _c.mutation.Probe(); !ok {
+		v := delivery.DefaultProbe
+		_c.mutation.SetProbe(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if delivery.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized delivery.DefaultID (forgotten import ent/runtime?)")
@@ -306,6 +342,12 @@ func (_c *DeliveryCreate) check() error {
 	}
 	if _, ok := _c.mutation.Manual(); !ok {
 		return &ValidationError{Name: "manual", err: errors.New(`ent: missing required field "Delivery.manual"`)}
+	}
+	if _, ok := _c.mutation.Probes(); !ok {
+		return &ValidationError{Name: "probes", err: errors.New(`ent: missing required field "Delivery.probes"`)}
+	}
+	if _, ok := _c.mutation.Probe(); !ok {
+		return &ValidationError{Name: "probe", err: errors.New(`ent: missing required field "Delivery.probe"`)}
 	}
 	if len(_c.mutation.WorkspaceIDs()) == 0 {
 		return &ValidationError{Name: "workspace", err: errors.New(`ent: missing required edge "Delivery.workspace"`)}
@@ -383,6 +425,14 @@ func (_c *DeliveryCreate) createSpec() (*Delivery, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Manual(); ok {
 		_spec.SetField(delivery.FieldManual, field.TypeBool, value)
 		_node.Manual = value
+	}
+	if value, ok := _c.mutation.Probes(); ok {
+		_spec.SetField(delivery.FieldProbes, field.TypeInt, value)
+		_node.Probes = value
+	}
+	if value, ok := _c.mutation.Probe(); ok {
+		_spec.SetField(delivery.FieldProbe, field.TypeBool, value)
+		_node.Probe = value
 	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -611,6 +661,36 @@ func (u *DeliveryUpsert) UpdateManual() *DeliveryUpsert {
 	return u
 }
 
+// SetProbes sets the "probes" field.
+func (u *DeliveryUpsert) SetProbes(v int) *DeliveryUpsert {
+	u.Set(delivery.FieldProbes, v)
+	return u
+}
+
+// UpdateProbes sets the "probes" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateProbes() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldProbes)
+	return u
+}
+
+// AddProbes adds v to the "probes" field.
+func (u *DeliveryUpsert) AddProbes(v int) *DeliveryUpsert {
+	u.Add(delivery.FieldProbes, v)
+	return u
+}
+
+// SetProbe sets the "probe" field.
+func (u *DeliveryUpsert) SetProbe(v bool) *DeliveryUpsert {
+	u.Set(delivery.FieldProbe, v)
+	return u
+}
+
+// UpdateProbe sets the "probe" field to the value that was provided on create.
+func (u *DeliveryUpsert) UpdateProbe() *DeliveryUpsert {
+	u.SetExcluded(delivery.FieldProbe)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -794,6 +874,41 @@ func (u *DeliveryUpsertOne) SetManual(v bool) *DeliveryUpsertOne {
 func (u *DeliveryUpsertOne) UpdateManual() *DeliveryUpsertOne {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.UpdateManual()
+	})
+}
+
+// SetProbes sets the "probes" field.
+func (u *DeliveryUpsertOne) SetProbes(v int) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetProbes(v)
+	})
+}
+
+// AddProbes adds v to the "probes" field.
+func (u *DeliveryUpsertOne) AddProbes(v int) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.AddProbes(v)
+	})
+}
+
+// UpdateProbes sets the "probes" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateProbes() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateProbes()
+	})
+}
+
+// SetProbe sets the "probe" field.
+func (u *DeliveryUpsertOne) SetProbe(v bool) *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetProbe(v)
+	})
+}
+
+// UpdateProbe sets the "probe" field to the value that was provided on create.
+func (u *DeliveryUpsertOne) UpdateProbe() *DeliveryUpsertOne {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateProbe()
 	})
 }
 
@@ -1147,6 +1262,41 @@ func (u *DeliveryUpsertBulk) SetManual(v bool) *DeliveryUpsertBulk {
 func (u *DeliveryUpsertBulk) UpdateManual() *DeliveryUpsertBulk {
 	return u.Update(func(s *DeliveryUpsert) {
 		s.UpdateManual()
+	})
+}
+
+// SetProbes sets the "probes" field.
+func (u *DeliveryUpsertBulk) SetProbes(v int) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetProbes(v)
+	})
+}
+
+// AddProbes adds v to the "probes" field.
+func (u *DeliveryUpsertBulk) AddProbes(v int) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.AddProbes(v)
+	})
+}
+
+// UpdateProbes sets the "probes" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateProbes() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateProbes()
+	})
+}
+
+// SetProbe sets the "probe" field.
+func (u *DeliveryUpsertBulk) SetProbe(v bool) *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.SetProbe(v)
+	})
+}
+
+// UpdateProbe sets the "probe" field to the value that was provided on create.
+func (u *DeliveryUpsertBulk) UpdateProbe() *DeliveryUpsertBulk {
+	return u.Update(func(s *DeliveryUpsert) {
+		s.UpdateProbe()
 	})
 }
 

@@ -147,6 +147,41 @@ func (_u *DeliveryUpdate) SetNillableManual(v *bool) *DeliveryUpdate {
 	return _u
 }
 
+// SetProbes sets the "probes" field.
+func (_u *DeliveryUpdate) SetProbes(v int) *DeliveryUpdate {
+	_u.mutation.ResetProbes()
+	_u.mutation.SetProbes(v)
+	return _u
+}
+
+// SetNillableProbes sets the "probes" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableProbes(v *int) *DeliveryUpdate {
+	if v != nil {
+		_u.SetProbes(*v)
+	}
+	return _u
+}
+
+// AddProbes adds value to the "probes" field.
+func (_u *DeliveryUpdate) AddProbes(v int) *DeliveryUpdate {
+	_u.mutation.AddProbes(v)
+	return _u
+}
+
+// SetProbe sets the "probe" field.
+func (_u *DeliveryUpdate) SetProbe(v bool) *DeliveryUpdate {
+	_u.mutation.SetProbe(v)
+	return _u
+}
+
+// SetNillableProbe sets the "probe" field if the given value is not nil.
+func (_u *DeliveryUpdate) SetNillableProbe(v *bool) *DeliveryUpdate {
+	if v != nil {
+		_u.SetProbe(*v)
+	}
+	return _u
+}
+
 // AddLogIDs adds the "logs" edge to the WebhookLog entity by IDs.
 func (_u *DeliveryUpdate) AddLogIDs(ids ...pulid.ID) *DeliveryUpdate {
 	_u.mutation.AddLogIDs(ids...)
@@ -299,6 +334,15 @@ func (_u *DeliveryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Manual(); ok {
 		_spec.SetField(delivery.FieldManual, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Probes(); ok {
+		_spec.SetField(delivery.FieldProbes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProbes(); ok {
+		_spec.AddField(delivery.FieldProbes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Probe(); ok {
+		_spec.SetField(delivery.FieldProbe, field.TypeBool, value)
 	}
 	if _u.mutation.LogsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -478,6 +522,41 @@ func (_u *DeliveryUpdateOne) SetManual(v bool) *DeliveryUpdateOne {
 func (_u *DeliveryUpdateOne) SetNillableManual(v *bool) *DeliveryUpdateOne {
 	if v != nil {
 		_u.SetManual(*v)
+	}
+	return _u
+}
+
+// SetProbes sets the "probes" field.
+func (_u *DeliveryUpdateOne) SetProbes(v int) *DeliveryUpdateOne {
+	_u.mutation.ResetProbes()
+	_u.mutation.SetProbes(v)
+	return _u
+}
+
+// SetNillableProbes sets the "probes" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableProbes(v *int) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetProbes(*v)
+	}
+	return _u
+}
+
+// AddProbes adds value to the "probes" field.
+func (_u *DeliveryUpdateOne) AddProbes(v int) *DeliveryUpdateOne {
+	_u.mutation.AddProbes(v)
+	return _u
+}
+
+// SetProbe sets the "probe" field.
+func (_u *DeliveryUpdateOne) SetProbe(v bool) *DeliveryUpdateOne {
+	_u.mutation.SetProbe(v)
+	return _u
+}
+
+// SetNillableProbe sets the "probe" field if the given value is not nil.
+func (_u *DeliveryUpdateOne) SetNillableProbe(v *bool) *DeliveryUpdateOne {
+	if v != nil {
+		_u.SetProbe(*v)
 	}
 	return _u
 }
@@ -664,6 +743,15 @@ func (_u *DeliveryUpdateOne) sqlSave(ctx context.Context) (_node *Delivery, err 
 	}
 	if value, ok := _u.mutation.Manual(); ok {
 		_spec.SetField(delivery.FieldManual, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Probes(); ok {
+		_spec.SetField(delivery.FieldProbes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProbes(); ok {
+		_spec.AddField(delivery.FieldProbes, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Probe(); ok {
+		_spec.SetField(delivery.FieldProbe, field.TypeBool, value)
 	}
 	if _u.mutation.LogsCleared() {
 		edge := &sqlgraph.EdgeSpec{

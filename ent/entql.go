@@ -110,6 +110,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			delivery.FieldClaimedUntil:  {Type: field.TypeTime, Column: delivery.FieldClaimedUntil},
 			delivery.FieldClaimToken:    {Type: field.TypeString, Column: delivery.FieldClaimToken},
 			delivery.FieldManual:        {Type: field.TypeBool, Column: delivery.FieldManual},
+			delivery.FieldProbes:        {Type: field.TypeInt, Column: delivery.FieldProbes},
+			delivery.FieldProbe:         {Type: field.TypeBool, Column: delivery.FieldProbe},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -260,6 +262,15 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhook.FieldHeaders:                 {Type: field.TypeJSON, Column: webhook.FieldHeaders},
 			webhook.FieldMaxRetries:              {Type: field.TypeInt, Column: webhook.FieldMaxRetries},
 			webhook.FieldTimeoutSeconds:          {Type: field.TypeInt, Column: webhook.FieldTimeoutSeconds},
+			webhook.FieldMaxConcurrency:          {Type: field.TypeInt, Column: webhook.FieldMaxConcurrency},
+			webhook.FieldRateLimitPerSecond:      {Type: field.TypeInt, Column: webhook.FieldRateLimitPerSecond},
+			webhook.FieldRateNextAt:              {Type: field.TypeTime, Column: webhook.FieldRateNextAt},
+			webhook.FieldOrdered:                 {Type: field.TypeBool, Column: webhook.FieldOrdered},
+			webhook.FieldHealth:                  {Type: field.TypeEnum, Column: webhook.FieldHealth},
+			webhook.FieldHealthSince:             {Type: field.TypeTime, Column: webhook.FieldHealthSince},
+			webhook.FieldConsecutiveFailures:     {Type: field.TypeInt, Column: webhook.FieldConsecutiveFailures},
+			webhook.FieldLastError:               {Type: field.TypeString, Column: webhook.FieldLastError},
+			webhook.FieldProbeIntervalSeconds:    {Type: field.TypeInt, Column: webhook.FieldProbeIntervalSeconds},
 		},
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
@@ -1190,6 +1201,16 @@ func (f *DeliveryFilter) WhereManual(p entql.BoolP) {
 	f.Where(p.Field(delivery.FieldManual))
 }
 
+// WhereProbes applies the entql int predicate on the probes field.
+func (f *DeliveryFilter) WhereProbes(p entql.IntP) {
+	f.Where(p.Field(delivery.FieldProbes))
+}
+
+// WhereProbe applies the entql bool predicate on the probe field.
+func (f *DeliveryFilter) WhereProbe(p entql.BoolP) {
+	f.Where(p.Field(delivery.FieldProbe))
+}
+
 // WhereHasWorkspace applies a predicate to check if query has an edge workspace.
 func (f *DeliveryFilter) WhereHasWorkspace() {
 	f.Where(entql.HasEdge("workspace"))
@@ -2026,6 +2047,51 @@ func (f *WebhookFilter) WhereMaxRetries(p entql.IntP) {
 // WhereTimeoutSeconds applies the entql int predicate on the timeout_seconds field.
 func (f *WebhookFilter) WhereTimeoutSeconds(p entql.IntP) {
 	f.Where(p.Field(webhook.FieldTimeoutSeconds))
+}
+
+// WhereMaxConcurrency applies the entql int predicate on the max_concurrency field.
+func (f *WebhookFilter) WhereMaxConcurrency(p entql.IntP) {
+	f.Where(p.Field(webhook.FieldMaxConcurrency))
+}
+
+// WhereRateLimitPerSecond applies the entql int predicate on the rate_limit_per_second field.
+func (f *WebhookFilter) WhereRateLimitPerSecond(p entql.IntP) {
+	f.Where(p.Field(webhook.FieldRateLimitPerSecond))
+}
+
+// WhereRateNextAt applies the entql time.Time predicate on the rate_next_at field.
+func (f *WebhookFilter) WhereRateNextAt(p entql.TimeP) {
+	f.Where(p.Field(webhook.FieldRateNextAt))
+}
+
+// WhereOrdered applies the entql bool predicate on the ordered field.
+func (f *WebhookFilter) WhereOrdered(p entql.BoolP) {
+	f.Where(p.Field(webhook.FieldOrdered))
+}
+
+// WhereHealth applies the entql string predicate on the health field.
+func (f *WebhookFilter) WhereHealth(p entql.StringP) {
+	f.Where(p.Field(webhook.FieldHealth))
+}
+
+// WhereHealthSince applies the entql time.Time predicate on the health_since field.
+func (f *WebhookFilter) WhereHealthSince(p entql.TimeP) {
+	f.Where(p.Field(webhook.FieldHealthSince))
+}
+
+// WhereConsecutiveFailures applies the entql int predicate on the consecutive_failures field.
+func (f *WebhookFilter) WhereConsecutiveFailures(p entql.IntP) {
+	f.Where(p.Field(webhook.FieldConsecutiveFailures))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *WebhookFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(webhook.FieldLastError))
+}
+
+// WhereProbeIntervalSeconds applies the entql int predicate on the probe_interval_seconds field.
+func (f *WebhookFilter) WhereProbeIntervalSeconds(p entql.IntP) {
+	f.Where(p.Field(webhook.FieldProbeIntervalSeconds))
 }
 
 // WhereHasWorkspace applies a predicate to check if query has an edge workspace.

@@ -2589,6 +2589,9 @@ type DeliveryMutation struct {
 	claimed_until    *time.Time
 	claim_token      *string
 	manual           *bool
+	probes           *int
+	addprobes        *int
+	probe            *bool
 	clearedFields    map[string]struct{}
 	workspace        *pulid.ID
 	clearedworkspace bool
@@ -3163,6 +3166,98 @@ func (m *DeliveryMutation) ResetManual() {
 	m.manual = nil
 }
 
+// SetProbes sets the "probes" field.
+func (m *DeliveryMutation) SetProbes(i int) {
+	m.probes = &i
+	m.addprobes = nil
+}
+
+// Probes returns the value of the "probes" field in the mutation.
+func (m *DeliveryMutation) Probes() (r int, exists bool) {
+	v := m.probes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProbes returns the old "probes" field's value of the Delivery entity.
+// If the Delivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeliveryMutation) OldProbes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProbes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProbes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProbes: %w", err)
+	}
+	return oldValue.Probes, nil
+}
+
+// AddProbes adds i to the "probes" field.
+func (m *DeliveryMutation) AddProbes(i int) {
+	if m.addprobes != nil {
+		*m.addprobes += i
+	} else {
+		m.addprobes = &i
+	}
+}
+
+// AddedProbes returns the value that was added to the "probes" field in this mutation.
+func (m *DeliveryMutation) AddedProbes() (r int, exists bool) {
+	v := m.addprobes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProbes resets all changes to the "probes" field.
+func (m *DeliveryMutation) ResetProbes() {
+	m.probes = nil
+	m.addprobes = nil
+}
+
+// SetProbe sets the "probe" field.
+func (m *DeliveryMutation) SetProbe(b bool) {
+	m.probe = &b
+}
+
+// Probe returns the value of the "probe" field in the mutation.
+func (m *DeliveryMutation) Probe() (r bool, exists bool) {
+	v := m.probe
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProbe returns the old "probe" field's value of the Delivery entity.
+// If the Delivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeliveryMutation) OldProbe(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProbe is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProbe requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProbe: %w", err)
+	}
+	return oldValue.Probe, nil
+}
+
+// ResetProbe resets all changes to the "probe" field.
+func (m *DeliveryMutation) ResetProbe() {
+	m.probe = nil
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *DeliveryMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -3332,7 +3427,7 @@ func (m *DeliveryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeliveryMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, delivery.FieldCreatedAt)
 	}
@@ -3366,6 +3461,12 @@ func (m *DeliveryMutation) Fields() []string {
 	if m.manual != nil {
 		fields = append(fields, delivery.FieldManual)
 	}
+	if m.probes != nil {
+		fields = append(fields, delivery.FieldProbes)
+	}
+	if m.probe != nil {
+		fields = append(fields, delivery.FieldProbe)
+	}
 	return fields
 }
 
@@ -3396,6 +3497,10 @@ func (m *DeliveryMutation) Field(name string) (ent.Value, bool) {
 		return m.ClaimToken()
 	case delivery.FieldManual:
 		return m.Manual()
+	case delivery.FieldProbes:
+		return m.Probes()
+	case delivery.FieldProbe:
+		return m.Probe()
 	}
 	return nil, false
 }
@@ -3427,6 +3532,10 @@ func (m *DeliveryMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldClaimToken(ctx)
 	case delivery.FieldManual:
 		return m.OldManual(ctx)
+	case delivery.FieldProbes:
+		return m.OldProbes(ctx)
+	case delivery.FieldProbe:
+		return m.OldProbe(ctx)
 	}
 	return nil, fmt.Errorf("unknown Delivery field %s", name)
 }
@@ -3513,6 +3622,20 @@ func (m *DeliveryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetManual(v)
 		return nil
+	case delivery.FieldProbes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProbes(v)
+		return nil
+	case delivery.FieldProbe:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProbe(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Delivery field %s", name)
 }
@@ -3524,6 +3647,9 @@ func (m *DeliveryMutation) AddedFields() []string {
 	if m.addattempts != nil {
 		fields = append(fields, delivery.FieldAttempts)
 	}
+	if m.addprobes != nil {
+		fields = append(fields, delivery.FieldProbes)
+	}
 	return fields
 }
 
@@ -3534,6 +3660,8 @@ func (m *DeliveryMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case delivery.FieldAttempts:
 		return m.AddedAttempts()
+	case delivery.FieldProbes:
+		return m.AddedProbes()
 	}
 	return nil, false
 }
@@ -3549,6 +3677,13 @@ func (m *DeliveryMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAttempts(v)
+		return nil
+	case delivery.FieldProbes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProbes(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Delivery numeric field %s", name)
@@ -3630,6 +3765,12 @@ func (m *DeliveryMutation) ResetField(name string) error {
 		return nil
 	case delivery.FieldManual:
 		m.ResetManual()
+		return nil
+	case delivery.FieldProbes:
+		m.ResetProbes()
+		return nil
+	case delivery.FieldProbe:
+		m.ResetProbe()
 		return nil
 	}
 	return fmt.Errorf("unknown Delivery field %s", name)
@@ -8510,6 +8651,19 @@ type WebhookMutation struct {
 	addmax_retries             *int
 	timeout_seconds            *int
 	addtimeout_seconds         *int
+	max_concurrency            *int
+	addmax_concurrency         *int
+	rate_limit_per_second      *int
+	addrate_limit_per_second   *int
+	rate_next_at               *time.Time
+	ordered                    *bool
+	health                     *schematype.EndpointHealth
+	health_since               *time.Time
+	consecutive_failures       *int
+	addconsecutive_failures    *int
+	last_error                 *string
+	probe_interval_seconds     *int
+	addprobe_interval_seconds  *int
 	clearedFields              map[string]struct{}
 	workspace                  *pulid.ID
 	clearedworkspace           bool
@@ -10047,6 +10201,463 @@ func (m *WebhookMutation) ResetTimeoutSeconds() {
 	m.addtimeout_seconds = nil
 }
 
+// SetMaxConcurrency sets the "max_concurrency" field.
+func (m *WebhookMutation) SetMaxConcurrency(i int) {
+	m.max_concurrency = &i
+	m.addmax_concurrency = nil
+}
+
+// MaxConcurrency returns the value of the "max_concurrency" field in the mutation.
+func (m *WebhookMutation) MaxConcurrency() (r int, exists bool) {
+	v := m.max_concurrency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxConcurrency returns the old "max_concurrency" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldMaxConcurrency(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxConcurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxConcurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxConcurrency: %w", err)
+	}
+	return oldValue.MaxConcurrency, nil
+}
+
+// AddMaxConcurrency adds i to the "max_concurrency" field.
+func (m *WebhookMutation) AddMaxConcurrency(i int) {
+	if m.addmax_concurrency != nil {
+		*m.addmax_concurrency += i
+	} else {
+		m.addmax_concurrency = &i
+	}
+}
+
+// AddedMaxConcurrency returns the value that was added to the "max_concurrency" field in this mutation.
+func (m *WebhookMutation) AddedMaxConcurrency() (r int, exists bool) {
+	v := m.addmax_concurrency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaxConcurrency resets all changes to the "max_concurrency" field.
+func (m *WebhookMutation) ResetMaxConcurrency() {
+	m.max_concurrency = nil
+	m.addmax_concurrency = nil
+}
+
+// SetRateLimitPerSecond sets the "rate_limit_per_second" field.
+func (m *WebhookMutation) SetRateLimitPerSecond(i int) {
+	m.rate_limit_per_second = &i
+	m.addrate_limit_per_second = nil
+}
+
+// RateLimitPerSecond returns the value of the "rate_limit_per_second" field in the mutation.
+func (m *WebhookMutation) RateLimitPerSecond() (r int, exists bool) {
+	v := m.rate_limit_per_second
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRateLimitPerSecond returns the old "rate_limit_per_second" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldRateLimitPerSecond(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRateLimitPerSecond is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRateLimitPerSecond requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRateLimitPerSecond: %w", err)
+	}
+	return oldValue.RateLimitPerSecond, nil
+}
+
+// AddRateLimitPerSecond adds i to the "rate_limit_per_second" field.
+func (m *WebhookMutation) AddRateLimitPerSecond(i int) {
+	if m.addrate_limit_per_second != nil {
+		*m.addrate_limit_per_second += i
+	} else {
+		m.addrate_limit_per_second = &i
+	}
+}
+
+// AddedRateLimitPerSecond returns the value that was added to the "rate_limit_per_second" field in this mutation.
+func (m *WebhookMutation) AddedRateLimitPerSecond() (r int, exists bool) {
+	v := m.addrate_limit_per_second
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRateLimitPerSecond clears the value of the "rate_limit_per_second" field.
+func (m *WebhookMutation) ClearRateLimitPerSecond() {
+	m.rate_limit_per_second = nil
+	m.addrate_limit_per_second = nil
+	m.clearedFields[webhook.FieldRateLimitPerSecond] = struct{}{}
+}
+
+// RateLimitPerSecondCleared returns if the "rate_limit_per_second" field was cleared in this mutation.
+func (m *WebhookMutation) RateLimitPerSecondCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldRateLimitPerSecond]
+	return ok
+}
+
+// ResetRateLimitPerSecond resets all changes to the "rate_limit_per_second" field.
+func (m *WebhookMutation) ResetRateLimitPerSecond() {
+	m.rate_limit_per_second = nil
+	m.addrate_limit_per_second = nil
+	delete(m.clearedFields, webhook.FieldRateLimitPerSecond)
+}
+
+// SetRateNextAt sets the "rate_next_at" field.
+func (m *WebhookMutation) SetRateNextAt(t time.Time) {
+	m.rate_next_at = &t
+}
+
+// RateNextAt returns the value of the "rate_next_at" field in the mutation.
+func (m *WebhookMutation) RateNextAt() (r time.Time, exists bool) {
+	v := m.rate_next_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRateNextAt returns the old "rate_next_at" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldRateNextAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRateNextAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRateNextAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRateNextAt: %w", err)
+	}
+	return oldValue.RateNextAt, nil
+}
+
+// ClearRateNextAt clears the value of the "rate_next_at" field.
+func (m *WebhookMutation) ClearRateNextAt() {
+	m.rate_next_at = nil
+	m.clearedFields[webhook.FieldRateNextAt] = struct{}{}
+}
+
+// RateNextAtCleared returns if the "rate_next_at" field was cleared in this mutation.
+func (m *WebhookMutation) RateNextAtCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldRateNextAt]
+	return ok
+}
+
+// ResetRateNextAt resets all changes to the "rate_next_at" field.
+func (m *WebhookMutation) ResetRateNextAt() {
+	m.rate_next_at = nil
+	delete(m.clearedFields, webhook.FieldRateNextAt)
+}
+
+// SetOrdered sets the "ordered" field.
+func (m *WebhookMutation) SetOrdered(b bool) {
+	m.ordered = &b
+}
+
+// Ordered returns the value of the "ordered" field in the mutation.
+func (m *WebhookMutation) Ordered() (r bool, exists bool) {
+	v := m.ordered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrdered returns the old "ordered" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldOrdered(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrdered is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrdered requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrdered: %w", err)
+	}
+	return oldValue.Ordered, nil
+}
+
+// ResetOrdered resets all changes to the "ordered" field.
+func (m *WebhookMutation) ResetOrdered() {
+	m.ordered = nil
+}
+
+// SetHealth sets the "health" field.
+func (m *WebhookMutation) SetHealth(sh schematype.EndpointHealth) {
+	m.health = &sh
+}
+
+// Health returns the value of the "health" field in the mutation.
+func (m *WebhookMutation) Health() (r schematype.EndpointHealth, exists bool) {
+	v := m.health
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHealth returns the old "health" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldHealth(ctx context.Context) (v schematype.EndpointHealth, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHealth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHealth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHealth: %w", err)
+	}
+	return oldValue.Health, nil
+}
+
+// ResetHealth resets all changes to the "health" field.
+func (m *WebhookMutation) ResetHealth() {
+	m.health = nil
+}
+
+// SetHealthSince sets the "health_since" field.
+func (m *WebhookMutation) SetHealthSince(t time.Time) {
+	m.health_since = &t
+}
+
+// HealthSince returns the value of the "health_since" field in the mutation.
+func (m *WebhookMutation) HealthSince() (r time.Time, exists bool) {
+	v := m.health_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHealthSince returns the old "health_since" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldHealthSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHealthSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHealthSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHealthSince: %w", err)
+	}
+	return oldValue.HealthSince, nil
+}
+
+// ClearHealthSince clears the value of the "health_since" field.
+func (m *WebhookMutation) ClearHealthSince() {
+	m.health_since = nil
+	m.clearedFields[webhook.FieldHealthSince] = struct{}{}
+}
+
+// HealthSinceCleared returns if the "health_since" field was cleared in this mutation.
+func (m *WebhookMutation) HealthSinceCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldHealthSince]
+	return ok
+}
+
+// ResetHealthSince resets all changes to the "health_since" field.
+func (m *WebhookMutation) ResetHealthSince() {
+	m.health_since = nil
+	delete(m.clearedFields, webhook.FieldHealthSince)
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (m *WebhookMutation) SetConsecutiveFailures(i int) {
+	m.consecutive_failures = &i
+	m.addconsecutive_failures = nil
+}
+
+// ConsecutiveFailures returns the value of the "consecutive_failures" field in the mutation.
+func (m *WebhookMutation) ConsecutiveFailures() (r int, exists bool) {
+	v := m.consecutive_failures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConsecutiveFailures returns the old "consecutive_failures" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldConsecutiveFailures(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConsecutiveFailures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConsecutiveFailures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConsecutiveFailures: %w", err)
+	}
+	return oldValue.ConsecutiveFailures, nil
+}
+
+// AddConsecutiveFailures adds i to the "consecutive_failures" field.
+func (m *WebhookMutation) AddConsecutiveFailures(i int) {
+	if m.addconsecutive_failures != nil {
+		*m.addconsecutive_failures += i
+	} else {
+		m.addconsecutive_failures = &i
+	}
+}
+
+// AddedConsecutiveFailures returns the value that was added to the "consecutive_failures" field in this mutation.
+func (m *WebhookMutation) AddedConsecutiveFailures() (r int, exists bool) {
+	v := m.addconsecutive_failures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConsecutiveFailures resets all changes to the "consecutive_failures" field.
+func (m *WebhookMutation) ResetConsecutiveFailures() {
+	m.consecutive_failures = nil
+	m.addconsecutive_failures = nil
+}
+
+// SetLastError sets the "last_error" field.
+func (m *WebhookMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *WebhookMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldLastError(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *WebhookMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[webhook.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *WebhookMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[webhook.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *WebhookMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, webhook.FieldLastError)
+}
+
+// SetProbeIntervalSeconds sets the "probe_interval_seconds" field.
+func (m *WebhookMutation) SetProbeIntervalSeconds(i int) {
+	m.probe_interval_seconds = &i
+	m.addprobe_interval_seconds = nil
+}
+
+// ProbeIntervalSeconds returns the value of the "probe_interval_seconds" field in the mutation.
+func (m *WebhookMutation) ProbeIntervalSeconds() (r int, exists bool) {
+	v := m.probe_interval_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProbeIntervalSeconds returns the old "probe_interval_seconds" field's value of the Webhook entity.
+// If the Webhook object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookMutation) OldProbeIntervalSeconds(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProbeIntervalSeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProbeIntervalSeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProbeIntervalSeconds: %w", err)
+	}
+	return oldValue.ProbeIntervalSeconds, nil
+}
+
+// AddProbeIntervalSeconds adds i to the "probe_interval_seconds" field.
+func (m *WebhookMutation) AddProbeIntervalSeconds(i int) {
+	if m.addprobe_interval_seconds != nil {
+		*m.addprobe_interval_seconds += i
+	} else {
+		m.addprobe_interval_seconds = &i
+	}
+}
+
+// AddedProbeIntervalSeconds returns the value that was added to the "probe_interval_seconds" field in this mutation.
+func (m *WebhookMutation) AddedProbeIntervalSeconds() (r int, exists bool) {
+	v := m.addprobe_interval_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProbeIntervalSeconds resets all changes to the "probe_interval_seconds" field.
+func (m *WebhookMutation) ResetProbeIntervalSeconds() {
+	m.probe_interval_seconds = nil
+	m.addprobe_interval_seconds = nil
+}
+
 // ClearWorkspace clears the "workspace" edge to the Workspace entity.
 func (m *WebhookMutation) ClearWorkspace() {
 	m.clearedworkspace = true
@@ -10378,7 +10989,7 @@ func (m *WebhookMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *WebhookMutation) Fields() []string {
-	fields := make([]string, 0, 30)
+	fields := make([]string, 0, 39)
 	if m.created_at != nil {
 		fields = append(fields, webhook.FieldCreatedAt)
 	}
@@ -10469,6 +11080,33 @@ func (m *WebhookMutation) Fields() []string {
 	if m.timeout_seconds != nil {
 		fields = append(fields, webhook.FieldTimeoutSeconds)
 	}
+	if m.max_concurrency != nil {
+		fields = append(fields, webhook.FieldMaxConcurrency)
+	}
+	if m.rate_limit_per_second != nil {
+		fields = append(fields, webhook.FieldRateLimitPerSecond)
+	}
+	if m.rate_next_at != nil {
+		fields = append(fields, webhook.FieldRateNextAt)
+	}
+	if m.ordered != nil {
+		fields = append(fields, webhook.FieldOrdered)
+	}
+	if m.health != nil {
+		fields = append(fields, webhook.FieldHealth)
+	}
+	if m.health_since != nil {
+		fields = append(fields, webhook.FieldHealthSince)
+	}
+	if m.consecutive_failures != nil {
+		fields = append(fields, webhook.FieldConsecutiveFailures)
+	}
+	if m.last_error != nil {
+		fields = append(fields, webhook.FieldLastError)
+	}
+	if m.probe_interval_seconds != nil {
+		fields = append(fields, webhook.FieldProbeIntervalSeconds)
+	}
 	return fields
 }
 
@@ -10537,6 +11175,24 @@ func (m *WebhookMutation) Field(name string) (ent.Value, bool) {
 		return m.MaxRetries()
 	case webhook.FieldTimeoutSeconds:
 		return m.TimeoutSeconds()
+	case webhook.FieldMaxConcurrency:
+		return m.MaxConcurrency()
+	case webhook.FieldRateLimitPerSecond:
+		return m.RateLimitPerSecond()
+	case webhook.FieldRateNextAt:
+		return m.RateNextAt()
+	case webhook.FieldOrdered:
+		return m.Ordered()
+	case webhook.FieldHealth:
+		return m.Health()
+	case webhook.FieldHealthSince:
+		return m.HealthSince()
+	case webhook.FieldConsecutiveFailures:
+		return m.ConsecutiveFailures()
+	case webhook.FieldLastError:
+		return m.LastError()
+	case webhook.FieldProbeIntervalSeconds:
+		return m.ProbeIntervalSeconds()
 	}
 	return nil, false
 }
@@ -10606,6 +11262,24 @@ func (m *WebhookMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldMaxRetries(ctx)
 	case webhook.FieldTimeoutSeconds:
 		return m.OldTimeoutSeconds(ctx)
+	case webhook.FieldMaxConcurrency:
+		return m.OldMaxConcurrency(ctx)
+	case webhook.FieldRateLimitPerSecond:
+		return m.OldRateLimitPerSecond(ctx)
+	case webhook.FieldRateNextAt:
+		return m.OldRateNextAt(ctx)
+	case webhook.FieldOrdered:
+		return m.OldOrdered(ctx)
+	case webhook.FieldHealth:
+		return m.OldHealth(ctx)
+	case webhook.FieldHealthSince:
+		return m.OldHealthSince(ctx)
+	case webhook.FieldConsecutiveFailures:
+		return m.OldConsecutiveFailures(ctx)
+	case webhook.FieldLastError:
+		return m.OldLastError(ctx)
+	case webhook.FieldProbeIntervalSeconds:
+		return m.OldProbeIntervalSeconds(ctx)
 	}
 	return nil, fmt.Errorf("unknown Webhook field %s", name)
 }
@@ -10825,6 +11499,69 @@ func (m *WebhookMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTimeoutSeconds(v)
 		return nil
+	case webhook.FieldMaxConcurrency:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxConcurrency(v)
+		return nil
+	case webhook.FieldRateLimitPerSecond:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRateLimitPerSecond(v)
+		return nil
+	case webhook.FieldRateNextAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRateNextAt(v)
+		return nil
+	case webhook.FieldOrdered:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrdered(v)
+		return nil
+	case webhook.FieldHealth:
+		v, ok := value.(schematype.EndpointHealth)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHealth(v)
+		return nil
+	case webhook.FieldHealthSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHealthSince(v)
+		return nil
+	case webhook.FieldConsecutiveFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsecutiveFailures(v)
+		return nil
+	case webhook.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case webhook.FieldProbeIntervalSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProbeIntervalSeconds(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Webhook field %s", name)
 }
@@ -10845,6 +11582,18 @@ func (m *WebhookMutation) AddedFields() []string {
 	if m.addtimeout_seconds != nil {
 		fields = append(fields, webhook.FieldTimeoutSeconds)
 	}
+	if m.addmax_concurrency != nil {
+		fields = append(fields, webhook.FieldMaxConcurrency)
+	}
+	if m.addrate_limit_per_second != nil {
+		fields = append(fields, webhook.FieldRateLimitPerSecond)
+	}
+	if m.addconsecutive_failures != nil {
+		fields = append(fields, webhook.FieldConsecutiveFailures)
+	}
+	if m.addprobe_interval_seconds != nil {
+		fields = append(fields, webhook.FieldProbeIntervalSeconds)
+	}
 	return fields
 }
 
@@ -10861,6 +11610,14 @@ func (m *WebhookMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedMaxRetries()
 	case webhook.FieldTimeoutSeconds:
 		return m.AddedTimeoutSeconds()
+	case webhook.FieldMaxConcurrency:
+		return m.AddedMaxConcurrency()
+	case webhook.FieldRateLimitPerSecond:
+		return m.AddedRateLimitPerSecond()
+	case webhook.FieldConsecutiveFailures:
+		return m.AddedConsecutiveFailures()
+	case webhook.FieldProbeIntervalSeconds:
+		return m.AddedProbeIntervalSeconds()
 	}
 	return nil, false
 }
@@ -10897,6 +11654,34 @@ func (m *WebhookMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddTimeoutSeconds(v)
+		return nil
+	case webhook.FieldMaxConcurrency:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxConcurrency(v)
+		return nil
+	case webhook.FieldRateLimitPerSecond:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRateLimitPerSecond(v)
+		return nil
+	case webhook.FieldConsecutiveFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConsecutiveFailures(v)
+		return nil
+	case webhook.FieldProbeIntervalSeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProbeIntervalSeconds(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Webhook numeric field %s", name)
@@ -10959,6 +11744,18 @@ func (m *WebhookMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(webhook.FieldHeaders) {
 		fields = append(fields, webhook.FieldHeaders)
+	}
+	if m.FieldCleared(webhook.FieldRateLimitPerSecond) {
+		fields = append(fields, webhook.FieldRateLimitPerSecond)
+	}
+	if m.FieldCleared(webhook.FieldRateNextAt) {
+		fields = append(fields, webhook.FieldRateNextAt)
+	}
+	if m.FieldCleared(webhook.FieldHealthSince) {
+		fields = append(fields, webhook.FieldHealthSince)
+	}
+	if m.FieldCleared(webhook.FieldLastError) {
+		fields = append(fields, webhook.FieldLastError)
 	}
 	return fields
 }
@@ -11027,6 +11824,18 @@ func (m *WebhookMutation) ClearField(name string) error {
 		return nil
 	case webhook.FieldHeaders:
 		m.ClearHeaders()
+		return nil
+	case webhook.FieldRateLimitPerSecond:
+		m.ClearRateLimitPerSecond()
+		return nil
+	case webhook.FieldRateNextAt:
+		m.ClearRateNextAt()
+		return nil
+	case webhook.FieldHealthSince:
+		m.ClearHealthSince()
+		return nil
+	case webhook.FieldLastError:
+		m.ClearLastError()
 		return nil
 	}
 	return fmt.Errorf("unknown Webhook nullable field %s", name)
@@ -11125,6 +11934,33 @@ func (m *WebhookMutation) ResetField(name string) error {
 		return nil
 	case webhook.FieldTimeoutSeconds:
 		m.ResetTimeoutSeconds()
+		return nil
+	case webhook.FieldMaxConcurrency:
+		m.ResetMaxConcurrency()
+		return nil
+	case webhook.FieldRateLimitPerSecond:
+		m.ResetRateLimitPerSecond()
+		return nil
+	case webhook.FieldRateNextAt:
+		m.ResetRateNextAt()
+		return nil
+	case webhook.FieldOrdered:
+		m.ResetOrdered()
+		return nil
+	case webhook.FieldHealth:
+		m.ResetHealth()
+		return nil
+	case webhook.FieldHealthSince:
+		m.ResetHealthSince()
+		return nil
+	case webhook.FieldConsecutiveFailures:
+		m.ResetConsecutiveFailures()
+		return nil
+	case webhook.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case webhook.FieldProbeIntervalSeconds:
+		m.ResetProbeIntervalSeconds()
 		return nil
 	}
 	return fmt.Errorf("unknown Webhook field %s", name)

@@ -81,6 +81,24 @@ type Webhook struct {
 	MaxRetries int `json:"max_retries,omitempty"`
 	// TimeoutSeconds holds the value of the "timeout_seconds" field.
 	TimeoutSeconds int `json:"timeout_seconds,omitempty"`
+	// MaxConcurrency holds the value of the "max_concurrency" field.
+	MaxConcurrency int `json:"max_concurrency,omitempty"`
+	// RateLimitPerSecond holds the value of the "rate_limit_per_second" field.
+	RateLimitPerSecond *int `json:"rate_limit_per_second,omitempty"`
+	// RateNextAt holds the value of the "rate_next_at" field.
+	RateNextAt *time.Time `json:"rate_next_at,omitempty"`
+	// Ordered holds the value of the "ordered" field.
+	Ordered bool `json:"ordered,omitempty"`
+	// Health holds the value of the "health" field.
+	Health schematype.EndpointHealth `json:"health,omitempty"`
+	// HealthSince holds the value of the "health_since" field.
+	HealthSince *time.Time `json:"health_since,omitempty"`
+	// ConsecutiveFailures holds the value of the "consecutive_failures" field.
+	ConsecutiveFailures int `json:"consecutive_failures,omitempty"`
+	// LastError holds the value of the "last_error" field.
+	LastError *string `json:"last_error,omitempty"`
+	// ProbeIntervalSeconds holds the value of the "probe_interval_seconds" field.
+	ProbeIntervalSeconds int `json:"probe_interval_seconds,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the WebhookQuery when eager-loading is set.
 	Edges        WebhookEdges `json:"edges"`
@@ -177,13 +195,13 @@ func (*Webhook) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case webhook.FieldID, webhook.FieldWorkspaceID:
 			values[i] = new(pulid.ID)
-		case webhook.FieldContactCreate, webhook.FieldCapturing:
+		case webhook.FieldContactCreate, webhook.FieldCapturing, webhook.FieldOrdered:
 			values[i] = new(sql.NullBool)
-		case webhook.FieldSchemaVersion, webhook.FieldToleranceSeconds, webhook.FieldMaxRetries, webhook.FieldTimeoutSeconds:
+		case webhook.FieldSchemaVersion, webhook.FieldToleranceSeconds, webhook.FieldMaxRetries, webhook.FieldTimeoutSeconds, webhook.FieldMaxConcurrency, webhook.FieldRateLimitPerSecond, webhook.FieldConsecutiveFailures, webhook.FieldProbeIntervalSeconds:
 			values[i] = new(sql.NullInt64)
-		case webhook.FieldName, webhook.FieldDescription, webhook.FieldDirection, webhook.FieldStatus, webhook.FieldSecretHint, webhook.FieldToken, webhook.FieldAuthMode, webhook.FieldAuthPreset, webhook.FieldContactMatch, webhook.FieldContactPath, webhook.FieldURL, webhook.FieldOutboundAuth, webhook.FieldBasicUsername:
+		case webhook.FieldName, webhook.FieldDescription, webhook.FieldDirection, webhook.FieldStatus, webhook.FieldSecretHint, webhook.FieldToken, webhook.FieldAuthMode, webhook.FieldAuthPreset, webhook.FieldContactMatch, webhook.FieldContactPath, webhook.FieldURL, webhook.FieldOutboundAuth, webhook.FieldBasicUsername, webhook.FieldHealth, webhook.FieldLastError:
 			values[i] = new(sql.NullString)
-		case webhook.FieldCreatedAt, webhook.FieldUpdatedAt, webhook.FieldPreviousSecretExpiresAt:
+		case webhook.FieldCreatedAt, webhook.FieldUpdatedAt, webhook.FieldPreviousSecretExpiresAt, webhook.FieldRateNextAt, webhook.FieldHealthSince:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -396,6 +414,64 @@ func (_m *Webhook) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TimeoutSeconds = int(value.Int64)
 			}
+		case webhook.FieldMaxConcurrency:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field max_concurrency", values[i])
+			} else if value.Valid {
+				_m.MaxConcurrency = int(value.Int64)
+			}
+		case webhook.FieldRateLimitPerSecond:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field rate_limit_per_second", values[i])
+			} else if value.Valid {
+				_m.RateLimitPerSecond = new(int)
+				*_m.RateLimitPerSecond = int(value.Int64)
+			}
+		case webhook.FieldRateNextAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field rate_next_at", values[i])
+			} else if value.Valid {
+				_m.RateNextAt = new(time.Time)
+				*_m.RateNextAt = value.Time
+			}
+		case webhook.FieldOrdered:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field ordered", values[i])
+			} else if value.Valid {
+				_m.Ordered = value.Bool
+			}
+		case webhook.FieldHealth:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field health", values[i])
+			} else if value.Valid {
+				_m.Health = schematype.EndpointHealth(value.String)
+			}
+		case webhook.FieldHealthSince:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field health_since", values[i])
+			} else if value.Valid {
+				_m.HealthSince = new(time.Time)
+				*_m.HealthSince = value.Time
+			}
+		case webhook.FieldConsecutiveFailures:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field consecutive_failures", values[i])
+			} else if value.Valid {
+				_m.ConsecutiveFailures = int(value.Int64)
+			}
+		case webhook.FieldLastError:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field last_error", values[i])
+			} else if value.Valid {
+				_m.LastError = new(string)
+				*_m.LastError = value.String
+			}
+		case webhook.FieldProbeIntervalSeconds:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field probe_interval_seconds", values[i])
+			} else if value.Valid {
+				_m.ProbeIntervalSeconds = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -552,6 +628,41 @@ func (_m *Webhook) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("timeout_seconds=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TimeoutSeconds))
+	builder.WriteString(", ")
+	builder.WriteString("max_concurrency=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MaxConcurrency))
+	builder.WriteString(", ")
+	if v := _m.RateLimitPerSecond; v != nil {
+		builder.WriteString("rate_limit_per_second=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.RateNextAt; v != nil {
+		builder.WriteString("rate_next_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("ordered=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Ordered))
+	builder.WriteString(", ")
+	builder.WriteString("health=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Health))
+	builder.WriteString(", ")
+	if v := _m.HealthSince; v != nil {
+		builder.WriteString("health_since=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("consecutive_failures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ConsecutiveFailures))
+	builder.WriteString(", ")
+	if v := _m.LastError; v != nil {
+		builder.WriteString("last_error=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("probe_interval_seconds=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProbeIntervalSeconds))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -371,6 +371,132 @@ func (_c *WebhookCreate) SetNillableTimeoutSeconds(v *int) *WebhookCreate {
 	return _c
 }
 
+// SetMaxConcurrency sets the "max_concurrency" field.
+func (_c *WebhookCreate) SetMaxConcurrency(v int) *WebhookCreate {
+	_c.mutation.SetMaxConcurrency(v)
+	return _c
+}
+
+// SetNillableMaxConcurrency sets the "max_concurrency" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableMaxConcurrency(v *int) *WebhookCreate {
+	if v != nil {
+		_c.SetMaxConcurrency(*v)
+	}
+	return _c
+}
+
+// SetRateLimitPerSecond sets the "rate_limit_per_second" field.
+func (_c *WebhookCreate) SetRateLimitPerSecond(v int) *WebhookCreate {
+	_c.mutation.SetRateLimitPerSecond(v)
+	return _c
+}
+
+// SetNillableRateLimitPerSecond sets the "rate_limit_per_second" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableRateLimitPerSecond(v *int) *WebhookCreate {
+	if v != nil {
+		_c.SetRateLimitPerSecond(*v)
+	}
+	return _c
+}
+
+// SetRateNextAt sets the "rate_next_at" field.
+func (_c *WebhookCreate) SetRateNextAt(v time.Time) *WebhookCreate {
+	_c.mutation.SetRateNextAt(v)
+	return _c
+}
+
+// SetNillableRateNextAt sets the "rate_next_at" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableRateNextAt(v *time.Time) *WebhookCreate {
+	if v != nil {
+		_c.SetRateNextAt(*v)
+	}
+	return _c
+}
+
+// SetOrdered sets the "ordered" field.
+func (_c *WebhookCreate) SetOrdered(v bool) *WebhookCreate {
+	_c.mutation.SetOrdered(v)
+	return _c
+}
+
+// SetNillableOrdered sets the "ordered" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableOrdered(v *bool) *WebhookCreate {
+	if v != nil {
+		_c.SetOrdered(*v)
+	}
+	return _c
+}
+
+// SetHealth sets the "health" field.
+func (_c *WebhookCreate) SetHealth(v schematype.EndpointHealth) *WebhookCreate {
+	_c.mutation.SetHealth(v)
+	return _c
+}
+
+// SetNillableHealth sets the "health" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableHealth(v *schematype.EndpointHealth) *WebhookCreate {
+	if v != nil {
+		_c.SetHealth(*v)
+	}
+	return _c
+}
+
+// SetHealthSince sets the "health_since" field.
+func (_c *WebhookCreate) SetHealthSince(v time.Time) *WebhookCreate {
+	_c.mutation.SetHealthSince(v)
+	return _c
+}
+
+// SetNillableHealthSince sets the "health_since" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableHealthSince(v *time.Time) *WebhookCreate {
+	if v != nil {
+		_c.SetHealthSince(*v)
+	}
+	return _c
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (_c *WebhookCreate) SetConsecutiveFailures(v int) *WebhookCreate {
+	_c.mutation.SetConsecutiveFailures(v)
+	return _c
+}
+
+// SetNillableConsecutiveFailures sets the "consecutive_failures" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableConsecutiveFailures(v *int) *WebhookCreate {
+	if v != nil {
+		_c.SetConsecutiveFailures(*v)
+	}
+	return _c
+}
+
+// SetLastError sets the "last_error" field.
+func (_c *WebhookCreate) SetLastError(v string) *WebhookCreate {
+	_c.mutation.SetLastError(v)
+	return _c
+}
+
+// SetNillableLastError sets the "last_error" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableLastError(v *string) *WebhookCreate {
+	if v != nil {
+		_c.SetLastError(*v)
+	}
+	return _c
+}
+
+// SetProbeIntervalSeconds sets the "probe_interval_seconds" field.
+func (_c *WebhookCreate) SetProbeIntervalSeconds(v int) *WebhookCreate {
+	_c.mutation.SetProbeIntervalSeconds(v)
+	return _c
+}
+
+// SetNillableProbeIntervalSeconds sets the "probe_interval_seconds" field if the given value is not nil.
+func (_c *WebhookCreate) SetNillableProbeIntervalSeconds(v *int) *WebhookCreate {
+	if v != nil {
+		_c.SetProbeIntervalSeconds(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *WebhookCreate) SetID(v pulid.ID) *WebhookCreate {
 	_c.mutation.SetID(v)
@@ -544,6 +670,26 @@ func (_c *WebhookCreate) defaults() error {
 		v := webhook.DefaultTimeoutSeconds
 		_c.mutation.SetTimeoutSeconds(v)
 	}
+	if _, ok := _c.mutation.MaxConcurrency(); !ok {
+		v := webhook.DefaultMaxConcurrency
+		_c.mutation.SetMaxConcurrency(v)
+	}
+	if _, ok := _c.mutation.Ordered(); !ok {
+		v := webhook.DefaultOrdered
+		_c.mutation.SetOrdered(v)
+	}
+	if _, ok := _c.mutation.Health(); !ok {
+		v := webhook.DefaultHealth
+		_c.mutation.SetHealth(v)
+	}
+	if _, ok := _c.mutation.ConsecutiveFailures(); !ok {
+		v := webhook.DefaultConsecutiveFailures
+		_c.mutation.SetConsecutiveFailures(v)
+	}
+	if _, ok := _c.mutation.ProbeIntervalSeconds(); !ok {
+		v := webhook.DefaultProbeIntervalSeconds
+		_c.mutation.SetProbeIntervalSeconds(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if webhook.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized webhook.DefaultID (forgotten import ent/runtime?)")
@@ -621,6 +767,26 @@ func (_c *WebhookCreate) check() error {
 	}
 	if _, ok := _c.mutation.TimeoutSeconds(); !ok {
 		return &ValidationError{Name: "timeout_seconds", err: errors.New(`ent: missing required field "Webhook.timeout_seconds"`)}
+	}
+	if _, ok := _c.mutation.MaxConcurrency(); !ok {
+		return &ValidationError{Name: "max_concurrency", err: errors.New(`ent: missing required field "Webhook.max_concurrency"`)}
+	}
+	if _, ok := _c.mutation.Ordered(); !ok {
+		return &ValidationError{Name: "ordered", err: errors.New(`ent: missing required field "Webhook.ordered"`)}
+	}
+	if _, ok := _c.mutation.Health(); !ok {
+		return &ValidationError{Name: "health", err: errors.New(`ent: missing required field "Webhook.health"`)}
+	}
+	if v, ok := _c.mutation.Health(); ok {
+		if err := webhook.HealthValidator(v); err != nil {
+			return &ValidationError{Name: "health", err: fmt.Errorf(`ent: validator failed for field "Webhook.health": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.ConsecutiveFailures(); !ok {
+		return &ValidationError{Name: "consecutive_failures", err: errors.New(`ent: missing required field "Webhook.consecutive_failures"`)}
+	}
+	if _, ok := _c.mutation.ProbeIntervalSeconds(); !ok {
+		return &ValidationError{Name: "probe_interval_seconds", err: errors.New(`ent: missing required field "Webhook.probe_interval_seconds"`)}
 	}
 	if len(_c.mutation.WorkspaceIDs()) == 0 {
 		return &ValidationError{Name: "workspace", err: errors.New(`ent: missing required edge "Webhook.workspace"`)}
@@ -776,6 +942,42 @@ func (_c *WebhookCreate) createSpec() (*Webhook, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TimeoutSeconds(); ok {
 		_spec.SetField(webhook.FieldTimeoutSeconds, field.TypeInt, value)
 		_node.TimeoutSeconds = value
+	}
+	if value, ok := _c.mutation.MaxConcurrency(); ok {
+		_spec.SetField(webhook.FieldMaxConcurrency, field.TypeInt, value)
+		_node.MaxConcurrency = value
+	}
+	if value, ok := _c.mutation.RateLimitPerSecond(); ok {
+		_spec.SetField(webhook.FieldRateLimitPerSecond, field.TypeInt, value)
+		_node.RateLimitPerSecond = &value
+	}
+	if value, ok := _c.mutation.RateNextAt(); ok {
+		_spec.SetField(webhook.FieldRateNextAt, field.TypeTime, value)
+		_node.RateNextAt = &value
+	}
+	if value, ok := _c.mutation.Ordered(); ok {
+		_spec.SetField(webhook.FieldOrdered, field.TypeBool, value)
+		_node.Ordered = value
+	}
+	if value, ok := _c.mutation.Health(); ok {
+		_spec.SetField(webhook.FieldHealth, field.TypeEnum, value)
+		_node.Health = value
+	}
+	if value, ok := _c.mutation.HealthSince(); ok {
+		_spec.SetField(webhook.FieldHealthSince, field.TypeTime, value)
+		_node.HealthSince = &value
+	}
+	if value, ok := _c.mutation.ConsecutiveFailures(); ok {
+		_spec.SetField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+		_node.ConsecutiveFailures = value
+	}
+	if value, ok := _c.mutation.LastError(); ok {
+		_spec.SetField(webhook.FieldLastError, field.TypeString, value)
+		_node.LastError = &value
+	}
+	if value, ok := _c.mutation.ProbeIntervalSeconds(); ok {
+		_spec.SetField(webhook.FieldProbeIntervalSeconds, field.TypeInt, value)
+		_node.ProbeIntervalSeconds = value
 	}
 	if nodes := _c.mutation.WorkspaceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1364,6 +1566,162 @@ func (u *WebhookUpsert) AddTimeoutSeconds(v int) *WebhookUpsert {
 	return u
 }
 
+// SetMaxConcurrency sets the "max_concurrency" field.
+func (u *WebhookUpsert) SetMaxConcurrency(v int) *WebhookUpsert {
+	u.Set(webhook.FieldMaxConcurrency, v)
+	return u
+}
+
+// UpdateMaxConcurrency sets the "max_concurrency" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateMaxConcurrency() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldMaxConcurrency)
+	return u
+}
+
+// AddMaxConcurrency adds v to the "max_concurrency" field.
+func (u *WebhookUpsert) AddMaxConcurrency(v int) *WebhookUpsert {
+	u.Add(webhook.FieldMaxConcurrency, v)
+	return u
+}
+
+// SetRateLimitPerSecond sets the "rate_limit_per_second" field.
+func (u *WebhookUpsert) SetRateLimitPerSecond(v int) *WebhookUpsert {
+	u.Set(webhook.FieldRateLimitPerSecond, v)
+	return u
+}
+
+// UpdateRateLimitPerSecond sets the "rate_limit_per_second" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateRateLimitPerSecond() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldRateLimitPerSecond)
+	return u
+}
+
+// AddRateLimitPerSecond adds v to the "rate_limit_per_second" field.
+func (u *WebhookUpsert) AddRateLimitPerSecond(v int) *WebhookUpsert {
+	u.Add(webhook.FieldRateLimitPerSecond, v)
+	return u
+}
+
+// ClearRateLimitPerSecond clears the value of the "rate_limit_per_second" field.
+func (u *WebhookUpsert) ClearRateLimitPerSecond() *WebhookUpsert {
+	u.SetNull(webhook.FieldRateLimitPerSecond)
+	return u
+}
+
+// SetRateNextAt sets the "rate_next_at" field.
+func (u *WebhookUpsert) SetRateNextAt(v time.Time) *WebhookUpsert {
+	u.Set(webhook.FieldRateNextAt, v)
+	return u
+}
+
+// UpdateRateNextAt sets the "rate_next_at" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateRateNextAt() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldRateNextAt)
+	return u
+}
+
+// ClearRateNextAt clears the value of the "rate_next_at" field.
+func (u *WebhookUpsert) ClearRateNextAt() *WebhookUpsert {
+	u.SetNull(webhook.FieldRateNextAt)
+	return u
+}
+
+// SetOrdered sets the "ordered" field.
+func (u *WebhookUpsert) SetOrdered(v bool) *WebhookUpsert {
+	u.Set(webhook.FieldOrdered, v)
+	return u
+}
+
+// UpdateOrdered sets the "ordered" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateOrdered() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldOrdered)
+	return u
+}
+
+// SetHealth sets the "health" field.
+func (u *WebhookUpsert) SetHealth(v schematype.EndpointHealth) *WebhookUpsert {
+	u.Set(webhook.FieldHealth, v)
+	return u
+}
+
+// UpdateHealth sets the "health" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateHealth() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldHealth)
+	return u
+}
+
+// SetHealthSince sets the "health_since" field.
+func (u *WebhookUpsert) SetHealthSince(v time.Time) *WebhookUpsert {
+	u.Set(webhook.FieldHealthSince, v)
+	return u
+}
+
+// UpdateHealthSince sets the "health_since" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateHealthSince() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldHealthSince)
+	return u
+}
+
+// ClearHealthSince clears the value of the "health_since" field.
+func (u *WebhookUpsert) ClearHealthSince() *WebhookUpsert {
+	u.SetNull(webhook.FieldHealthSince)
+	return u
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (u *WebhookUpsert) SetConsecutiveFailures(v int) *WebhookUpsert {
+	u.Set(webhook.FieldConsecutiveFailures, v)
+	return u
+}
+
+// UpdateConsecutiveFailures sets the "consecutive_failures" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateConsecutiveFailures() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldConsecutiveFailures)
+	return u
+}
+
+// AddConsecutiveFailures adds v to the "consecutive_failures" field.
+func (u *WebhookUpsert) AddConsecutiveFailures(v int) *WebhookUpsert {
+	u.Add(webhook.FieldConsecutiveFailures, v)
+	return u
+}
+
+// SetLastError sets the "last_error" field.
+func (u *WebhookUpsert) SetLastError(v string) *WebhookUpsert {
+	u.Set(webhook.FieldLastError, v)
+	return u
+}
+
+// UpdateLastError sets the "last_error" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateLastError() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldLastError)
+	return u
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (u *WebhookUpsert) ClearLastError() *WebhookUpsert {
+	u.SetNull(webhook.FieldLastError)
+	return u
+}
+
+// SetProbeIntervalSeconds sets the "probe_interval_seconds" field.
+func (u *WebhookUpsert) SetProbeIntervalSeconds(v int) *WebhookUpsert {
+	u.Set(webhook.FieldProbeIntervalSeconds, v)
+	return u
+}
+
+// UpdateProbeIntervalSeconds sets the "probe_interval_seconds" field to the value that was provided on create.
+func (u *WebhookUpsert) UpdateProbeIntervalSeconds() *WebhookUpsert {
+	u.SetExcluded(webhook.FieldProbeIntervalSeconds)
+	return u
+}
+
+// AddProbeIntervalSeconds adds v to the "probe_interval_seconds" field.
+func (u *WebhookUpsert) AddProbeIntervalSeconds(v int) *WebhookUpsert {
+	u.Add(webhook.FieldProbeIntervalSeconds, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1932,6 +2290,188 @@ func (u *WebhookUpsertOne) AddTimeoutSeconds(v int) *WebhookUpsertOne {
 func (u *WebhookUpsertOne) UpdateTimeoutSeconds() *WebhookUpsertOne {
 	return u.Update(func(s *WebhookUpsert) {
 		s.UpdateTimeoutSeconds()
+	})
+}
+
+// SetMaxConcurrency sets the "max_concurrency" field.
+func (u *WebhookUpsertOne) SetMaxConcurrency(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetMaxConcurrency(v)
+	})
+}
+
+// AddMaxConcurrency adds v to the "max_concurrency" field.
+func (u *WebhookUpsertOne) AddMaxConcurrency(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddMaxConcurrency(v)
+	})
+}
+
+// UpdateMaxConcurrency sets the "max_concurrency" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateMaxConcurrency() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateMaxConcurrency()
+	})
+}
+
+// SetRateLimitPerSecond sets the "rate_limit_per_second" field.
+func (u *WebhookUpsertOne) SetRateLimitPerSecond(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetRateLimitPerSecond(v)
+	})
+}
+
+// AddRateLimitPerSecond adds v to the "rate_limit_per_second" field.
+func (u *WebhookUpsertOne) AddRateLimitPerSecond(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddRateLimitPerSecond(v)
+	})
+}
+
+// UpdateRateLimitPerSecond sets the "rate_limit_per_second" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateRateLimitPerSecond() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateRateLimitPerSecond()
+	})
+}
+
+// ClearRateLimitPerSecond clears the value of the "rate_limit_per_second" field.
+func (u *WebhookUpsertOne) ClearRateLimitPerSecond() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearRateLimitPerSecond()
+	})
+}
+
+// SetRateNextAt sets the "rate_next_at" field.
+func (u *WebhookUpsertOne) SetRateNextAt(v time.Time) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetRateNextAt(v)
+	})
+}
+
+// UpdateRateNextAt sets the "rate_next_at" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateRateNextAt() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateRateNextAt()
+	})
+}
+
+// ClearRateNextAt clears the value of the "rate_next_at" field.
+func (u *WebhookUpsertOne) ClearRateNextAt() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearRateNextAt()
+	})
+}
+
+// SetOrdered sets the "ordered" field.
+func (u *WebhookUpsertOne) SetOrdered(v bool) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetOrdered(v)
+	})
+}
+
+// UpdateOrdered sets the "ordered" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateOrdered() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateOrdered()
+	})
+}
+
+// SetHealth sets the "health" field.
+func (u *WebhookUpsertOne) SetHealth(v schematype.EndpointHealth) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetHealth(v)
+	})
+}
+
+// UpdateHealth sets the "health" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateHealth() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateHealth()
+	})
+}
+
+// SetHealthSince sets the "health_since" field.
+func (u *WebhookUpsertOne) SetHealthSince(v time.Time) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetHealthSince(v)
+	})
+}
+
+// UpdateHealthSince sets the "health_since" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateHealthSince() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateHealthSince()
+	})
+}
+
+// ClearHealthSince clears the value of the "health_since" field.
+func (u *WebhookUpsertOne) ClearHealthSince() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearHealthSince()
+	})
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (u *WebhookUpsertOne) SetConsecutiveFailures(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetConsecutiveFailures(v)
+	})
+}
+
+// AddConsecutiveFailures adds v to the "consecutive_failures" field.
+func (u *WebhookUpsertOne) AddConsecutiveFailures(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddConsecutiveFailures(v)
+	})
+}
+
+// UpdateConsecutiveFailures sets the "consecutive_failures" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateConsecutiveFailures() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateConsecutiveFailures()
+	})
+}
+
+// SetLastError sets the "last_error" field.
+func (u *WebhookUpsertOne) SetLastError(v string) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetLastError(v)
+	})
+}
+
+// UpdateLastError sets the "last_error" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateLastError() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateLastError()
+	})
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (u *WebhookUpsertOne) ClearLastError() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearLastError()
+	})
+}
+
+// SetProbeIntervalSeconds sets the "probe_interval_seconds" field.
+func (u *WebhookUpsertOne) SetProbeIntervalSeconds(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetProbeIntervalSeconds(v)
+	})
+}
+
+// AddProbeIntervalSeconds adds v to the "probe_interval_seconds" field.
+func (u *WebhookUpsertOne) AddProbeIntervalSeconds(v int) *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddProbeIntervalSeconds(v)
+	})
+}
+
+// UpdateProbeIntervalSeconds sets the "probe_interval_seconds" field to the value that was provided on create.
+func (u *WebhookUpsertOne) UpdateProbeIntervalSeconds() *WebhookUpsertOne {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateProbeIntervalSeconds()
 	})
 }
 
@@ -2670,6 +3210,188 @@ func (u *WebhookUpsertBulk) AddTimeoutSeconds(v int) *WebhookUpsertBulk {
 func (u *WebhookUpsertBulk) UpdateTimeoutSeconds() *WebhookUpsertBulk {
 	return u.Update(func(s *WebhookUpsert) {
 		s.UpdateTimeoutSeconds()
+	})
+}
+
+// SetMaxConcurrency sets the "max_concurrency" field.
+func (u *WebhookUpsertBulk) SetMaxConcurrency(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetMaxConcurrency(v)
+	})
+}
+
+// AddMaxConcurrency adds v to the "max_concurrency" field.
+func (u *WebhookUpsertBulk) AddMaxConcurrency(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddMaxConcurrency(v)
+	})
+}
+
+// UpdateMaxConcurrency sets the "max_concurrency" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateMaxConcurrency() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateMaxConcurrency()
+	})
+}
+
+// SetRateLimitPerSecond sets the "rate_limit_per_second" field.
+func (u *WebhookUpsertBulk) SetRateLimitPerSecond(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetRateLimitPerSecond(v)
+	})
+}
+
+// AddRateLimitPerSecond adds v to the "rate_limit_per_second" field.
+func (u *WebhookUpsertBulk) AddRateLimitPerSecond(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddRateLimitPerSecond(v)
+	})
+}
+
+// UpdateRateLimitPerSecond sets the "rate_limit_per_second" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateRateLimitPerSecond() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateRateLimitPerSecond()
+	})
+}
+
+// ClearRateLimitPerSecond clears the value of the "rate_limit_per_second" field.
+func (u *WebhookUpsertBulk) ClearRateLimitPerSecond() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearRateLimitPerSecond()
+	})
+}
+
+// SetRateNextAt sets the "rate_next_at" field.
+func (u *WebhookUpsertBulk) SetRateNextAt(v time.Time) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetRateNextAt(v)
+	})
+}
+
+// UpdateRateNextAt sets the "rate_next_at" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateRateNextAt() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateRateNextAt()
+	})
+}
+
+// ClearRateNextAt clears the value of the "rate_next_at" field.
+func (u *WebhookUpsertBulk) ClearRateNextAt() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearRateNextAt()
+	})
+}
+
+// SetOrdered sets the "ordered" field.
+func (u *WebhookUpsertBulk) SetOrdered(v bool) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetOrdered(v)
+	})
+}
+
+// UpdateOrdered sets the "ordered" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateOrdered() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateOrdered()
+	})
+}
+
+// SetHealth sets the "health" field.
+func (u *WebhookUpsertBulk) SetHealth(v schematype.EndpointHealth) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetHealth(v)
+	})
+}
+
+// UpdateHealth sets the "health" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateHealth() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateHealth()
+	})
+}
+
+// SetHealthSince sets the "health_since" field.
+func (u *WebhookUpsertBulk) SetHealthSince(v time.Time) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetHealthSince(v)
+	})
+}
+
+// UpdateHealthSince sets the "health_since" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateHealthSince() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateHealthSince()
+	})
+}
+
+// ClearHealthSince clears the value of the "health_since" field.
+func (u *WebhookUpsertBulk) ClearHealthSince() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearHealthSince()
+	})
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (u *WebhookUpsertBulk) SetConsecutiveFailures(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetConsecutiveFailures(v)
+	})
+}
+
+// AddConsecutiveFailures adds v to the "consecutive_failures" field.
+func (u *WebhookUpsertBulk) AddConsecutiveFailures(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddConsecutiveFailures(v)
+	})
+}
+
+// UpdateConsecutiveFailures sets the "consecutive_failures" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateConsecutiveFailures() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateConsecutiveFailures()
+	})
+}
+
+// SetLastError sets the "last_error" field.
+func (u *WebhookUpsertBulk) SetLastError(v string) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetLastError(v)
+	})
+}
+
+// UpdateLastError sets the "last_error" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateLastError() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateLastError()
+	})
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (u *WebhookUpsertBulk) ClearLastError() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.ClearLastError()
+	})
+}
+
+// SetProbeIntervalSeconds sets the "probe_interval_seconds" field.
+func (u *WebhookUpsertBulk) SetProbeIntervalSeconds(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.SetProbeIntervalSeconds(v)
+	})
+}
+
+// AddProbeIntervalSeconds adds v to the "probe_interval_seconds" field.
+func (u *WebhookUpsertBulk) AddProbeIntervalSeconds(v int) *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.AddProbeIntervalSeconds(v)
+	})
+}
+
+// UpdateProbeIntervalSeconds sets the "probe_interval_seconds" field to the value that was provided on create.
+func (u *WebhookUpsertBulk) UpdateProbeIntervalSeconds() *WebhookUpsertBulk {
+	return u.Update(func(s *WebhookUpsert) {
+		s.UpdateProbeIntervalSeconds()
 	})
 }
 

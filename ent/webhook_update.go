@@ -473,6 +473,184 @@ func (_u *WebhookUpdate) AddTimeoutSeconds(v int) *WebhookUpdate {
 	return _u
 }
 
+// SetMaxConcurrency sets the "max_concurrency" field.
+func (_u *WebhookUpdate) SetMaxConcurrency(v int) *WebhookUpdate {
+	_u.mutation.ResetMaxConcurrency()
+	_u.mutation.SetMaxConcurrency(v)
+	return _u
+}
+
+// SetNillableMaxConcurrency sets the "max_concurrency" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableMaxConcurrency(v *int) *WebhookUpdate {
+	if v != nil {
+		_u.SetMaxConcurrency(*v)
+	}
+	return _u
+}
+
+// AddMaxConcurrency adds value to the "max_concurrency" field.
+func (_u *WebhookUpdate) AddMaxConcurrency(v int) *WebhookUpdate {
+	_u.mutation.AddMaxConcurrency(v)
+	return _u
+}
+
+// SetRateLimitPerSecond sets the "rate_limit_per_second" field.
+func (_u *WebhookUpdate) SetRateLimitPerSecond(v int) *WebhookUpdate {
+	_u.mutation.ResetRateLimitPerSecond()
+	_u.mutation.SetRateLimitPerSecond(v)
+	return _u
+}
+
+// SetNillableRateLimitPerSecond sets the "rate_limit_per_second" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableRateLimitPerSecond(v *int) *WebhookUpdate {
+	if v != nil {
+		_u.SetRateLimitPerSecond(*v)
+	}
+	return _u
+}
+
+// AddRateLimitPerSecond adds value to the "rate_limit_per_second" field.
+func (_u *WebhookUpdate) AddRateLimitPerSecond(v int) *WebhookUpdate {
+	_u.mutation.AddRateLimitPerSecond(v)
+	return _u
+}
+
+// ClearRateLimitPerSecond clears the value of the "rate_limit_per_second" field.
+func (_u *WebhookUpdate) ClearRateLimitPerSecond() *WebhookUpdate {
+	_u.mutation.ClearRateLimitPerSecond()
+	return _u
+}
+
+// SetRateNextAt sets the "rate_next_at" field.
+func (_u *WebhookUpdate) SetRateNextAt(v time.Time) *WebhookUpdate {
+	_u.mutation.SetRateNextAt(v)
+	return _u
+}
+
+// SetNillableRateNextAt sets the "rate_next_at" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableRateNextAt(v *time.Time) *WebhookUpdate {
+	if v != nil {
+		_u.SetRateNextAt(*v)
+	}
+	return _u
+}
+
+// ClearRateNextAt clears the value of the "rate_next_at" field.
+func (_u *WebhookUpdate) ClearRateNextAt() *WebhookUpdate {
+	_u.mutation.ClearRateNextAt()
+	return _u
+}
+
+// SetOrdered sets the "ordered" field.
+func (_u *WebhookUpdate) SetOrdered(v bool) *WebhookUpdate {
+	_u.mutation.SetOrdered(v)
+	return _u
+}
+
+// SetNillableOrdered sets the "ordered" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableOrdered(v *bool) *WebhookUpdate {
+	if v != nil {
+		_u.SetOrdered(*v)
+	}
+	return _u
+}
+
+// SetHealth sets the "health" field.
+func (_u *WebhookUpdate) SetHealth(v schematype.EndpointHealth) *WebhookUpdate {
+	_u.mutation.SetHealth(v)
+	return _u
+}
+
+// SetNillableHealth sets the "health" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableHealth(v *schematype.EndpointHealth) *WebhookUpdate {
+	if v != nil {
+		_u.SetHealth(*v)
+	}
+	return _u
+}
+
+// SetHealthSince sets the "health_since" field.
+func (_u *WebhookUpdate) SetHealthSince(v time.Time) *WebhookUpdate {
+	_u.mutation.SetHealthSince(v)
+	return _u
+}
+
+// SetNillableHealthSince sets the "health_since" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableHealthSince(v *time.Time) *WebhookUpdate {
+	if v != nil {
+		_u.SetHealthSince(*v)
+	}
+	return _u
+}
+
+// ClearHealthSince clears the value of the "health_since" field.
+func (_u *WebhookUpdate) ClearHealthSince() *WebhookUpdate {
+	_u.mutation.ClearHealthSince()
+	return _u
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (_u *WebhookUpdate) SetConsecutiveFailures(v int) *WebhookUpdate {
+	_u.mutation.ResetConsecutiveFailures()
+	_u.mutation.SetConsecutiveFailures(v)
+	return _u
+}
+
+// SetNillableConsecutiveFailures sets the "consecutive_failures" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableConsecutiveFailures(v *int) *WebhookUpdate {
+	if v != nil {
+		_u.SetConsecutiveFailures(*v)
+	}
+	return _u
+}
+
+// AddConsecutiveFailures adds value to the "consecutive_failures" field.
+func (_u *WebhookUpdate) AddConsecutiveFailures(v int) *WebhookUpdate {
+	_u.mutation.AddConsecutiveFailures(v)
+	return _u
+}
+
+// SetLastError sets the "last_error" field.
+func (_u *WebhookUpdate) SetLastError(v string) *WebhookUpdate {
+	_u.mutation.SetLastError(v)
+	return _u
+}
+
+// SetNillableLastError sets the "last_error" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableLastError(v *string) *WebhookUpdate {
+	if v != nil {
+		_u.SetLastError(*v)
+	}
+	return _u
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (_u *WebhookUpdate) ClearLastError() *WebhookUpdate {
+	_u.mutation.ClearLastError()
+	return _u
+}
+
+// SetProbeIntervalSeconds sets the "probe_interval_seconds" field.
+func (_u *WebhookUpdate) SetProbeIntervalSeconds(v int) *WebhookUpdate {
+	_u.mutation.ResetProbeIntervalSeconds()
+	_u.mutation.SetProbeIntervalSeconds(v)
+	return _u
+}
+
+// SetNillableProbeIntervalSeconds sets the "probe_interval_seconds" field if the given value is not nil.
+func (_u *WebhookUpdate) SetNillableProbeIntervalSeconds(v *int) *WebhookUpdate {
+	if v != nil {
+		_u.SetProbeIntervalSeconds(*v)
+	}
+	return _u
+}
+
+// AddProbeIntervalSeconds adds value to the "probe_interval_seconds" field.
+func (_u *WebhookUpdate) AddProbeIntervalSeconds(v int) *WebhookUpdate {
+	_u.mutation.AddProbeIntervalSeconds(v)
+	return _u
+}
+
 // AddSchemaIDs adds the "schemas" edge to the WebhookSchema entity by IDs.
 func (_u *WebhookUpdate) AddSchemaIDs(ids ...pulid.ID) *WebhookUpdate {
 	_u.mutation.AddSchemaIDs(ids...)
@@ -727,6 +905,11 @@ func (_u *WebhookUpdate) check() error {
 			return &ValidationError{Name: "outbound_auth", err: fmt.Errorf(`ent: validator failed for field "Webhook.outbound_auth": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Health(); ok {
+		if err := webhook.HealthValidator(v); err != nil {
+			return &ValidationError{Name: "health", err: fmt.Errorf(`ent: validator failed for field "Webhook.health": %w`, err)}
+		}
+	}
 	if _u.mutation.WorkspaceCleared() && len(_u.mutation.WorkspaceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Webhook.workspace"`)
 	}
@@ -899,6 +1082,57 @@ func (_u *WebhookUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedTimeoutSeconds(); ok {
 		_spec.AddField(webhook.FieldTimeoutSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.MaxConcurrency(); ok {
+		_spec.SetField(webhook.FieldMaxConcurrency, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxConcurrency(); ok {
+		_spec.AddField(webhook.FieldMaxConcurrency, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RateLimitPerSecond(); ok {
+		_spec.SetField(webhook.FieldRateLimitPerSecond, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRateLimitPerSecond(); ok {
+		_spec.AddField(webhook.FieldRateLimitPerSecond, field.TypeInt, value)
+	}
+	if _u.mutation.RateLimitPerSecondCleared() {
+		_spec.ClearField(webhook.FieldRateLimitPerSecond, field.TypeInt)
+	}
+	if value, ok := _u.mutation.RateNextAt(); ok {
+		_spec.SetField(webhook.FieldRateNextAt, field.TypeTime, value)
+	}
+	if _u.mutation.RateNextAtCleared() {
+		_spec.ClearField(webhook.FieldRateNextAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Ordered(); ok {
+		_spec.SetField(webhook.FieldOrdered, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Health(); ok {
+		_spec.SetField(webhook.FieldHealth, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.HealthSince(); ok {
+		_spec.SetField(webhook.FieldHealthSince, field.TypeTime, value)
+	}
+	if _u.mutation.HealthSinceCleared() {
+		_spec.ClearField(webhook.FieldHealthSince, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ConsecutiveFailures(); ok {
+		_spec.SetField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedConsecutiveFailures(); ok {
+		_spec.AddField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.LastError(); ok {
+		_spec.SetField(webhook.FieldLastError, field.TypeString, value)
+	}
+	if _u.mutation.LastErrorCleared() {
+		_spec.ClearField(webhook.FieldLastError, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProbeIntervalSeconds(); ok {
+		_spec.SetField(webhook.FieldProbeIntervalSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProbeIntervalSeconds(); ok {
+		_spec.AddField(webhook.FieldProbeIntervalSeconds, field.TypeInt, value)
 	}
 	if _u.mutation.SchemasCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1583,6 +1817,184 @@ func (_u *WebhookUpdateOne) AddTimeoutSeconds(v int) *WebhookUpdateOne {
 	return _u
 }
 
+// SetMaxConcurrency sets the "max_concurrency" field.
+func (_u *WebhookUpdateOne) SetMaxConcurrency(v int) *WebhookUpdateOne {
+	_u.mutation.ResetMaxConcurrency()
+	_u.mutation.SetMaxConcurrency(v)
+	return _u
+}
+
+// SetNillableMaxConcurrency sets the "max_concurrency" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableMaxConcurrency(v *int) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetMaxConcurrency(*v)
+	}
+	return _u
+}
+
+// AddMaxConcurrency adds value to the "max_concurrency" field.
+func (_u *WebhookUpdateOne) AddMaxConcurrency(v int) *WebhookUpdateOne {
+	_u.mutation.AddMaxConcurrency(v)
+	return _u
+}
+
+// SetRateLimitPerSecond sets the "rate_limit_per_second" field.
+func (_u *WebhookUpdateOne) SetRateLimitPerSecond(v int) *WebhookUpdateOne {
+	_u.mutation.ResetRateLimitPerSecond()
+	_u.mutation.SetRateLimitPerSecond(v)
+	return _u
+}
+
+// SetNillableRateLimitPerSecond sets the "rate_limit_per_second" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableRateLimitPerSecond(v *int) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetRateLimitPerSecond(*v)
+	}
+	return _u
+}
+
+// AddRateLimitPerSecond adds value to the "rate_limit_per_second" field.
+func (_u *WebhookUpdateOne) AddRateLimitPerSecond(v int) *WebhookUpdateOne {
+	_u.mutation.AddRateLimitPerSecond(v)
+	return _u
+}
+
+// ClearRateLimitPerSecond clears the value of the "rate_limit_per_second" field.
+func (_u *WebhookUpdateOne) ClearRateLimitPerSecond() *WebhookUpdateOne {
+	_u.mutation.ClearRateLimitPerSecond()
+	return _u
+}
+
+// SetRateNextAt sets the "rate_next_at" field.
+func (_u *WebhookUpdateOne) SetRateNextAt(v time.Time) *WebhookUpdateOne {
+	_u.mutation.SetRateNextAt(v)
+	return _u
+}
+
+// SetNillableRateNextAt sets the "rate_next_at" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableRateNextAt(v *time.Time) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetRateNextAt(*v)
+	}
+	return _u
+}
+
+// ClearRateNextAt clears the value of the "rate_next_at" field.
+func (_u *WebhookUpdateOne) ClearRateNextAt() *WebhookUpdateOne {
+	_u.mutation.ClearRateNextAt()
+	return _u
+}
+
+// SetOrdered sets the "ordered" field.
+func (_u *WebhookUpdateOne) SetOrdered(v bool) *WebhookUpdateOne {
+	_u.mutation.SetOrdered(v)
+	return _u
+}
+
+// SetNillableOrdered sets the "ordered" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableOrdered(v *bool) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetOrdered(*v)
+	}
+	return _u
+}
+
+// SetHealth sets the "health" field.
+func (_u *WebhookUpdateOne) SetHealth(v schematype.EndpointHealth) *WebhookUpdateOne {
+	_u.mutation.SetHealth(v)
+	return _u
+}
+
+// SetNillableHealth sets the "health" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableHealth(v *schematype.EndpointHealth) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetHealth(*v)
+	}
+	return _u
+}
+
+// SetHealthSince sets the "health_since" field.
+func (_u *WebhookUpdateOne) SetHealthSince(v time.Time) *WebhookUpdateOne {
+	_u.mutation.SetHealthSince(v)
+	return _u
+}
+
+// SetNillableHealthSince sets the "health_since" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableHealthSince(v *time.Time) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetHealthSince(*v)
+	}
+	return _u
+}
+
+// ClearHealthSince clears the value of the "health_since" field.
+func (_u *WebhookUpdateOne) ClearHealthSince() *WebhookUpdateOne {
+	_u.mutation.ClearHealthSince()
+	return _u
+}
+
+// SetConsecutiveFailures sets the "consecutive_failures" field.
+func (_u *WebhookUpdateOne) SetConsecutiveFailures(v int) *WebhookUpdateOne {
+	_u.mutation.ResetConsecutiveFailures()
+	_u.mutation.SetConsecutiveFailures(v)
+	return _u
+}
+
+// SetNillableConsecutiveFailures sets the "consecutive_failures" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableConsecutiveFailures(v *int) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetConsecutiveFailures(*v)
+	}
+	return _u
+}
+
+// AddConsecutiveFailures adds value to the "consecutive_failures" field.
+func (_u *WebhookUpdateOne) AddConsecutiveFailures(v int) *WebhookUpdateOne {
+	_u.mutation.AddConsecutiveFailures(v)
+	return _u
+}
+
+// SetLastError sets the "last_error" field.
+func (_u *WebhookUpdateOne) SetLastError(v string) *WebhookUpdateOne {
+	_u.mutation.SetLastError(v)
+	return _u
+}
+
+// SetNillableLastError sets the "last_error" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableLastError(v *string) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetLastError(*v)
+	}
+	return _u
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (_u *WebhookUpdateOne) ClearLastError() *WebhookUpdateOne {
+	_u.mutation.ClearLastError()
+	return _u
+}
+
+// SetProbeIntervalSeconds sets the "probe_interval_seconds" field.
+func (_u *WebhookUpdateOne) SetProbeIntervalSeconds(v int) *WebhookUpdateOne {
+	_u.mutation.ResetProbeIntervalSeconds()
+	_u.mutation.SetProbeIntervalSeconds(v)
+	return _u
+}
+
+// SetNillableProbeIntervalSeconds sets the "probe_interval_seconds" field if the given value is not nil.
+func (_u *WebhookUpdateOne) SetNillableProbeIntervalSeconds(v *int) *WebhookUpdateOne {
+	if v != nil {
+		_u.SetProbeIntervalSeconds(*v)
+	}
+	return _u
+}
+
+// AddProbeIntervalSeconds adds value to the "probe_interval_seconds" field.
+func (_u *WebhookUpdateOne) AddProbeIntervalSeconds(v int) *WebhookUpdateOne {
+	_u.mutation.AddProbeIntervalSeconds(v)
+	return _u
+}
+
 // AddSchemaIDs adds the "schemas" edge to the WebhookSchema entity by IDs.
 func (_u *WebhookUpdateOne) AddSchemaIDs(ids ...pulid.ID) *WebhookUpdateOne {
 	_u.mutation.AddSchemaIDs(ids...)
@@ -1850,6 +2262,11 @@ func (_u *WebhookUpdateOne) check() error {
 			return &ValidationError{Name: "outbound_auth", err: fmt.Errorf(`ent: validator failed for field "Webhook.outbound_auth": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Health(); ok {
+		if err := webhook.HealthValidator(v); err != nil {
+			return &ValidationError{Name: "health", err: fmt.Errorf(`ent: validator failed for field "Webhook.health": %w`, err)}
+		}
+	}
 	if _u.mutation.WorkspaceCleared() && len(_u.mutation.WorkspaceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Webhook.workspace"`)
 	}
@@ -2039,6 +2456,57 @@ func (_u *WebhookUpdateOne) sqlSave(ctx context.Context) (_node *Webhook, err er
 	}
 	if value, ok := _u.mutation.AddedTimeoutSeconds(); ok {
 		_spec.AddField(webhook.FieldTimeoutSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.MaxConcurrency(); ok {
+		_spec.SetField(webhook.FieldMaxConcurrency, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxConcurrency(); ok {
+		_spec.AddField(webhook.FieldMaxConcurrency, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RateLimitPerSecond(); ok {
+		_spec.SetField(webhook.FieldRateLimitPerSecond, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRateLimitPerSecond(); ok {
+		_spec.AddField(webhook.FieldRateLimitPerSecond, field.TypeInt, value)
+	}
+	if _u.mutation.RateLimitPerSecondCleared() {
+		_spec.ClearField(webhook.FieldRateLimitPerSecond, field.TypeInt)
+	}
+	if value, ok := _u.mutation.RateNextAt(); ok {
+		_spec.SetField(webhook.FieldRateNextAt, field.TypeTime, value)
+	}
+	if _u.mutation.RateNextAtCleared() {
+		_spec.ClearField(webhook.FieldRateNextAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Ordered(); ok {
+		_spec.SetField(webhook.FieldOrdered, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Health(); ok {
+		_spec.SetField(webhook.FieldHealth, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.HealthSince(); ok {
+		_spec.SetField(webhook.FieldHealthSince, field.TypeTime, value)
+	}
+	if _u.mutation.HealthSinceCleared() {
+		_spec.ClearField(webhook.FieldHealthSince, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ConsecutiveFailures(); ok {
+		_spec.SetField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedConsecutiveFailures(); ok {
+		_spec.AddField(webhook.FieldConsecutiveFailures, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.LastError(); ok {
+		_spec.SetField(webhook.FieldLastError, field.TypeString, value)
+	}
+	if _u.mutation.LastErrorCleared() {
+		_spec.ClearField(webhook.FieldLastError, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProbeIntervalSeconds(); ok {
+		_spec.SetField(webhook.FieldProbeIntervalSeconds, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedProbeIntervalSeconds(); ok {
+		_spec.AddField(webhook.FieldProbeIntervalSeconds, field.TypeInt, value)
 	}
 	if _u.mutation.SchemasCleared() {
 		edge := &sqlgraph.EdgeSpec{

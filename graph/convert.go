@@ -79,6 +79,9 @@ func outboundSettings(w *ent.Webhook) *model.OutboundSettings {
 		// written around the API.
 		URL: redact.URL(w.URL), Auth: w.OutboundAuth, Events: w.Events,
 		MaxRetries: w.MaxRetries, TimeoutSeconds: w.TimeoutSeconds,
+		MaxConcurrency: w.MaxConcurrency, RateLimitPerSecond: w.RateLimitPerSecond, Ordered: w.Ordered,
+		Health: &model.EndpointHealth{WebhookID: w.ID, State: w.Health, Since: w.HealthSince,
+			ConsecutiveFailures: w.ConsecutiveFailures, LastError: w.LastError},
 	}
 	if s.Events == nil {
 		s.Events = []string{}

@@ -36,6 +36,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Delivery() DeliveryResolver
+	EndpointHealth() EndpointHealthResolver
 	Event() EventResolver
 	Flow() FlowResolver
 	FlowRun() FlowRunResolver
@@ -127,6 +128,14 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
 		Webhook       func(childComplexity int) int
+	}
+
+	EndpointHealth struct {
+		ConsecutiveFailures func(childComplexity int) int
+		HeldDeliveries      func(childComplexity int) int
+		LastError           func(childComplexity int) int
+		Since               func(childComplexity int) int
+		State               func(childComplexity int) int
 	}
 
 	Event struct {
@@ -275,6 +284,7 @@ type ComplexityRoot struct {
 		DeleteWebhook         func(childComplexity int, id pulid.ID) int
 		MarkMessageDelivered  func(childComplexity int, id pulid.ID) int
 		OpenChat              func(childComplexity int, contactID pulid.ID, channel string) int
+		ReplayDeliveries      func(childComplexity int, webhookID pulid.ID, since time.Time, until *time.Time, statuses []schematype.DeliveryStatus) int
 		RetryDelivery         func(childComplexity int, id pulid.ID) int
 		RotateWebhookSecret   func(childComplexity int, id pulid.ID, graceSeconds *int, secret *string) int
 		SendMessage           func(childComplexity int, chatID pulid.ID, text string) int
@@ -288,13 +298,17 @@ type ComplexityRoot struct {
 	}
 
 	OutboundSettings struct {
-		Auth           func(childComplexity int) int
-		Events         func(childComplexity int) int
-		Headers        func(childComplexity int) int
-		MaxRetries     func(childComplexity int) int
-		SecretHint     func(childComplexity int) int
-		TimeoutSeconds func(childComplexity int) int
-		URL            func(childComplexity int) int
+		Auth               func(childComplexity int) int
+		Events             func(childComplexity int) int
+		Headers            func(childComplexity int) int
+		Health             func(childComplexity int) int
+		MaxConcurrency     func(childComplexity int) int
+		MaxRetries         func(childComplexity int) int
+		Ordered            func(childComplexity int) int
+		RateLimitPerSecond func(childComplexity int) int
+		SecretHint         func(childComplexity int) int
+		TimeoutSeconds     func(childComplexity int) int
+		URL                func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -417,6 +431,9 @@ type ComplexityRoot struct {
 type DeliveryResolver interface {
 	Logs(ctx context.Context, obj *ent.Delivery) ([]*ent.WebhookLog, error)
 }
+type EndpointHealthResolver interface {
+	HeldDeliveries(ctx context.Context, obj *model.EndpointHealth) (int, error)
+}
 type EventResolver interface {
 	Data(ctx context.Context, obj *ent.Event) (any, error)
 	Deliveries(ctx context.Context, obj *ent.Event) ([]*ent.Delivery, error)
@@ -451,6 +468,7 @@ type MutationResolver interface {
 	StopSchemaCapture(ctx context.Context, webhookID pulid.ID) (*ent.Webhook, error)
 	SendTestEvent(ctx context.Context, webhookID pulid.ID) (*ent.Delivery, error)
 	RetryDelivery(ctx context.Context, id pulid.ID) (*ent.Delivery, error)
+	ReplayDeliveries(ctx context.Context, webhookID pulid.ID, since time.Time, until *time.Time, statuses []schematype.DeliveryStatus) (int, error)
 	CreateContact(ctx context.Context, input model.CreateContactInput) (*ent.Contact, error)
 	UpdateContact(ctx context.Context, id pulid.ID, input model.UpdateContactInput) (*ent.Contact, error)
 	OpenChat(ctx context.Context, contactID pulid.ID, channel string) (*ent.Chat, error)
@@ -791,6 +809,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Delivery.Webhook(childComplexity), true
+
+	case "EndpointHealth.consecutiveFailures":
+		if e.ComplexityRoot.EndpointHealth.ConsecutiveFailures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.ConsecutiveFailures(childComplexity), true
+	case "EndpointHealth.heldDeliveries":
+		if e.ComplexityRoot.EndpointHealth.HeldDeliveries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.HeldDeliveries(childComplexity), true
+	case "EndpointHealth.lastError":
+		if e.ComplexityRoot.EndpointHealth.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.LastError(childComplexity), true
+	case "EndpointHealth.since":
+		if e.ComplexityRoot.EndpointHealth.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.Since(childComplexity), true
+	case "EndpointHealth.state":
+		if e.ComplexityRoot.EndpointHealth.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndpointHealth.State(childComplexity), true
 
 	case "Event.data":
 		if e.ComplexityRoot.Event.Data == nil {
@@ -1389,6 +1438,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.OpenChat(childComplexity, args["contactId"].(pulid.ID), args["channel"].(string)), true
+	case "Mutation.replayDeliveries":
+		if e.ComplexityRoot.Mutation.ReplayDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replayDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplayDeliveries(childComplexity, args["webhookId"].(pulid.ID), args["since"].(time.Time), args["until"].(*time.Time), args["statuses"].([]schematype.DeliveryStatus)), true
 	case "Mutation.retryDelivery":
 		if e.ComplexityRoot.Mutation.RetryDelivery == nil {
 			break
@@ -1518,12 +1578,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OutboundSettings.Headers(childComplexity), true
+	case "OutboundSettings.health":
+		if e.ComplexityRoot.OutboundSettings.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundSettings.Health(childComplexity), true
+	case "OutboundSettings.maxConcurrency":
+		if e.ComplexityRoot.OutboundSettings.MaxConcurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundSettings.MaxConcurrency(childComplexity), true
 	case "OutboundSettings.maxRetries":
 		if e.ComplexityRoot.OutboundSettings.MaxRetries == nil {
 			break
 		}
 
 		return e.ComplexityRoot.OutboundSettings.MaxRetries(childComplexity), true
+	case "OutboundSettings.ordered":
+		if e.ComplexityRoot.OutboundSettings.Ordered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundSettings.Ordered(childComplexity), true
+	case "OutboundSettings.rateLimitPerSecond":
+		if e.ComplexityRoot.OutboundSettings.RateLimitPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutboundSettings.RateLimitPerSecond(childComplexity), true
 	case "OutboundSettings.secretHint":
 		if e.ComplexityRoot.OutboundSettings.SecretHint == nil {
 			break
@@ -2203,6 +2287,13 @@ type Mutation {
   sendTestEvent(webhookId: ID!): Delivery!
   "FAILED: exactly one attempt now, no automatic retries after it; PENDING: its next attempt is due now; SUCCEEDED: one more attempt."
   retryDelivery(id: ID!): Delivery!
+  """
+  Resends once, as retryDelivery does, every delivery of the outbound
+  webhook created in [since, until) whose status is one of statuses, through
+  its concurrency cap and rate limit; answers how many. Refused on a
+  DISABLED webhook: enable it first.
+  """
+  replayDeliveries(webhookId: ID!, since: Time!, until: Time, statuses: [DeliveryStatus!] = [FAILED]): Int!
   createContact(input: CreateContactInput!): Contact!
   updateContact(id: ID!, input: UpdateContactInput!): Contact!
   openChat(contactId: ID!, channel: String!): Chat!
@@ -2324,7 +2415,37 @@ type OutboundSettings {
   timeoutSeconds: Int!
   "Last 4 characters of the HMAC secret, token or password."
   secretHint: String
+  "Attempts in flight at once for this webhook, on all servers together; default 16."
+  maxConcurrency: Int!
+  "Attempts started per second at most; null: no limit. Waiting for its turn is not an attempt and uses no retry."
+  rateLimitPerSecond: Int
+  "One attempt in flight at a time, in event order: a failing delivery holds back the later ones until it succeeds or runs out of retries."
+  ordered: Boolean!
+  "Whether the receiver answers; a FAILING webhook's deliveries are held but for one probe."
+  health: EndpointHealth!
 }
+
+"""
+An outbound webhook's receiver as its attempts found it. After 20
+consecutive failed attempts (no 2xx) it is FAILING: its deliveries are held
+(not attempted, no retry used) while one probe, the oldest held delivery,
+is attempted after 1 minute, then 2, 4, ... up to every hour. The first
+success makes it HEALTHY and releases what it held, in creation order.
+FAILING for WEXIO_OUTBOUND_DISABLE_AFTER (120h) makes the webhook DISABLED.
+"""
+type EndpointHealth {
+  state: EndpointHealthState!
+  "When it entered this state; null when it never changed."
+  since: Time
+  "Attempts since the last 2xx."
+  consecutiveFailures: Int!
+  "Why the last failed attempt failed."
+  lastError: String
+  "Pending deliveries held: the webhook is FAILING, PAUSED or DISABLED."
+  heldDeliveries: Int!
+}
+
+enum EndpointHealthState { HEALTHY FAILING }
 
 input CreateOutboundWebhookInput {
   name: String!
@@ -2336,6 +2457,11 @@ input CreateOutboundWebhookInput {
   headers: JSON
   maxRetries: Int
   timeoutSeconds: Int
+  "1 to the dispatcher's workers (256); default 16."
+  maxConcurrency: Int
+  "At least 1; absent: no limit."
+  rateLimitPerSecond: Int
+  ordered: Boolean
 }
 
 input OutboundAuthInput { mode: OutboundAuthMode!  token: String  username: String  password: String  secret: String }
@@ -2357,6 +2483,10 @@ input UpdateWebhookInput {
   headers: JSON
   maxRetries: Int
   timeoutSeconds: Int
+  maxConcurrency: Int
+  "0 removes the limit."
+  rateLimitPerSecond: Int
+  ordered: Boolean
 }
 
 type WebhookSchema {
@@ -2618,6 +2748,22 @@ func (ec *executionContext) childFields_Delivery(ctx context.Context, field grap
 		return ec.fieldContext_Delivery_logs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Delivery", field.Name)
+}
+
+func (ec *executionContext) childFields_EndpointHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_EndpointHealth_state(ctx, field)
+	case "since":
+		return ec.fieldContext_EndpointHealth_since(ctx, field)
+	case "consecutiveFailures":
+		return ec.fieldContext_EndpointHealth_consecutiveFailures(ctx, field)
+	case "lastError":
+		return ec.fieldContext_EndpointHealth_lastError(ctx, field)
+	case "heldDeliveries":
+		return ec.fieldContext_EndpointHealth_heldDeliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndpointHealth", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2896,6 +3042,14 @@ func (ec *executionContext) childFields_OutboundSettings(ctx context.Context, fi
 		return ec.fieldContext_OutboundSettings_timeoutSeconds(ctx, field)
 	case "secretHint":
 		return ec.fieldContext_OutboundSettings_secretHint(ctx, field)
+	case "maxConcurrency":
+		return ec.fieldContext_OutboundSettings_maxConcurrency(ctx, field)
+	case "rateLimitPerSecond":
+		return ec.fieldContext_OutboundSettings_rateLimitPerSecond(ctx, field)
+	case "ordered":
+		return ec.fieldContext_OutboundSettings_ordered(ctx, field)
+	case "health":
+		return ec.fieldContext_OutboundSettings_health(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OutboundSettings", field.Name)
 }
@@ -3377,6 +3531,44 @@ func (ec *executionContext) field_Mutation_openChat_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["channel"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_replayDeliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "webhookId",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["webhookId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNTime2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses",
+		func(ctx context.Context, v any) ([]schematype.DeliveryStatus, error) {
+			return ec.unmarshalODeliveryStatus2ᚕgithubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐDeliveryStatusᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statuses"] = arg3
 	return args, nil
 }
 
@@ -5144,6 +5336,121 @@ func (ec *executionContext) fieldContext_Delivery_logs(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EndpointHealth_state(ctx context.Context, field graphql.CollectedField, obj *model.EndpointHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointHealth_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schematype.EndpointHealth) graphql.Marshaler {
+			return ec.marshalNEndpointHealthState2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐEndpointHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointHealth_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointHealth", field, false, false, "EndpointHealthState")
+}
+
+func (ec *executionContext) _EndpointHealth_since(ctx context.Context, field graphql.CollectedField, obj *model.EndpointHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointHealth_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointHealth_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointHealth", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EndpointHealth_consecutiveFailures(ctx context.Context, field graphql.CollectedField, obj *model.EndpointHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointHealth_consecutiveFailures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsecutiveFailures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointHealth_consecutiveFailures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointHealth", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EndpointHealth_lastError(ctx context.Context, field graphql.CollectedField, obj *model.EndpointHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointHealth_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointHealth_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointHealth", field, false, false, "String")
+}
+
+func (ec *executionContext) _EndpointHealth_heldDeliveries(ctx context.Context, field graphql.CollectedField, obj *model.EndpointHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndpointHealth_heldDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EndpointHealth().HeldDeliveries(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndpointHealth_heldDeliveries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EndpointHealth", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
@@ -7640,6 +7947,50 @@ func (ec *executionContext) fieldContext_Mutation_retryDelivery(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_replayDeliveries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replayDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplayDeliveries(ctx, fc.Args["webhookId"].(pulid.ID), fc.Args["since"].(time.Time), fc.Args["until"].(*time.Time), fc.Args["statuses"].([]schematype.DeliveryStatus))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replayDeliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replayDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8195,6 +8546,107 @@ func (ec *executionContext) _OutboundSettings_secretHint(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_OutboundSettings_secretHint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OutboundSettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutboundSettings_maxConcurrency(ctx context.Context, field graphql.CollectedField, obj *model.OutboundSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundSettings_maxConcurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxConcurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundSettings_maxConcurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutboundSettings_rateLimitPerSecond(ctx context.Context, field graphql.CollectedField, obj *model.OutboundSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundSettings_rateLimitPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RateLimitPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundSettings_rateLimitPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundSettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutboundSettings_ordered(ctx context.Context, field graphql.CollectedField, obj *model.OutboundSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundSettings_ordered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ordered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundSettings_ordered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutboundSettings", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OutboundSettings_health(ctx context.Context, field graphql.CollectedField, obj *model.OutboundSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutboundSettings_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Health, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EndpointHealth) graphql.Marshaler {
+			return ec.marshalNEndpointHealth2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋgraphᚋmodelᚐEndpointHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutboundSettings_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutboundSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndpointHealth(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -12628,7 +13080,7 @@ func (ec *executionContext) unmarshalInputCreateOutboundWebhookInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "url", "events", "auth", "headers", "maxRetries", "timeoutSeconds"}
+	fieldsInOrder := [...]string{"name", "description", "url", "events", "auth", "headers", "maxRetries", "timeoutSeconds", "maxConcurrency", "rateLimitPerSecond", "ordered"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12691,6 +13143,27 @@ func (ec *executionContext) unmarshalInputCreateOutboundWebhookInput(ctx context
 				return it, err
 			}
 			it.TimeoutSeconds = data
+		case "maxConcurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConcurrency"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConcurrency = data
+		case "rateLimitPerSecond":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerSecond"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerSecond = data
+		case "ordered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ordered"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ordered = data
 		}
 	}
 	return it, nil
@@ -13732,7 +14205,7 @@ func (ec *executionContext) unmarshalInputUpdateWebhookInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "auth", "contactResolution", "clearContactResolution", "url", "events", "outboundAuth", "headers", "maxRetries", "timeoutSeconds"}
+	fieldsInOrder := [...]string{"name", "description", "auth", "contactResolution", "clearContactResolution", "url", "events", "outboundAuth", "headers", "maxRetries", "timeoutSeconds", "maxConcurrency", "rateLimitPerSecond", "ordered"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13816,6 +14289,27 @@ func (ec *executionContext) unmarshalInputUpdateWebhookInput(ctx context.Context
 				return it, err
 			}
 			it.TimeoutSeconds = data
+		case "maxConcurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConcurrency"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConcurrency = data
+		case "rateLimitPerSecond":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerSecond"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerSecond = data
+		case "ordered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ordered"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ordered = data
 		}
 	}
 	return it, nil
@@ -14837,6 +15331,60 @@ func (ec *executionContext) _Delivery(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Delivery_logs(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var endpointHealthImplementors = []string{"EndpointHealth"}
+
+func (ec *executionContext) _EndpointHealth(ctx context.Context, sel ast.SelectionSet, obj *model.EndpointHealth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, endpointHealthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EndpointHealth")
+		case "state":
+			out.Values[i] = ec._EndpointHealth_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._EndpointHealth_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consecutiveFailures":
+			out.Values[i] = ec._EndpointHealth_consecutiveFailures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._EndpointHealth_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "heldDeliveries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EndpointHealth_heldDeliveries(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15885,6 +16433,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "replayDeliveries":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replayDeliveries(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createContact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createContact(ctx, field)
@@ -16009,6 +16564,26 @@ func (ec *executionContext) _OutboundSettings(ctx context.Context, sel ast.Selec
 		case "secretHint":
 			out.Values[i] = ec._OutboundSettings_secretHint(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxConcurrency":
+			out.Values[i] = ec._OutboundSettings_maxConcurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateLimitPerSecond":
+			out.Values[i] = ec._OutboundSettings_rateLimitPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ordered":
+			out.Values[i] = ec._OutboundSettings_ordered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "health":
+			out.Values[i] = ec._OutboundSettings_health(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -17380,6 +17955,24 @@ func (ec *executionContext) marshalNDirection2githubᚗcomᚋwexioᚋwebhooksᚋ
 	return v
 }
 
+func (ec *executionContext) marshalNEndpointHealth2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋgraphᚋmodelᚐEndpointHealth(ctx context.Context, sel ast.SelectionSet, v *model.EndpointHealth) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EndpointHealth!")
+		return graphql.Null
+	}
+	return ec._EndpointHealth(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEndpointHealthState2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐEndpointHealth(ctx context.Context, v any) (schematype.EndpointHealth, error) {
+	var res schematype.EndpointHealth
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndpointHealthState2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐEndpointHealth(ctx context.Context, sel ast.SelectionSet, v schematype.EndpointHealth) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋentᚐEvent(ctx context.Context, sel ast.SelectionSet, v *ent.Event) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Event!")
@@ -18393,6 +18986,42 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODeliveryStatus2ᚕgithubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐDeliveryStatusᚄ(ctx context.Context, v any) ([]schematype.DeliveryStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]schematype.DeliveryStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDeliveryStatus2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐDeliveryStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODeliveryStatus2ᚕgithubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐDeliveryStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.DeliveryStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeliveryStatus2githubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐDeliveryStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODirection2ᚕgithubᚗcomᚋwexioᚋwebhooksᚋentᚋschemaᚋschematypeᚐDirectionᚄ(ctx context.Context, v any) ([]schematype.Direction, error) {

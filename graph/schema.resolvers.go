@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/wexio/webhooks/ent"
@@ -26,6 +27,11 @@ import (
 // Logs is the resolver for the logs field.
 func (r *deliveryResolver) Logs(ctx context.Context, obj *ent.Delivery) ([]*ent.WebhookLog, error) {
 	return obj.QueryLogs().Order(ent.Asc(webhooklog.FieldID)).All(ctx)
+}
+
+// HeldDeliveries is the resolver for the heldDeliveries field.
+func (r *endpointHealthResolver) HeldDeliveries(ctx context.Context, obj *model.EndpointHealth) (int, error) {
+	return deliveries.Held(ctx, r.client(ctx), obj.WebhookID)
 }
 
 // Data is the resolver for the data field.
@@ -175,6 +181,15 @@ func (r *mutationResolver) RetryDelivery(ctx context.Context, id pulid.ID) (*ent
 		return nil, err
 	}
 	return d, nil
+}
+
+// ReplayDeliveries is the resolver for the replayDeliveries field.
+func (r *mutationResolver) ReplayDeliveries(ctx context.Context, webhookID pulid.ID, since time.Time, until *time.Time, statuses []schematype.DeliveryStatus) (int, error) {
+	var end time.Time
+	if until != nil {
+		end = *until
+	}
+	return deliveries.Replay(ctx, r.client(ctx), webhookID, since, end, statuses, r.Now())
 }
 
 // CreateContact is the resolver for the createContact field.
@@ -404,6 +419,9 @@ func (r *webhookSchemaResolver) Sample(ctx context.Context, obj *ent.WebhookSche
 	return obj.Sample, nil
 }
 
+// EndpointHealth returns EndpointHealthResolver implementation.
+func (r *Resolver) EndpointHealth() EndpointHealthResolver { return &endpointHealthResolver{r} }
+
 // FlowStepResult returns FlowStepResultResolver implementation.
 func (r *Resolver) FlowStepResult() FlowStepResultResolver { return &flowStepResultResolver{r} }
 
@@ -423,6 +441,7 @@ func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionRes
 func (r *Resolver) WebhookSchema() WebhookSchemaResolver { return &webhookSchemaResolver{r} }
 
 type (
+	endpointHealthResolver struct{ *Resolver }
 	flowStepResultResolver struct{ *Resolver }
 	hmacParamsResolver     struct{ *Resolver }
 	httpMessageResolver    struct{ *Resolver }

@@ -41,6 +41,10 @@ const (
 	FieldClaimToken = "claim_token"
 	// FieldManual holds the string denoting the manual field in the database.
 	FieldManual = "manual"
+	// FieldProbes holds the string denoting the probes field in the database.
+	FieldProbes = "probes"
+	// FieldProbe holds the string denoting the probe field in the database.
+	FieldProbe = "probe"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeEvent holds the string denoting the event edge name in mutations.
@@ -95,6 +99,8 @@ var Columns = []string{
 	FieldClaimedUntil,
 	FieldClaimToken,
 	FieldManual,
+	FieldProbes,
+	FieldProbe,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -125,6 +131,10 @@ var (
 	DefaultAttempts int
 	// DefaultManual holds the default value on creation for the "manual" field.
 	DefaultManual bool
+	// DefaultProbes holds the default value on creation for the "probes" field.
+	DefaultProbes int
+	// DefaultProbe holds the default value on creation for the "probe" field.
+	DefaultProbe bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -202,6 +212,16 @@ func ByClaimToken(opts ...sql.OrderTermOption) OrderOption {
 // ByManual orders the results by the manual field.
 func ByManual(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldManual, opts...).ToFunc()
+}
+
+// ByProbes orders the results by the probes field.
+func ByProbes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProbes, opts...).ToFunc()
+}
+
+// ByProbe orders the results by the probe field.
+func ByProbe(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProbe, opts...).ToFunc()
 }
 
 // ByWorkspaceField orders the results by workspace field.

@@ -107,6 +107,16 @@ func Manual(v bool) predicate.Delivery {
 	return predicate.Delivery(sql.FieldEQ(FieldManual, v))
 }
 
+// Probes applies equality check predicate on the "probes" field. It's identical to ProbesEQ.
+func Probes(v int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldProbes, v))
+}
+
+// Probe applies equality check predicate on the "probe" field. It's identical to ProbeEQ.
+func Probe(v bool) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldProbe, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Delivery {
 	return predicate.Delivery(sql.FieldEQ(FieldCreatedAt, v))
@@ -650,6 +660,56 @@ func ManualEQ(v bool) predicate.Delivery {
 // ManualNEQ applies the NEQ predicate on the "manual" field.
 func ManualNEQ(v bool) predicate.Delivery {
 	return predicate.Delivery(sql.FieldNEQ(FieldManual, v))
+}
+
+// ProbesEQ applies the EQ predicate on the "probes" field.
+func ProbesEQ(v int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldProbes, v))
+}
+
+// ProbesNEQ applies the NEQ predicate on the "probes" field.
+func ProbesNEQ(v int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldNEQ(FieldProbes, v))
+}
+
+// ProbesIn applies the In predicate on the "probes" field.
+func ProbesIn(vs ...int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldIn(FieldProbes, vs...))
+}
+
+// ProbesNotIn applies the NotIn predicate on the "probes" field.
+func ProbesNotIn(vs ...int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldNotIn(FieldProbes, vs...))
+}
+
+// ProbesGT applies the GT predicate on the "probes" field.
+func ProbesGT(v int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldGT(FieldProbes, v))
+}
+
+// ProbesGTE applies the GTE predicate on the "probes" field.
+func ProbesGTE(v int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldGTE(FieldProbes, v))
+}
+
+// ProbesLT applies the LT predicate on the "probes" field.
+func ProbesLT(v int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldLT(FieldProbes, v))
+}
+
+// ProbesLTE applies the LTE predicate on the "probes" field.
+func ProbesLTE(v int) predicate.Delivery {
+	return predicate.Delivery(sql.FieldLTE(FieldProbes, v))
+}
+
+// ProbeEQ applies the EQ predicate on the "probe" field.
+func ProbeEQ(v bool) predicate.Delivery {
+	return predicate.Delivery(sql.FieldEQ(FieldProbe, v))
+}
+
+// ProbeNEQ applies the NEQ predicate on the "probe" field.
+func ProbeNEQ(v bool) predicate.Delivery {
+	return predicate.Delivery(sql.FieldNEQ(FieldProbe, v))
 }
 
 // HasWorkspace applies the HasEdge predicate on the "workspace" edge.

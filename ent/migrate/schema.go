@@ -146,6 +146,8 @@ var (
 		{Name: "claimed_until", Type: field.TypeTime, Nullable: true},
 		{Name: "claim_token", Type: field.TypeString, Nullable: true},
 		{Name: "manual", Type: field.TypeBool, Default: false},
+		{Name: "probes", Type: field.TypeInt, Default: 0},
+		{Name: "probe", Type: field.TypeBool, Default: false},
 		{Name: "workspace_id", Type: field.TypeString},
 		{Name: "event_id", Type: field.TypeString},
 		{Name: "webhook_id", Type: field.TypeString},
@@ -158,19 +160,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deliveries_workspaces_workspace",
-				Columns:    []*schema.Column{DeliveriesColumns[9]},
+				Columns:    []*schema.Column{DeliveriesColumns[11]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "deliveries_events_event",
-				Columns:    []*schema.Column{DeliveriesColumns[10]},
+				Columns:    []*schema.Column{DeliveriesColumns[12]},
 				RefColumns: []*schema.Column{EventsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "deliveries_webhooks_webhook",
-				Columns:    []*schema.Column{DeliveriesColumns[11]},
+				Columns:    []*schema.Column{DeliveriesColumns[13]},
 				RefColumns: []*schema.Column{WebhooksColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -179,20 +181,28 @@ var (
 			{
 				Name:    "delivery_event_id_webhook_id",
 				Unique:  true,
-				Columns: []*schema.Column{DeliveriesColumns[10], DeliveriesColumns[11]},
+				Columns: []*schema.Column{DeliveriesColumns[12], DeliveriesColumns[13]},
 			},
 			{
-				Name:    "delivery_claimed_until_next_attempt_at",
+				Name:    "delivery_claimed_until_next_attempt_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[6], DeliveriesColumns[5]},
+				Columns: []*schema.Column{DeliveriesColumns[6], DeliveriesColumns[5], DeliveriesColumns[0]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "next_attempt_at IS NOT NULL",
 				},
 			},
 			{
-				Name:    "delivery_webhook_id_status",
+				Name:    "delivery_webhook_id_status_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeliveriesColumns[11], DeliveriesColumns[3]},
+				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[3], DeliveriesColumns[0]},
+			},
+			{
+				Name:    "delivery_webhook_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{DeliveriesColumns[13], DeliveriesColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "next_attempt_at IS NULL AND status = 'PENDING'",
+				},
 			},
 		},
 	}
@@ -447,6 +457,15 @@ var (
 		{Name: "headers", Type: field.TypeJSON, Nullable: true},
 		{Name: "max_retries", Type: field.TypeInt, Default: 5},
 		{Name: "timeout_seconds", Type: field.TypeInt, Default: 15},
+		{Name: "max_concurrency", Type: field.TypeInt, Default: 16},
+		{Name: "rate_limit_per_second", Type: field.TypeInt, Nullable: true},
+		{Name: "rate_next_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ordered", Type: field.TypeBool, Default: false},
+		{Name: "health", Type: field.TypeEnum, Enums: []string{"HEALTHY", "FAILING"}, Default: "HEALTHY"},
+		{Name: "health_since", Type: field.TypeTime, Nullable: true},
+		{Name: "consecutive_failures", Type: field.TypeInt, Default: 0},
+		{Name: "last_error", Type: field.TypeString, Nullable: true},
+		{Name: "probe_interval_seconds", Type: field.TypeInt, Default: 0},
 		{Name: "workspace_id", Type: field.TypeString},
 	}
 	// WebhooksTable holds the schema information for the "webhooks" table.
@@ -457,7 +476,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "webhooks_workspaces_workspace",
-				Columns:    []*schema.Column{WebhooksColumns[30]},
+				Columns:    []*schema.Column{WebhooksColumns[39]},
 				RefColumns: []*schema.Column{WorkspacesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -466,7 +485,15 @@ var (
 			{
 				Name:    "webhook_workspace_id_direction_status",
 				Unique:  false,
-				Columns: []*schema.Column{WebhooksColumns[30], WebhooksColumns[5], WebhooksColumns[6]},
+				Columns: []*schema.Column{WebhooksColumns[39], WebhooksColumns[5], WebhooksColumns[6]},
+			},
+			{
+				Name:    "webhook_rate_next_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhooksColumns[32]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "rate_next_at IS NOT NULL",
+				},
 			},
 		},
 	}

@@ -178,6 +178,14 @@ func init() {
 	deliveryDescManual := deliveryFields[7].Descriptor()
 	// delivery.DefaultManual holds the default value on creation for the manual field.
 	delivery.DefaultManual = deliveryDescManual.Default.(bool)
+	// deliveryDescProbes is the schema descriptor for probes field.
+	deliveryDescProbes := deliveryFields[8].Descriptor()
+	// delivery.DefaultProbes holds the default value on creation for the probes field.
+	delivery.DefaultProbes = deliveryDescProbes.Default.(int)
+	// deliveryDescProbe is the schema descriptor for probe field.
+	deliveryDescProbe := deliveryFields[9].Descriptor()
+	// delivery.DefaultProbe holds the default value on creation for the probe field.
+	delivery.DefaultProbe = deliveryDescProbe.Default.(bool)
 	// deliveryDescID is the schema descriptor for id field.
 	deliveryDescID := deliveryMixinFields0[0].Descriptor()
 	// delivery.DefaultID holds the default value on creation for the id field.
@@ -408,6 +416,22 @@ func init() {
 	webhookDescTimeoutSeconds := webhookFields[26].Descriptor()
 	// webhook.DefaultTimeoutSeconds holds the default value on creation for the timeout_seconds field.
 	webhook.DefaultTimeoutSeconds = webhookDescTimeoutSeconds.Default.(int)
+	// webhookDescMaxConcurrency is the schema descriptor for max_concurrency field.
+	webhookDescMaxConcurrency := webhookFields[27].Descriptor()
+	// webhook.DefaultMaxConcurrency holds the default value on creation for the max_concurrency field.
+	webhook.DefaultMaxConcurrency = webhookDescMaxConcurrency.Default.(int)
+	// webhookDescOrdered is the schema descriptor for ordered field.
+	webhookDescOrdered := webhookFields[30].Descriptor()
+	// webhook.DefaultOrdered holds the default value on creation for the ordered field.
+	webhook.DefaultOrdered = webhookDescOrdered.Default.(bool)
+	// webhookDescConsecutiveFailures is the schema descriptor for consecutive_failures field.
+	webhookDescConsecutiveFailures := webhookFields[33].Descriptor()
+	// webhook.DefaultConsecutiveFailures holds the default value on creation for the consecutive_failures field.
+	webhook.DefaultConsecutiveFailures = webhookDescConsecutiveFailures.Default.(int)
+	// webhookDescProbeIntervalSeconds is the schema descriptor for probe_interval_seconds field.
+	webhookDescProbeIntervalSeconds := webhookFields[35].Descriptor()
+	// webhook.DefaultProbeIntervalSeconds holds the default value on creation for the probe_interval_seconds field.
+	webhook.DefaultProbeIntervalSeconds = webhookDescProbeIntervalSeconds.Default.(int)
 	// webhookDescID is the schema descriptor for id field.
 	webhookDescID := webhookMixinFields0[0].Descriptor()
 	// webhook.DefaultID holds the default value on creation for the id field.

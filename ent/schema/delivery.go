@@ -38,6 +38,10 @@ func (Delivery) Fields() []ent.Field {
 			Comment("who holds the lease: the claiming server's id, a dot, the claim's own; finishing checks it"),
 		field.Bool("manual").Default(false).Annotations(skip).
 			Comment("a manual retry of a FAILED delivery: one attempt, no automatic retries after it"),
+		field.Int("probes").Default(0).Annotations(skip).
+			Comment("attempts made as its FAILING webhook's probe: they use none of its retries"),
+		field.Bool("probe").Default(false).Annotations(skip).
+			Comment("the probe of its FAILING webhook: the one delivery of it that is not held"),
 	}
 }
 
@@ -52,18 +56,26 @@ func (Delivery) Edges() []ent.Edge {
 }
 
 // Indexes of the Delivery: one per (event, webhook) by construction. Due
-// rows are found by (claimed_until, next_attempt_at): unleased rows in due
-// order, and expired leases, each a range of its own, so a claim never
-// walks past the rows in flight. Finished and held rows have no
+// rows are found by (claimed_until, next_attempt_at, id): unleased rows in
+// due order, then creation order (released ones share a due time), and
+// expired leases, each a range of its own, so a claim never walks past
+// the rows in flight. Finished and held rows have no
 // next_attempt_at and are left out of the index: it holds only the rows
 // still to be attempted, and finishing one costs a delete, not a move.
 // (SQLite uses it for any query comparing next_attempt_at.)
 func (Delivery) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("event_id", "webhook_id").Unique(),
-		index.Fields("claimed_until", "next_attempt_at").
+		index.Fields("claimed_until", "next_attempt_at", "id").
 			Annotations(entsql.IndexWhere("next_attempt_at IS NOT NULL")),
-		index.Fields("webhook_id", "status"),
+		// A webhook's deliveries by status, in creation order: an ordered
+		// webhook's head is the first PENDING one.
+		index.Fields("webhook_id", "status", "id"),
+		// The held rows (a PAUSED, DISABLED or FAILING webhook's): counted,
+		// a FAILING webhook's oldest made its probe, released on recovery.
+		// Only held rows are in it.
+		index.Fields("webhook_id", "id").
+			Annotations(entsql.IndexWhere("next_attempt_at IS NULL AND status = 'PENDING'")),
 	}
 }
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -73,6 +74,23 @@ func outboundFields(skip entgql.Annotation) []ent.Field {
 		field.JSON("headers", map[string]string{}).Optional().Annotations(skip),
 		field.Int("max_retries").Default(5).Annotations(skip),
 		field.Int("timeout_seconds").Default(15).Annotations(skip),
+		// Receivers that fail or crawl. max_concurrency bounds the attempts
+		// in flight, decided at claim time; ordered makes it one, in event
+		// order. rate_next_at is the rate limit's state (GCRA's theoretical
+		// arrival time): the next attempt may start no sooner.
+		field.Int("max_concurrency").Default(16).Annotations(skip),
+		field.Int("rate_limit_per_second").Optional().Nillable().Annotations(skip),
+		field.Time("rate_next_at").Optional().Nillable().Annotations(skip),
+		field.Bool("ordered").Default(false).Annotations(skip),
+		// Endpoint health: consecutive_failures counts attempts since the
+		// last 2xx; at FailingAfter the webhook is FAILING (since
+		// health_since): its deliveries are held but one probe, whose wait
+		// (probe_interval_seconds) doubles to an hour.
+		field.Enum("health").GoType(schematype.EndpointHealth("")).Default(string(schematype.HealthHealthy)).Annotations(skip),
+		field.Time("health_since").Optional().Nillable().Annotations(skip),
+		field.Int("consecutive_failures").Default(0).Annotations(skip),
+		field.String("last_error").Optional().Nillable().Annotations(skip),
+		field.Int("probe_interval_seconds").Default(0).Annotations(skip),
 	}
 }
 
@@ -95,6 +113,8 @@ func (Webhook) Edges() []ent.Edge {
 func (Webhook) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("workspace_id", "direction", "status"),
+		// The claim loop wakes for the next rate-limited turn (nextDue).
+		index.Fields("rate_next_at").Annotations(entsql.IndexWhere("rate_next_at IS NOT NULL")),
 	}
 }
 

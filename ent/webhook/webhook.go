@@ -79,6 +79,24 @@ const (
 	FieldMaxRetries = "max_retries"
 	// FieldTimeoutSeconds holds the string denoting the timeout_seconds field in the database.
 	FieldTimeoutSeconds = "timeout_seconds"
+	// FieldMaxConcurrency holds the string denoting the max_concurrency field in the database.
+	FieldMaxConcurrency = "max_concurrency"
+	// FieldRateLimitPerSecond holds the string denoting the rate_limit_per_second field in the database.
+	FieldRateLimitPerSecond = "rate_limit_per_second"
+	// FieldRateNextAt holds the string denoting the rate_next_at field in the database.
+	FieldRateNextAt = "rate_next_at"
+	// FieldOrdered holds the string denoting the ordered field in the database.
+	FieldOrdered = "ordered"
+	// FieldHealth holds the string denoting the health field in the database.
+	FieldHealth = "health"
+	// FieldHealthSince holds the string denoting the health_since field in the database.
+	FieldHealthSince = "health_since"
+	// FieldConsecutiveFailures holds the string denoting the consecutive_failures field in the database.
+	FieldConsecutiveFailures = "consecutive_failures"
+	// FieldLastError holds the string denoting the last_error field in the database.
+	FieldLastError = "last_error"
+	// FieldProbeIntervalSeconds holds the string denoting the probe_interval_seconds field in the database.
+	FieldProbeIntervalSeconds = "probe_interval_seconds"
 	// EdgeWorkspace holds the string denoting the workspace edge name in mutations.
 	EdgeWorkspace = "workspace"
 	// EdgeSchemas holds the string denoting the schemas edge name in mutations.
@@ -170,6 +188,15 @@ var Columns = []string{
 	FieldHeaders,
 	FieldMaxRetries,
 	FieldTimeoutSeconds,
+	FieldMaxConcurrency,
+	FieldRateLimitPerSecond,
+	FieldRateNextAt,
+	FieldOrdered,
+	FieldHealth,
+	FieldHealthSince,
+	FieldConsecutiveFailures,
+	FieldLastError,
+	FieldProbeIntervalSeconds,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -210,6 +237,14 @@ var (
 	DefaultMaxRetries int
 	// DefaultTimeoutSeconds holds the default value on creation for the "timeout_seconds" field.
 	DefaultTimeoutSeconds int
+	// DefaultMaxConcurrency holds the default value on creation for the "max_concurrency" field.
+	DefaultMaxConcurrency int
+	// DefaultOrdered holds the default value on creation for the "ordered" field.
+	DefaultOrdered bool
+	// DefaultConsecutiveFailures holds the default value on creation for the "consecutive_failures" field.
+	DefaultConsecutiveFailures int
+	// DefaultProbeIntervalSeconds holds the default value on creation for the "probe_interval_seconds" field.
+	DefaultProbeIntervalSeconds int
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -263,6 +298,18 @@ func OutboundAuthValidator(oa schematype.OutboundAuthMode) error {
 		return nil
 	default:
 		return fmt.Errorf("webhook: invalid enum value for outbound_auth field: %q", oa)
+	}
+}
+
+const DefaultHealth schematype.EndpointHealth = "HEALTHY"
+
+// HealthValidator is a validator for the "health" field enum values. It is called by the builders before save.
+func HealthValidator(h schematype.EndpointHealth) error {
+	switch h {
+	case "HEALTHY", "FAILING":
+		return nil
+	default:
+		return fmt.Errorf("webhook: invalid enum value for health field: %q", h)
 	}
 }
 
@@ -387,6 +434,51 @@ func ByMaxRetries(opts ...sql.OrderTermOption) OrderOption {
 // ByTimeoutSeconds orders the results by the timeout_seconds field.
 func ByTimeoutSeconds(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTimeoutSeconds, opts...).ToFunc()
+}
+
+// ByMaxConcurrency orders the results by the max_concurrency field.
+func ByMaxConcurrency(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMaxConcurrency, opts...).ToFunc()
+}
+
+// ByRateLimitPerSecond orders the results by the rate_limit_per_second field.
+func ByRateLimitPerSecond(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRateLimitPerSecond, opts...).ToFunc()
+}
+
+// ByRateNextAt orders the results by the rate_next_at field.
+func ByRateNextAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRateNextAt, opts...).ToFunc()
+}
+
+// ByOrdered orders the results by the ordered field.
+func ByOrdered(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOrdered, opts...).ToFunc()
+}
+
+// ByHealth orders the results by the health field.
+func ByHealth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHealth, opts...).ToFunc()
+}
+
+// ByHealthSince orders the results by the health_since field.
+func ByHealthSince(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHealthSince, opts...).ToFunc()
+}
+
+// ByConsecutiveFailures orders the results by the consecutive_failures field.
+func ByConsecutiveFailures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldConsecutiveFailures, opts...).ToFunc()
+}
+
+// ByLastError orders the results by the last_error field.
+func ByLastError(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLastError, opts...).ToFunc()
+}
+
+// ByProbeIntervalSeconds orders the results by the probe_interval_seconds field.
+func ByProbeIntervalSeconds(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProbeIntervalSeconds, opts...).ToFunc()
 }
 
 // ByWorkspaceField orders the results by workspace field.
@@ -541,4 +633,11 @@ var (
 	_ graphql.Marshaler = (*schematype.OutboundAuthMode)(nil)
 	// schematype.OutboundAuthMode must implement graphql.Unmarshaler.
 	_ graphql.Unmarshaler = (*schematype.OutboundAuthMode)(nil)
+)
+
+var (
+	// schematype.EndpointHealth must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*schematype.EndpointHealth)(nil)
+	// schematype.EndpointHealth must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*schematype.EndpointHealth)(nil)
 )

@@ -167,6 +167,46 @@ func TimeoutSeconds(v int) predicate.Webhook {
 	return predicate.Webhook(sql.FieldEQ(FieldTimeoutSeconds, v))
 }
 
+// MaxConcurrency applies equality check predicate on the "max_concurrency" field. It's identical to MaxConcurrencyEQ.
+func MaxConcurrency(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldMaxConcurrency, v))
+}
+
+// RateLimitPerSecond applies equality check predicate on the "rate_limit_per_second" field. It's identical to RateLimitPerSecondEQ.
+func RateLimitPerSecond(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldRateLimitPerSecond, v))
+}
+
+// RateNextAt applies equality check predicate on the "rate_next_at" field. It's identical to RateNextAtEQ.
+func RateNextAt(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldRateNextAt, v))
+}
+
+// Ordered applies equality check predicate on the "ordered" field. It's identical to OrderedEQ.
+func Ordered(v bool) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldOrdered, v))
+}
+
+// HealthSince applies equality check predicate on the "health_since" field. It's identical to HealthSinceEQ.
+func HealthSince(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldHealthSince, v))
+}
+
+// ConsecutiveFailures applies equality check predicate on the "consecutive_failures" field. It's identical to ConsecutiveFailuresEQ.
+func ConsecutiveFailures(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldConsecutiveFailures, v))
+}
+
+// LastError applies equality check predicate on the "last_error" field. It's identical to LastErrorEQ.
+func LastError(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldLastError, v))
+}
+
+// ProbeIntervalSeconds applies equality check predicate on the "probe_interval_seconds" field. It's identical to ProbeIntervalSecondsEQ.
+func ProbeIntervalSeconds(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldProbeIntervalSeconds, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Webhook {
 	return predicate.Webhook(sql.FieldEQ(FieldCreatedAt, v))
@@ -1545,6 +1585,391 @@ func TimeoutSecondsLT(v int) predicate.Webhook {
 // TimeoutSecondsLTE applies the LTE predicate on the "timeout_seconds" field.
 func TimeoutSecondsLTE(v int) predicate.Webhook {
 	return predicate.Webhook(sql.FieldLTE(FieldTimeoutSeconds, v))
+}
+
+// MaxConcurrencyEQ applies the EQ predicate on the "max_concurrency" field.
+func MaxConcurrencyEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldMaxConcurrency, v))
+}
+
+// MaxConcurrencyNEQ applies the NEQ predicate on the "max_concurrency" field.
+func MaxConcurrencyNEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldMaxConcurrency, v))
+}
+
+// MaxConcurrencyIn applies the In predicate on the "max_concurrency" field.
+func MaxConcurrencyIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldMaxConcurrency, vs...))
+}
+
+// MaxConcurrencyNotIn applies the NotIn predicate on the "max_concurrency" field.
+func MaxConcurrencyNotIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldMaxConcurrency, vs...))
+}
+
+// MaxConcurrencyGT applies the GT predicate on the "max_concurrency" field.
+func MaxConcurrencyGT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldMaxConcurrency, v))
+}
+
+// MaxConcurrencyGTE applies the GTE predicate on the "max_concurrency" field.
+func MaxConcurrencyGTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldMaxConcurrency, v))
+}
+
+// MaxConcurrencyLT applies the LT predicate on the "max_concurrency" field.
+func MaxConcurrencyLT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldMaxConcurrency, v))
+}
+
+// MaxConcurrencyLTE applies the LTE predicate on the "max_concurrency" field.
+func MaxConcurrencyLTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldMaxConcurrency, v))
+}
+
+// RateLimitPerSecondEQ applies the EQ predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldRateLimitPerSecond, v))
+}
+
+// RateLimitPerSecondNEQ applies the NEQ predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondNEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldRateLimitPerSecond, v))
+}
+
+// RateLimitPerSecondIn applies the In predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldRateLimitPerSecond, vs...))
+}
+
+// RateLimitPerSecondNotIn applies the NotIn predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondNotIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldRateLimitPerSecond, vs...))
+}
+
+// RateLimitPerSecondGT applies the GT predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondGT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldRateLimitPerSecond, v))
+}
+
+// RateLimitPerSecondGTE applies the GTE predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondGTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldRateLimitPerSecond, v))
+}
+
+// RateLimitPerSecondLT applies the LT predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondLT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldRateLimitPerSecond, v))
+}
+
+// RateLimitPerSecondLTE applies the LTE predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondLTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldRateLimitPerSecond, v))
+}
+
+// RateLimitPerSecondIsNil applies the IsNil predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondIsNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldIsNull(FieldRateLimitPerSecond))
+}
+
+// RateLimitPerSecondNotNil applies the NotNil predicate on the "rate_limit_per_second" field.
+func RateLimitPerSecondNotNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotNull(FieldRateLimitPerSecond))
+}
+
+// RateNextAtEQ applies the EQ predicate on the "rate_next_at" field.
+func RateNextAtEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldRateNextAt, v))
+}
+
+// RateNextAtNEQ applies the NEQ predicate on the "rate_next_at" field.
+func RateNextAtNEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldRateNextAt, v))
+}
+
+// RateNextAtIn applies the In predicate on the "rate_next_at" field.
+func RateNextAtIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldRateNextAt, vs...))
+}
+
+// RateNextAtNotIn applies the NotIn predicate on the "rate_next_at" field.
+func RateNextAtNotIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldRateNextAt, vs...))
+}
+
+// RateNextAtGT applies the GT predicate on the "rate_next_at" field.
+func RateNextAtGT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldRateNextAt, v))
+}
+
+// RateNextAtGTE applies the GTE predicate on the "rate_next_at" field.
+func RateNextAtGTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldRateNextAt, v))
+}
+
+// RateNextAtLT applies the LT predicate on the "rate_next_at" field.
+func RateNextAtLT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldRateNextAt, v))
+}
+
+// RateNextAtLTE applies the LTE predicate on the "rate_next_at" field.
+func RateNextAtLTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldRateNextAt, v))
+}
+
+// RateNextAtIsNil applies the IsNil predicate on the "rate_next_at" field.
+func RateNextAtIsNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldIsNull(FieldRateNextAt))
+}
+
+// RateNextAtNotNil applies the NotNil predicate on the "rate_next_at" field.
+func RateNextAtNotNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotNull(FieldRateNextAt))
+}
+
+// OrderedEQ applies the EQ predicate on the "ordered" field.
+func OrderedEQ(v bool) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldOrdered, v))
+}
+
+// OrderedNEQ applies the NEQ predicate on the "ordered" field.
+func OrderedNEQ(v bool) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldOrdered, v))
+}
+
+// HealthEQ applies the EQ predicate on the "health" field.
+func HealthEQ(v schematype.EndpointHealth) predicate.Webhook {
+	vc := v
+	return predicate.Webhook(sql.FieldEQ(FieldHealth, vc))
+}
+
+// HealthNEQ applies the NEQ predicate on the "health" field.
+func HealthNEQ(v schematype.EndpointHealth) predicate.Webhook {
+	vc := v
+	return predicate.Webhook(sql.FieldNEQ(FieldHealth, vc))
+}
+
+// HealthIn applies the In predicate on the "health" field.
+func HealthIn(vs ...schematype.EndpointHealth) predicate.Webhook {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Webhook(sql.FieldIn(FieldHealth, v...))
+}
+
+// HealthNotIn applies the NotIn predicate on the "health" field.
+func HealthNotIn(vs ...schematype.EndpointHealth) predicate.Webhook {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Webhook(sql.FieldNotIn(FieldHealth, v...))
+}
+
+// HealthSinceEQ applies the EQ predicate on the "health_since" field.
+func HealthSinceEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldHealthSince, v))
+}
+
+// HealthSinceNEQ applies the NEQ predicate on the "health_since" field.
+func HealthSinceNEQ(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldHealthSince, v))
+}
+
+// HealthSinceIn applies the In predicate on the "health_since" field.
+func HealthSinceIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldHealthSince, vs...))
+}
+
+// HealthSinceNotIn applies the NotIn predicate on the "health_since" field.
+func HealthSinceNotIn(vs ...time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldHealthSince, vs...))
+}
+
+// HealthSinceGT applies the GT predicate on the "health_since" field.
+func HealthSinceGT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldHealthSince, v))
+}
+
+// HealthSinceGTE applies the GTE predicate on the "health_since" field.
+func HealthSinceGTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldHealthSince, v))
+}
+
+// HealthSinceLT applies the LT predicate on the "health_since" field.
+func HealthSinceLT(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldHealthSince, v))
+}
+
+// HealthSinceLTE applies the LTE predicate on the "health_since" field.
+func HealthSinceLTE(v time.Time) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldHealthSince, v))
+}
+
+// HealthSinceIsNil applies the IsNil predicate on the "health_since" field.
+func HealthSinceIsNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldIsNull(FieldHealthSince))
+}
+
+// HealthSinceNotNil applies the NotNil predicate on the "health_since" field.
+func HealthSinceNotNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotNull(FieldHealthSince))
+}
+
+// ConsecutiveFailuresEQ applies the EQ predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresNEQ applies the NEQ predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresNEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresIn applies the In predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldConsecutiveFailures, vs...))
+}
+
+// ConsecutiveFailuresNotIn applies the NotIn predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresNotIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldConsecutiveFailures, vs...))
+}
+
+// ConsecutiveFailuresGT applies the GT predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresGT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresGTE applies the GTE predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresGTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresLT applies the LT predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresLT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldConsecutiveFailures, v))
+}
+
+// ConsecutiveFailuresLTE applies the LTE predicate on the "consecutive_failures" field.
+func ConsecutiveFailuresLTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldConsecutiveFailures, v))
+}
+
+// LastErrorEQ applies the EQ predicate on the "last_error" field.
+func LastErrorEQ(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldLastError, v))
+}
+
+// LastErrorNEQ applies the NEQ predicate on the "last_error" field.
+func LastErrorNEQ(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldLastError, v))
+}
+
+// LastErrorIn applies the In predicate on the "last_error" field.
+func LastErrorIn(vs ...string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldLastError, vs...))
+}
+
+// LastErrorNotIn applies the NotIn predicate on the "last_error" field.
+func LastErrorNotIn(vs ...string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldLastError, vs...))
+}
+
+// LastErrorGT applies the GT predicate on the "last_error" field.
+func LastErrorGT(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldLastError, v))
+}
+
+// LastErrorGTE applies the GTE predicate on the "last_error" field.
+func LastErrorGTE(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldLastError, v))
+}
+
+// LastErrorLT applies the LT predicate on the "last_error" field.
+func LastErrorLT(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldLastError, v))
+}
+
+// LastErrorLTE applies the LTE predicate on the "last_error" field.
+func LastErrorLTE(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldLastError, v))
+}
+
+// LastErrorContains applies the Contains predicate on the "last_error" field.
+func LastErrorContains(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldContains(FieldLastError, v))
+}
+
+// LastErrorHasPrefix applies the HasPrefix predicate on the "last_error" field.
+func LastErrorHasPrefix(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldHasPrefix(FieldLastError, v))
+}
+
+// LastErrorHasSuffix applies the HasSuffix predicate on the "last_error" field.
+func LastErrorHasSuffix(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldHasSuffix(FieldLastError, v))
+}
+
+// LastErrorIsNil applies the IsNil predicate on the "last_error" field.
+func LastErrorIsNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldIsNull(FieldLastError))
+}
+
+// LastErrorNotNil applies the NotNil predicate on the "last_error" field.
+func LastErrorNotNil() predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotNull(FieldLastError))
+}
+
+// LastErrorEqualFold applies the EqualFold predicate on the "last_error" field.
+func LastErrorEqualFold(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEqualFold(FieldLastError, v))
+}
+
+// LastErrorContainsFold applies the ContainsFold predicate on the "last_error" field.
+func LastErrorContainsFold(v string) predicate.Webhook {
+	return predicate.Webhook(sql.FieldContainsFold(FieldLastError, v))
+}
+
+// ProbeIntervalSecondsEQ applies the EQ predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldEQ(FieldProbeIntervalSeconds, v))
+}
+
+// ProbeIntervalSecondsNEQ applies the NEQ predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsNEQ(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNEQ(FieldProbeIntervalSeconds, v))
+}
+
+// ProbeIntervalSecondsIn applies the In predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldIn(FieldProbeIntervalSeconds, vs...))
+}
+
+// ProbeIntervalSecondsNotIn applies the NotIn predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsNotIn(vs ...int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldNotIn(FieldProbeIntervalSeconds, vs...))
+}
+
+// ProbeIntervalSecondsGT applies the GT predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsGT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGT(FieldProbeIntervalSeconds, v))
+}
+
+// ProbeIntervalSecondsGTE applies the GTE predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsGTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldGTE(FieldProbeIntervalSeconds, v))
+}
+
+// ProbeIntervalSecondsLT applies the LT predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsLT(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLT(FieldProbeIntervalSeconds, v))
+}
+
+// ProbeIntervalSecondsLTE applies the LTE predicate on the "probe_interval_seconds" field.
+func ProbeIntervalSecondsLTE(v int) predicate.Webhook {
+	return predicate.Webhook(sql.FieldLTE(FieldProbeIntervalSeconds, v))
 }
 
 // HasWorkspace applies the HasEdge predicate on the "workspace" edge.

@@ -87,6 +87,14 @@ type OutboundSettings struct {
 	TimeoutSeconds int `json:"timeoutSeconds"`
 	// Last 4 characters of the HMAC secret, token or password.
 	SecretHint *string `json:"secretHint,omitempty"`
+	// Attempts in flight at once for this webhook, on all servers together; default 16.
+	MaxConcurrency int `json:"maxConcurrency"`
+	// Attempts started per second at most; null: no limit. Waiting for its turn is not an attempt and uses no retry.
+	RateLimitPerSecond *int `json:"rateLimitPerSecond,omitempty"`
+	// One attempt in flight at a time, in event order: a failing delivery holds back the later ones until it succeeds or runs out of retries.
+	Ordered bool `json:"ordered"`
+	// Whether the receiver answers; a FAILING webhook's deliveries are held but for one probe.
+	Health *EndpointHealth `json:"health"`
 }
 
 type Subscription struct {

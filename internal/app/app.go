@@ -180,6 +180,7 @@ func (a *app) start() error {
 		Backoff:      outbound.NewBackoff(a.cfg.OutboundBackoffBase, a.cfg.OutboundBackoffFactor, a.cfg.OutboundBackoffMax),
 		MaxRetries:   a.cfg.OutboundMaxRetries,
 		Timeout:      a.cfg.OutboundTimeout,
+		DisableAfter: a.cfg.OutboundDisableAfter,
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		Version:      Version,
 		Log:          a.log,

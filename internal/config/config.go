@@ -27,6 +27,7 @@ type Config struct {
 	OutboundBackoffFactor float64       // WEXIO_OUTBOUND_BACKOFF_FACTOR, --outbound-backoff-factor
 	OutboundBackoffMax    time.Duration // WEXIO_OUTBOUND_BACKOFF_MAX, --outbound-backoff-max
 	OutboundTimeout       time.Duration // WEXIO_OUTBOUND_TIMEOUT, --outbound-timeout
+	OutboundDisableAfter  time.Duration // WEXIO_OUTBOUND_DISABLE_AFTER: FAILING this long disables
 	AllowPrivateNetworks  bool          // WEXIO_ALLOW_PRIVATE_NETWORKS, --allow-private-networks
 	Metrics               bool          // WEXIO_METRICS, --metrics: GET /metrics
 	LogFormat             string        // WEXIO_LOG_FORMAT, --log-format: text or json
@@ -87,6 +88,7 @@ func Default() Config {
 		OutboundBackoffFactor: 5,
 		OutboundBackoffMax:    24 * time.Hour,
 		OutboundTimeout:       15 * time.Second,
+		OutboundDisableAfter:  120 * time.Hour,
 		AllowPrivateNetworks:  false,
 		Metrics:               true,
 		LogFormat:             "text",

@@ -40,6 +40,7 @@ func TestDefault(t *testing.T) {
 		LogFormat:             "text",
 		SQLiteSynchronous:     "full",
 		RefusedLogRate:        10,
+		OutboundDisableAfter:  120 * time.Hour,
 		Timeouts: Timeouts{CacheTTL: 5 * time.Second, ShutdownGrace: 20 * time.Second, ReadHeader: 10 * time.Second,
 			Read: time.Minute, Idle: time.Minute, WebSocketInit: 10 * time.Second, WebSocketKeepAlive: 10 * time.Second,
 			Readiness: 2 * time.Second, DatabaseConnect: 30 * time.Second},
@@ -120,6 +121,7 @@ func TestLoadEachVariable(t *testing.T) {
 		{"WEXIO_METRICS", "false", func(c *Config) { c.Metrics = false }},
 		{"WEXIO_LOG_FORMAT", "json", func(c *Config) { c.LogFormat = "json" }},
 		{"WEXIO_REFUSED_LOG_RATE", "0", func(c *Config) { c.RefusedLogRate = 0 }},
+		{"WEXIO_OUTBOUND_DISABLE_AFTER", "48h", func(c *Config) { c.OutboundDisableAfter = 48 * time.Hour }},
 		{"WEXIO_SQLITE_SYNCHRONOUS", "NORMAL", func(c *Config) { c.SQLiteSynchronous = "normal" }},
 		{"WEXIO_LOG_LEVEL", "debug", func(c *Config) { c.LogLevel = slog.LevelDebug }},
 		{"WEXIO_LOG_LEVEL", "WARN", func(c *Config) { c.LogLevel = slog.LevelWarn }},
@@ -166,7 +168,7 @@ func TestFlagsOverrideEnv(t *testing.T) {
 		Addr: ":2222", MaxConnections: 500, DatabaseURL: "sqlite:///tmp/x.db", PublicURL: "https://a.example", APIKey: validAPIKey,
 		SecretKey: key32, InboundMaxBytes: 10, OutboundMaxRetries: 3, OutboundBackoffBase: 2 * time.Second,
 		OutboundBackoffFactor: 2, OutboundBackoffMax: 10 * time.Second, OutboundTimeout: 5 * time.Second,
-		AllowPrivateNetworks: false, Metrics: true, LogFormat: "text", SQLiteSynchronous: "full", RefusedLogRate: 10, Retention: 48 * time.Hour, Timeouts: Default().Timeouts,
+		AllowPrivateNetworks: false, Metrics: true, LogFormat: "text", SQLiteSynchronous: "full", RefusedLogRate: 10, OutboundDisableAfter: 120 * time.Hour, Retention: 48 * time.Hour, Timeouts: Default().Timeouts,
 	}
 	if !reflect.DeepEqual(got, want) || len(pos) != 0 {
 		t.Fatalf("Load = %+v, %q\nwant   %+v", got, pos, want)

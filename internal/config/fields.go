@@ -35,6 +35,7 @@ const (
 	idxBackoffFactor
 	idxBackoffMax
 	idxTimeout
+	idxDisableAfter
 	idxAllowPrivate
 	idxRetention
 	idxMetrics
@@ -116,6 +117,9 @@ var fields = [numFields]field{
 	idxTimeout: withCheck(durationField("WEXIO_OUTBOUND_TIMEOUT", "outbound-timeout",
 		"one delivery attempt, connect to last byte", func(c *Config) *time.Duration { return &c.OutboundTimeout }),
 		func(c Config) string { return checkTimeout(c.OutboundTimeout) }),
+	idxDisableAfter: durationField("WEXIO_OUTBOUND_DISABLE_AFTER", "outbound-disable-after",
+		"an outbound webhook FAILING this long (20 consecutive failed attempts, then every probe failed) becomes DISABLED",
+		func(c *Config) *time.Duration { return &c.OutboundDisableAfter }),
 	idxAllowPrivate: {
 		env: "WEXIO_ALLOW_PRIVATE_NETWORKS", flag: "allow-private-networks", boolean: true,
 		help:  "allow outbound targets on loopback and private ranges (development, tests)",

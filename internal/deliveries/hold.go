@@ -12,25 +12,56 @@ import (
 )
 
 // Hold takes the due time off the pending deliveries of webhook id (being
-// paused or disabled), so the dispatcher's claim neither attempts nor
-// rescans them. c is the caller's transaction client.
+// paused, disabled, or found FAILING), so the dispatcher's claim neither
+// attempts nor rescans them. c is the caller's transaction client.
 func Hold(ctx context.Context, c *ent.Client, id pulid.ID) error {
 	err := c.Delivery.Update().Where(delivery.WebhookID(id), delivery.StatusEQ(schematype.DeliveryPending)).
-		ClearNextAttemptAt().Exec(ctx)
+		ClearNextAttemptAt().SetProbe(false).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("holding the deliveries of %s: %w", id, err)
 	}
 	return nil
 }
 
-// Release makes the held deliveries of webhook id (being activated) due at
-// now. A retry an attempt in flight scheduled meanwhile keeps its time
+// Release makes the held deliveries of webhook id (being activated, or
+// found HEALTHY again) due at now; the claim takes them in creation order.
+// A retry an attempt in flight scheduled meanwhile keeps its time
 // (Retry-After included).
 func Release(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time) error {
 	err := c.Delivery.Update().Where(delivery.WebhookID(id), delivery.StatusEQ(schematype.DeliveryPending),
-		delivery.NextAttemptAtIsNil()).SetNextAttemptAt(now.UTC()).Exec(ctx)
+		delivery.NextAttemptAtIsNil()).SetNextAttemptAt(now.UTC()).SetProbe(false).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("releasing the deliveries of %s: %w", id, err)
 	}
 	return nil
+}
+
+// ScheduleProbe makes the oldest held delivery of FAILING webhook id its
+// probe, due at at: the one delivery of it attempted until one succeeds.
+// ok is false when it holds none (the next delivery emitted to it becomes
+// the probe: outbox.Emit).
+func ScheduleProbe(ctx context.Context, c *ent.Client, id pulid.ID, at time.Time) (ok bool, err error) {
+	oldest, err := c.Delivery.Query().Where(delivery.WebhookID(id), delivery.StatusEQ(schematype.DeliveryPending),
+		delivery.NextAttemptAtIsNil()).Order(delivery.ByID()).Select(delivery.FieldID).First(ctx)
+	if ent.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("finding the probe of %s: %w", id, err)
+	}
+	if err := c.Delivery.UpdateOneID(oldest.ID).SetNextAttemptAt(at.UTC()).SetProbe(true).Exec(ctx); err != nil {
+		return false, fmt.Errorf("scheduling the probe of %s: %w", id, err)
+	}
+	return true, nil
+}
+
+// Held counts the pending deliveries of webhook id that are held: its
+// probe aside, none of them is attempted until it is ACTIVE and HEALTHY.
+func Held(ctx context.Context, c *ent.Client, id pulid.ID) (int, error) {
+	n, err := c.Delivery.Query().Where(delivery.WebhookID(id), delivery.StatusEQ(schematype.DeliveryPending),
+		delivery.NextAttemptAtIsNil()).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("counting the held deliveries of %s: %w", id, err)
+	}
+	return n, nil
 }

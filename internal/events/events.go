@@ -11,6 +11,10 @@ const (
 	MessageOutboundCreated = "message.outbound.created"
 	MessageDelivered       = "message.delivered"
 	WebhookTest            = "webhook.test"
+	// An outbound webhook's health changed (data: id, name, lastError).
+	WebhookFailing   = "webhook.failing"
+	WebhookRecovered = "webhook.recovered"
+	WebhookDisabled  = "webhook.disabled"
 
 	// FlowPrefix starts the type of every event a flow's EMIT_EVENT step emits.
 	FlowPrefix = "flow."
@@ -26,6 +30,7 @@ func Catalogue() []string {
 	return []string{
 		ContactCreated, ContactUpdated, ChatOpened, ChatClosed,
 		MessageOutboundCreated, MessageDelivered, WebhookTest,
+		WebhookFailing, WebhookRecovered, WebhookDisabled,
 	}
 }
 
@@ -33,7 +38,8 @@ func Catalogue() []string {
 func inCatalogue(t string) bool {
 	switch t {
 	case ContactCreated, ContactUpdated, ChatOpened, ChatClosed,
-		MessageOutboundCreated, MessageDelivered, WebhookTest:
+		MessageOutboundCreated, MessageDelivered, WebhookTest,
+		WebhookFailing, WebhookRecovered, WebhookDisabled:
 		return true
 	}
 	return false

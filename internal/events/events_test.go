@@ -11,6 +11,7 @@ func TestCatalogue(t *testing.T) {
 	want := []string{
 		"contact.created", "contact.updated", "chat.opened", "chat.closed",
 		"message.outbound.created", "message.delivered", "webhook.test",
+		"webhook.failing", "webhook.recovered", "webhook.disabled",
 	}
 	got := Catalogue()
 	if strings.Join(got, " ") != strings.Join(want, " ") {

@@ -30,16 +30,29 @@ func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
 // nextDue is the earliest time after now an unclaimed delivery comes due
 // (its retry), read on the due index: the dispatcher wakes for it rather
 // than at its next poll.
+// A rate-limited webhook's next turn (rate_next_at) counts too: its due
+// deliveries wait for it.
 func nextDue(ctx context.Context, c *ent.Client, now time.Time) (time.Time, bool, error) {
+	var at time.Time
 	d, err := c.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliveryPending), delivery.ClaimedUntilIsNil(),
 		delivery.NextAttemptAtGT(now)).Order(delivery.ByNextAttemptAt()).Select(delivery.FieldNextAttemptAt).First(ctx)
-	if ent.IsNotFound(err) {
-		return time.Time{}, false, nil
-	}
-	if err != nil || d.NextAttemptAt == nil {
+	switch {
+	case ent.IsNotFound(err):
+	case err != nil:
 		return time.Time{}, false, err
+	case d.NextAttemptAt != nil:
+		at = *d.NextAttemptAt
 	}
-	return *d.NextAttemptAt, true, nil
+	w, err := c.Webhook.Query().Where(webhook.RateNextAtGT(now)).Order(webhook.ByRateNextAt()).
+		Select(webhook.FieldRateNextAt).First(ctx)
+	switch {
+	case ent.IsNotFound(err):
+	case err != nil:
+		return time.Time{}, false, err
+	case w.RateNextAt != nil && (at.IsZero() || w.RateNextAt.Before(at)):
+		at = *w.RateNextAt
+	}
+	return at, !at.IsZero(), nil
 }
 
 // loadDeliveries reads the deliveries of claim token with their webhook
@@ -54,6 +67,7 @@ func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID, token st
 // attempt in flight when the webhook was paused.
 var Deliveries = store.LeaseTable{
 	Name: "deliveries",
+	Due:  shareDue,
 	Expired: func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
 		return store.LockIf(c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilLT(now)).Limit(limit), lock).IDs(ctx)
 	},

@@ -17,7 +17,7 @@ import (
 func TestDueQueriesUseTheDueIndex(t *testing.T) {
 	t.Parallel()
 	dbtest.SQLiteOnly(t) // SQLite's query plans
-	dbtest.RequireIndexed(t, 2, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
+	dbtest.RequireIndexed(t, 2, "deliveries", "delivery_claimed_until_next_attempt_at_id", func(c *ent.Client) {
 		if _, err := Deliveries.DueIDs(auth.System(context.Background()), c, time.Now(), 10, false); err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +29,7 @@ func TestDueQueriesUseTheDueIndex(t *testing.T) {
 func TestReleaseAbandonedUsesTheDueIndex(t *testing.T) {
 	t.Parallel()
 	dbtest.SQLiteOnly(t) // SQLite's query plans
-	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
+	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at_id", func(c *ent.Client) {
 		if _, err := Deliveries.UnleaseAll(auth.System(context.Background()), c); err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +41,7 @@ func TestReleaseAbandonedUsesTheDueIndex(t *testing.T) {
 func TestBacklogUsesTheDueIndex(t *testing.T) {
 	t.Parallel()
 	dbtest.SQLiteOnly(t) // SQLite's query plans
-	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at", func(c *ent.Client) {
+	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at_id", func(c *ent.Client) {
 		if _, _, err := Backlog(auth.System(context.Background()), c, time.Now(), 10); err != nil {
 			t.Fatal(err)
 		}

@@ -33,6 +33,8 @@ type Config struct {
 	Timeout         time.Duration // when a webhook has no timeout_seconds; 15s
 	ShutdownTimeout time.Duration // how long Run waits for in-flight attempts on stop; 10s
 	AllowPrivate    bool          // WEXIO_ALLOW_PRIVATE_NETWORKS
+	DisableAfter    time.Duration // FAILING this long disables a webhook (WEXIO_OUTBOUND_DISABLE_AFTER); 120h
+	SweepInterval   time.Duration // how often Sweep runs; 1m
 	Version         string        // in the User-Agent: wexio-webhooks/<version>
 	Now             func() time.Time
 	Log             *slog.Logger
@@ -48,6 +50,8 @@ func (c *Config) defaults() {
 	c.BatchSize = cmp.Or(c.BatchSize, 4*c.Workers)
 	c.Timeout = cmp.Or(c.Timeout, 15*time.Second)
 	c.ShutdownTimeout = cmp.Or(c.ShutdownTimeout, 10*time.Second)
+	c.DisableAfter = cmp.Or(c.DisableAfter, 120*time.Hour)
+	c.SweepInterval = cmp.Or(c.SweepInterval, time.Minute)
 	if c.Version == "" {
 		c.Version = "dev"
 	}

@@ -12,11 +12,15 @@ import (
 // (the lease covers the delivery until its batch commits). On stop,
 // attempts in flight get up to ShutdownTimeout; those still running then are
 // cancelled and their leases released unrecorded, so they are attempted
-// again (at-least-once). The groupcommit writer must outlive Run.
+// again (at-least-once). Beside it, Sweep runs every SweepInterval. The
+// groupcommit writer must outlive Run.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	rec := d.startRecorder()
+	swept := make(chan struct{})
+	go func() { defer close(swept); d.sweep(ctx) }()
 	d.queue.Run(ctx, func(ctx context.Context, dl *ent.Delivery) { d.attempt(ctx, rec, dl) })
 	rec.stop()
+	<-swept
 	return nil
 }
 

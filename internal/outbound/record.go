@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -11,8 +12,6 @@ import (
 	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
-	"github.com/wexio/webhooks/ent/webhook"
-	"github.com/wexio/webhooks/internal/deliveries"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -20,13 +19,33 @@ import (
 // verdict is what an attempt means for its delivery.
 type verdict struct {
 	decision Decision
-	next     time.Time // zero when final
+	next     time.Time // zero when final or held
 	final    bool
+	// held: not final, and no retry scheduled: the delivery waits for its
+	// FAILING webhook to heal (a probe that failed, or an attempt of a
+	// webhook found FAILING meanwhile).
+	held bool
 }
 
 // judge classifies res and schedules what follows. A manual delivery gets
-// exactly the one attempt it was retried for.
+// exactly the one attempt it was retried for. A probe that fails as a
+// retry would uses no retry: it is held for the next probe.
 func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
+	v := d.schedule(dl, res)
+	failing := dl.Probe || (dl.Edges.Webhook != nil && dl.Edges.Webhook.Health == schematype.HealthFailing)
+	retried := v.decision.Outcome == Retry || v.decision.Outcome == RetryAfter
+	switch {
+	case dl.Probe && retried:
+		v.decision.Reason = strings.TrimSuffix(v.decision.Reason, "; no retries left")
+		v.final, v.next, v.held = false, time.Time{}, true
+	case failing && !v.final:
+		v.next, v.held = time.Time{}, true
+	}
+	return v
+}
+
+// schedule is judge's plain verdict: retries counted without probes.
+func (d *Dispatcher) schedule(dl *ent.Delivery, res *result) verdict {
 	dec := Classify(res.status, res.header, res.err, res.at, d.cfg.Backoff.Max)
 	if res.decision != nil {
 		dec = *res.decision
@@ -38,7 +57,7 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 	if dl.Manual {
 		maxRetries = 0
 	}
-	next, final := Schedule(dec, dl.Attempts, maxRetries, d.cfg.Backoff, res.at)
+	next, final := Schedule(dec, dl.Attempts-dl.Probes, maxRetries, d.cfg.Backoff, res.at)
 	if final && (dec.Outcome == Retry || dec.Outcome == RetryAfter) {
 		dec.Reason += "; no retries left"
 	}
@@ -50,10 +69,24 @@ func (d *Dispatcher) judge(dl *ent.Delivery, res *result) verdict {
 // successes, so the hot path costs a few statements per batch, not per
 // attempt. Rows are published to live tail after the commit.
 func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hooks, batch []*entry) error {
+	hooks, err := loadHealth(ctx, tx.Client(), batch)
+	if err != nil {
+		return err
+	}
 	logs := make([]*history.LogRow, len(batch))
 	succeeded := map[string][]pulid.ID{} // by claim token: few per batch
 	for i, e := range batch {
 		logs[i] = e.log
+		if w := hooks[e.dl.WebhookID]; w != nil {
+			// The attempt was judged on the webhook as the dispatcher's cache
+			// had it; the row is what holds or releases.
+			switch failing := w.Health == schematype.HealthFailing; {
+			case failing && !e.v.final && !e.v.held:
+				e.v.next, e.v.held = time.Time{}, true
+			case !failing && e.v.held:
+				e.v = d.schedule(e.dl, e.res)
+			}
+		}
 		if e.v.final && e.v.decision.Outcome == Succeeded {
 			tok := tokenOf(e.dl)
 			succeeded[tok] = append(succeeded[tok], e.dl.ID)
@@ -77,14 +110,13 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 			d.lostLeases(len(ids) - n)
 		}
 	}
-	for _, e := range batch {
-		if !e.v.final {
-			// A retry was scheduled: the claim loop, asleep until the
-			// next due delivery it knew of, looks again (NextDue).
-			h.AfterCommit(d.queue.Notify)
-			break
-		}
+	if err := d.updateHealth(ctx, tx, batch, hooks); err != nil {
+		return err
 	}
+	// Leases ended: webhooks at their share have room again, an ordered
+	// webhook's next delivery may go, a retry was scheduled that the claim
+	// loop, asleep until the next due delivery it knew of, must see.
+	h.AfterCommit(d.queue.Notify)
 	if obs := d.deps.Observer; obs != nil {
 		h.AfterCommit(func() {
 			for _, e := range batch {
@@ -127,12 +159,20 @@ func (d *Dispatcher) lostLeases(n int) {
 	d.cfg.Log.Warn("attempts recorded after their leases were claimed again; their deliveries are left to the new claim", "count", n)
 }
 
-// updateDelivery moves a delivery that did not succeed on, drops its lease,
-// and disables the webhook on a 410; held is false when the delivery had
-// been claimed again meanwhile, and nothing was changed.
+// updateDelivery moves a delivery that did not succeed on and drops its
+// lease (a 410 disables its webhook: updateHealth); held is false when the
+// delivery had been claimed again meanwhile, and nothing was changed.
 func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) (held bool, err error) {
 	u := tx.Delivery.Update().Where(delivery.ID(e.dl.ID), heldBy(tokenOf(e.dl))).AddAttempts(1).ClearClaimedUntil().ClearClaimToken()
+	if e.dl.Probe {
+		u.SetProbe(false) // the webhook's health decides what probes next
+		if e.v.held {
+			u.AddProbes(1) // a probe's failure uses no retry
+		}
+	}
 	switch {
+	case e.v.held:
+		u.SetStatus(schematype.DeliveryPending).ClearNextAttemptAt()
 	case !e.v.final:
 		u.SetStatus(schematype.DeliveryPending).SetNextAttemptAt(e.v.next)
 	case e.v.decision.Outcome == Succeeded:
@@ -144,15 +184,7 @@ func updateDelivery(ctx context.Context, tx *ent.Tx, e *entry) (held bool, err e
 	if err != nil {
 		return false, fmt.Errorf("updating delivery: %w", err)
 	}
-	if n == 0 || e.v.decision.Outcome != Disable {
-		return n > 0, nil
-	}
-	err = tx.Webhook.Update().Where(webhook.ID(e.dl.WebhookID)).SetStatus(schematype.WebhookDisabled).Exec(ctx)
-	if err != nil {
-		return true, fmt.Errorf("disabling webhook: %w", err)
-	}
-	// Its other pending deliveries are held, as disabling by hand does.
-	return true, deliveries.Hold(ctx, tx.Client(), e.dl.WebhookID)
+	return n > 0, nil
 }
 
 // logAttempt logs a delivery that ends failed at info and any other attempt

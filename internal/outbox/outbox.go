@@ -145,7 +145,12 @@ func query(ctx context.Context, c *ent.Client, ws string) ([]*ent.Webhook, error
 // resuming the webhook makes them due at once.
 func Deliver(ctx context.Context, c *ent.Client, event pulid.ID, w *ent.Webhook, now time.Time) (*ent.Delivery, error) {
 	m := c.Delivery.Create().SetEventID(event).SetWebhookID(w.ID).SetStatus(schematype.DeliveryPending)
-	if w.Status != schematype.WebhookPaused {
+	// A PAUSED or FAILING webhook holds it (no due time). w may be a
+	// cached copy a few seconds old: a delivery held for a webhook that
+	// healed meanwhile is released by the health sweep
+	// (outbound.Sweeper), and one due for a webhook found FAILING
+	// meanwhile is held by its first failed attempt.
+	if w.Status != schematype.WebhookPaused && w.Health != schematype.HealthFailing {
 		m.SetNextAttemptAt(now.UTC())
 	}
 	d, err := m.Save(ctx)

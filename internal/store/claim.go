@@ -24,6 +24,11 @@ type LeaseTable struct {
 	// in flight. With lock, they lock the rows they return and skip rows
 	// other claims hold (FOR UPDATE SKIP LOCKED: Capabilities.RowLocks).
 	Expired, Unleased func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error)
+	// Due, when set, chooses the rows a claim takes instead of Expired
+	// then Unleased: a table whose rows are shared out among their owners
+	// (deliveries among webhooks, outbound.Deliveries) decides from both
+	// at once.
+	Due func(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error)
 	// Lease marks ids claimed until until by token (and whatever else a
 	// claim sets).
 	Lease func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time, token string) error
@@ -39,6 +44,9 @@ type LeaseTable struct {
 // DueIDs returns up to limit rows that may be claimed at now, expired
 // leases first (their worker died); lock as for Expired.
 func (t LeaseTable) DueIDs(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+	if t.Due != nil {
+		return t.Due(ctx, c, now, limit, lock)
+	}
 	expired, err := t.Expired(ctx, c, now, limit, lock)
 	if err != nil || len(expired) == limit {
 		return expired, err

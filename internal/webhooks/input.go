@@ -53,6 +53,15 @@ type CreateOutboundInput struct {
 	Headers        any                `json:"headers"`
 	MaxRetries     *int               `json:"maxRetries"`
 	TimeoutSeconds *int               `json:"timeoutSeconds"`
+	Limits
+}
+
+// Limits are an outbound webhook's fair share: nil fields are unchanged
+// (at creation, the defaults).
+type Limits struct {
+	MaxConcurrency     *int  `json:"maxConcurrency"`
+	RateLimitPerSecond *int  `json:"rateLimitPerSecond"` // 0 removes the limit
+	Ordered            *bool `json:"ordered"`
 }
 
 // OutboundAuthInput is OutboundAuthInput.
@@ -77,4 +86,5 @@ type UpdateInput struct {
 	Headers                any                     `json:"headers"`
 	MaxRetries             *int                    `json:"maxRetries"`
 	TimeoutSeconds         *int                    `json:"timeoutSeconds"`
+	Limits
 }

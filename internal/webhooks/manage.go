@@ -51,8 +51,9 @@ func (s *Service) Update(ctx context.Context, c *ent.Client, id pulid.ID, in Upd
 }
 
 func (s *Service) updateInbound(m *ent.WebhookMutation, w *ent.Webhook, in UpdateInput) error {
-	if in.URL != nil || in.Events != nil || in.OutboundAuth != nil || in.Headers != nil || in.MaxRetries != nil || in.TimeoutSeconds != nil {
-		return apperr.Invalid("url, events, outboundAuth, headers, maxRetries and timeoutSeconds apply to outbound webhooks only")
+	if in.URL != nil || in.Events != nil || in.OutboundAuth != nil || in.Headers != nil || in.MaxRetries != nil || in.TimeoutSeconds != nil ||
+		in.MaxConcurrency != nil || in.RateLimitPerSecond != nil || in.Ordered != nil {
+		return apperr.Invalid("url, events, outboundAuth, headers, maxRetries, timeoutSeconds, maxConcurrency, rateLimitPerSecond and ordered apply to outbound webhooks only")
 	}
 	if in.Auth != nil {
 		auth := *in.Auth
@@ -101,6 +102,9 @@ func (s *Service) updateOutbound(m *ent.WebhookMutation, w *ent.Webhook, in Upda
 	if err := s.applyDelivery(m, w.ID, w, in.URL, in.Events, in.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
 		return err
 	}
+	if err := s.applyLimits(m, in.Limits); err != nil {
+		return err
+	}
 	if a := in.OutboundAuth; a != nil && a.Mode == w.OutboundAuth &&
 		a.Token == nil && a.Username == nil && a.Password == nil && a.Secret == nil {
 		// The same mode and no credentials: they stay. (A client sending
@@ -133,7 +137,14 @@ func (s *Service) SetStatus(ctx context.Context, c *ent.Client, id pulid.ID, sta
 	if err != nil || w.Status == status {
 		return w, err
 	}
-	w, err = c.Webhook.UpdateOne(w).SetStatus(status).Save(ctx)
+	u := c.Webhook.UpdateOne(w).SetStatus(status)
+	if w.Status == schematype.WebhookDisabled && status == schematype.WebhookActive && w.Health == schematype.HealthFailing {
+		// Enabled again by hand: someone fixed the receiver, or wants to
+		// know. It starts HEALTHY with what it held released; twenty
+		// failures make it FAILING again.
+		u.SetHealth(schematype.HealthHealthy).SetHealthSince(s.now().UTC()).SetConsecutiveFailures(0).SetProbeIntervalSeconds(0)
+	}
+	w, err = u.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("setting webhook status: %w", err)
 	}
@@ -264,8 +275,15 @@ func (s *Service) StopCapture(ctx context.Context, c *ent.Client, id pulid.ID) (
 // holdOrRelease applies an outbound webhook's status to its pending
 // deliveries: pausing or disabling holds them, activating releases them.
 func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webhook) error {
-	if w.Status == schematype.WebhookActive {
+	switch {
+	case w.Status != schematype.WebhookActive:
+		return deliveries.Hold(ctx, c, w.ID)
+	case w.Health == schematype.HealthFailing:
+		// Resumed while FAILING: its probe goes now, the rest stay held
+		// until the probe succeeds.
+		_, err := deliveries.ScheduleProbe(ctx, c, w.ID, s.now())
+		return err
+	default:
 		return deliveries.Release(ctx, c, w.ID, s.now())
 	}
-	return deliveries.Hold(ctx, c, w.ID)
 }

@@ -53,6 +53,9 @@ func (s *Service) CreateOutbound(ctx context.Context, c *ent.Client, in CreateOu
 	if err := s.applyDelivery(m, id, nil, &in.URL, in.Events, in.Headers, in.MaxRetries, in.TimeoutSeconds); err != nil {
 		return nil, nil, err
 	}
+	if err := s.applyLimits(m, in.Limits); err != nil {
+		return nil, nil, err
+	}
 	if len(in.Events) == 0 {
 		return nil, nil, apperr.Invalid("events must name at least one event type or pattern")
 	}

@@ -69,6 +69,25 @@ func (e WebhookStatus) MarshalGQL(w io.Writer) { marshalEnum(e, w) }
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (e *WebhookStatus) UnmarshalGQL(v any) error { return unmarshalEnum(e, v) }
 
+// EndpointHealth is HEALTHY or FAILING: whether an outbound webhook's
+// receiver answers. A FAILING one's deliveries are held but for one probe.
+type EndpointHealth string
+
+// Endpoint health states.
+const (
+	HealthHealthy EndpointHealth = "HEALTHY"
+	HealthFailing EndpointHealth = "FAILING"
+)
+
+// Values implements ent's EnumValues.
+func (EndpointHealth) Values() []string { return []string{"HEALTHY", "FAILING"} }
+
+// MarshalGQL implements graphql.Marshaler.
+func (e EndpointHealth) MarshalGQL(w io.Writer) { marshalEnum(e, w) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (e *EndpointHealth) UnmarshalGQL(v any) error { return unmarshalEnum(e, v) }
+
 // InboundAuthMode names how an inbound request is authenticated.
 type InboundAuthMode string
 

@@ -1,0 +1,278 @@
+package outbound
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhook"
+	"github.com/wexio/webhooks/internal/store"
+)
+
+// A claim shares the workers out among webhooks (shareDue): each webhook
+// gets at most its max_concurrency attempts in flight, one in event order
+// when it is ordered, started no faster than its rate limit. A webhook at
+// its share is skipped, not claimed and parked: its deliveries stay due
+// and unleased, and the claim looks past them (up to maxShareRounds
+// windows) for other webhooks' deliveries. So one receiver that hangs
+// until the timeout holds its 16 workers, not all of them.
+//
+// Waiting for a share is not an attempt: nothing of the delivery changes.
+// The claim loop looks again when an attempt is recorded (the recorder
+// notifies it) and when a rate-limited webhook's next turn comes
+// (nextDue reads rate_next_at).
+//
+// With several servers the shares are global: the claim locks the
+// webhooks it takes from (FOR UPDATE, in id order, so claims never
+// deadlock) before counting their attempts in flight, so two claims cannot
+// both take a webhook's last free place.
+
+// maxShareRounds bounds the windows one claim reads past webhooks at their
+// share: each round excludes the webhooks the previous ones filled.
+const maxShareRounds = 4
+
+// firstWindow is the first round's window.
+const firstWindow = 64
+
+// rateBurst is how far ahead of its steady pace a rate-limited webhook may
+// start attempts (GCRA's tolerance, a token bucket's size): half a
+// second's worth. It lets a claim take a few at once rather than wake for
+// each, and a claim loop woken late (a busy machine) catch up on what it
+// missed, while the rate over ten seconds stays within 5%.
+const rateBurst = 500 * time.Millisecond
+
+// share is one webhook's place in a claim.
+type share struct {
+	id       pulid.ID
+	max      int       // attempts in flight at most
+	ordered  bool      // one at a time, the oldest pending first
+	rate     *int      // attempts a second at most; nil: no limit
+	next     time.Time // rate: the earliest the next attempt may start
+	inFlight int
+	full     bool // takes nothing more in this claim
+	paced    bool // next moved: written back
+}
+
+// take reports whether one more delivery of s may be claimed at now, and
+// counts it when it may.
+func (s *share) take(now time.Time) bool {
+	if s.full {
+		return false
+	}
+	if s.inFlight >= s.max {
+		s.full = true
+		return false
+	}
+	if s.rate != nil {
+		if s.next.After(now) {
+			s.full = true
+			return false
+		}
+		// GCRA: the theoretical arrival time moves one interval past the
+		// later of itself and now; the next start may be rateBurst early.
+		interval := time.Second / time.Duration(max(*s.rate, 1))
+		tat := s.next.Add(rateBurst)
+		tat = later(tat, now).Add(interval)
+		s.next, s.paced = tat.Add(-rateBurst), true
+	}
+	s.inFlight++
+	return true
+}
+
+// sharing is one claim's view of the webhooks it takes from.
+type sharing struct {
+	c      *ent.Client
+	now    time.Time
+	lock   bool
+	shares map[pulid.ID]*share
+	taken  []pulid.ID
+	seen   map[pulid.ID]bool // deliveries read: an ordered webhook's
+}
+
+// shareDue is Deliveries' Due: up to limit due deliveries, expired leases
+// first, shared out among their webhooks.
+func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+	s := &sharing{c: c, now: now, lock: lock, shares: map[pulid.ID]*share{}}
+	for round := 0; round < maxShareRounds && len(s.taken) < limit; round++ {
+		window := limit - len(s.taken)
+		if round == 0 {
+			// A small first look: the oldest due deliveries are often a
+			// hung webhook's backlog, read again by every claim.
+			window = min(window, firstWindow)
+		}
+		more, err := s.round(ctx, window)
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+	}
+	if err := s.pace(ctx); err != nil {
+		return nil, err
+	}
+	return s.taken, nil
+}
+
+// round reads one window of due deliveries past those taken and the
+// webhooks that are full, and takes what the shares allow; more is false
+// when the window held every delivery due.
+func (s *sharing) round(ctx context.Context, window int) (more bool, err error) {
+	cands, err := s.candidates(ctx, window)
+	if err != nil {
+		return false, err
+	}
+	if err := s.load(ctx, cands); err != nil {
+		return false, err
+	}
+	for _, d := range cands {
+		sh := s.shares[d.WebhookID]
+		if sh == nil { // deleted meanwhile
+			continue
+		}
+		if sh.ordered {
+			ok, err := s.head(ctx, sh, d.ID)
+			if err != nil {
+				return false, err
+			}
+			if !ok {
+				sh.full = true
+				continue
+			}
+		}
+		if sh.take(s.now) {
+			s.taken = append(s.taken, d.ID)
+		}
+	}
+	return len(cands) == window, nil
+}
+
+// candidates reads up to window due deliveries not taken and not of a
+// full webhook: those whose lease ran out first (their worker died), then
+// those never leased, in due order then creation order.
+func (s *sharing) candidates(ctx context.Context, window int) ([]*ent.Delivery, error) {
+	var full []pulid.ID
+	for id, sh := range s.shares {
+		if sh.full {
+			full = append(full, id)
+		}
+	}
+	query := func(leased bool) *ent.DeliveryQuery {
+		q := s.c.Delivery.Query().Where(due(s.now)...)
+		if leased {
+			q.Where(delivery.ClaimedUntilLT(s.now))
+		} else {
+			q.Where(delivery.ClaimedUntilIsNil()).Order(delivery.ByNextAttemptAt(), delivery.ByID())
+		}
+		if len(full) > 0 {
+			q.Where(delivery.WebhookIDNotIn(full...))
+		}
+		if len(s.taken) > 0 {
+			q.Where(delivery.IDNotIn(s.taken...))
+		}
+		return store.LockIf(q.Limit(window), s.lock)
+	}
+	cols := []string{delivery.FieldID, delivery.FieldWebhookID}
+	expired, err := query(true).Select(cols...).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading expired leases: %w", err)
+	}
+	if len(expired) == window {
+		return expired, nil
+	}
+	fresh, err := query(false).Limit(window - len(expired)).Select(cols...).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading due deliveries: %w", err)
+	}
+	return append(expired, fresh...), nil
+}
+
+// load reads the shares of the webhooks of cands not read yet: their
+// settings, locked against other claims where rows lock, and then their
+// attempts in flight (live leases).
+func (s *sharing) load(ctx context.Context, cands []*ent.Delivery) error {
+	var ids []pulid.ID
+	for _, d := range cands {
+		if _, ok := s.shares[d.WebhookID]; !ok {
+			s.shares[d.WebhookID] = nil
+			ids = append(ids, d.WebhookID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	q := s.c.Webhook.Query().Where(webhook.IDIn(ids...)).Order(webhook.ByID()).
+		Select(webhook.FieldID, webhook.FieldMaxConcurrency, webhook.FieldOrdered,
+			webhook.FieldRateLimitPerSecond, webhook.FieldRateNextAt)
+	if s.lock {
+		q.ForUpdate()
+	}
+	hooks, err := q.All(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the shares of %d webhooks: %w", len(ids), err)
+	}
+	for _, w := range hooks {
+		sh := &share{id: w.ID, max: max(w.MaxConcurrency, 1), ordered: w.Ordered, rate: w.RateLimitPerSecond}
+		if sh.ordered {
+			sh.max = 1
+		}
+		if w.RateNextAt != nil {
+			sh.next = *w.RateNextAt
+		}
+		s.shares[w.ID] = sh
+	}
+	var counts []struct {
+		WebhookID pulid.ID `json:"webhook_id"`
+		Count     int      `json:"count"`
+	}
+	// Live leases are on the due index (claimed_until, next_attempt_at):
+	// the rows in flight, not the webhooks' whole backlogs.
+	err = s.c.Delivery.Query().Where(delivery.ClaimedUntilGTE(s.now), delivery.NextAttemptAtNotNil(),
+		delivery.WebhookIDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
+		GroupBy(delivery.FieldWebhookID).Aggregate(ent.Count()).Scan(ctx, &counts)
+	if err != nil {
+		return fmt.Errorf("counting attempts in flight: %w", err)
+	}
+	for _, n := range counts {
+		if sh := s.shares[n.WebhookID]; sh != nil {
+			sh.inFlight = n.Count
+		}
+	}
+	return nil
+}
+
+// head reports whether delivery id is the oldest pending one of ordered
+// webhook sh: only that one may be attempted, and only when none of sh's is
+// in flight (its share is one).
+func (s *sharing) head(ctx context.Context, sh *share, id pulid.ID) (bool, error) {
+	if sh.full || sh.inFlight > 0 {
+		return false, nil
+	}
+	first, err := s.c.Delivery.Query().Where(delivery.WebhookID(sh.id), delivery.StatusEQ(schematype.DeliveryPending)).
+		Order(delivery.ByID()).Select(delivery.FieldID).First(ctx)
+	if err != nil {
+		return false, fmt.Errorf("finding the first pending delivery of ordered webhook %s: %w", sh.id, err)
+	}
+	return first.ID == id, nil
+}
+
+// pace writes back the rate-limited webhooks' next turn. Not as an ent
+// mutation: the pace is the claim's own state, and the webhook hooks would
+// take each claim for a change of the webhook (cache invalidations, a new
+// updated_at). $n placeholders are PostgreSQL's and SQLite's both.
+func (s *sharing) pace(ctx context.Context) error {
+	for _, sh := range s.shares {
+		if sh == nil || !sh.paced {
+			continue
+		}
+		_, err := s.c.ExecContext(ctx, `UPDATE webhooks SET rate_next_at = $1 WHERE id = $2`, sh.next.UTC(), string(sh.id))
+		if err != nil {
+			return fmt.Errorf("pacing webhook %s: %w", sh.id, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package outbound_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/outbound"
+	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/webhooks"
+)
+
+// hookFor creates an outbound webhook of the event patterns evs with the
+// fair-share settings l.
+func (e *env) hookFor(t testing.TB, url string, evs []string, l webhooks.Limits, retries int) *ent.Webhook {
+	t.Helper()
+	w, _, err := e.svc.CreateOutbound(e.ctx, e.db.Write, webhooks.CreateOutboundInput{
+		Name: "out " + evs[0], URL: url, Events: evs, MaxRetries: &retries, Limits: l,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// emitN writes n events of type typ at at, in one transaction, and returns
+// their ids in order.
+func (e *env) emitN(t testing.TB, typ string, n int, at time.Time) []pulid.ID {
+	t.Helper()
+	tx, err := e.db.Write.Tx(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]pulid.ID, n)
+	for i := range n {
+		em, err := outbox.Emit(e.ctx, tx.Client(), typ, map[string]any{"n": i}, at)
+		if err != nil {
+			_ = tx.Rollback()
+			t.Fatal(err)
+		}
+		ids[i] = em.Event.ID
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func intp(n int) *int { return &n }
+
+// hangingReceiver answers nothing until release is closed (or the request
+// is cancelled), counting the requests it holds at once.
+type hangingReceiver struct {
+	*receiver
+	release     chan struct{}
+	now, most   atomic.Int32
+	total       atomic.Int32
+	releaseOnce sync.Once
+}
+
+func newHangingReceiver(t testing.TB) *hangingReceiver {
+	h := &hangingReceiver{release: make(chan struct{})}
+	h.receiver = newReceiver(t, func(w http.ResponseWriter, r *http.Request) {
+		h.total.Add(1)
+		n := h.now.Add(1)
+		for {
+			m := h.most.Load()
+			if n <= m || h.most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		select {
+		case <-h.release:
+		case <-r.Context().Done():
+		}
+		h.now.Add(-1)
+	})
+	// Before the server closes (cleanups run last first): Close waits for
+	// the handlers.
+	t.Cleanup(h.unblock)
+	return h
+}
+
+func (h *hangingReceiver) unblock() { h.releaseOnce.Do(func() { close(h.release) }) }
+
+// TestFairShareKeepsAHungReceiverToItsShare: receiver S hangs every
+// request until its timeout, receiver F answers at once. With 2,000 events
+// queued for S and then 2,000 for F, every delivery to F arrives while S
+// holds its 16 workers and never more: S's deliveries past its share stay
+// due and unclaimed, not parked in the dispatcher's queue ahead of F's.
+func TestFairShareKeepsAHungReceiverToItsShare(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	s := newHangingReceiver(t)
+	f := newReceiver(t, nil)
+	hs := e.hookFor(t, s.URL, []string{"flow.s"}, webhooks.Limits{}, 5)
+	e.hookFor(t, f.URL, []string{"flow.f"}, webhooks.Limits{}, 5)
+	if hs.MaxConcurrency != 16 {
+		t.Fatalf("default maxConcurrency %d, want 16", hs.MaxConcurrency)
+	}
+	e.emitN(t, "flow.s", 2000, e.clk.now())
+	e.emitN(t, "flow.f", 2000, e.clk.now())
+
+	d := e.dispatcher(t, func(c *outbound.Config) { c.ShutdownTimeout = 100 * time.Millisecond })
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = d.Run(ctx) }()
+	defer func() { stop(); s.unblock(); <-done }()
+
+	deadline := time.Now().Add(60 * time.Second)
+	for len(f.got()) < 2000 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(f.got()); n != 2000 {
+		t.Fatalf("F received %d of 2000 deliveries while S hung (S holds %d)", n, s.now.Load())
+	}
+	if most, now := s.most.Load(), s.now.Load(); most != 16 || now != 16 {
+		t.Fatalf("S held %d requests at most (%d now), want its share of 16 saturated", most, now)
+	}
+	if got := s.total.Load(); got != 16 {
+		t.Fatalf("S was sent %d requests, want 16: the rest wait unclaimed", got)
+	}
+	leased, err := e.db.Read.Delivery.Query().Where(delivery.WebhookID(hs.ID), delivery.ClaimedUntilNotNil()).
+		Count(auth.System(context.Background()))
+	if err != nil || leased != 16 {
+		t.Fatalf("%d of S's deliveries leased (%v), want 16", leased, err)
+	}
+}
+
+// TestMaxConcurrencyIsGlobalAcrossClaims: however many claims run, a
+// webhook never has more leases live than its maxConcurrency.
+func TestMaxConcurrencyIsGlobalAcrossClaims(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	s := newHangingReceiver(t)
+	e.hookFor(t, s.URL, []string{"flow.s"}, webhooks.Limits{MaxConcurrency: intp(3)}, 5)
+	e.emitN(t, "flow.s", 20, e.clk.now())
+	claimer := e.claimer()
+	ctx := auth.System(context.Background())
+	total := 0
+	for range 5 {
+		got, err := claimer.Claim(ctx, e.clk.now(), 100, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(got)
+	}
+	if total != 3 {
+		t.Fatalf("5 claims took %d deliveries, want the share of 3", total)
+	}
+}
+
+// TestRateLimitHeldOverTenSeconds: 50 attempts a second at most, over ten
+// seconds, within 10%; the waiting uses no attempt. Not parallel: it
+// measures real time, and the package's heavier tests would take its CPU.
+func TestRateLimitHeldOverTenSeconds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ten seconds of real time; run without -short")
+	}
+	e := setup(t)
+	var mu sync.Mutex
+	var times []time.Time
+	r := newReceiver(t, func(http.ResponseWriter, *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+	})
+	w := e.hookFor(t, r.URL, []string{"flow.r"}, webhooks.Limits{RateLimitPerSecond: intp(50)}, 5)
+	e.emitN(t, "flow.r", 700, time.Now())
+
+	d := e.dispatcher(t, func(c *outbound.Config) { c.Now = time.Now })
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = d.Run(ctx) }()
+	time.Sleep(11 * time.Second)
+	stop()
+	<-done
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(times) == 0 {
+		t.Fatal("nothing delivered")
+	}
+	n := 0
+	for _, at := range times {
+		if at.Sub(times[0]) < 10*time.Second {
+			n++
+		}
+	}
+	t.Logf("%d attempts in the first 10 s at 50/s", n)
+	if n < 450 || n > 550 {
+		t.Fatalf("%d attempts in 10 s, want 500 ± 10%%", n)
+	}
+	sys := auth.System(context.Background())
+	for _, dl := range e.db.Read.Delivery.Query().Where(delivery.WebhookID(w.ID)).AllX(sys) {
+		if dl.Attempts > 1 {
+			t.Fatalf("delivery %s has %d attempts: waiting must not be one", dl.ID, dl.Attempts)
+		}
+	}
+}
+
+// eventIDs reads the event id of each request r got, in order.
+func eventIDs(t testing.TB, r *receiver) []string {
+	t.Helper()
+	var out []string
+	for _, c := range r.got() {
+		var env struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(c.body, &env); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, env.ID)
+	}
+	return out
+}
