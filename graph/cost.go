@@ -22,6 +22,29 @@ const (
 	listFactor = 10
 )
 
+// PayloadWeight is what a field carrying a payload counts for, in nodes,
+// per row it is read on (payloadField lists them): a log's request or
+// response (a body of up to 100 KB and 16 KB of headers), a captured
+// schema's sample, an event's data. A node is otherwise a few hundred
+// bytes, and rows of bodies are what made answers of hundreds of
+// megabytes: at 200, webhookLogs(first: 100) with each log's request and
+// response bodies costs 40,100 and runs, the same at first: 500 costs
+// 200,500 and is refused, and no query reads more than 250 bodies.
+const PayloadWeight = 200
+
+// payloadField reports whether field of object carries a payload.
+func payloadField(object, field string) bool {
+	switch object {
+	case "WebhookLog":
+		return field == "request" || field == "response"
+	case "WebhookSchema":
+		return field == "sample"
+	case "Event":
+		return field == "data"
+	}
+	return false
+}
+
 // CostLimit is the most nodes one operation may ask for.
 const CostLimit = 50_000
 
@@ -35,10 +58,15 @@ const costCeiling = 1 << 40
 // return, as GitHub counts them: each connection its first or last
 // (DefaultPageSize without either) times the nodes of its parent, each
 // unpaginated list listFactor times its parent's (nodes(ids:) the ids it
-// names, authPresets the presets there are). An operation over CostLimit is refused before it runs, saying
-// its cost and the limit; every answer says what its query cost in
-// extensions.cost, {"requested": N, "limit": CostLimit}. Scalar fields
-// cost nothing: adding one to a query never gets it refused.
+// names, authPresets the presets there are), each field carrying a
+// payload PayloadWeight per node of its parent (a log's request and
+// response, a schema's sample, an event's data: webhookLogs(first: 100)
+// with request and response bodies is 40,100 and runs; at first: 500 it
+// is 200,500 and is refused). An operation over CostLimit is refused
+// before it runs, saying its cost and the limit; every answer says what
+// its query cost in extensions.cost, {"requested": N, "limit": CostLimit}.
+// Other scalar fields cost nothing: adding one to a query never gets it
+// refused.
 type Cost struct{}
 
 var (
@@ -140,6 +168,9 @@ func (c *coster) set(sels ast.SelectionSet, inConnection bool) int64 {
 
 // field is the nodes f asks for per node of its parent, its own included.
 func (c *coster) field(f *ast.Field, inConnection bool) int64 {
+	if f.Definition != nil && f.ObjectDefinition != nil && payloadField(f.ObjectDefinition.Name, f.Name) {
+		return PayloadWeight // its selections, if any, are a payload's scalars
+	}
 	if f.Definition == nil || len(f.SelectionSet) == 0 {
 		return 0 // a scalar, or a field validation did not resolve
 	}

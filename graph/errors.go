@@ -31,6 +31,17 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.As(err, &direct) && direct.Err == nil {
 			return gerr // a GraphQL-level error (parse, validation, complexity)
 		}
+		if errors.Is(err, errStopped) || ctx.Err() != nil {
+			// The operation was stopped (its client gone, its answer too
+			// large): what failed after is its consequence, not news, and
+			// the answer is dropped or replaced whole.
+			gerr.Message = "operation stopped"
+			if gerr.Extensions == nil {
+				gerr.Extensions = map[string]any{}
+			}
+			gerr.Extensions["code"] = CodeInternal
+			return gerr
+		}
 		code, msg := classify(err)
 		if code == CodeInternal && badArgument(ctx) {
 			code, msg = CodeBadUserInput, "invalid argument: "+err.Error()

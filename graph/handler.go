@@ -48,6 +48,11 @@ type HandlerOptions struct {
 	// Sockets, when set, keeps the open WebSocket connections, for the
 	// server to close them when it stops.
 	Sockets *wsgorilla.Sockets
+	// MaxAnswerBytes bounds an answer (AnswerBudget); 0 is MaxAnswerBytes.
+	MaxAnswerBytes int64
+
+	// noAnswerBudget leaves AnswerBudget out, for a benchmark to weigh it.
+	noAnswerBudget bool
 }
 
 // NewHandler returns the /query handler: POST and GET over HTTP, both
@@ -70,12 +75,23 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// First: a document past DocumentLimits is refused before anything
+	// reads it, and never reaches the persisted-query cache. The parser's
+	// own token limit is a second line behind it.
+	srv.Use(DocumentLimits{})
+	srv.SetParserTokenLimit(MaxQueryTokens)
+	srv.SetValidationRulesFn(validationRules)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(Cost{})
 	srv.Use(FilterLimits{})
 	srv.Use(Requests{})
 	srv.Use(transactioner{entgql.Transactioner{TxOpener: opts.Write}})
+	// After the transaction's: an answer replaced for its size has an
+	// error, and the mutation is rolled back.
+	if !opts.noAnswerBudget {
+		srv.Use(AnswerBudget{Max: opts.MaxAnswerBytes})
+	}
 	srv.AroundOperations(subscriptionsOverWebSocket)
 	srv.AroundResponses(logOperation(opts.Log))
 	if opts.Allow != nil {

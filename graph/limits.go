@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -104,6 +105,10 @@ const MaxRootMutations = 100
 // how many were left out.
 const MaxErrors = 100
 
+// MaxErrorMessage bounds an error's message, in bytes: validation repeats
+// the names it does not know, and a name may be 10,000 characters long.
+const MaxErrorMessage = 500
+
 // Requests is the gqlgen extension bounding what one request may ask for
 // and the errors its answer carries (MaxRootMutations, MaxErrors).
 type Requests struct{}
@@ -138,11 +143,25 @@ func (Requests) InterceptOperation(ctx context.Context, next graphql.OperationHa
 func (Requests) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if resp != nil && len(resp.Errors) > MaxErrors {
-		left := len(resp.Errors) - MaxErrors
+		left := 0
+		for _, e := range resp.Errors[MaxErrors:] {
+			left += errorsIn(e)
+		}
 		resp.Errors = append(resp.Errors[:MaxErrors:MaxErrors], &gqlerror.Error{
 			Message:    fmt.Sprintf("%d more errors left out", left),
 			Extensions: map[string]any{"code": "TOO_MANY_ERRORS"},
 		})
+	}
+	if resp != nil {
+		for _, e := range resp.Errors {
+			if len(e.Message) > MaxErrorMessage {
+				cut := MaxErrorMessage
+				for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
+					cut--
+				}
+				e.Message = e.Message[:cut] + "…"
+			}
+		}
 	}
 	return resp
 }

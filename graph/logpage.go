@@ -10,6 +10,7 @@ import (
 	"github.com/wexio/webhooks/ent/flowrun"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/history"
 )
 
@@ -27,8 +28,20 @@ func (r *Resolver) logPage(ctx context.Context, f *schematype.LogFilter,
 }
 
 // withEdges eager-loads the edges named in node, the fields selected on a
-// page's nodes; their resolvers use what is loaded.
+// page's nodes; their resolvers use what is loaded. A request or response
+// not selected is not read: each holds a body of up to 100 KB, and a page
+// of 500 ids read them all (nine such pages in one query: 450 MB).
 func withEdges(q *ent.WebhookLogQuery, node map[string]bool) *ent.WebhookLogQuery {
+	if !node["request"] || !node["response"] {
+		cols := make([]string, 0, len(webhooklog.Columns))
+		for _, c := range webhooklog.Columns {
+			if (c == webhooklog.FieldRequest && !node["request"]) || (c == webhooklog.FieldResponse && !node["response"]) {
+				continue
+			}
+			cols = append(cols, c)
+		}
+		q.Select(cols...) // narrows q itself; the selector it returns is not needed
+	}
 	if node["webhook"] {
 		q = q.WithWebhook()
 	}
