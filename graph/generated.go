@@ -2289,7 +2289,7 @@ type Mutation {
   retryDelivery(id: ID!): Delivery!
   """
   Resends once, as retryDelivery does, every delivery of the outbound
-  webhook created in [since, until) whose status is one of statuses, through
+  webhook whose event occurred in [since, until) and whose status is one of statuses, through
   its concurrency cap and rate limit; answers how many. Refused on a
   DISABLED webhook: enable it first.
   """

@@ -487,14 +487,6 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{WebhooksColumns[39], WebhooksColumns[5], WebhooksColumns[6]},
 			},
-			{
-				Name:    "webhook_rate_next_at",
-				Unique:  false,
-				Columns: []*schema.Column{WebhooksColumns[32]},
-				Annotation: &entsql.IndexAnnotation{
-					Where: "rate_next_at IS NOT NULL",
-				},
-			},
 		},
 	}
 	// WebhookLogsColumns holds the columns for the "webhook_logs" table.

@@ -3,7 +3,6 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
-	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -113,8 +112,6 @@ func (Webhook) Edges() []ent.Edge {
 func (Webhook) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("workspace_id", "direction", "status"),
-		// The claim loop wakes for the next rate-limited turn (nextDue).
-		index.Fields("rate_next_at").Annotations(entsql.IndexWhere("rate_next_at IS NOT NULL")),
 	}
 }
 

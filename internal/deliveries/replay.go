@@ -7,6 +7,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/event"
 	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
@@ -15,7 +16,8 @@ import (
 )
 
 // Replay is the replayDeliveries mutation: every delivery of outbound
-// webhook id created in [since, until) (until zero: no end) whose status
+// webhook id whose event occurred in [since, until) (until zero: no end;
+// a delivery is created with its event) whose status
 // is one of statuses gets one attempt more, as Retry gives one: a FAILED
 // or SUCCEEDED one exactly one attempt and no automatic retries; a
 // PENDING one is due now. The attempts go through the webhook's
@@ -42,11 +44,11 @@ func Replay(ctx context.Context, c *ent.Client, id pulid.ID, since, until time.T
 		return 0, apperr.Invalid("until must be after since")
 	}
 	in := func(st ...schematype.DeliveryStatus) []predicate.Delivery {
-		p := []predicate.Delivery{delivery.WebhookID(id), delivery.CreatedAtGTE(since.UTC()), delivery.StatusIn(st...)}
+		ev := []predicate.Event{event.OccurredAtGTE(since.UTC())}
 		if !until.IsZero() {
-			p = append(p, delivery.CreatedAtLT(until.UTC()))
+			ev = append(ev, event.OccurredAtLT(until.UTC()))
 		}
-		return p
+		return []predicate.Delivery{delivery.WebhookID(id), delivery.StatusIn(st...), delivery.HasEventWith(ev...)}
 	}
 	// A PAUSED or FAILING webhook holds what it is given; the probe of a
 	// FAILING one goes on as scheduled.

@@ -24,35 +24,45 @@ type Claimer = workqueue.Claimer[*ent.Delivery]
 // NewClaimer returns a Claimer of the deliveries ids claims (the store's
 // claimer of Deliveries), loaded through read.
 func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
-	return workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue)
+	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue)}
+}
+
+// deliveryClaimer is the rows' claimer, told by each claim of the next
+// turn of a rate-limited webhook it left deliveries to (rateWake).
+type deliveryClaimer struct {
+	*workqueue.Rows[*ent.Delivery]
+	wake rateWake
+}
+
+// Claim implements Claimer.
+func (c *deliveryClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
+	return c.Rows.Claim(context.WithValue(ctx, rateWakeKey{}, &c.wake), now, limit, lease)
+}
+
+// NextDue implements workqueue.NextDuer: the next retry, or the next turn
+// of a rate-limited webhook left waiting, whichever comes first; a turn
+// already come wakes the loop at once.
+func (c *deliveryClaimer) NextDue(ctx context.Context, now time.Time) (time.Time, bool, error) {
+	at, ok, err := c.Rows.NextDue(ctx, now)
+	if turn := c.wake.take(); !turn.IsZero() && (!ok || turn.Before(at)) {
+		return turn, true, err
+	}
+	return at, ok, err
 }
 
 // nextDue is the earliest time after now an unclaimed delivery comes due
 // (its retry), read on the due index: the dispatcher wakes for it rather
 // than at its next poll.
-// A rate-limited webhook's next turn (rate_next_at) counts too: its due
-// deliveries wait for it.
 func nextDue(ctx context.Context, c *ent.Client, now time.Time) (time.Time, bool, error) {
-	var at time.Time
 	d, err := c.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliveryPending), delivery.ClaimedUntilIsNil(),
 		delivery.NextAttemptAtGT(now)).Order(delivery.ByNextAttemptAt()).Select(delivery.FieldNextAttemptAt).First(ctx)
-	switch {
-	case ent.IsNotFound(err):
-	case err != nil:
-		return time.Time{}, false, err
-	case d.NextAttemptAt != nil:
-		at = *d.NextAttemptAt
+	if ent.IsNotFound(err) {
+		return time.Time{}, false, nil
 	}
-	w, err := c.Webhook.Query().Where(webhook.RateNextAtGT(now)).Order(webhook.ByRateNextAt()).
-		Select(webhook.FieldRateNextAt).First(ctx)
-	switch {
-	case ent.IsNotFound(err):
-	case err != nil:
+	if err != nil || d.NextAttemptAt == nil {
 		return time.Time{}, false, err
-	case w.RateNextAt != nil && (at.IsZero() || w.RateNextAt.Before(at)):
-		at = *w.RateNextAt
 	}
-	return at, !at.IsZero(), nil
+	return *d.NextAttemptAt, true, nil
 }
 
 // loadDeliveries reads the deliveries of claim token with their webhook

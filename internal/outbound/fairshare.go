@@ -3,6 +3,8 @@ package outbound
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -23,8 +25,8 @@ import (
 //
 // Waiting for a share is not an attempt: nothing of the delivery changes.
 // The claim loop looks again when an attempt is recorded (the recorder
-// notifies it) and when a rate-limited webhook's next turn comes
-// (nextDue reads rate_next_at).
+// notifies it) and when a rate-limited webhook it left deliveries to gets
+// its next turn (rateWake).
 //
 // With several servers the shares are global: the claim locks the
 // webhooks it takes from (FOR UPDATE, in id order, so claims never
@@ -55,6 +57,7 @@ type share struct {
 	inFlight int
 	full     bool // takes nothing more in this claim
 	paced    bool // next moved: written back
+	waiting  bool // a due delivery of it waits for its next turn
 }
 
 // take reports whether one more delivery of s may be claimed at now, and
@@ -69,7 +72,7 @@ func (s *share) take(now time.Time) bool {
 	}
 	if s.rate != nil {
 		if s.next.After(now) {
-			s.full = true
+			s.full, s.waiting = true, true
 			return false
 		}
 		// GCRA: the theoretical arrival time moves one interval past the
@@ -115,7 +118,42 @@ func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock
 	if err := s.pace(ctx); err != nil {
 		return nil, err
 	}
+	if w, ok := ctx.Value(rateWakeKey{}).(*rateWake); ok {
+		for _, sh := range s.shares {
+			if sh != nil && sh.waiting {
+				w.note(sh.next)
+			}
+		}
+	}
 	return s.taken, nil
+}
+
+// rateWake is the earliest next turn of a rate-limited webhook a claim
+// left due deliveries to: the claim loop sleeps no longer than that. It
+// rides the claim's context from the claimer (deliveryClaimer), since the
+// lease table is the store's and shared.
+type rateWake struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+type rateWakeKey struct{}
+
+func (w *rateWake) note(at time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.at.IsZero() || at.Before(w.at) {
+		w.at = at
+	}
+}
+
+// take returns the time noted and forgets it.
+func (w *rateWake) take() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	at := w.at
+	w.at = time.Time{}
+	return at
 }
 
 // round reads one window of due deliveries past those taken and the
@@ -131,20 +169,16 @@ func (s *sharing) round(ctx context.Context, window int) (more bool, err error) 
 	}
 	for _, d := range cands {
 		sh := s.shares[d.WebhookID]
-		if sh == nil { // deleted meanwhile
-			continue
-		}
-		if sh.ordered {
-			ok, err := s.head(ctx, sh, d.ID)
-			if err != nil {
+		switch {
+		case sh == nil: // deleted meanwhile
+		case sh.ordered:
+			// Its head is taken, if it may be, whatever the window holds:
+			// the later deliveries are often due before a head waiting
+			// for its retry.
+			if err := s.takeHead(ctx, sh); err != nil {
 				return false, err
 			}
-			if !ok {
-				sh.full = true
-				continue
-			}
-		}
-		if sh.take(s.now) {
+		case sh.take(s.now):
 			s.taken = append(s.taken, d.ID)
 		}
 	}
@@ -245,19 +279,43 @@ func (s *sharing) load(ctx context.Context, cands []*ent.Delivery) error {
 	return nil
 }
 
-// head reports whether delivery id is the oldest pending one of ordered
-// webhook sh: only that one may be attempted, and only when none of sh's is
-// in flight (its share is one).
-func (s *sharing) head(ctx context.Context, sh *share, id pulid.ID) (bool, error) {
-	if sh.full || sh.inFlight > 0 {
-		return false, nil
+// takeHead takes ordered webhook sh's head, its oldest pending delivery,
+// when it is due, unleased (or its lease ran out) and none of sh's is in
+// flight; either way sh is full for the rest of the claim. The head is
+// found unlocked, then locked skipping a lock another claim holds (it read
+// the head in its window): waiting for it could deadlock with that claim
+// waiting for sh's row, and skipping to the next row would break the order.
+func (s *sharing) takeHead(ctx context.Context, sh *share) error {
+	if sh.full {
+		return nil
 	}
-	first, err := s.c.Delivery.Query().Where(delivery.WebhookID(sh.id), delivery.StatusEQ(schematype.DeliveryPending)).
-		Order(delivery.ByID()).Select(delivery.FieldID).First(ctx)
+	defer func() { sh.full = true }()
+	if sh.inFlight > 0 {
+		return nil
+	}
+	head, err := s.c.Delivery.Query().Where(delivery.WebhookID(sh.id), delivery.StatusEQ(schematype.DeliveryPending)).
+		Order(delivery.ByID()).FirstID(ctx)
+	if ent.IsNotFound(err) {
+		return nil
+	}
 	if err != nil {
-		return false, fmt.Errorf("finding the first pending delivery of ordered webhook %s: %w", sh.id, err)
+		return fmt.Errorf("finding the first pending delivery of ordered webhook %s: %w", sh.id, err)
 	}
-	return first.ID == id, nil
+	q := s.c.Delivery.Query().Where(delivery.ID(head), delivery.StatusEQ(schematype.DeliveryPending))
+	heads, err := store.LockIf(q, s.lock).Select(delivery.FieldID, delivery.FieldNextAttemptAt, delivery.FieldClaimedUntil).All(ctx)
+	if err != nil {
+		return fmt.Errorf("locking the first pending delivery of ordered webhook %s: %w", sh.id, err)
+	}
+	if len(heads) == 0 {
+		return nil // locked by another claim, or finished meanwhile: next time
+	}
+	h := heads[0]
+	due := h.NextAttemptAt != nil && !h.NextAttemptAt.After(s.now)
+	free := h.ClaimedUntil == nil || h.ClaimedUntil.Before(s.now)
+	if due && free && !slices.Contains(s.taken, h.ID) && sh.take(s.now) {
+		s.taken = append(s.taken, h.ID)
+	}
+	return nil
 }
 
 // pace writes back the rate-limited webhooks' next turn. Not as an ent
