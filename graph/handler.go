@@ -13,7 +13,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -74,7 +73,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(newBytesCache(maxParsedQueryBytes, func(query string, _ *ast.QueryDocument) int { return len(query) }))
 	// First: a document past DocumentLimits is refused before anything
 	// reads it, and never reaches the persisted-query cache. The parser's
 	// own token limit is a second line behind it.
@@ -82,7 +81,8 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 	srv.SetParserTokenLimit(MaxQueryTokens)
 	srv.SetValidationRulesFn(validationRules)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newBytesCache(maxPersistedQueryBytes,
+		func(hash, query string) int { return len(hash) + len(query) })})
 	srv.Use(Cost{})
 	srv.Use(FilterLimits{})
 	srv.Use(Requests{})

@@ -388,3 +388,33 @@ func TestValidationErrorsLeftOutAreCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestCachesAreBoundedInBytes: a thousand large documents no longer stay
+// parsed; the least recently used go first, and one too large is not kept.
+func TestCachesAreBoundedInBytes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newBytesCache(1000, func(k, v string) int { return len(k) + len(v) })
+	c.Add(ctx, "a", strings.Repeat("x", 300))
+	c.Add(ctx, "b", strings.Repeat("x", 30))
+	if _, ok := c.Get(ctx, "b"); !ok {
+		t.Fatal("b not kept")
+	}
+	c.Add(ctx, "c", strings.Repeat("x", 30))
+	for i := range 40 {
+		c.Add(ctx, fmt.Sprint("k", i), strings.Repeat("x", 30))
+		c.Get(ctx, "c")
+	}
+	if _, ok := c.Get(ctx, "a"); ok {
+		t.Error("a entry over a sixteenth of the cache was kept")
+	}
+	if _, ok := c.Get(ctx, "c"); !ok {
+		t.Error("the entry used most recently was evicted")
+	}
+	if _, ok := c.Get(ctx, "b"); ok {
+		t.Error("the entry used least recently was kept")
+	}
+	if c.used > c.max {
+		t.Errorf("%d bytes held, over %d", c.used, c.max)
+	}
+}
