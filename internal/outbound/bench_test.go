@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -68,7 +69,15 @@ func (c *countTo) Publish(rows ...*ent.WebhookLog) {
 func benchDispatcher(b *testing.B, url string) {
 	e := setup(b)
 	secret := testSecret(3)
-	wh := e.hook(b, url, &webhooks.OutboundAuthInput{Mode: schematype.OutboundHMAC, Secret: &secret}, 5)
+	// One webhook may use every worker: the dispatcher's throughput, not a
+	// webhook's share, is measured (BenchmarkFairShare measures shares).
+	wh, _, err := e.svc.CreateOutbound(e.ctx, e.db.Write, webhooks.CreateOutboundInput{
+		Name: "out", URL: url, Events: []string{"*"}, Auth: &webhooks.OutboundAuthInput{Mode: schematype.OutboundHMAC, Secret: &secret},
+		Limits: webhooks.Limits{MaxConcurrency: intp(webhooks.MaxConcurrencyLimit)},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
 	seed(b, e, wh, b.N)
 	pub := &countTo{done: make(chan struct{})}
 	pub.n.Store(int64(b.N))
@@ -200,4 +209,59 @@ func benchPlain(b *testing.B, url string) {
 func startCPU(b *testing.B) func() {
 	start := cpuTime()
 	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.Elapsed()), "cores") }
+}
+
+// BenchmarkFairShare: receiver S hangs every request until the end, F
+// answers at once; 2,000 events are queued for S, then b.N for F. It
+// reports F's deliveries a second and the time from F's first event being
+// due to each delivery (p50, p99), while S holds its share of 16.
+//
+//	go test ./internal/outbound/ -run '^$' -bench FairShare -benchtime 2000x
+func BenchmarkFairShare(b *testing.B) {
+	defer debug.SetGCPercent(gctune.Apply(os.LookupEnv))
+	e := setup(b)
+	s := newHangingReceiver(b)
+	var mu sync.Mutex
+	var arrived []time.Time
+	f := newReceiver(b, func(http.ResponseWriter, *http.Request) {
+		mu.Lock()
+		arrived = append(arrived, time.Now())
+		mu.Unlock()
+	})
+	e.hookFor(b, s.URL, []string{"flow.s"}, webhooks.Limits{}, 5)
+	e.hookFor(b, f.URL, []string{"flow.f"}, webhooks.Limits{MaxConcurrency: intp(webhooks.MaxConcurrencyLimit)}, 5)
+	e.emitN(b, "flow.s", 2000, e.clk.now())
+	d := e.dispatcher(b, func(c *outbound.Config) { c.Workers = benchWorkers; c.ShutdownTimeout = 100 * time.Millisecond })
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { _ = d.Run(ctx); close(stopped) }()
+	for s.now.Load() < 16 { // S saturated first
+		time.Sleep(time.Millisecond)
+	}
+	b.ResetTimer()
+	began := time.Now()
+	e.emitN(b, "flow.f", b.N, e.clk.now())
+	d.Notify()
+	for {
+		mu.Lock()
+		n := len(arrived)
+		mu.Unlock()
+		if n >= b.N {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	b.StopTimer()
+	cancel()
+	s.unblock()
+	<-stopped
+	lat := make([]time.Duration, len(arrived))
+	for i, at := range arrived {
+		lat[i] = at.Sub(began)
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "p50_ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Milliseconds()), "p99_ms")
+	b.ReportMetric(float64(s.most.Load()), "S_in_flight")
 }

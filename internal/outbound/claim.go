@@ -27,16 +27,16 @@ func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
 	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue)}
 }
 
-// deliveryClaimer is the rows' claimer, told by each claim of the next
-// turn of a rate-limited webhook it left deliveries to (rateWake).
+// deliveryClaimer is the rows' claimer, with the notes its claims leave
+// each other (claimNotes).
 type deliveryClaimer struct {
 	*workqueue.Rows[*ent.Delivery]
-	wake rateWake
+	notes claimNotes
 }
 
 // Claim implements Claimer.
 func (c *deliveryClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
-	return c.Rows.Claim(context.WithValue(ctx, rateWakeKey{}, &c.wake), now, limit, lease)
+	return c.Rows.Claim(context.WithValue(ctx, claimNotesKey{}, &c.notes), now, limit, lease)
 }
 
 // NextDue implements workqueue.NextDuer: the next retry, or the next turn
@@ -44,11 +44,15 @@ func (c *deliveryClaimer) Claim(ctx context.Context, now time.Time, limit int, l
 // already come wakes the loop at once.
 func (c *deliveryClaimer) NextDue(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	at, ok, err := c.Rows.NextDue(ctx, now)
-	if turn := c.wake.take(); !turn.IsZero() && (!ok || turn.Before(at)) {
+	if turn := c.notes.takeWake(); !turn.IsZero() && (!ok || turn.Before(at)) {
 		return turn, true, err
 	}
 	return at, ok, err
 }
+
+// Created notes that deliveries were created (Dispatcher.Notify): the
+// next claim reads past webhooks at their share for them.
+func (c *deliveryClaimer) Created() { c.notes.created() }
 
 // nextDue is the earliest time after now an unclaimed delivery comes due
 // (its retry), read on the due index: the dispatcher wakes for it rather

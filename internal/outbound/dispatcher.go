@@ -149,4 +149,9 @@ func (d *Dispatcher) Working(id pulid.ID) bool {
 // Notify wakes the dispatcher at once: new deliveries are due (listen to
 // the store's store.Deliveries topic with it). It never blocks, and
 // wake-ups that arrive while one is pending coalesce.
-func (d *Dispatcher) Notify() { d.queue.Notify() }
+func (d *Dispatcher) Notify() {
+	if c, ok := d.deps.Claimer.(interface{ Created() }); ok {
+		c.Created()
+	}
+	d.queue.Notify()
+}

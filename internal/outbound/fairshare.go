@@ -26,7 +26,7 @@ import (
 // Waiting for a share is not an attempt: nothing of the delivery changes.
 // The claim loop looks again when an attempt is recorded (the recorder
 // notifies it) and when a rate-limited webhook it left deliveries to gets
-// its next turn (rateWake).
+// its next turn (claimNotes).
 //
 // With several servers the shares are global: the claim locks the
 // webhooks it takes from (FOR UPDATE, in id order, so claims never
@@ -99,6 +99,7 @@ type sharing struct {
 // shareDue is Deliveries' Due: up to limit due deliveries, expired leases
 // first, shared out among their webhooks.
 func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
+	notes, _ := ctx.Value(claimNotesKey{}).(*claimNotes)
 	s := &sharing{c: c, now: now, lock: lock, shares: map[pulid.ID]*share{}}
 	for round := 0; round < maxShareRounds && len(s.taken) < limit; round++ {
 		window := limit - len(s.taken)
@@ -107,10 +108,20 @@ func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock
 			// hung webhook's backlog, read again by every claim.
 			window = min(window, firstWindow)
 		}
-		more, err := s.round(ctx, window)
+		past := s.anyFull()
+		if past && !notes.mayLookPast() {
+			break
+		}
+		read, err := s.round(ctx, window, round == 0)
 		if err != nil {
 			return nil, err
 		}
+		if past {
+			// Others are there when the read found some, or when the
+			// webhooks it read past are more than one (all full now).
+			notes.lookedPast(read > 0 || len(s.shares) > 1)
+		}
+		more := read == window
 		if !more {
 			break
 		}
@@ -118,54 +129,103 @@ func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock
 	if err := s.pace(ctx); err != nil {
 		return nil, err
 	}
-	if w, ok := ctx.Value(rateWakeKey{}).(*rateWake); ok {
-		for _, sh := range s.shares {
-			if sh != nil && sh.waiting {
-				w.note(sh.next)
-			}
+	for _, sh := range s.shares {
+		if sh != nil && sh.waiting {
+			notes.wakeAt(sh.next)
 		}
 	}
 	return s.taken, nil
 }
 
-// rateWake is the earliest next turn of a rate-limited webhook a claim
-// left due deliveries to: the claim loop sleeps no longer than that. It
-// rides the claim's context from the claimer (deliveryClaimer), since the
-// lease table is the store's and shared.
-type rateWake struct {
-	mu sync.Mutex
-	at time.Time
+// anyFull reports whether a webhook read so far takes no more.
+func (s *sharing) anyFull() bool {
+	for _, sh := range s.shares {
+		if sh != nil && sh.full {
+			return true
+		}
+	}
+	return false
 }
 
-type rateWakeKey struct{}
+// lookPastEvery is how often a claimer reads past the due deliveries of
+// webhooks at their share when the last look found nobody else's and no
+// delivery was created since: that read walks the full webhooks' whole due
+// backlog, and a webhook alone with a backlog of thousands would pay it on
+// every claim. Others' retries coming due wait this long at most.
+const lookPastEvery = 100 * time.Millisecond
 
-func (w *rateWake) note(at time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.at.IsZero() || at.Before(w.at) {
-		w.at = at
+// claimNotes is what one claimer's claims tell each other and the claim
+// loop. It rides the claim's context from the claimer (deliveryClaimer):
+// the lease table is the store's, and shared. A nil *claimNotes notes
+// nothing and always looks past.
+type claimNotes struct {
+	mu     sync.Mutex
+	wake   time.Time // the earliest next turn of a rate-limited webhook left waiting
+	looked time.Time // when a claim last read past full webhooks
+	others bool      // and found others' deliveries there
+	fresh  bool      // deliveries were created since (Notify)
+}
+
+type claimNotesKey struct{}
+
+// mayLookPast reports whether a claim should read past full webhooks.
+func (n *claimNotes) mayLookPast() bool {
+	if n == nil {
+		return true
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.others || n.fresh || time.Since(n.looked) >= lookPastEvery
+}
+
+// lookedPast notes a read past full webhooks and whether it found others.
+func (n *claimNotes) lookedPast(others bool) {
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.looked, n.others, n.fresh = time.Now(), others, false
+}
+
+// created notes that deliveries were created.
+func (n *claimNotes) created() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.fresh = true
+}
+
+// wakeAt notes a rate-limited webhook's next turn.
+func (n *claimNotes) wakeAt(at time.Time) {
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.wake.IsZero() || at.Before(n.wake) {
+		n.wake = at
 	}
 }
 
-// take returns the time noted and forgets it.
-func (w *rateWake) take() time.Time {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	at := w.at
-	w.at = time.Time{}
+// takeWake returns the turn noted and forgets it.
+func (n *claimNotes) takeWake() time.Time {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	at := n.wake
+	n.wake = time.Time{}
 	return at
 }
 
 // round reads one window of due deliveries past those taken and the
-// webhooks that are full, and takes what the shares allow; more is false
-// when the window held every delivery due.
-func (s *sharing) round(ctx context.Context, window int) (more bool, err error) {
-	cands, err := s.candidates(ctx, window)
+// webhooks that are full, and takes what the shares allow; it returns how
+// many it read: fewer than window when it read every delivery due.
+func (s *sharing) round(ctx context.Context, window int, first bool) (read int, err error) {
+	cands, err := s.candidates(ctx, window, first)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	if err := s.load(ctx, cands); err != nil {
-		return false, err
+		return 0, err
 	}
 	for _, d := range cands {
 		sh := s.shares[d.WebhookID]
@@ -176,22 +236,23 @@ func (s *sharing) round(ctx context.Context, window int) (more bool, err error) 
 			// the later deliveries are often due before a head waiting
 			// for its retry.
 			if err := s.takeHead(ctx, sh); err != nil {
-				return false, err
+				return 0, err
 			}
 		case sh.take(s.now):
 			s.taken = append(s.taken, d.ID)
 		}
 	}
-	return len(cands) == window, nil
+	return len(cands), nil
 }
 
 // candidates reads up to window due deliveries not taken and not of a
-// full webhook: those whose lease ran out first (their worker died), then
-// those never leased, in due order then creation order.
-func (s *sharing) candidates(ctx context.Context, window int) ([]*ent.Delivery, error) {
+// full webhook: in the first round those whose lease ran out first (their
+// worker died, rarely), then those never leased, in due order then
+// creation order.
+func (s *sharing) candidates(ctx context.Context, window int, first bool) ([]*ent.Delivery, error) {
 	var full []pulid.ID
 	for id, sh := range s.shares {
-		if sh.full {
+		if sh != nil && sh.full {
 			full = append(full, id)
 		}
 	}
@@ -211,12 +272,15 @@ func (s *sharing) candidates(ctx context.Context, window int) ([]*ent.Delivery, 
 		return store.LockIf(q.Limit(window), s.lock)
 	}
 	cols := []string{delivery.FieldID, delivery.FieldWebhookID}
-	expired, err := query(true).Select(cols...).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading expired leases: %w", err)
-	}
-	if len(expired) == window {
-		return expired, nil
+	var expired []*ent.Delivery
+	if first {
+		var err error
+		if expired, err = query(true).Select(cols...).All(ctx); err != nil {
+			return nil, fmt.Errorf("reading expired leases: %w", err)
+		}
+		if len(expired) == window {
+			return expired, nil
+		}
 	}
 	fresh, err := query(false).Limit(window - len(expired)).Select(cols...).All(ctx)
 	if err != nil {
@@ -263,10 +327,10 @@ func (s *sharing) load(ctx context.Context, cands []*ent.Delivery) error {
 		WebhookID pulid.ID `json:"webhook_id"`
 		Count     int      `json:"count"`
 	}
-	// Live leases are on the due index (claimed_until, next_attempt_at):
-	// the rows in flight, not the webhooks' whole backlogs.
-	err = s.c.Delivery.Query().Where(delivery.ClaimedUntilGTE(s.now), delivery.NextAttemptAtNotNil(),
-		delivery.WebhookIDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).
+	// Every live lease, on the due index (claimed_until, next_attempt_at):
+	// the rows in flight, a few hundred. Naming the webhooks would lead
+	// SQLite to their (webhook_id, status) rows: their whole backlogs.
+	err = s.c.Delivery.Query().Where(delivery.ClaimedUntilGTE(s.now), delivery.NextAttemptAtNotNil()).
 		GroupBy(delivery.FieldWebhookID).Aggregate(ent.Count()).Scan(ctx, &counts)
 	if err != nil {
 		return fmt.Errorf("counting attempts in flight: %w", err)
