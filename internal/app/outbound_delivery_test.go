@@ -47,7 +47,9 @@ func TestOutboundDeliversSignedEvents(t *testing.T) {
 	// The attempt is a log row and the delivery SUCCEEDED.
 	var dl any
 	testkit.Eventually(t, "the delivery SUCCEEDED", func() bool {
-		d := ta.ok(t, ta.key, `{ events(first: 5) { edges { node { type deliveries { status attempts logs { outcome statusCode attempt request { headers } } } } } } }`, nil)
+		// first: 2: each log's request counts 200 (a payload), under
+		// each event's deliveries (10) and their logs (10).
+		d := ta.ok(t, ta.key, `{ events(first: 2) { edges { node { type deliveries { status attempts logs { outcome statusCode attempt request { headers } } } } } } }`, nil)
 		dl = get(d, "events.edges.0.node.deliveries.0")
 		return str(dl, "status") == "SUCCEEDED"
 	})

@@ -84,13 +84,21 @@ func TestRelayPagination(t *testing.T) {
 	if c, _ := r.Extensions["cost"].(map[string]any); c["requested"] != 11100.0 || c["limit"] != 50000.0 {
 		t.Fatalf("extensions.cost of the events page: %v", r.Extensions)
 	}
-	// The largest page is usable with what a dashboard shows of each row.
-	full := `{ webhookLogs(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
+	// The largest page is usable with what a list shows of each row, and a
+	// page of 100 with each row's request and response (payloads count
+	// 200 a row: 500 of them are refused).
+	list := `{ webhookLogs(first: 500) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
 		id direction outcome occurredAt statusCode durationMs error idempotencyKey
-		request { method url headers body } response { headers body }
 		webhook { id name } event { id type } } } } }`
-	if r := ta.gql(t, ta.key, full, nil); r.Status != 200 || len(r.Errors) > 0 {
+	if r := ta.gql(t, ta.key, list, nil); r.Status != 200 || len(r.Errors) > 0 {
 		t.Fatalf("a full page of history: %s", r.Raw)
+	}
+	bodies := `{ webhookLogs(first: %d) { edges { node { id request { method url headers body } response { headers body } } } } }`
+	if r := ta.gql(t, ta.key, fmt.Sprintf(bodies, 100), nil); r.Status != 200 || len(r.Errors) > 0 {
+		t.Fatalf("a page of 100 with bodies: %s", r.Raw)
+	}
+	if r := ta.gql(t, ta.key, fmt.Sprintf(bodies, 500), nil); r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("a page of 500 with bodies: %s, want COMPLEXITY_LIMIT_EXCEEDED", r.Raw)
 	}
 }
 
