@@ -141,10 +141,8 @@ func (d *Dispatcher) moveHealth(ctx context.Context, c *ent.Client, w *ent.Webho
 	if !changed {
 		return nil
 	}
-	w, err := u.Save(ctx)
-	if err != nil {
-		return fmt.Errorf("recording health: %w", err)
-	}
+	// Its deliveries first, the webhook's row after: the order a claim
+	// locks them in (Deliveries), or the two could deadlock on PostgreSQL.
 	switch {
 	case emit == events.WebhookDisabled || emit == events.WebhookFailing:
 		if err := deliveries.Hold(ctx, c, w.ID); err != nil {
@@ -154,6 +152,10 @@ func (d *Dispatcher) moveHealth(ctx context.Context, c *ent.Client, w *ent.Webho
 		if err := deliveries.Release(ctx, c, w.ID, now); err != nil {
 			return err
 		}
+	}
+	w, err := u.Save(ctx)
+	if err != nil {
+		return fmt.Errorf("recording health: %w", err)
 	}
 	if probeIn > 0 && w.Status == schematype.WebhookActive {
 		if _, err := deliveries.ScheduleProbe(ctx, c, w.ID, now.Add(probeIn)); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/auth"
@@ -32,13 +33,20 @@ func (d *Dispatcher) Sweep(ctx context.Context) error {
 	}
 	for _, id := range expired {
 		err := d.deps.Writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
-			n, err := tx.Webhook.Update().Where(webhook.ID(id), webhook.StatusEQ(schematype.WebhookActive),
-				webhook.HealthEQ(schematype.HealthFailing), webhook.HealthSinceLTE(now.Add(-d.cfg.DisableAfter))).
-				SetStatus(schematype.WebhookDisabled).Save(ctx)
-			if err != nil || n == 0 {
+			still := []predicate.Webhook{webhook.ID(id), webhook.StatusEQ(schematype.WebhookActive),
+				webhook.HealthEQ(schematype.HealthFailing), webhook.HealthSinceLTE(now.Add(-d.cfg.DisableAfter))}
+			if ok, err := tx.Webhook.Query().Where(still...).Exist(ctx); err != nil || !ok {
 				return err
 			}
+			// Its deliveries first, the webhook's row after: the order a
+			// claim locks them in. Holding them twice (another server's
+			// sweep) changes nothing; the update below is done once (one
+			// that healed meanwhile has its hold mended by mendHeld).
 			if err := deliveries.Hold(ctx, tx.Client(), id); err != nil {
+				return err
+			}
+			n, err := tx.Webhook.Update().Where(still...).SetStatus(schematype.WebhookDisabled).Save(ctx)
+			if err != nil || n == 0 {
 				return err
 			}
 			w, err := tx.Webhook.Get(ctx, id)

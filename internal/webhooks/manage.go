@@ -138,20 +138,26 @@ func (s *Service) SetStatus(ctx context.Context, c *ent.Client, id pulid.ID, sta
 		return w, err
 	}
 	u := c.Webhook.UpdateOne(w).SetStatus(status)
+	next := *w
+	next.Status = status
 	if w.Status == schematype.WebhookDisabled && status == schematype.WebhookActive && w.Health == schematype.HealthFailing {
 		// Enabled again by hand: someone fixed the receiver, or wants to
 		// know. It starts HEALTHY with what it held released; twenty
 		// failures make it FAILING again.
 		u.SetHealth(schematype.HealthHealthy).SetHealthSince(s.now().UTC()).SetConsecutiveFailures(0).SetProbeIntervalSeconds(0)
+		next.Health = schematype.HealthHealthy
+	}
+	// Its deliveries first, the webhook's row after, the order a claim
+	// locks them in (outbound.Deliveries): the other order could deadlock
+	// with a claim on PostgreSQL.
+	if w.Direction == schematype.DirectionOutbound {
+		if err := s.holdOrRelease(ctx, c, &next); err != nil {
+			return nil, err
+		}
 	}
 	w, err = u.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("setting webhook status: %w", err)
-	}
-	if w.Direction == schematype.DirectionOutbound {
-		if err := s.holdOrRelease(ctx, c, w); err != nil {
-			return nil, err
-		}
 	}
 	return w, nil
 }
