@@ -93,7 +93,6 @@ type sharing struct {
 	lock   bool
 	shares map[pulid.ID]*share
 	taken  []pulid.ID
-	seen   map[pulid.ID]bool // deliveries read: an ordered webhook's
 }
 
 // shareDue is Deliveries' Due: up to limit due deliveries, expired leases
@@ -110,6 +109,9 @@ func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock
 		}
 		past := s.anyFull()
 		if past && !notes.mayLookPast() {
+			// Looked again soon, not only at the next poll: others'
+			// retries may have come due since the last look.
+			notes.wakeAt(s.now.Add(lookPastEvery))
 			break
 		}
 		read, err := s.round(ctx, window, round == 0)
