@@ -35,7 +35,11 @@ var benchData = []byte(`{"id":"ct_1","name":"Ada Lovelace","email":"ada@example.
 
 // BenchmarkDispatch measures deliveries per second to a local receiver,
 // signed and recorded, against a plain http.Client posting the same signed
-// requests (made once) with the same concurrency. attempts_only is the dispatcher's attempts
+// requests (made once) with the same concurrency. Its sub-benchmarks:
+// dispatcher (ours, dispatcher_query with a query in the URL), lean (a
+// dispatcher of the same design in plain SQL on one SQLite connection,
+// lean_bench_test.go: what our layers cost over it), attempts_only and
+// plain_client. attempts_only is the dispatcher's attempts
 // (signing, sending, judging, building the history row) without claims or
 // writes: the share of the gap the database work accounts for.
 //
@@ -48,6 +52,7 @@ func BenchmarkDispatch(b *testing.B) {
 	}))
 	defer srv.Close()
 	b.Run("dispatcher", func(b *testing.B) { benchDispatcher(b, srv.URL) })
+	b.Run("lean", func(b *testing.B) { benchLean(b, srv.URL) })
 	// A query's values are sealed: each attempt opens the whole URL.
 	b.Run("dispatcher_query", func(b *testing.B) { benchDispatcher(b, srv.URL+"/?api_key=k3y&x=1") })
 	b.Run("attempts_only", func(b *testing.B) { benchAttemptsOnly(b, srv.URL) })
