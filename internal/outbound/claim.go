@@ -54,6 +54,14 @@ func (c *deliveryClaimer) NextDue(ctx context.Context, now time.Time) (time.Time
 // next claim reads past webhooks at their share for them.
 func (c *deliveryClaimer) Created() { c.notes.created() }
 
+// CountFinished gives the claims the count of a webhook's attempts this
+// process made whose leases end when their rows commit.
+func (c *deliveryClaimer) CountFinished(f func(pulid.ID) int) {
+	c.notes.mu.Lock()
+	defer c.notes.mu.Unlock()
+	c.notes.finished = f
+}
+
 // nextDue is the earliest time after now an unclaimed delivery comes due
 // (its retry), read on the due index: the dispatcher wakes for it rather
 // than at its next poll.

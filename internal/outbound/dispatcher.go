@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -110,6 +111,35 @@ type Dispatcher struct {
 	ua        string
 	queue     *workqueue.Queue[*ent.Delivery]
 	recording workqueue.IDSet // attempted, their rows not yet committed
+	// awaiting counts, by webhook, the attempts made whose leases have not
+	// yet ended in the recorder's transaction: leased, but no longer at
+	// the receiver nor on a worker. A claim over SQLite (one process, every
+	// write on the writer's goroutine) leaves them out of the webhook's
+	// attempts in flight; over PostgreSQL it counts the leases as they are.
+	awaiting perWebhook
+}
+
+// perWebhook counts by webhook, safe for concurrent use.
+type perWebhook struct {
+	mu sync.Mutex
+	m  map[pulid.ID]int
+}
+
+func (p *perWebhook) add(id pulid.ID, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[pulid.ID]int{}
+	}
+	if p.m[id] += n; p.m[id] <= 0 {
+		delete(p.m, id)
+	}
+}
+
+func (p *perWebhook) get(id pulid.ID) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m[id]
 }
 
 // New returns a dispatcher; call Run to start it.
@@ -135,7 +165,11 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outbound: %w", err)
 	}
-	return &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q}, nil
+	d := &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q}
+	if c, ok := deps.Claimer.(interface{ CountFinished(func(pulid.ID) int) }); ok {
+		c.CountFinished(d.awaiting.get)
+	}
+	return d, nil
 }
 
 // Working reports whether this dispatcher holds delivery id: claimed and

@@ -93,13 +93,14 @@ type sharing struct {
 	lock   bool
 	shares map[pulid.ID]*share
 	taken  []pulid.ID
+	notes  *claimNotes
 }
 
 // shareDue is Deliveries' Due: up to limit due deliveries, expired leases
 // first, shared out among their webhooks.
 func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
 	notes, _ := ctx.Value(claimNotesKey{}).(*claimNotes)
-	s := &sharing{c: c, now: now, lock: lock, shares: map[pulid.ID]*share{}}
+	s := &sharing{c: c, now: now, lock: lock, shares: map[pulid.ID]*share{}, notes: notes}
 	for round := 0; round < maxShareRounds && len(s.taken) < limit; round++ {
 		window := limit - len(s.taken)
 		if round == 0 {
@@ -166,6 +167,24 @@ type claimNotes struct {
 	looked time.Time // when a claim last read past full webhooks
 	others bool      // and found others' deliveries there
 	fresh  bool      // deliveries were created since (Notify)
+	// finished counts a webhook's attempts made by this process, their
+	// leases live until their rows commit (Dispatcher.awaiting).
+	finished func(pulid.ID) int
+}
+
+// notInFlight is how many of webhook id's live leases are attempts this
+// process has made and is recording.
+func (n *claimNotes) notInFlight(id pulid.ID) int {
+	if n == nil {
+		return 0
+	}
+	n.mu.Lock()
+	f := n.finished
+	n.mu.Unlock()
+	if f == nil {
+		return 0
+	}
+	return f(id)
 }
 
 type claimNotesKey struct{}
@@ -340,6 +359,9 @@ func (s *sharing) load(ctx context.Context, cands []*ent.Delivery) error {
 	for _, n := range counts {
 		if sh := s.shares[n.WebhookID]; sh != nil {
 			sh.inFlight = n.Count
+			if !s.lock {
+				sh.inFlight = max(n.Count-s.notes.notInFlight(n.WebhookID), 0)
+			}
 		}
 	}
 	return nil

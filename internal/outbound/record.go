@@ -110,6 +110,13 @@ func (d *Dispatcher) writeAttempts(ctx context.Context, tx *ent.Tx, h *store.Hoo
 			d.lostLeases(len(ids) - n)
 		}
 	}
+	// The leases ended in this transaction: off the count now, where a
+	// claim later in it, or after it, reads the table without them
+	// (Dispatcher.awaiting). Should the transaction roll back, the leases
+	// are back and counted twice over: a claim then takes less, never more.
+	for _, e := range batch {
+		d.done(e)
+	}
 	if err := d.updateHealth(ctx, tx, batch, hooks); err != nil {
 		return err
 	}

@@ -18,6 +18,8 @@ type entry struct {
 	res *result
 	v   verdict
 	log *history.LogRow
+	// awaiting: counted in Dispatcher.awaiting until its row commits.
+	awaiting bool
 }
 
 // recorder gathers finished attempts into batches: while one batch is
@@ -53,6 +55,8 @@ func (r *recorder) submit(dl *ent.Delivery, res *result) {
 		r.finish(e, err)
 		return
 	}
+	e.awaiting = true
+	r.d.awaiting.add(dl.WebhookID, 1)
 	r.in <- e
 }
 
@@ -60,6 +64,7 @@ func (r *recorder) submit(dl *ent.Delivery, res *result) {
 // then runs out and the attempt is made again.
 func (r *recorder) finish(e *entry, err error) {
 	r.d.recording.Remove(e.dl.ID)
+	r.d.done(e)
 	if err != nil {
 		r.d.cfg.Log.Error("recording attempt", "err", err, "attempt", e.dl.Attempts+1,
 			"delivery_id", e.dl.ID, "webhook_id", e.dl.WebhookID)
@@ -107,4 +112,12 @@ func (r *recorder) write(batch []*entry) error {
 	return r.d.deps.Writer.Do(auth.System(context.Background()), func(ctx context.Context, tx *ent.Tx, h *store.Hooks) error {
 		return r.d.writeAttempts(ctx, tx, h, batch)
 	})
+}
+
+// done takes e off the count of attempts awaiting their rows, once.
+func (d *Dispatcher) done(e *entry) {
+	if e.awaiting {
+		e.awaiting = false
+		d.awaiting.add(e.dl.WebhookID, -1)
+	}
 }

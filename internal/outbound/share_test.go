@@ -222,3 +222,37 @@ func eventIDs(t testing.TB, r *receiver) []string {
 	}
 	return out
 }
+
+// TestShareHoldsAtTheReceiver: however quickly attempts end and wait for
+// their batch to be recorded, a receiver never has more requests of a
+// webhook open at once than its maxConcurrency.
+func TestShareHoldsAtTheReceiver(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var open, most atomic.Int32
+	r := newReceiver(t, func(http.ResponseWriter, *http.Request) {
+		n := open.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(2 * time.Millisecond)
+		open.Add(-1)
+	})
+	e.hookFor(t, r.URL, []string{"flow.c"}, webhooks.Limits{MaxConcurrency: intp(4)}, 5)
+	e.emitN(t, "flow.c", 300, e.clk.now())
+	d := e.dispatcher(t, nil)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = d.Run(ctx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(r.got()) < 300 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	<-done
+	if n := len(r.got()); n != 300 {
+		t.Fatalf("%d of 300 delivered", n)
+	}
+	if m := most.Load(); m > 4 || m < 2 {
+		t.Fatalf("the receiver had %d requests open at most, want up to the share of 4 (and several)", m)
+	}
+}
