@@ -25,7 +25,7 @@ func (h *Handler) record(ctx context.Context, req *request, v *verdict) {
 			}
 			if left > 0 {
 				h.deps.Log.WarnContext(ctx, "refused inbound requests not stored: past the rate of stored refusals (WEXIO_REFUSED_LOG_RATE)",
-					"webhook_id", req.hook.ID, "left_out", left, "per_second", float64(h.refusals.rate))
+					"webhook_id", req.hook.ID, "left_out", left, "per_second", h.refusals.perSecond)
 			}
 			return
 		}
