@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
@@ -116,30 +115,7 @@ type Dispatcher struct {
 	// the receiver nor on a worker. A claim over SQLite (one process, every
 	// write on the writer's goroutine) leaves them out of the webhook's
 	// attempts in flight; over PostgreSQL it counts the leases as they are.
-	awaiting perWebhook
-}
-
-// perWebhook counts by webhook, safe for concurrent use.
-type perWebhook struct {
-	mu sync.Mutex
-	m  map[pulid.ID]int
-}
-
-func (p *perWebhook) add(id pulid.ID, n int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil {
-		p.m = map[pulid.ID]int{}
-	}
-	if p.m[id] += n; p.m[id] <= 0 {
-		delete(p.m, id)
-	}
-}
-
-func (p *perWebhook) get(id pulid.ID) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.m[id]
+	awaiting workqueue.IDSet // of webhook ids, once per attempt
 }
 
 // New returns a dispatcher; call Run to start it.
@@ -167,7 +143,7 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 	}
 	d := &Dispatcher{cfg: cfg, deps: deps, ua: "wexio-webhooks/" + cfg.Version, queue: q}
 	if c, ok := deps.Claimer.(interface{ CountFinished(func(pulid.ID) int) }); ok {
-		c.CountFinished(d.awaiting.get)
+		c.CountFinished(d.awaiting.Count)
 	}
 	return d, nil
 }

@@ -84,7 +84,7 @@ func TestTwentyFailuresMakeAWebhookFailing(t *testing.T) {
 			t.Fatalf("delivery %d is not held: %+v", i, dl)
 		}
 	}
-	later := e.emitN(t, "flow.x", 3, e.clk.now())
+	e.emitN(t, "flow.x", 3, e.clk.now())
 	if n := e.once(t, d); n != 1 { // the alert's delivery alone
 		t.Fatalf("claimed %d with everything held, want the alert alone", n)
 	}
@@ -100,9 +100,6 @@ func TestTwentyFailuresMakeAWebhookFailing(t *testing.T) {
 		if dl.NextAttemptAt != nil {
 			t.Fatalf("a delivery emitted while FAILING is not held: %+v", dl)
 		}
-	}
-	if len(later) != 3 {
-		t.Fatal(len(later))
 	}
 }
 

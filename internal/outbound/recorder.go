@@ -56,7 +56,7 @@ func (r *recorder) submit(dl *ent.Delivery, res *result) {
 		return
 	}
 	e.awaiting = true
-	r.d.awaiting.add(dl.WebhookID, 1)
+	r.d.awaiting.Add(dl.WebhookID)
 	r.in <- e
 }
 
@@ -118,6 +118,6 @@ func (r *recorder) write(batch []*entry) error {
 func (d *Dispatcher) done(e *entry) {
 	if e.awaiting {
 		e.awaiting = false
-		d.awaiting.add(e.dl.WebhookID, -1)
+		d.awaiting.Remove(e.dl.WebhookID)
 	}
 }

@@ -289,8 +289,11 @@ func (s *IDSet) Remove(id pulid.ID) {
 }
 
 // Has reports whether id is in the set.
-func (s *IDSet) Has(id pulid.ID) bool {
+func (s *IDSet) Has(id pulid.ID) bool { return s.Count(id) > 0 }
+
+// Count is how many times id is in the set: added and not yet removed.
+func (s *IDSet) Count(id pulid.ID) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.m[id] > 0
+	return s.m[id]
 }
