@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -30,7 +29,7 @@ func (ta *testApp) storedBytes(t testing.TB) []byte {
 	ctx := context.Background()
 	if ta.db.Dialect != dialect.Postgres {
 		var out []byte
-		path := strings.TrimPrefix(ta.cfg.DatabaseURL, "sqlite://")
+		path := ta.cfg.SQLitePath()
 		for _, suffix := range []string{"", "-wal"} {
 			b, err := os.ReadFile(filepath.Clean(path + suffix))
 			if err != nil && suffix == "" {

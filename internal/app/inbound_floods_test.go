@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -178,7 +177,7 @@ func (ta *testApp) logBytes(t testing.TB) int64 {
 		t.Fatal(err)
 	}
 	var n int64
-	path := filepath.Clean(strings.TrimPrefix(ta.cfg.DatabaseURL, "sqlite://"))
+	path := ta.cfg.SQLitePath()
 	for _, suffix := range []string{"", "-wal"} {
 		if fi, err := os.Stat(path + suffix); err == nil {
 			n += fi.Size()
