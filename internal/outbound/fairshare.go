@@ -44,7 +44,7 @@ const firstWindow = 64
 // start attempts (GCRA's tolerance, a token bucket's size): half a
 // second's worth. It lets a claim take a few at once rather than wake for
 // each, and a claim loop woken late (a busy machine) catch up on what it
-// missed, while the rate over ten seconds stays within 5%.
+// missed, while ten seconds hold at most 5% more than the rate.
 const rateBurst = 500 * time.Millisecond
 
 // share is one webhook's place in a claim.
