@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -211,9 +212,40 @@ func benchPlain(b *testing.B, url string) {
 
 // startCPU and reportCPU report the cores a run kept busy: a path that
 // uses fewer than the machine has is waiting on something, not computing.
+//
+// With WEXIO_BENCH_CPUPROFILE set to a file name, the timed part alone is
+// profiled into it (go test's -cpuprofile also takes in the seeding):
+//
+//	WEXIO_BENCH_CPUPROFILE=/tmp/d.prof go test ./internal/outbound/ -run '^$' -bench 'Dispatch/dispatcher$' -benchtime 20000x
 func startCPU(b *testing.B) func() {
+	stopProfile := profileTimed(b)
 	start := cpuTime()
-	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.Elapsed()), "cores") }
+	return func() {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.Elapsed()), "cores")
+		stopProfile()
+	}
+}
+
+// profileTimed starts the CPU profile WEXIO_BENCH_CPUPROFILE names, if
+// any, and returns what stops it.
+func profileTimed(b *testing.B) func() {
+	name := os.Getenv("WEXIO_BENCH_CPUPROFILE")
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
+	}
 }
 
 // BenchmarkFairShare: receiver S hangs every request until the end, F

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db/dbtest"
 )
@@ -43,6 +44,23 @@ func TestBacklogUsesTheDueIndex(t *testing.T) {
 	dbtest.SQLiteOnly(t) // SQLite's query plans
 	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at_id", func(c *ent.Client) {
 		if _, _, err := Backlog(auth.System(context.Background()), c, time.Now(), 10); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestLaterRoundsReadOnFromTheLastRow: a claim's later rounds, which read
+// past webhooks at their share, go on from the last row read along the due
+// index, (next_attempt_at, id) > (the last's), rather than from its start
+// again, skipping what they read already.
+func TestLaterRoundsReadOnFromTheLastRow(t *testing.T) {
+	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plans
+	at := time.Now()
+	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at_id", func(c *ent.Client) {
+		s := &sharing{c: c, now: at, shares: map[pulid.ID]*share{"wh_full": {id: "wh_full", full: true}},
+			read: &ent.Delivery{ID: "dlv_last", NextAttemptAt: &at}}
+		if _, err := s.candidates(auth.System(context.Background()), 10, false); err != nil {
 			t.Fatal(err)
 		}
 	})

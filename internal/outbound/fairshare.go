@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
@@ -94,6 +96,11 @@ type sharing struct {
 	shares map[pulid.ID]*share
 	taken  []pulid.ID
 	notes  *claimNotes
+	// read is how far the rounds have read the unleased due rows, in due
+	// order then creation order: every row before it was taken or is of a
+	// webhook that takes nothing more, so the next round starts after it
+	// rather than reading those rows again.
+	read *ent.Delivery
 }
 
 // shareDue is Deliveries' Due: up to limit due deliveries, expired leases
@@ -112,7 +119,7 @@ func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock
 		if past && !notes.mayLookPast() {
 			// Looked again soon, not only at the next poll: others'
 			// retries may have come due since the last look.
-			notes.wakeAt(s.now.Add(lookPastEvery))
+			notes.wakeAt(s.now.Add(notes.lookPastIn()))
 			break
 		}
 		read, err := s.round(ctx, window, round == 0)
@@ -150,12 +157,18 @@ func (s *sharing) anyFull() bool {
 	return false
 }
 
-// lookPastEvery is how often a claimer reads past the due deliveries of
-// webhooks at their share when the last look found nobody else's and no
-// delivery was created since: that read walks the full webhooks' whole due
-// backlog, and a webhook alone with a backlog of thousands would pay it on
-// every claim. Others' retries coming due wait this long at most.
-const lookPastEvery = 100 * time.Millisecond
+// lookPastEvery and lookPastAtMost bound how often a claimer reads past
+// the due deliveries of webhooks at their share when the last look found
+// nobody else's and no delivery was created since: that read walks the
+// full webhooks' whole due backlog (10 ms for 40,000 rows), and a webhook
+// alone with such a backlog would pay it on every claim. Each look that
+// finds nobody doubles the wait, from lookPastEvery up to lookPastAtMost;
+// a look that finds others, or a delivery created, brings it back. Others'
+// retries coming due wait lookPastAtMost at most.
+const (
+	lookPastEvery  = 100 * time.Millisecond
+	lookPastAtMost = 1600 * time.Millisecond
+)
 
 // claimNotes is what one claimer's claims tell each other and the claim
 // loop. It rides the claim's context from the claimer (deliveryClaimer):
@@ -163,10 +176,11 @@ const lookPastEvery = 100 * time.Millisecond
 // nothing and always looks past.
 type claimNotes struct {
 	mu     sync.Mutex
-	wake   time.Time // the earliest next turn of a rate-limited webhook left waiting
-	looked time.Time // when a claim last read past full webhooks
-	others bool      // and found others' deliveries there
-	fresh  bool      // deliveries were created since (Notify)
+	wake   time.Time     // the earliest next turn of a rate-limited webhook left waiting
+	looked time.Time     // when a claim last read past full webhooks
+	every  time.Duration // how long after that it looks again (0: lookPastEvery)
+	others bool          // and found others' deliveries there
+	fresh  bool          // deliveries were created since (Notify)
 	// finished counts a webhook's attempts made by this process, their
 	// leases live until their rows commit (Dispatcher.awaiting).
 	finished func(pulid.ID) int
@@ -196,7 +210,7 @@ func (n *claimNotes) mayLookPast() bool {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.others || n.fresh || time.Since(n.looked) >= lookPastEvery
+	return n.others || n.fresh || time.Since(n.looked) >= max(n.every, lookPastEvery)
 }
 
 // lookedPast notes a read past full webhooks and whether it found others.
@@ -206,7 +220,20 @@ func (n *claimNotes) lookedPast(others bool) {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	switch {
+	case others || n.fresh:
+		n.every = lookPastEvery
+	default:
+		n.every = min(2*max(n.every, lookPastEvery/2), lookPastAtMost)
+	}
 	n.looked, n.others, n.fresh = time.Now(), others, false
+}
+
+// lookPastIn is how long until the next look past full webhooks.
+func (n *claimNotes) lookPastIn() time.Duration {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return max(max(n.every, lookPastEvery)-time.Since(n.looked), time.Millisecond)
 }
 
 // created notes that deliveries were created.
@@ -251,7 +278,7 @@ func (s *sharing) round(ctx context.Context, window int, first bool) (read int, 
 	for _, d := range cands {
 		sh := s.shares[d.WebhookID]
 		switch {
-		case sh == nil: // deleted meanwhile
+		case sh == nil: // deleted meanwhile, or not ACTIVE
 		case sh.ordered:
 			// Its head is taken, if it may be, whatever the window holds:
 			// the later deliveries are often due before a head waiting
@@ -266,29 +293,35 @@ func (s *sharing) round(ctx context.Context, window int, first bool) (read int, 
 	return len(cands), nil
 }
 
-// candidates reads up to window due deliveries not taken and not of a
+// candidates reads up to window due deliveries not read yet and not of a
 // full webhook: in the first round those whose lease ran out first (their
 // worker died, rarely), then those never leased, in due order then
-// creation order.
+// creation order. Whether their webhooks are ACTIVE is load's to say: one
+// read of each webhook per claim, not a lookup per row.
 func (s *sharing) candidates(ctx context.Context, window int, first bool) ([]*ent.Delivery, error) {
 	var full []pulid.ID
 	for id, sh := range s.shares {
-		if sh != nil && sh.full {
+		if sh == nil || sh.full {
 			full = append(full, id)
 		}
 	}
 	query := func(leased bool) *ent.DeliveryQuery {
-		q := s.c.Delivery.Query().Where(due(s.now)...)
+		q := s.c.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliveryPending), delivery.NextAttemptAtLTE(s.now))
 		if leased {
 			q.Where(delivery.ClaimedUntilLT(s.now))
 		} else {
 			q.Where(delivery.ClaimedUntilIsNil()).Order(delivery.ByNextAttemptAt(), delivery.ByID())
+			if r := s.read; r != nil {
+				// (next_attempt_at, id) > the last read: a range of the due
+				// index, on SQLite and PostgreSQL both.
+				q.Where(func(sel *sql.Selector) {
+					sel.Where(sql.CompositeGT([]string{sel.C(delivery.FieldNextAttemptAt), sel.C(delivery.FieldID)},
+						*r.NextAttemptAt, r.ID))
+				})
+			}
 		}
 		if len(full) > 0 {
 			q.Where(delivery.WebhookIDNotIn(full...))
-		}
-		if len(s.taken) > 0 {
-			q.Where(delivery.IDNotIn(s.taken...))
 		}
 		return store.LockIf(q.Limit(window), s.lock)
 	}
@@ -303,9 +336,12 @@ func (s *sharing) candidates(ctx context.Context, window int, first bool) ([]*en
 			return expired, nil
 		}
 	}
-	fresh, err := query(false).Limit(window - len(expired)).Select(cols...).All(ctx)
+	fresh, err := query(false).Limit(window - len(expired)).Select(append(cols, delivery.FieldNextAttemptAt)...).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading due deliveries: %w", err)
+	}
+	if len(fresh) > 0 {
+		s.read = fresh[len(fresh)-1]
 	}
 	return append(expired, fresh...), nil
 }
@@ -324,7 +360,10 @@ func (s *sharing) load(ctx context.Context, cands []*ent.Delivery) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	q := s.c.Webhook.Query().Where(webhook.IDIn(ids...)).Order(webhook.ByID()).
+	// A PAUSED or DISABLED webhook's deliveries are held, with no due time
+	// (outbox.Deliver, webhooks.SetStatus): only one rescheduled by an
+	// attempt in flight when it was paused is read here, and left.
+	q := s.c.Webhook.Query().Where(webhook.IDIn(ids...), webhook.StatusEQ(schematype.WebhookActive)).Order(webhook.ByID()).
 		Select(webhook.FieldID, webhook.FieldMaxConcurrency, webhook.FieldOrdered,
 			webhook.FieldRateLimitPerSecond, webhook.FieldRateNextAt)
 	if s.lock {

@@ -93,22 +93,72 @@ func (q *Queue[T]) Run(ctx context.Context, work func(context.Context, T)) {
 	for range q.cfg.Workers {
 		wg.Go(func() { q.worker(s, work) })
 	}
+	q.claimLoop(ctx, s)
+	close(s.queue) // workers release what is left in it, then return
+	q.stop(&wg, cancelWork)
+}
+
+// claimsInFlight is how many claims the loop keeps going at once. A claim
+// is a wait for its turn at the writer (behind a batch of results being
+// committed, on SQLite) and then a load of its rows: with one at a time the
+// workers drained the queue while it waited, and sat idle for 40% of
+// BenchmarkDispatch. With two, one waits while the other's rows load and
+// queue up.
+const claimsInFlight = 2
+
+// claimed is what one claim of the loop asked for and got.
+type claimed struct {
+	asked, got int
+	wakes      uint64 // the loop's wake-ups when it began
+}
+
+// claimLoop keeps the queue filled until ctx is done, with up to
+// claimsInFlight claims at once, each for room no other claim holds. When
+// a claim comes back short, everything due was claimed: the loop sleeps
+// until a wake-up (Notify, the next due item, the poll), unless one came
+// while that claim ran.
+func (q *Queue[T]) claimLoop(ctx context.Context, s *runState[T]) {
+	results := make(chan claimed, claimsInFlight)
+	var (
+		pending, reserved int    // claims running, and the room they asked for
+		wakes             uint64 // Notify calls seen
+		drained           bool   // the last claim came back short, with no wake-up since it began
+	)
 	poll := time.NewTimer(q.cfg.PollInterval)
 	defer poll.Stop()
 	for ctx.Err() == nil {
-		room := cap(s.queue) - len(s.queue)
-		if room < max(1, cap(s.queue)/4) {
-			wait(ctx, s.taken, nil) // too little room to be worth a claim
+		room := cap(s.queue) - len(s.queue) - reserved
+		if !drained && pending < claimsInFlight && room >= max(1, cap(s.queue)/4) {
+			pending, reserved = pending+1, reserved+room
+			go func(limit int, wakes uint64) {
+				results <- claimed{asked: limit, got: q.claimInto(s, limit), wakes: wakes}
+			}(room, wakes)
 			continue
 		}
-		if q.claimInto(s, room) == room {
-			continue // probably more due: claim again without waiting
+		if drained && pending == 0 {
+			poll.Reset(q.untilNext(s.claimCtx))
+			wait(ctx, q.wake, poll.C)
+			drained = false
+			continue
 		}
-		poll.Reset(q.untilNext(s.claimCtx))
-		wait(ctx, q.wake, poll.C)
+		select {
+		case r := <-results:
+			pending, reserved = pending-1, reserved-r.asked
+			if r.got < r.asked && r.wakes == wakes {
+				drained = true
+			}
+		case <-s.taken: // more room
+		case <-q.wake:
+			wakes++
+			drained = false
+		case <-ctx.Done():
+		}
 	}
-	close(s.queue) // workers release what is left in it, then return
-	q.stop(&wg, cancelWork)
+	// The claims' rows must reach the queue before it closes: their leases
+	// are committed, and the workers release what they find there.
+	for ; pending > 0; pending-- {
+		<-results
+	}
 }
 
 // untilNext is how long the claim loop may sleep: until the next item
