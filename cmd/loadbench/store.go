@@ -17,17 +17,19 @@ import (
 // openStore is the one place a target's store is chosen: a fresh SQLite
 // file under dir, or, with a database URL, that PostgreSQL database after
 // emptying it (resetSchema), so each target starts from nothing, with the
-// log counters internal/app migrates.
+// log counters internal/app migrates: the full path counts its rows, as
+// the server's does.
 func openStore(ctx context.Context, name, dir, dbURL string, log *slog.Logger) (*store.Store, error) {
-	if dbURL == "" { // as before -database-url: no counter triggers
+	migrations := []store.Migration{history.MigrateCounters}
+	if dbURL == "" {
 		// WEXIO_SQLITE_SYNCHRONOUS=normal measures the server's opt-out.
 		return db.Open(ctx, "sqlite://"+filepath.Join(dir, name, "bench.db"),
-			store.Options{Log: log, SQLiteSynchronous: os.Getenv("WEXIO_SQLITE_SYNCHRONOUS")})
+			store.Options{Log: log, Migrations: migrations, SQLiteSynchronous: os.Getenv("WEXIO_SQLITE_SYNCHRONOUS")})
 	}
 	if err := resetSchema(ctx, dbURL); err != nil {
 		return nil, err
 	}
-	return db.Open(ctx, dbURL, store.Options{Log: log, Migrations: []store.Migration{history.MigrateCounters}})
+	return db.Open(ctx, dbURL, store.Options{Log: log, Migrations: migrations})
 }
 
 // resetSchema drops and recreates the public schema of the database at

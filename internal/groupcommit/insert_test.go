@@ -193,3 +193,57 @@ func TestJobsAndInsertsTogether(t *testing.T) {
 		t.Fatalf("%d items committed, after-commit for %d", len(got), len(after))
 	}
 }
+
+// TestInsertsInTxCommitTogether: a batch of Inserts by an Inserter that
+// asks for a transaction (InTx) gets one, so its statements commit
+// together: when its second fails, the first is rolled back, and each
+// insert then runs alone in the batch's usual way.
+func TestInsertsInTxCommitTogether(t *testing.T) {
+	t.Parallel()
+	d := openDB(t)
+	it := newItems(t, d)
+	if _, err := d.Write.ExecContext(context.Background(), "CREATE TABLE tally (name TEXT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	var inTx []bool
+	ins := &store.Inserter{Name: "items and tally", InTx: true, Insert: func(ctx context.Context, db store.Execer, rows []any) error {
+		_, isTx := db.(*ent.Tx)
+		inTx = append(inTx, isTx)
+		if err := it.ins.Insert(ctx, db, rows); err != nil {
+			return err
+		}
+		// The tally refuses "x" twice over: a second statement failing
+		// after the first succeeded.
+		for _, r := range rows {
+			if _, err := db.ExecContext(ctx, "INSERT INTO tally (name) VALUES (?)", r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	if _, err := d.Write.ExecContext(context.Background(), "INSERT INTO tally (name) VALUES ('x')"); err != nil {
+		t.Fatal(err)
+	}
+	w := &Writer{client: d.Write, log: slog.New(slog.DiscardHandler)}
+	ctx := auth.System(context.Background())
+	reqs := make([]*request, 3)
+	for i, n := range []string{"a", "x", "b"} {
+		reqs[i] = &request{ctx: ctx, done: make(chan error, 1), ins: ins, row: n}
+		reqs[i].job = func(_ context.Context, _ *ent.Tx, hk *store.Hooks) error {
+			hk.InsertLater(ins, n)
+			return nil
+		}
+	}
+	w.run(reqs)
+	for i, r := range reqs {
+		if err := <-r.done; (err != nil) != (i == 1) {
+			t.Fatalf("insert %d: %v", i, err)
+		}
+	}
+	if got := it.names(t, d); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("items %v, want a and b: the failed batch's first statement rolled back with it", got)
+	}
+	if len(inTx) == 0 || !inTx[0] {
+		t.Fatalf("the batch of inserts ran outside a transaction (%v)", inTx)
+	}
+}

@@ -13,6 +13,7 @@ import (
 // Workers have no workspace in their context, so it names its own.
 type Attempt struct {
 	WorkspaceID, WebhookID, EventID, DeliveryID pulid.ID
+	EventType                                   string // the event's, which the row is counted under
 
 	Number    int           // 1 for the first attempt
 	At        time.Time     // when it started, by the injected clock
@@ -52,5 +53,10 @@ func NewAttemptRow(a Attempt) (*LogRow, error) {
 		next := a.NextRetryAt.UTC()
 		r.NextRetryAt = &next
 	}
-	return encodeRow(r, nil)
+	lr, err := encodeRow(r, nil)
+	if err != nil {
+		return nil, err
+	}
+	lr.eventType = a.EventType
+	return lr, nil
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +18,9 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
+	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/tenant"
 )
 
@@ -254,6 +259,68 @@ func TestCounterRanges(t *testing.T) {
 		}
 		if got := counterRanges(dialect.SQLite, tc.lo, tc.hi); !slices.Equal(got, []counterRange{h(tc.lo, tc.hi)}) {
 			t.Errorf("SQLite [%d, %d): %v", tc.lo, tc.hi, got)
+		}
+	}
+}
+
+// TestInsertLogsCountsWhatItWrites: rows written by InsertLogs, in a job's
+// transaction or as a Writer's batch of inserts alone, are counted as the
+// trigger counts any other row (SQLite counts them per batch, by their
+// event's type when the attempt names it, else by reading the event), and
+// an insert after them is counted by the trigger again.
+func TestInsertLogsCountsWhatItWrites(t *testing.T) {
+	w := newCountWorld(t, setup(t))
+	sys := auth.System(context.Background())
+	types := []string{"order.paid", "naïveÀ", "flow.café.x"}
+	dls := map[string]*ent.Delivery{}
+	for _, typ := range types {
+		dls[typ] = w.delivery(t, w.events[typ], schematype.DeliveryPending, now)
+	}
+	var attempts []*LogRow
+	for i := range 60 {
+		typ := types[i%len(types)]
+		a := Attempt{WorkspaceID: w.hook.WorkspaceID, WebhookID: w.hook.ID, EventID: w.events[typ].ID,
+			DeliveryID: dls[typ].ID, Number: 1, At: w.start.Add(time.Duration(i) * 47 * time.Minute), Succeeded: i%4 != 0,
+			Request: schematype.HTTPMessage{Method: "POST", URL: "https://example.com/h"}}
+		if i%5 != 0 { // else unknown: read from the event
+			a.EventType = typ
+		}
+		row := must[*LogRow](t)(NewAttemptRow(a))
+		row.row.ID = logIDAt(a.At) // ids follow occurred_at, which the time filters rely on
+		attempts = append(attempts, row)
+	}
+	err := w.w.Do(sys, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error {
+		return InsertLogs(ctx, tx, w.d.Dialect, attempts...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.check(t, "after a job's InsertLogs")
+
+	ins := LogInserter(w.d.Dialect)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		at := w.start.Add(time.Duration(i) * 71 * time.Minute)
+		req := must[*LoggedRequest](t)(LogRequest(httptest.NewRequest(http.MethodPost, "/in/tok", nil), []byte(`{}`), "", ""))
+		row := must[*LogRow](t)((&InboundRow{ID: logIDAt(at), WorkspaceID: w.in.WorkspaceID, WebhookID: w.in.ID,
+			Request: req, ReceivedAt: at, Outcome: schematype.OutcomeAccepted, Status: 202}).Row())
+		wg.Go(func() {
+			if err := w.w.Insert(sys, ins, row, nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	w.check(t, "after a Writer's inserts")
+
+	at := w.start.Add(5*time.Hour + 3*time.Second)
+	must[*ent.WebhookLog](t)(w.d.Write.WebhookLog.Create().SetID(logIDAt(at)).SetWebhookID(w.in.ID).
+		SetDirection(schematype.DirectionInbound).SetOutcome(schematype.OutcomeRejected).SetOccurredAt(at).
+		SetRequest(schematype.HTTPMessage{}).Save(w.ctx))
+	w.check(t, "after an insert of ent's")
+	if w.d.Dialect != dialect.Postgres {
+		if n := w.queryString(t, "SELECT count(*) FROM "+CountersBatchTable); n != "0" {
+			t.Fatalf("%s rows left in %s", n, CountersBatchTable)
 		}
 	}
 }

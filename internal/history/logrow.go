@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
+	entdialect "entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/wexio/webhooks/ent"
@@ -20,6 +22,10 @@ type LogRow struct {
 	request  []byte          // row.Request as JSON
 	response []byte          // row.Response as JSON; nil for none
 	contact  []byte          // row.ContactResolution as JSON; nil for none
+	// eventType is the type of row.EventID's event, which the counters
+	// count it under; "" for a row without an event, or when unknown (the
+	// count then reads it from the event).
+	eventType string
 }
 
 // encodeRow encodes r, which names its own id and workspace; request is
@@ -55,7 +61,7 @@ func (r *LogRow) Log() *ent.WebhookLog { return r.row }
 // A Writer's batch (groupcommit.MaxBatch) is under maxInsertRows: one
 // statement.
 func LogInserter(dialect string) *store.Inserter {
-	return &store.Inserter{Name: webhooklog.Table, Insert: func(ctx context.Context, tx store.Execer, rows []any) error {
+	return &store.Inserter{Name: webhooklog.Table, InTx: sqlDialect(dialect) == entdialect.SQLite, Insert: func(ctx context.Context, tx store.Execer, rows []any) error {
 		logs := make([]*LogRow, len(rows))
 		for i, r := range rows {
 			lr, ok := r.(*LogRow)
@@ -76,17 +82,87 @@ func LogInserter(dialect string) *store.Inserter {
 // in outbound's BenchmarkDispatch. The rows carry their workspace already
 // (the hook ent would run only stamps it), and TestInsertLogsMatchesEnt
 // holds the encoding to ent's, column by column.
+//
+// On SQLite it counts the rows itself (countLogs), so tx must be a
+// transaction there: the insert and its counts commit together or not at
+// all (LogInserter asks a Writer for one).
 func InsertLogs(ctx context.Context, tx store.Execer, dialect string, rows ...*LogRow) error {
-	for len(rows) > 0 {
-		n := min(len(rows), maxInsertRows)
-		query, args, err := insertLogs(dialect, rows[:n])
+	if len(rows) == 0 {
+		return nil
+	}
+	counted := sqlDialect(dialect) == entdialect.SQLite
+	if counted {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+CountersBatchTable+` VALUES (1)`); err != nil {
+			return fmt.Errorf("counting log rows: %w", err)
+		}
+	}
+	for rest := rows; len(rest) > 0; {
+		n := min(len(rest), maxInsertRows)
+		query, args, err := insertLogs(dialect, rest[:n])
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("writing log rows: %w", err)
 		}
-		rows = rows[n:]
+		rest = rest[n:]
+	}
+	if counted {
+		return countLogs(ctx, tx, rows)
+	}
+	return nil
+}
+
+// counterKey is one counter of CountersTable, on SQLite. With a zero
+// eventType and an event, the type is read from the event.
+type counterKey struct {
+	workspace, webhook, direction, outcome, eventType string
+	event                                             string // when the type is unknown
+	hour                                              int64
+}
+
+// countLogs adds rows, just inserted, to their counters: one upsert for
+// the batch, one row of it per counter, as the insert trigger would have
+// counted them one by one; then it lets the trigger count again.
+func countLogs(ctx context.Context, tx store.Execer, rows []*LogRow) error {
+	counts := map[counterKey]int{}
+	var order []counterKey
+	for _, r := range rows {
+		w := r.row
+		k := counterKey{workspace: string(w.WorkspaceID), webhook: string(w.WebhookID), direction: string(w.Direction),
+			outcome: string(w.Outcome), eventType: r.eventType, hour: w.OccurredAt.Unix() / hourSeconds}
+		if k.eventType == "" && w.EventID != nil {
+			k.event = string(*w.EventID)
+		}
+		if _, ok := counts[k]; !ok {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO ` + CountersTable + ` VALUES `)
+	args := make([]any, 0, 7*len(order))
+	for i, k := range order {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		typ := "?"
+		args = append(args, k.workspace, k.webhook, k.direction, k.outcome)
+		if k.event != "" {
+			typ = "COALESCE((SELECT type FROM events WHERE id = ?), '')"
+			args = append(args, k.event)
+		} else {
+			args = append(args, k.eventType)
+		}
+		q.WriteString("(?, ?, ?, ?, " + typ + ", ?, ?)")
+		args = append(args, k.hour, counts[k])
+	}
+	q.WriteString(` ON CONFLICT DO UPDATE SET n = n + excluded.n`)
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("counting log rows: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+CountersBatchTable); err != nil {
+		return fmt.Errorf("counting log rows: %w", err)
 	}
 	return nil
 }

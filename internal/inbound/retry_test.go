@@ -19,6 +19,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/store"
 	"github.com/wexio/webhooks/internal/verify"
 )
@@ -134,7 +135,7 @@ func TestAcceptAnswersWhatAFailedWriteAllows(t *testing.T) {
 // SHARED_SECRET webhook at token "tok" accepting "s3cret".
 func setupScripted(t *testing.T, fail []error) (*env, *scriptedWriter) {
 	t.Helper()
-	d := dbtest.Open(t)
+	d := dbtest.Open(t, history.MigrateCounters) // as the server opens it
 	w := &scriptedWriter{Writer: d.Writer, fail: fail}
 	e := &env{c: d.Write, verifiers: &countingVerifiers{build: sharedSecret(verify.Config{Secrets: []string{"s3cret"}})}}
 	cache := NewCache(d.Read, time.Hour)

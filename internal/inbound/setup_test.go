@@ -16,6 +16,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/verify"
 )
@@ -48,7 +49,7 @@ type env struct {
 
 func setup(t *testing.T, build func(*ent.Webhook) (*verify.Verifier, error)) *env {
 	t.Helper()
-	d := dbtest.Open(t)
+	d := dbtest.Open(t, history.MigrateCounters) // as the server opens it
 	e := &env{c: d.Write, clk: testkit.NewClock(t0), verifiers: &countingVerifiers{build: build}}
 	// An hour's TTL: within a test only a change reloads an entry.
 	cache := NewCache(d.Read, time.Hour)

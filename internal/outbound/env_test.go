@@ -17,6 +17,7 @@ import (
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
 	"github.com/wexio/webhooks/internal/secretbox"
@@ -80,7 +81,7 @@ func setup(t testing.TB) *env {
 // open opens the database and a writer over it (again after a simulated
 // crash).
 func (e *env) open(t testing.TB) {
-	d, err := db.Open(context.Background(), e.url, store.Options{})
+	d, err := db.Open(context.Background(), e.url, store.Options{Migrations: []store.Migration{history.MigrateCounters}})
 	if err != nil {
 		t.Fatal(err)
 	}

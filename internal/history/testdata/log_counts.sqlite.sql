@@ -13,8 +13,11 @@ INSERT INTO log_counts
 		SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, COALESCE((SELECT type FROM events WHERE id = l.event_id), ''), CAST(strftime('%s', l.occurred_at) AS INTEGER) / 3600, COUNT(*)
 		FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6;
 
+CREATE TABLE log_counts_batch (counting INTEGER NOT NULL);
+
 -- log_counts_insert
-CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs BEGIN INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), CAST(strftime('%s', NEW.occurred_at) AS INTEGER) / 3600, 1)
+CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs
+		WHEN NOT EXISTS (SELECT 1 FROM log_counts_batch) BEGIN INSERT INTO log_counts VALUES (NEW.workspace_id, NEW.webhook_id, NEW.direction, NEW.outcome, COALESCE((SELECT type FROM events WHERE id = NEW.event_id), ''), CAST(strftime('%s', NEW.occurred_at) AS INTEGER) / 3600, 1)
 		ON CONFLICT DO UPDATE SET n = n + 1; END;
 
 -- log_counts_delete
