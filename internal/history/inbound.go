@@ -1,8 +1,6 @@
 package history
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -91,10 +89,7 @@ func LogRequestWithin(r *http.Request, body []byte, signatureHeader, base string
 		Headers: capHeaders(redact.Headers(r.Header, func(k string) bool { return redact.IsSecret(k, extra) }), maxHeaders),
 	}}
 	lr.msg.Body, lr.msg.BodyBase64 = exactBody(string(body))
-	var err error
-	if lr.json, err = json.Marshal(lr.msg); err != nil {
-		return nil, fmt.Errorf("encoding the logged request: %w", err)
-	}
+	lr.json = lr.msg.AppendJSON(make([]byte, 0, len(body)+len(lr.msg.URL)+512))
 	return lr, nil
 }
 

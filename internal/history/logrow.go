@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	entdialect "entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/webhooklog"
@@ -32,17 +32,13 @@ type LogRow struct {
 // r.Request encoded already, or nil.
 func encodeRow(r *ent.WebhookLog, request []byte) (*LogRow, error) {
 	lr := &LogRow{row: r, request: request}
-	var err error
 	if lr.request == nil {
-		if lr.request, err = json.Marshal(r.Request); err != nil {
-			return nil, fmt.Errorf("encoding the logged request: %w", err)
-		}
+		lr.request = r.Request.AppendJSON(make([]byte, 0, len(r.Request.Body)+len(r.Request.URL)+512))
 	}
 	if r.Response != nil {
-		if lr.response, err = json.Marshal(r.Response); err != nil {
-			return nil, fmt.Errorf("encoding the logged answer: %w", err)
-		}
+		lr.response = r.Response.AppendJSON(make([]byte, 0, len(r.Response.Body)+256))
 	}
+	var err error
 	if r.ContactResolution != nil {
 		if lr.contact, err = json.Marshal(r.ContactResolution); err != nil {
 			return nil, fmt.Errorf("encoding the contact resolution: %w", err)
@@ -92,7 +88,9 @@ func InsertLogs(ctx context.Context, tx store.Execer, dialect string, rows ...*L
 	}
 	counted := sqlDialect(dialect) == entdialect.SQLite
 	if counted {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+CountersBatchTable+` VALUES (1)`); err != nil {
+		// With an argument, so the driver keeps the statement prepared: the
+		// two around each batch were a fifth of its time, prepared anew.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+CountersBatchTable+` VALUES (?)`, 1); err != nil {
 			return fmt.Errorf("counting log rows: %w", err)
 		}
 	}
@@ -161,28 +159,51 @@ func countLogs(ctx context.Context, tx store.Execer, rows []*LogRow) error {
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("counting log rows: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+CountersBatchTable); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+CountersBatchTable+` WHERE counting = ?`, 1); err != nil {
 		return fmt.Errorf("counting log rows: %w", err)
 	}
 	return nil
 }
 
-// insertLogs is the INSERT of rows in dialect.
+// insertLogs is the INSERT of rows in dialect: written out directly, not
+// with ent's builder, which quoted and appended every value on its own
+// (a tenth of InsertLogs' time on the inbound path).
 func insertLogs(dialect string, rows []*LogRow) (string, []any, error) {
-	ins := entsql.Dialect(sqlDialect(dialect)).Insert(webhooklog.Table).Columns(webhooklog.Columns...)
-	for _, r := range rows {
-		vals := make([]any, len(webhooklog.Columns))
-		for i, col := range webhooklog.Columns {
+	cols := webhooklog.Columns
+	var q strings.Builder
+	q.Grow(64 + 20*len(cols) + len(rows)*(4*len(cols)+4))
+	pg := sqlDialect(dialect) == entdialect.Postgres
+	quote := "`"
+	if pg {
+		quote = `"`
+	}
+	q.WriteString("INSERT INTO " + quote + webhooklog.Table + quote + " (" + quote +
+		strings.Join(cols, quote+", "+quote) + quote + ") VALUES ")
+	args := make([]any, 0, len(rows)*len(cols))
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('(')
+		for j, col := range cols {
 			v, err := r.value(col)
 			if err != nil {
 				return "", nil, err
 			}
-			vals[i] = v
+			args = append(args, v)
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			if pg {
+				q.WriteByte('$')
+				q.WriteString(strconv.Itoa(len(args)))
+			} else {
+				q.WriteByte('?')
+			}
 		}
-		ins.Values(vals...)
+		q.WriteByte(')')
 	}
-	query, args := ins.Query()
-	return query, args, nil
+	return q.String(), args, nil
 }
 
 // maxInsertRows keeps one INSERT's parameters under SQLite's limit of
