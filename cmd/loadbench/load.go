@@ -33,6 +33,19 @@ type result struct {
 
 func (r *result) rps() float64 { return float64(r.ok) / r.elapsed.Seconds() }
 
+// add adds the measurement o of another slice to r; sort r.lat once all
+// are in.
+func (r *result) add(o *result) {
+	r.ok += o.ok
+	r.errs += o.errs
+	r.lat = append(r.lat, o.lat...)
+	r.elapsed += o.elapsed
+	r.ok2xxTotal += o.ok2xxTotal
+	if r.firstErr == "" {
+		r.firstErr = o.firstErr
+	}
+}
+
 // pct is the q-quantile (0..1) of the sorted latencies.
 func (r *result) pct(q float64) time.Duration {
 	if len(r.lat) == 0 {

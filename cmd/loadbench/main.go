@@ -29,6 +29,7 @@ func run() error {
 	var bodySize int
 	flag.IntVar(&cfg.conns, "c", 64, "concurrent keep-alive connections")
 	flag.DurationVar(&cfg.duration, "d", 10*time.Second, "measured duration per target")
+	rounds := flag.Int("rounds", 5, "measure the targets in turn this many times, each for d/rounds, and add up: the machine's drift falls on all of them alike")
 	flag.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "warm-up per target, not measured")
 	flag.IntVar(&bodySize, "body", 1024, "payload size in bytes (JSON)")
 	dbURL := flag.String("database-url", "", "postgres://... of a throwaway database (emptied per target): storeinsert and full run over it, pgbare and pgsame are measurable (groupcommit stays SQLite's)")
@@ -73,19 +74,15 @@ func run() error {
 	if *dbURL != "" {
 		store = "PostgreSQL (-database-url, emptied per target)"
 	}
-	fmt.Printf("loadbench: %d conns, %s measured after %s warm-up, %d-byte body, GOMAXPROCS from %d CPUs, over %s\n",
-		cfg.conns, cfg.duration, cfg.warmup, len(cfg.body), numCPU(), store)
+	fmt.Printf("loadbench: %d conns, %s measured per target in %d turns after %s warm-up, %d-byte body, GOMAXPROCS from %d CPUs, over %s\n",
+		cfg.conns, cfg.duration, max(*rounds, 1), cfg.warmup, len(cfg.body), numCPU(), store)
 	if *dbURL == "" {
 		fmt.Printf("SQLite synchronous: full and storeinsert %s (WEXIO_SQLITE_SYNCHRONOUS), groupcommit NORMAL (the baseline's)\n",
 			cmp.Or(strings.ToUpper(os.Getenv("WEXIO_SQLITE_SYNCHRONOUS")), "FULL"))
 	}
-	results := map[string]*result{}
-	for _, n := range names {
-		r, err := measure(ctx, n, dir, *dbURL, cfg, log)
-		if err != nil {
-			return fmt.Errorf("%s: %w", n, err)
-		}
-		results[n] = r
+	results, err := measureInTurn(ctx, names, dir, *dbURL, cfg, max(*rounds, 1), log)
+	if err != nil {
+		return err
 	}
 	report(os.Stdout, names, results, cfg.conns, *dbURL != "")
 	fmt.Println("note: the load generator shares the CPU with the server; absolute req/s sit below an\n" +
@@ -93,31 +90,68 @@ func run() error {
 	return nil
 }
 
-// measure serves target name, drives it, and checks its row count.
-func measure(ctx context.Context, name, dir, dbURL string, cfg loadConfig, log *slog.Logger) (*result, error) {
-	t, err := newTarget(ctx, name, dir, dbURL, log)
-	if err != nil {
-		return nil, err
+// measureInTurn serves every target at once and drives them in turn,
+// rounds times, each for cfg.duration/rounds after a warm-up (cfg.warmup
+// the first time, a tenth of a slice after), then checks their row counts.
+// Measured one after the other for the whole duration, two targets' ratio
+// moved by 0.15 between runs on the shared 2-core machine; in turn, drift
+// falls on both.
+func measureInTurn(ctx context.Context, names []string, dir, dbURL string, cfg loadConfig, rounds int, log *slog.Logger) (map[string]*result, error) {
+	type served struct {
+		t    *target
+		base string
+		stop func()
 	}
-	defer t.close()
-	base, stop, err := listen(t, "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	r := drive(base+t.path, t.header, cfg)
-	stop()
-	r.name = name
-	if rows := t.rows(ctx); rows >= 0 {
-		verdict := "OK"
-		if rows != r.ok2xxTotal {
-			verdict = "MISMATCH"
+	all := map[string]*served{}
+	defer func() {
+		for _, s := range all {
+			s.stop()
+			s.t.close()
 		}
-		fmt.Printf("  %-12s log rows %d, 2xx answers %d (warm-up included): %s\n", name, rows, r.ok2xxTotal, verdict)
+	}()
+	for _, n := range names {
+		t, err := newTarget(ctx, n, dir, dbURL, log)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		base, stop, err := listen(t, "127.0.0.1:0")
+		if err != nil {
+			t.close()
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		all[n] = &served{t: t, base: base, stop: stop}
 	}
-	if r.firstErr != "" {
-		fmt.Printf("  %-12s first error: %s\n", name, r.firstErr)
+	slice := cfg
+	slice.duration = cfg.duration / time.Duration(rounds)
+	results := map[string]*result{}
+	for round := range rounds {
+		if round > 0 {
+			slice.warmup = slice.duration / 10
+		}
+		for _, n := range names {
+			s := all[n]
+			r := drive(s.base+s.t.path, s.t.header, slice)
+			if results[n] == nil {
+				results[n] = &result{name: n}
+			}
+			results[n].add(r)
+		}
 	}
-	return r, nil
+	for _, n := range names {
+		r := results[n]
+		slices.Sort(r.lat)
+		if rows := all[n].t.rows(ctx); rows >= 0 {
+			verdict := "OK"
+			if rows != r.ok2xxTotal {
+				verdict = "MISMATCH"
+			}
+			fmt.Printf("  %-12s log rows %d, 2xx answers %d (warm-ups included): %s\n", n, rows, r.ok2xxTotal, verdict)
+		}
+		if r.firstErr != "" {
+			fmt.Printf("  %-12s first error: %s\n", n, r.firstErr)
+		}
+	}
+	return results, nil
 }
 
 // report prints the table, the ratios and the verdict against the targets;

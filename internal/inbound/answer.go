@@ -50,8 +50,13 @@ func reject(status int, code, message string) *verdict {
 	return &verdict{answer: errorAnswer(status, code, message), outcome: schematype.OutcomeRejected, reason: message}
 }
 
-// acceptedBody is the 202 body naming the log row.
+// acceptedBody is the 202 body naming the log row. A struct, not a map:
+// the same bytes (the map's keys sorted are the fields' order) without the
+// map and its sort, which were 2% of the inbound path.
 func acceptedBody(logID string) []byte {
-	b, _ := json.Marshal(map[string]string{"id": logID, "status": "accepted"})
+	b, _ := json.Marshal(struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	}{logID, "accepted"})
 	return b
 }
