@@ -2,7 +2,6 @@ package groupcommit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -56,7 +55,7 @@ func (w *Writer) runInserts(batch []*request) bool {
 		}
 		rows[i] = r.row
 	}
-	if err := w.insertAll(ins, rows); err != nil {
+	if err := ins.Insert(context.Background(), w.client, rows); err != nil {
 		w.log.Warn("group commit: a batch of inserts failed; running each alone", "err", err, "rows", len(rows))
 		return false
 	}
@@ -67,23 +66,6 @@ func (w *Writer) runInserts(batch []*request) bool {
 		r.done <- nil
 	}
 	return true
-}
-
-// insertAll inserts rows with ins, in a transaction of their own when ins
-// asks for one.
-func (w *Writer) insertAll(ins *store.Inserter, rows []any) error {
-	ctx := context.Background()
-	if !ins.InTx {
-		return ins.Insert(ctx, w.client, rows)
-	}
-	tx, err := w.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := ins.Insert(ctx, tx, rows); err != nil {
-		return errors.Join(err, tx.Rollback())
-	}
-	return tx.Commit()
 }
 
 // attempt runs batch in one transaction, each job in a savepoint when

@@ -29,10 +29,10 @@ var sqliteCounters = &counterSQL{
 		`CREATE TABLE ` + CountersBatchTable + ` (counting INTEGER NOT NULL)`,
 	}}},
 	objects: []counterObject{
-		// Rows InsertLogs writes are counted by it, one upsert per counter
-		// and batch (countLogs), while its row in CountersBatchTable says
-		// so: a trigger per row was a fifth of the writer's time per
-		// request. Any other insert is counted here, row by row.
+		// A large batch of rows InsertLogs writes is counted by it, one
+		// upsert per counter (countLogs), while its row in
+		// CountersBatchTable says so. Any other insert is counted here,
+		// row by row.
 		sqliteTrigger("log_counts_insert", `CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs
 		WHEN NOT EXISTS (SELECT 1 FROM `+CountersBatchTable+`) BEGIN `+sqliteIncrement("NEW")+` END`),
 		sqliteTrigger("log_counts_delete", `CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN `+sqliteDecrement("OLD")+` END`),

@@ -56,8 +56,14 @@ func (r *LogRow) Log() *ent.WebhookLog { return r.row }
 // than one each, which on PostgreSQL is a round trip per request saved.
 // A Writer's batch (groupcommit.MaxBatch) is under maxInsertRows: one
 // statement.
+//
+// Its rows are counted by the insert trigger, one by one: a batch of
+// requests is a few dozen rows at most, and the statements that count a
+// batch at once (InsertLogs) cost more than the trigger does for so few
+// (loadbench: full/groupcommit 0.71-0.76 counting per batch, 0.76-0.81
+// per row).
 func LogInserter(dialect string) *store.Inserter {
-	return &store.Inserter{Name: webhooklog.Table, InTx: sqlDialect(dialect) == entdialect.SQLite, Insert: func(ctx context.Context, tx store.Execer, rows []any) error {
+	return &store.Inserter{Name: webhooklog.Table, Insert: func(ctx context.Context, db store.Execer, rows []any) error {
 		logs := make([]*LogRow, len(rows))
 		for i, r := range rows {
 			lr, ok := r.(*LogRow)
@@ -66,31 +72,41 @@ func LogInserter(dialect string) *store.Inserter {
 			}
 			logs[i] = lr
 		}
-		return InsertLogs(ctx, tx, dialect, logs...)
+		return insertLogRows(ctx, db, dialect, logs, false)
 	}}
 }
 
-// InsertLogs writes log rows in one INSERT (per maxInsertRows) in tx, whose
-// database's SQL dialect is dialect (sqlDialect). It stands in for ent's
-// bulk create on the hottest paths (a request's row, a delivery's
-// attempts): on SQLite that is an INSERT … RETURNING behind a mutation,
-// hooks and a spec per row, which was half the writer's time per delivery
-// in outbound's BenchmarkDispatch. The rows carry their workspace already
-// (the hook ent would run only stamps it), and TestInsertLogsMatchesEnt
-// holds the encoding to ent's, column by column.
+// InsertLogs writes log rows in one INSERT (per maxInsertRows) in tx, a
+// transaction whose database's SQL dialect is dialect (sqlDialect). It
+// stands in for ent's bulk create on the hottest paths (a request's row, a
+// delivery's attempts): on SQLite that is an INSERT … RETURNING behind a
+// mutation, hooks and a spec per row, which was half the writer's time per
+// delivery in outbound's BenchmarkDispatch. The rows carry their workspace
+// already (the hook ent would run only stamps it), and
+// TestInsertLogsMatchesEnt holds the encoding to ent's, column by column.
 //
-// On SQLite it counts the rows itself (countLogs), so tx must be a
-// transaction there: the insert and its counts commit together or not at
-// all (LogInserter asks a Writer for one).
+// On SQLite, a batch of countBatchMin rows or more is counted by InsertLogs
+// itself (countLogs), in tx: the insert trigger's event lookup, time parse
+// and upsert per row were a fifth of the writer's time per delivery.
 func InsertLogs(ctx context.Context, tx store.Execer, dialect string, rows ...*LogRow) error {
+	return insertLogRows(ctx, tx, dialect, rows, sqlDialect(dialect) == entdialect.SQLite && len(rows) >= countBatchMin)
+}
+
+// countBatchMin is the fewest rows worth counting as a batch: below it,
+// the three statements that do (mark, upsert, unmark) cost more than the
+// trigger's work per row.
+const countBatchMin = 32
+
+// insertLogRows writes rows through db; byBatch counts them with countLogs
+// rather than the trigger, and needs db to be a transaction.
+func insertLogRows(ctx context.Context, db store.Execer, dialect string, rows []*LogRow, byBatch bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	counted := sqlDialect(dialect) == entdialect.SQLite
-	if counted {
+	if byBatch {
 		// With an argument, so the driver keeps the statement prepared: the
 		// two around each batch were a fifth of its time, prepared anew.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+CountersBatchTable+` VALUES (?)`, 1); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO `+CountersBatchTable+` VALUES (?)`, 1); err != nil {
 			return fmt.Errorf("counting log rows: %w", err)
 		}
 	}
@@ -100,13 +116,13 @@ func InsertLogs(ctx context.Context, tx store.Execer, dialect string, rows ...*L
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		if _, err := db.ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("writing log rows: %w", err)
 		}
 		rest = rest[n:]
 	}
-	if counted {
-		return countLogs(ctx, tx, rows)
+	if byBatch {
+		return countLogs(ctx, db, rows)
 	}
 	return nil
 }

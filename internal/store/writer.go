@@ -50,11 +50,6 @@ type Inserter struct {
 	// transaction, or, for a Writer's batch of Inserts alone, the database
 	// itself; then it must write all of them or none (one statement).
 	Insert func(ctx context.Context, db Execer, rows []any) error
-	// InTx makes a Writer's batch of Inserts alone run in a transaction
-	// all the same: Insert is more than one statement that must commit
-	// together (history's log rows and their counters, on SQLite, where a
-	// transaction costs no round trip).
-	InTx bool
 }
 
 // AfterCommit registers f to run once the job's transaction has committed.
