@@ -25,7 +25,7 @@ func checkDepth(raw []byte, limit int) error {
 		case '{', '[':
 			depth++
 			if depth > limit {
-				return fmt.Errorf("%w (at offset %d)", ErrTooDeep, i)
+				return tooDeep(i)
 			}
 		case '}', ']':
 			depth--
@@ -53,3 +53,6 @@ func stringEnd(raw []byte, open int) (int, bool) {
 		from = q + 1
 	}
 }
+
+// tooDeep is ErrTooDeep at the bracket at offset at.
+func tooDeep(at int) error { return fmt.Errorf("%w (at offset %d)", ErrTooDeep, at) }

@@ -113,16 +113,21 @@ func Validate(contentType string, raw []byte) error {
 		_, err := Parse(contentType, raw)
 		return err
 	}
+	ok, deepAt := scan(raw, MaxDepth)
+	if ok {
+		return nil
+	}
+	if deepAt >= 0 {
+		return tooDeep(deepAt)
+	}
+	// Invalid: said as before the one-pass scan, the nesting first (it
+	// may go too deep past the fault), then the decoder's description.
 	if err := checkDepth(raw, MaxDepth); err != nil {
 		return err
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return fmt.Errorf("%w: empty body", ErrInvalidJSON)
 	}
-	if !json.Valid(raw) {
-		// Parse again for the decoder's description of the fault.
-		_, err := parseJSON(raw)
-		return err
-	}
-	return nil
+	_, err := parseJSON(raw)
+	return err
 }
