@@ -27,24 +27,28 @@
 //	             (webhook_logs, with the schema's indexes, foreign keys and
 //	             counting triggers): a bare handler writing the same row
 //
-// Each target gets a fresh SQLite file in a temp dir, or with
-// -database-url postgres://... (a throwaway database: its public schema is
-// dropped and recreated before each target) that database (groupcommit
-// excepted), and a real net/http server on 127.0.0.1:0; the load generator
-// (c keep-alive connections in a closed loop) runs in the same process. Only
-// 2xx answers count as success, and each target's committed log rows are
-// checked against its 2xx answers.
+// Each target gets a fresh SQLite file in a temp dir (with the log
+// counters the server installs), or with -database-url postgres://... (a
+// throwaway database: its public schema is dropped and recreated before
+// each target) that database (groupcommit excepted), and a real net/http
+// server on 127.0.0.1:0; the load generator (c keep-alive connections in a
+// closed loop) runs in the same process. All targets are served at once
+// and driven in turn, -rounds times for d/rounds each, their slices added
+// up: measured one after the other, a ratio moved by 0.15 between runs as
+// the shared machine's load drifted. Only 2xx answers count as success,
+// and each target's committed log rows are checked against its 2xx
+// answers.
 // The targets (issue requirement): on SQLite, full >= 0.8 x groupcommit in
 // req/s, and p99(full) <= 15 ms at 64 connections; on PostgreSQL,
 // full >= 0.7 x pgsame (the same log row into the same database) and
 // p99(full) <= 20 ms; full/pgbare is printed too, and full/groupcommit
 // without a verdict (full on PostgreSQL, groupcommit on SQLite).
 //
-//	go run ./cmd/loadbench                     # bare,groupcommit,full, 64 conns, 10 s each
+//	go run ./cmd/loadbench                     # bare,groupcommit,full, 64 conns, 10 s each in 5 turns
 //	WEXIO_SQLITE_SYNCHRONOUS=normal go run ./cmd/loadbench -run groupcommit,full   # equal durability
 //	go run ./cmd/loadbench -run groupcommit,storeinsert,full   # what our store's writer costs
 //	go run ./cmd/loadbench -c 64 -d 10s -warmup 2s -body 1024 -cpuprofile cpu.out
-//	go run ./cmd/loadbench -run full -cpuprofile cpu.out   # profile one target
+//	go run ./cmd/loadbench -run full -rounds 1 -cpuprofile cpu.out   # profile one target
 //	go run ./cmd/loadbench -database-url postgres://... -run pgbare,pgsame,full -d 8s
 //
 // To drive a target from another process (wrk), serve it alone:
