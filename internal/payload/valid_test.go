@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +56,26 @@ func FuzzScan(f *testing.F) {
 		got, want := Validate("application/json", raw), validateBefore(raw)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("%q: %v, want %v", raw, got, want)
+		}
+	})
+}
+
+// BenchmarkValidate: a 1 KB event checked by Validate (scan) and as before
+// (checkDepth, then json.Valid).
+//
+//	go test ./internal/payload -run '^$' -bench Validate
+func BenchmarkValidate(b *testing.B) {
+	raw := []byte(`{"id":"evt_1","type":"order.created","data":{"items":[` +
+		strings.Repeat(`{"sku":"SKU-00001","name":"Widget model 1","quantity":2,"unit_amount":2000},`, 12) +
+		`{"a":1}],"total":12345,"livemode":false}}`)
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			_ = Validate("application/json", raw)
+		}
+	})
+	b.Run("before", func(b *testing.B) {
+		for b.Loop() {
+			_ = validateBefore(raw)
 		}
 	})
 }

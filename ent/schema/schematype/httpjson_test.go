@@ -3,6 +3,7 @@ package schematype
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -59,6 +60,27 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 		if got := m.AppendJSON(nil); !bytes.Equal(got, want) {
 			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+	})
+}
+
+// BenchmarkAppendJSON: a logged inbound request (1 KB of JSON body, the
+// usual headers) encoded by AppendJSON and by json.Marshal.
+//
+//	go test ./ent/schema/schematype -run '^$' -bench AppendJSON -benchmem
+func BenchmarkAppendJSON(b *testing.B) {
+	m := HTTPMessage{Method: "POST", URL: "https://h.example/in/tok", Headers: map[string]string{
+		"Content-Type": "application/json", "User-Agent": "Go-http-client/1.1", "X-Webhook-Secret": "[redacted]",
+		"Accept-Encoding": "gzip", "Content-Length": "1024"},
+		Body: `[` + strings.Repeat(`{"sku":"SKU-00001","name":"Widget model 1","quantity":2,"unit_amount":2000},`, 13) + `{}]`}
+	b.Run("AppendJSON", func(b *testing.B) {
+		for b.Loop() {
+			_ = m.AppendJSON(make([]byte, 0, 1600))
+		}
+	})
+	b.Run("json.Marshal", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = json.Marshal(m)
 		}
 	})
 }
