@@ -150,10 +150,13 @@ func readBody(r *http.Request, limit int64) (raw []byte, tooLarge bool, err erro
 		return nil, false, nil
 	}
 	// Sized by Content-Length when the caller sent one: io.ReadAll alone
-	// grows its buffer from 512 bytes, a copy at each step.
+	// grows its buffer from 512 bytes, a copy at each step. Up to
+	// preSized only: a caller announcing 100 KB and sending nothing must
+	// not make every connection hold that much (the connection cap times
+	// the size limit is a gigabyte).
 	var buf bytes.Buffer
 	if n := r.ContentLength; n > 0 && n <= limit {
-		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free for the read that finds the end
+		buf.Grow(int(min(n, preSized)) + bytes.MinRead) // ReadFrom wants MinRead free for the read that finds the end
 	}
 	_, err = buf.ReadFrom(io.LimitReader(r.Body, limit+1))
 	raw = buf.Bytes()
@@ -165,6 +168,10 @@ func readBody(r *http.Request, limit int64) (raw []byte, tooLarge bool, err erro
 	}
 	return raw, false, nil
 }
+
+// preSized bounds the buffer readBody sizes by Content-Length before a
+// byte arrived; most webhook bodies are a few kilobytes.
+const preSized = 16 << 10
 
 // errMisconfigured is a webhook whose credentials cannot be opened.
 var errMisconfigured = errors.New("inbound: opening webhook credentials")
