@@ -36,20 +36,27 @@ func Release(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time) err
 	return nil
 }
 
-// ScheduleProbe makes the oldest held delivery of FAILING webhook id its
-// probe, due at at: the one delivery of it attempted until one succeeds.
-// ok is false when it holds none (the next delivery emitted to it becomes
-// the probe: outbox.Emit).
-func ScheduleProbe(ctx context.Context, c *ent.Client, id pulid.ID, at time.Time) (ok bool, err error) {
+// ScheduleProbe makes the oldest held delivery of FAILING webhook id with
+// no live lease at now its probe, due after in: the one delivery of it
+// attempted until one succeeds. ok is false when it holds none (the next
+// delivery emitted to it becomes the probe: outbox.Emit; the dispatcher's
+// sweep schedules one for a webhook left without).
+//
+// A delivery claimed and being attempted is held too (Hold takes every
+// pending delivery's due time), but its attempt's record, committed later,
+// holds it again and would take the probe's due time with it: the probe
+// was lost until the sweep.
+func ScheduleProbe(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time, in time.Duration) (ok bool, err error) {
 	oldest, err := c.Delivery.Query().Where(delivery.WebhookID(id), delivery.StatusEQ(schematype.DeliveryPending),
-		delivery.NextAttemptAtIsNil()).Order(delivery.ByID()).Select(delivery.FieldID).First(ctx)
+		delivery.NextAttemptAtIsNil(), delivery.Or(delivery.ClaimedUntilIsNil(), delivery.ClaimedUntilLT(now.UTC()))).
+		Order(delivery.ByID()).Select(delivery.FieldID).First(ctx)
 	if ent.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("finding the probe of %s: %w", id, err)
 	}
-	if err := c.Delivery.UpdateOneID(oldest.ID).SetNextAttemptAt(at.UTC()).SetProbe(true).Exec(ctx); err != nil {
+	if err := c.Delivery.UpdateOneID(oldest.ID).SetNextAttemptAt(now.Add(in).UTC()).SetProbe(true).Exec(ctx); err != nil {
 		return false, fmt.Errorf("scheduling the probe of %s: %w", id, err)
 	}
 	return true, nil

@@ -77,3 +77,40 @@ func TestReleaseReplaysNothing(t *testing.T) {
 		t.Fatalf("the re-activated webhook has %d deliveries", n)
 	}
 }
+
+// TestProbeIsNotADeliveryInFlight: a FAILING webhook's probe is its oldest
+// held delivery that no attempt holds. One claimed and being attempted is
+// held by Hold like the others, but its attempt's record, committed after,
+// holds it again: made the probe, it lost its due time there and the
+// webhook had no probe until the sweep. A lease that ran out holds
+// nothing.
+func TestProbeIsNotADeliveryInFlight(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	w := e.hook(t, schematype.WebhookActive)
+	inFlight, held := e.deliver(t, w), e.deliver(t, w)
+	e.c.Delivery.UpdateOneID(inFlight.ID).SetClaimedUntil(t0.Add(10 * time.Minute)).SetClaimToken("h.c").ExecX(e.ctx)
+	if err := deliveries.Hold(e.ctx, e.c, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(time.Minute)
+	if ok, err := deliveries.ScheduleProbe(e.ctx, e.c, w.ID, now, time.Minute); !ok || err != nil {
+		t.Fatalf("ScheduleProbe = %v, %v", ok, err)
+	}
+	if got := e.get(held.ID); !got.Probe || got.NextAttemptAt == nil || !got.NextAttemptAt.Equal(now.Add(time.Minute)) {
+		t.Fatalf("the held delivery no attempt holds: %+v, want the probe, due at %v", got, now.Add(time.Minute))
+	}
+	if got := e.get(inFlight.ID); got.Probe || got.NextAttemptAt != nil {
+		t.Fatalf("the delivery in flight: %+v, want held, not the probe", got)
+	}
+
+	// Its lease ran out (its server died): it is the oldest held again.
+	e.c.Delivery.Update().Where(delivery.WebhookID(w.ID)).ClearNextAttemptAt().SetProbe(false).ExecX(e.ctx)
+	later := t0.Add(11 * time.Minute)
+	if ok, err := deliveries.ScheduleProbe(e.ctx, e.c, w.ID, later, 0); !ok || err != nil {
+		t.Fatalf("ScheduleProbe = %v, %v", ok, err)
+	}
+	if got := e.get(inFlight.ID); !got.Probe || got.NextAttemptAt == nil || !got.NextAttemptAt.Equal(later) {
+		t.Fatalf("the delivery whose lease ran out: %+v, want the probe, due at %v", got, later)
+	}
+}

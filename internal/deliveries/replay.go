@@ -111,6 +111,6 @@ func ensureProbe(ctx context.Context, c *ent.Client, id pulid.ID, now time.Time)
 	if err != nil || has {
 		return err
 	}
-	_, err = ScheduleProbe(ctx, c, id, now)
+	_, err = ScheduleProbe(ctx, c, id, now, 0)
 	return err
 }

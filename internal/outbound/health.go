@@ -158,7 +158,7 @@ func (d *Dispatcher) moveHealth(ctx context.Context, c *ent.Client, w *ent.Webho
 		return fmt.Errorf("recording health: %w", err)
 	}
 	if probeIn > 0 && w.Status == schematype.WebhookActive {
-		if _, err := deliveries.ScheduleProbe(ctx, c, w.ID, now.Add(probeIn)); err != nil {
+		if _, err := deliveries.ScheduleProbe(ctx, c, w.ID, now, probeIn); err != nil {
 			return err
 		}
 	}

@@ -94,7 +94,7 @@ func (d *Dispatcher) mendHeld(ctx context.Context, now time.Time) error {
 			if err != nil || probing {
 				return err
 			}
-			_, err = deliveries.ScheduleProbe(ctx, tx.Client(), cur.ID, now)
+			_, err = deliveries.ScheduleProbe(ctx, tx.Client(), cur.ID, now, 0)
 			return err
 		})
 		if err != nil {

@@ -287,7 +287,7 @@ func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webho
 	case w.Health == schematype.HealthFailing:
 		// Resumed while FAILING: its probe goes now, the rest stay held
 		// until the probe succeeds.
-		_, err := deliveries.ScheduleProbe(ctx, c, w.ID, s.now())
+		_, err := deliveries.ScheduleProbe(ctx, c, w.ID, s.now(), 0)
 		return err
 	default:
 		return deliveries.Release(ctx, c, w.ID, s.now())
