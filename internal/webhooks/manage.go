@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/flow"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
@@ -171,6 +172,12 @@ func (s *Service) Delete(ctx context.Context, c *ent.Client, id pulid.ID) error 
 	}
 	if err := c.Flow.Update().Where(flow.WebhookID(id)).SetEnabled(false).Exec(ctx); err != nil {
 		return fmt.Errorf("disabling the webhook's flows: %w", err)
+	}
+	// Its deliveries first, and then the webhook, whose delete would take
+	// them along: a claim on PostgreSQL locks due deliveries and then their
+	// webhooks, and deleting in the opposite order deadlocked with one.
+	if _, err := c.Delivery.Delete().Where(delivery.WebhookID(id)).Exec(ctx); err != nil {
+		return fmt.Errorf("deleting the webhook's deliveries: %w", err)
 	}
 	if err := c.Webhook.DeleteOne(w).Exec(ctx); err != nil {
 		return fmt.Errorf("deleting webhook: %w", err)
