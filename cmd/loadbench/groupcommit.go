@@ -17,6 +17,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the same SQLite driver as the server
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/redact"
 )
 
@@ -208,19 +209,7 @@ func insertRows(n int) string {
 func (w *gcWriter) run(in <-chan *gcRow) {
 	batch := make([]*gcRow, 0, gcBatchMax)
 	for first := range in {
-		batch = append(batch[:0], first)
-	fill:
-		for len(batch) < gcBatchMax {
-			select {
-			case r, ok := <-in:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
+		batch = groupcommit.Gather(append(batch[:0], first), in, gcBatchMax)
 		err := w.commit(batch)
 		for _, r := range batch {
 			r.done <- err

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/redact"
 )
 
@@ -134,19 +135,7 @@ func pgBareHandler(in chan<- *pgRow, secret string, limit int64, values pgValues
 func pgWriter(conn *pgx.Conn, table pgx.Identifier, columns []string, in <-chan *pgRow) {
 	batch := make([]*pgRow, 0, pgBatchMax)
 	for first := range in {
-		batch = append(batch[:0], first)
-	fill:
-		for len(batch) < pgBatchMax {
-			select {
-			case r, ok := <-in:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, r)
-			default:
-				break fill
-			}
-		}
+		batch = groupcommit.Gather(append(batch[:0], first), in, pgBatchMax)
 		_, err := conn.CopyFrom(context.Background(), table, columns,
 			pgx.CopyFromSlice(len(batch), func(i int) ([]any, error) { return batch[i].values, nil }))
 		for _, r := range batch {

@@ -134,11 +134,19 @@ func (w *Writer) drain() {
 }
 
 // fill adds to batch what is queued, without waiting, up to MaxBatch.
-func (w *Writer) fill(batch []*request) []*request {
-	for len(batch) < MaxBatch {
+func (w *Writer) fill(batch []*request) []*request { return Gather(batch, w.reqs, MaxBatch) }
+
+// Gather appends to batch what waits on in, without waiting for more, until
+// batch holds max or in is empty or closed: how a writer that commits in
+// batches takes, after the first item, whatever queued up meanwhile.
+func Gather[T any](batch []T, in <-chan T, max int) []T {
+	for len(batch) < max {
 		select {
-		case r := <-w.reqs:
-			batch = append(batch, r)
+		case v, ok := <-in:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, v)
 		default:
 			return batch
 		}

@@ -193,3 +193,23 @@ func TestJobsAndInsertsTogether(t *testing.T) {
 		t.Fatalf("%d items committed, after-commit for %d", len(got), len(after))
 	}
 }
+
+// TestGather: what waits is taken up to max, without waiting for more,
+// and a closed channel ends the batch.
+func TestGather(t *testing.T) {
+	t.Parallel()
+	in := make(chan int, 5)
+	for i := range 5 {
+		in <- i
+	}
+	if got := Gather([]int{-1}, in, 3); !slices.Equal(got, []int{-1, 0, 1}) {
+		t.Fatalf("Gather up to 3 = %v", got)
+	}
+	if got := Gather(nil, in, 10); !slices.Equal(got, []int{2, 3, 4}) {
+		t.Fatalf("Gather of what waits = %v", got)
+	}
+	close(in)
+	if got := Gather([]int{7}, in, 10); !slices.Equal(got, []int{7}) {
+		t.Fatalf("Gather from a closed channel = %v", got)
+	}
+}

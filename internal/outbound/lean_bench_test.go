@@ -18,6 +18,7 @@ import (
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/events"
+	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/signing"
@@ -147,19 +148,7 @@ func benchLean(b *testing.B, url string) {
 		defer close(recorded)
 		n := 0
 		for r := range results {
-			batch := []*leanResult{r}
-		fill: // what arrived meanwhile, as ours
-			for len(batch) < leanBatch {
-				select {
-				case more, ok := <-results:
-					if !ok {
-						break fill
-					}
-					batch = append(batch, more)
-				default:
-					break fill
-				}
-			}
+			batch := groupcommit.Gather([]*leanResult{r}, results, leanBatch) // what arrived meanwhile, as ours
 			if err := leanRecord(db, batch); err != nil {
 				finish(err)
 				continue

@@ -5,6 +5,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -76,20 +77,7 @@ func (r *recorder) finish(e *entry, err error) {
 func (r *recorder) loop() {
 	defer close(r.done)
 	for e := range r.in {
-		batch := []*entry{e}
-	fill:
-		for len(batch) < maxRecordBatch {
-			select {
-			case more, ok := <-r.in:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, more)
-			default:
-				break fill
-			}
-		}
-		r.flush(batch)
+		r.flush(groupcommit.Gather([]*entry{e}, r.in, maxRecordBatch))
 	}
 }
 
