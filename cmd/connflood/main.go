@@ -38,6 +38,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 type config struct {
@@ -120,7 +122,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "%-34s %s\n", "POST inbound, all open", in)
 	}
-	closed := closedByServer(conns)
+	closed := count(testkit.ClosedByServer(500*time.Millisecond, conns...))
 	fmt.Fprintf(out, "the server closed %d of the %d connections held (%v after the first opened)\n",
 		closed, held, time.Since(began).Round(time.Millisecond))
 	return ctx.Err()
@@ -286,25 +288,13 @@ func (s samples) String() string {
 	return b.String()
 }
 
-// closedByServer counts the connections the server closed: a read ends at
-// once (EOF, reset) rather than waiting out a short deadline. The reads run
-// together: a read past its deadline fails at once, closed or not.
-func closedByServer(conns []net.Conn) int {
-	deadline := time.Now().Add(500 * time.Millisecond)
-	var closed atomic.Int64
-	var wg sync.WaitGroup
-	for _, c := range conns {
-		if c == nil {
-			continue
+// count is how many of bs are true.
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
 		}
-		wg.Go(func() {
-			_ = c.SetReadDeadline(deadline)
-			_, err := c.Read(make([]byte, 1))
-			if ne, ok := errors.AsType[net.Error](err); err != nil && !(ok && ne.Timeout()) {
-				closed.Add(1)
-			}
-		})
 	}
-	wg.Wait()
-	return int(closed.Load())
+	return n
 }

@@ -8,11 +8,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 // TestIdleConnectionFloodLeavesTheServerAnswering: twice
@@ -86,7 +86,7 @@ func TestIdleConnectionFloodLeavesTheServerAnswering(t *testing.T) {
 	if peak, open := conns.Peak(), conns.Open(); peak > maxConns || open > maxConns {
 		t.Fatalf("the server held %d connections open at most (%d now), want at most the cap %d", peak, open, maxConns)
 	}
-	closed := closedByServer(flood)
+	closed := testkit.ClosedByServer(200*time.Millisecond, flood...)
 	n := 0
 	for _, c := range closed {
 		if c {
@@ -150,23 +150,4 @@ func keepAliveGet(c net.Conn, path string) error {
 		return errors.New(res.Status)
 	}
 	return nil
-}
-
-// closedByServer reports, for each of cs, whether the server closed it: a
-// read ends at once (EOF, reset) rather than waiting out a short deadline.
-// The reads run together, each ending by the same deadline.
-func closedByServer(cs []net.Conn) []bool {
-	deadline := time.Now().Add(200 * time.Millisecond)
-	out := make([]bool, len(cs))
-	var wg sync.WaitGroup
-	for i, c := range cs {
-		wg.Go(func() {
-			_ = c.SetReadDeadline(deadline)
-			_, err := c.Read(make([]byte, 1))
-			var ne net.Error
-			out[i] = err != nil && !(errors.As(err, &ne) && ne.Timeout())
-		})
-	}
-	wg.Wait()
-	return out
 }

@@ -75,23 +75,7 @@ func TestKilledServerLosesNothing(t *testing.T) {
 		"WEXIO_API_KEY=" + apiKey, "WEXIO_ALLOW_PRIVATE_NETWORKS=true", "WEXIO_PUBLIC_URL=http://public.example"}
 	servers := []*process{startProcess(t, env), startProcess(t, env), startProcess(t, env)}
 	gql := func(p *process, query string, vars map[string]any) (map[string]any, error) {
-		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		req, _ := http.NewRequest(http.MethodPost, p.base+"/query", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+apiKey)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer res.Body.Close()
-		var r struct {
-			Data   map[string]any
-			Errors []any
-		}
-		if err := json.NewDecoder(res.Body).Decode(&r); err != nil || len(r.Errors) > 0 {
-			return nil, fmt.Errorf("%d %v %v", res.StatusCode, err, r.Errors)
-		}
-		return r.Data, nil
+		return procGQL(p, apiKey, query, vars)
 	}
 	if _, err := gql(servers[0], createOutbound, map[string]any{"in": map[string]any{
 		"name": "crm", "url": slow.URL, "events": []string{"contact.created"}, "auth": map[string]any{"mode": "NONE"}}}); err != nil {

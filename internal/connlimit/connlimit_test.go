@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -73,26 +72,6 @@ func get(t *testing.T, c net.Conn, path string) *http.Response {
 	return res
 }
 
-// closedByServer reports, for each of cs, whether the server closed it: a
-// read ends at once (EOF, reset) rather than waiting out a short deadline.
-// The reads run together: a read past its deadline fails at once, closed
-// connection or not.
-func closedByServer(cs ...net.Conn) []bool {
-	deadline := time.Now().Add(150 * time.Millisecond)
-	out := make([]bool, len(cs))
-	var wg sync.WaitGroup
-	for i, c := range cs {
-		wg.Go(func() {
-			_ = c.SetReadDeadline(deadline)
-			_, err := c.Read(make([]byte, 1))
-			var ne net.Error
-			out[i] = err != nil && !(errors.As(err, &ne) && ne.Timeout())
-		})
-	}
-	wg.Wait()
-	return out
-}
-
 // waitingPeers is the client addresses of the connections that may be
 // shed, first to go first.
 func (l *Listener) waitingPeers() []string {
@@ -138,7 +117,7 @@ func TestShedsTheLongestWaitingFirst(t *testing.T) {
 		if res := get(t, c, "/"); res.StatusCode != http.StatusOK {
 			t.Fatalf("newcomer %d: %d, want 200", i, res.StatusCode)
 		}
-		got := closedByServer(old...)
+		got := testkit.ClosedByServer(150*time.Millisecond, old...)
 		for j := range old {
 			if got[j] != (j <= i) {
 				t.Fatalf("after newcomer %d: closed %v, want the first %d of c0 c2 c3 c1 (%s first)", i, got, i+1, want.LocalAddr())
@@ -184,12 +163,12 @@ func TestBusyConnectionsAreNeverShed(t *testing.T) {
 	busy()
 	silent := dial(t, l) // the one waiting connection: shed for the next
 	busy()
-	if got := closedByServer(silent); !got[0] {
+	if got := testkit.ClosedByServer(150*time.Millisecond, silent); !got[0] {
 		t.Fatal("the silent connection is open, want it shed for the second busy one")
 	}
 	refused := dial(t, l)
 	testkit.Eventually(t, "the newcomer refused", func() bool { return l.Refused() == 1 })
-	if got := closedByServer(refused); !got[0] {
+	if got := testkit.ClosedByServer(150*time.Millisecond, refused); !got[0] {
 		t.Fatal("the newcomer is open with every connection busy, want it closed at once")
 	}
 	if open, shed := l.Open(), l.Shed(); open != 2 || shed != 1 {
@@ -226,7 +205,7 @@ func TestHijackedCountedUntilClosed(t *testing.T) {
 	testkit.Eventually(t, "the hijacked connection out of line", func() bool { return len(l.waitingPeers()) == 0 })
 	newcomer := dial(t, l)
 	testkit.Eventually(t, "the newcomer refused", func() bool { return l.Refused() == 1 })
-	if got := closedByServer(c, newcomer); got[0] || !got[1] {
+	if got := testkit.ClosedByServer(150*time.Millisecond, c, newcomer); got[0] || !got[1] {
 		t.Fatalf("closed [hijacked newcomer] = %v, want [false true]", got)
 	}
 	if l.Open() != 1 {

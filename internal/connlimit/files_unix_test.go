@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/wexio/webhooks/internal/testkit"
 )
@@ -51,7 +52,7 @@ func TestOutOfFilesShedsAndServesOn(t *testing.T) {
 		}
 	}
 	testkit.Eventually(t, "the failed accept", func() bool { return !failing.armed.Load() })
-	if got := closedByServer(idle); !got[0] || l.Shed() != 1 {
+	if got := testkit.ClosedByServer(150*time.Millisecond, idle); !got[0] || l.Shed() != 1 {
 		t.Fatalf("idle connection closed %v, shed %d; want it shed (1)", got[0], l.Shed())
 	}
 }
