@@ -22,7 +22,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -160,7 +159,7 @@ func open(ctx context.Context, cfg config) (conns []net.Conn, failed map[string]
 					continue
 				}
 				if i%2 == 1 {
-					if err := keepAliveGet(c, cfg.timeout); err != nil {
+					if err := testkit.KeepAliveGet(c, "/healthz", cfg.timeout); err != nil {
 						_ = c.Close()
 						fail("GET /healthz", err)
 						continue
@@ -172,28 +171,6 @@ func open(ctx context.Context, cfg config) (conns []net.Conn, failed map[string]
 	}
 	wg.Wait()
 	return conns, failed
-}
-
-// keepAliveGet sends GET /healthz on c and reads the answer whole, leaving
-// c open and idle.
-func keepAliveGet(c net.Conn, timeout time.Duration) error {
-	_ = c.SetDeadline(time.Now().Add(timeout))
-	defer func() { _ = c.SetDeadline(time.Time{}) }()
-	if _, err := io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: connflood\r\n\r\n"); err != nil {
-		return err
-	}
-	res, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if _, err := io.Copy(io.Discard, res.Body); err != nil {
-		return err
-	}
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("answered %s", res.Status)
-	}
-	return nil
 }
 
 // result is one timed request: its status, or the error that ended it.

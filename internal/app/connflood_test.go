@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bufio"
 	"encoding/json"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -49,7 +47,7 @@ func TestIdleConnectionFloodLeavesTheServerAnswering(t *testing.T) {
 		// The last is a keep-alive one: its answer means the server has
 		// accepted every connection before it.
 		if i%2 == 1 {
-			if err := keepAliveGet(c, "/healthz"); err != nil {
+			if err := testkit.KeepAliveGet(c, "/healthz", 10*time.Second); err != nil {
 				t.Fatalf("flood connection %d, GET /healthz: %v", i, err)
 			}
 		}
@@ -129,25 +127,4 @@ func createFloodHook(t *testing.T, s *served) (path, secret string) {
 		t.Fatalf("creating the inbound webhook: %s", raw)
 	}
 	return strings.TrimPrefix(url, s.cfg.PublicURL), secret
-}
-
-// keepAliveGet sends one GET on c and reads its answer whole, leaving c
-// open and idle.
-func keepAliveGet(c net.Conn, path string) error {
-	if _, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: flood\r\n\r\n"); err != nil {
-		return err
-	}
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	res, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if _, err := io.Copy(io.Discard, res.Body); err != nil {
-		return err
-	}
-	if res.StatusCode != http.StatusOK {
-		return errors.New(res.Status)
-	}
-	return nil
 }

@@ -1,8 +1,12 @@
 package testkit
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -29,4 +33,26 @@ func ClosedByServer(wait time.Duration, conns ...net.Conn) []bool {
 	}
 	wg.Wait()
 	return out
+}
+
+// KeepAliveGet sends GET path on c and reads the answer whole within
+// timeout, leaving c open and idle; an answer other than 200 is an error.
+func KeepAliveGet(c net.Conn, path string, timeout time.Duration) error {
+	_ = c.SetDeadline(time.Now().Add(timeout))
+	defer func() { _ = c.SetDeadline(time.Time{}) }()
+	if _, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: testkit\r\n\r\n"); err != nil {
+		return err
+	}
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("answered %s", res.Status)
+	}
+	return nil
 }
