@@ -68,12 +68,7 @@ func (s *scanner) value(depth int) bool {
 }
 
 func (s *scanner) object(depth int) bool {
-	s.space()
-	if s.i < len(s.raw) && s.raw[s.i] == '}' {
-		s.i++
-		return true
-	}
-	for {
+	return s.elements('}', func() bool {
 		if s.i >= len(s.raw) || s.raw[s.i] != '"' || !s.str() {
 			return false
 		}
@@ -83,34 +78,24 @@ func (s *scanner) object(depth int) bool {
 		}
 		s.i++
 		s.space()
-		if !s.value(depth) {
-			return false
-		}
-		s.space()
-		if s.i >= len(s.raw) {
-			return false
-		}
-		switch s.raw[s.i] {
-		case ',':
-			s.i++
-			s.space()
-		case '}':
-			s.i++
-			return true
-		default:
-			return false
-		}
-	}
+		return s.value(depth)
+	})
 }
 
 func (s *scanner) array(depth int) bool {
+	return s.elements(']', func() bool { return s.value(depth) })
+}
+
+// elements reads what follows an object's or array's opening bracket:
+// none, or elements read by element separated by commas, then end.
+func (s *scanner) elements(end byte, element func() bool) bool {
 	s.space()
-	if s.i < len(s.raw) && s.raw[s.i] == ']' {
+	if s.i < len(s.raw) && s.raw[s.i] == end {
 		s.i++
 		return true
 	}
 	for {
-		if !s.value(depth) {
+		if !element() {
 			return false
 		}
 		s.space()
@@ -121,7 +106,7 @@ func (s *scanner) array(depth int) bool {
 		case ',':
 			s.i++
 			s.space()
-		case ']':
+		case end:
 			s.i++
 			return true
 		default:
