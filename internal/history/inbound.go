@@ -72,13 +72,13 @@ type LoggedRequest struct {
 // r's path and query. signatureHeader is the webhook's own signature
 // header, if it has one: its value is redacted like those of the names
 // every provider uses (redact.IsSecret).
-func LogRequest(r *http.Request, body []byte, signatureHeader, base string) (*LoggedRequest, error) {
+func LogRequest(r *http.Request, body []byte, signatureHeader, base string) *LoggedRequest {
 	return LogRequestWithin(r, body, signatureHeader, base, MaxLoggedHeaders)
 }
 
 // LogRequestWithin is LogRequest keeping at most maxHeaders bytes of
 // headers (names and values).
-func LogRequestWithin(r *http.Request, body []byte, signatureHeader, base string, maxHeaders int) (*LoggedRequest, error) {
+func LogRequestWithin(r *http.Request, body []byte, signatureHeader, base string, maxHeaders int) *LoggedRequest {
 	extra := map[string]bool{}
 	if signatureHeader != "" {
 		extra[strings.ToLower(signatureHeader)] = true
@@ -90,7 +90,7 @@ func LogRequestWithin(r *http.Request, body []byte, signatureHeader, base string
 	}}
 	lr.msg.Body, lr.msg.BodyBase64 = exactBody(string(body))
 	lr.json = lr.msg.AppendJSON(make([]byte, 0, len(body)+len(lr.msg.URL)+512))
-	return lr, nil
+	return lr
 }
 
 // MaxLoggedHeaders bounds the headers a log row keeps, names and values:

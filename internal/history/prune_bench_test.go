@@ -146,10 +146,7 @@ func BenchmarkPruneBesideIngestion(b *testing.B) {
 		b.Fatal(err)
 	}
 	ins := LogInserter(d.Dialect)
-	req, err := LogRequest(httptest.NewRequest(http.MethodPost, "/in/tok", nil), []byte(`{"a":1}`), "", "https://hooks.example.com")
-	if err != nil {
-		b.Fatal(err)
-	}
+	req := LogRequest(httptest.NewRequest(http.MethodPost, "/in/tok", nil), []byte(`{"a":1}`), "", "https://hooks.example.com")
 	// write inserts rows until stop is closed and returns their latencies.
 	write := func(stop <-chan struct{}) []time.Duration {
 		var mu sync.Mutex

@@ -69,10 +69,7 @@ func (h *Handler) handle(ctx context.Context, r *http.Request, id string) (answe
 	if req.headersTooLarge = HeaderBytes(r) > MaxHeaderBytes; req.headersTooLarge {
 		keptHeaders = maxLoggedHeadersTooLarge
 	}
-	if req.logged, err = history.LogRequestWithin(r, req.raw, req.signatureHeader, h.cfg.PublicURL, keptHeaders); err != nil {
-		h.deps.Log.ErrorContext(ctx, "logging inbound request", "webhook_id", b.hook.ID, "err", err)
-		return errorAnswer(http.StatusInternalServerError, "internal_error", "internal error"), b.hook.ID
-	}
+	req.logged = history.LogRequestWithin(r, req.raw, req.signatureHeader, h.cfg.PublicURL, keptHeaders)
 	v, err := h.check(req)
 	if err != nil {
 		h.deps.Log.ErrorContext(ctx, "checking inbound request", "webhook_id", b.hook.ID, "err", err)
