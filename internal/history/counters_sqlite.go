@@ -29,10 +29,9 @@ var sqliteCounters = &counterSQL{
 		`CREATE TABLE ` + CountersBatchTable + ` (counting INTEGER NOT NULL)`,
 	}}},
 	objects: []counterObject{
-		// A large batch of rows InsertLogs writes is counted by it, one
-		// upsert per counter (countLogs), while its row in
-		// CountersBatchTable says so. Any other insert is counted here,
-		// row by row.
+		// The rows InsertLogs writes are counted by it, one upsert per
+		// counter (countLogs), while its row in CountersBatchTable says
+		// so. Any other insert is counted here, row by row.
 		sqliteTrigger("log_counts_insert", `CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs
 		WHEN NOT EXISTS (SELECT 1 FROM `+CountersBatchTable+`) BEGIN `+sqliteIncrement("NEW")+` END`),
 		sqliteTrigger("log_counts_delete", `CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN `+sqliteDecrement("OLD")+` END`),

@@ -57,11 +57,10 @@ func (r *LogRow) Log() *ent.WebhookLog { return r.row }
 // A Writer's batch (groupcommit.MaxBatch) is under maxInsertRows: one
 // statement.
 //
-// Its rows are counted by the insert trigger, one by one: a batch of
-// requests is a few dozen rows at most, and the statements that count a
-// batch at once (InsertLogs) cost more than the trigger does for so few
-// (loadbench: full/groupcommit 0.71-0.76 counting per batch, 0.76-0.81
-// per row).
+// Its rows are counted by the insert trigger, one by one: counting them
+// per batch (InsertLogs) needs a transaction around a batch of inserts
+// alone, and the inbound path measured slower so (loadbench:
+// full/groupcommit 0.71-0.76 against 0.76-0.81).
 func LogInserter(dialect string) *store.Inserter {
 	return &store.Inserter{Name: webhooklog.Table, Insert: func(ctx context.Context, db store.Execer, rows []any) error {
 		logs := make([]*LogRow, len(rows))
@@ -85,17 +84,13 @@ func LogInserter(dialect string) *store.Inserter {
 // already (the hook ent would run only stamps it), and
 // TestInsertLogsMatchesEnt holds the encoding to ent's, column by column.
 //
-// On SQLite, a batch of countBatchMin rows or more is counted by InsertLogs
-// itself (countLogs), in tx: the insert trigger's event lookup, time parse
-// and upsert per row were a fifth of the writer's time per delivery.
+// On SQLite the rows are counted by InsertLogs itself (countLogs), in tx,
+// one upsert per counter, rather than by the insert trigger's event
+// lookup, time parse and upsert per row: 8% less per row in batches of 256
+// attempts, and no worse in batches of 16 (BenchmarkInsertLogs).
 func InsertLogs(ctx context.Context, tx store.Execer, dialect string, rows ...*LogRow) error {
-	return insertLogRows(ctx, tx, dialect, rows, sqlDialect(dialect) == entdialect.SQLite && len(rows) >= countBatchMin)
+	return insertLogRows(ctx, tx, dialect, rows, sqlDialect(dialect) == entdialect.SQLite)
 }
-
-// countBatchMin is the fewest rows worth counting as a batch: below it,
-// the three statements that do (mark, upsert, unmark) cost more than the
-// trigger's work per row.
-const countBatchMin = 32
 
 // insertLogRows writes rows through db; byBatch counts them with countLogs
 // rather than the trigger, and needs db to be a transaction.
@@ -104,8 +99,8 @@ func insertLogRows(ctx context.Context, db store.Execer, dialect string, rows []
 		return nil
 	}
 	if byBatch {
-		// With an argument, so the driver keeps the statement prepared: the
-		// two around each batch were a fifth of its time, prepared anew.
+		// With an argument, so the driver keeps the statement prepared
+		// rather than prepare it again at every batch.
 		if _, err := db.ExecContext(ctx, `INSERT INTO `+CountersBatchTable+` VALUES (?)`, 1); err != nil {
 			return fmt.Errorf("counting log rows: %w", err)
 		}
