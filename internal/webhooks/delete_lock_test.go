@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/db/dbtest"
 )
@@ -76,5 +78,32 @@ func TestDeleteBesideAClaimDoesNotDeadlock(t *testing.T) {
 	}
 	if n := c.Delivery.Query().CountX(ctx); n != 0 {
 		t.Fatalf("%d deliveries left", n)
+	}
+}
+
+// TestDeleteTakesItsDeliveries: a deleted webhook's deliveries go with it,
+// and another webhook's stay.
+func TestDeleteTakesItsDeliveries(t *testing.T) {
+	t.Parallel()
+	svc, c, ctx, clk := setup(t)
+	var hooks [2]pulid.ID
+	for i := range hooks {
+		w, _, err := svc.CreateOutbound(ctx, c, CreateOutboundInput{Name: "out", URL: "https://example.com/h", Events: []string{"*"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hooks[i] = w.ID
+		for range 2 {
+			ev := c.Event.Create().SetType("contact.created").SetOccurredAt(clk.Now()).SetData([]byte(`{}`)).SaveX(ctx)
+			c.Delivery.Create().SetEventID(ev.ID).SetWebhookID(w.ID).SetNextAttemptAt(clk.Now()).ExecX(ctx)
+		}
+	}
+	if err := svc.Delete(ctx, c, hooks[0]); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{0, 2} {
+		if n := c.Delivery.Query().Where(delivery.WebhookID(hooks[i])).CountX(ctx); n != want {
+			t.Fatalf("webhook %d has %d deliveries after the first was deleted, want %d", i, n, want)
+		}
 	}
 }
