@@ -319,8 +319,8 @@ func TestInsertLogsCountsWhatItWrites(t *testing.T) {
 		SetRequest(schematype.HTTPMessage{}).Save(w.ctx))
 	w.check(t, "after an insert of ent's")
 	if w.d.Dialect != dialect.Postgres {
-		if n := w.queryString(t, "SELECT count(*) FROM "+CountersBatchTable); n != "0" {
-			t.Fatalf("%s rows left in %s", n, CountersBatchTable)
+		if n := w.queryString(t, "SELECT count(*) FROM "+countersBatchTable); n != "0" {
+			t.Fatalf("%s rows left in %s", n, countersBatchTable)
 		}
 	}
 }

@@ -25,15 +25,15 @@ var sqliteCounters = &counterSQL{
 		`INSERT INTO log_counts
 		SELECT l.workspace_id, l.webhook_id, l.direction, l.outcome, ` + sqliteTypeOf("l") + `, ` + sqliteHourOf("l") + `, COUNT(*)
 		FROM webhook_logs l GROUP BY 1, 2, 3, 4, 5, 6`,
-	}}, {name: CountersBatchTable, create: []string{
-		`CREATE TABLE ` + CountersBatchTable + ` (counting INTEGER NOT NULL)`,
+	}}, {name: countersBatchTable, create: []string{
+		`CREATE TABLE ` + countersBatchTable + ` (counting INTEGER NOT NULL)`,
 	}}},
 	objects: []counterObject{
 		// The rows InsertLogs writes are counted by it, one upsert per
-		// counter (countLogs), while its row in CountersBatchTable says
+		// counter (countLogs), while its row in countersBatchTable says
 		// so. Any other insert is counted here, row by row.
 		sqliteTrigger("log_counts_insert", `CREATE TRIGGER log_counts_insert AFTER INSERT ON webhook_logs
-		WHEN NOT EXISTS (SELECT 1 FROM `+CountersBatchTable+`) BEGIN `+sqliteIncrement("NEW")+` END`),
+		WHEN NOT EXISTS (SELECT 1 FROM `+countersBatchTable+`) BEGIN `+sqliteIncrement("NEW")+` END`),
 		sqliteTrigger("log_counts_delete", `CREATE TRIGGER log_counts_delete AFTER DELETE ON webhook_logs BEGIN `+sqliteDecrement("OLD")+` END`),
 		// Log rows are written once; should one be moved, its count moves too.
 		sqliteTrigger("log_counts_update", `CREATE TRIGGER log_counts_update
@@ -43,12 +43,12 @@ var sqliteCounters = &counterSQL{
 	existing: sqliteSchema,
 }
 
-// CountersBatchTable holds a row, on SQLite, only inside a transaction of
+// countersBatchTable holds a row, on SQLite, only inside a transaction of
 // InsertLogs: while it does, the rows inserted are counted by InsertLogs
 // itself, per batch, and the insert trigger leaves them alone. Empty
 // whenever a transaction commits, so a row any other way inserts is always
 // counted by the trigger.
-const CountersBatchTable = "log_counts_batch"
+const countersBatchTable = "log_counts_batch"
 
 func sqliteTrigger(name, def string) counterObject {
 	return counterObject{key: name, def: def, install: []string{"DROP TRIGGER IF EXISTS " + name, def}}

@@ -98,7 +98,7 @@ func TestCountersChangeOnlyWhatDiffers(t *testing.T) {
 // back to before the counters existed.
 var withoutCounters = map[string][]string{
 	dialect.SQLite: {"DROP TRIGGER log_counts_insert", "DROP TRIGGER log_counts_delete",
-		"DROP TRIGGER log_counts_update", "DROP TABLE " + CountersTable, "DROP TABLE " + CountersBatchTable},
+		"DROP TRIGGER log_counts_update", "DROP TABLE " + CountersTable, "DROP TABLE " + countersBatchTable},
 	// Dropping a function drops the trigger calling it.
 	dialect.Postgres: {"DROP FUNCTION log_counts_insert() CASCADE", "DROP FUNCTION log_counts_delete() CASCADE",
 		"DROP FUNCTION log_counts_update() CASCADE", "DROP TABLE " + CountersTable, "DROP TABLE " + DailyCountersTable},

@@ -101,7 +101,7 @@ func insertLogRows(ctx context.Context, db store.Execer, dialect string, rows []
 	if byBatch {
 		// With an argument, so the driver keeps the statement prepared
 		// rather than prepare it again at every batch.
-		if _, err := db.ExecContext(ctx, `INSERT INTO `+CountersBatchTable+` VALUES (?)`, 1); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO `+countersBatchTable+` VALUES (?)`, 1); err != nil {
 			return fmt.Errorf("counting log rows: %w", err)
 		}
 	}
@@ -170,7 +170,7 @@ func countLogs(ctx context.Context, tx store.Execer, rows []*LogRow) error {
 	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("counting log rows: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+CountersBatchTable+` WHERE counting = ?`, 1); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+countersBatchTable+` WHERE counting = ?`, 1); err != nil {
 		return fmt.Errorf("counting log rows: %w", err)
 	}
 	return nil
