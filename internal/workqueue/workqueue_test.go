@@ -224,3 +224,103 @@ func (t *table) leased(id pulid.ID) bool {
 	defer t.mu.Unlock()
 	return !t.until[id].IsZero()
 }
+
+// slowTable is a table whose claims wait until let is closed, noting the
+// limits they asked for and how many ran at once.
+type slowTable struct {
+	*table
+	let                         chan struct{}
+	mu                          sync.Mutex
+	running, most, sum, mostSum int
+	limits                      []int
+}
+
+func (s *slowTable) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]pulid.ID, error) {
+	s.mu.Lock()
+	s.running++
+	s.most = max(s.most, s.running)
+	s.sum += limit
+	s.mostSum = max(s.mostSum, s.sum)
+	s.limits = append(s.limits, limit)
+	s.mu.Unlock()
+	<-s.let
+	defer func() { s.mu.Lock(); s.running--; s.sum -= limit; s.mu.Unlock() }()
+	return s.table.Claim(ctx, now, limit, lease)
+}
+
+// TestTwoClaimsInFlightShareTheRoom: while a claim waits (its turn at the
+// writer), a second one starts for room the first does not hold; the two
+// never ask together for more than the queue has room for, and every item
+// is still worked on once.
+func TestTwoClaimsInFlightShareTheRoom(t *testing.T) {
+	t.Parallel()
+	st := &slowTable{table: newTable(200), let: make(chan struct{})}
+	q, err := workqueue.New(config(1, 40), st, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	seen := map[pulid.ID]int{}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		q.Run(ctx, func(_ context.Context, it pulid.ID) {
+			time.Sleep(100 * time.Microsecond) // the queue drains while claims wait
+			mu.Lock()
+			seen[it]++
+			mu.Unlock()
+			st.done(it)
+		})
+	}()
+	q.Notify()
+	// The first claim waits, with the queue empty: it asks for all of it.
+	testkit.Eventually(t, "a claim to start", func() bool { st.mu.Lock(); defer st.mu.Unlock(); return st.running == 1 })
+	st.mu.Lock()
+	first := st.limits[0]
+	st.mu.Unlock()
+	if first != 40 {
+		t.Fatalf("the first claim asked for %d, want the whole queue, 40", first)
+	}
+	// Let claims through one at a time, each once a second one waits or
+	// after a while: the worker drains what the last one returned
+	// meanwhile, and the room it frees is asked for by the next.
+	go func() {
+		for {
+			deadline := time.Now().Add(20 * time.Millisecond)
+			for time.Now().Before(deadline) {
+				st.mu.Lock()
+				two := st.running == 2
+				st.mu.Unlock()
+				if two {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			select {
+			case st.let <- struct{}{}:
+			case <-stopped:
+				return
+			}
+		}
+	}()
+	testkit.Eventually(t, "every item to be worked on", func() bool { return st.left() == 0 })
+	cancel()
+	<-stopped
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.most != 2 {
+		t.Fatalf("at most %d claims ran at once, want 2", st.most)
+	}
+	if st.mostSum > 40 {
+		t.Fatalf("claims running together asked for %d, more than the queue's 40", st.mostSum)
+	}
+	for it, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s worked on %d times", it, n)
+		}
+	}
+	if len(seen) != 200 {
+		t.Fatalf("worked on %d items, want 200", len(seen))
+	}
+}
