@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -64,4 +65,44 @@ func TestLaterRoundsReadOnFromTheLastRow(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestLookPastBacksOff: a look past full webhooks that finds nobody else
+// doubles the wait for the next, from lookPastEvery up to lookPastAtMost;
+// one that finds others, or deliveries created since, bring it back.
+func TestLookPastBacksOff(t *testing.T) {
+	t.Parallel()
+	n := &claimNotes{}
+	var waits []time.Duration
+	for range 6 {
+		n.lookedPast(false)
+		waits = append(waits, n.every)
+	}
+	want := []time.Duration{100, 200, 400, 800, 1600, 1600}
+	for i := range want {
+		want[i] *= time.Millisecond
+	}
+	if !slices.Equal(waits, want) {
+		t.Fatalf("waits %v, want %v", waits, want)
+	}
+	if n.mayLookPast() {
+		t.Fatal("looked past again at once after finding nobody")
+	}
+	n.looked = time.Now().Add(-time.Second) // within the 1.6 s
+	if n.mayLookPast() {
+		t.Fatal("looked past a second after, the wait being 1.6 s")
+	}
+	n.created()
+	if !n.mayLookPast() {
+		t.Fatal("deliveries created, yet no look past")
+	}
+	n.lookedPast(false) // the look that followed: fresh, so the wait is back
+	if n.every != lookPastEvery {
+		t.Fatalf("wait %v after a look for fresh deliveries, want %v", n.every, lookPastEvery)
+	}
+	n.lookedPast(false)
+	n.lookedPast(true)
+	if n.every != lookPastEvery || !n.mayLookPast() {
+		t.Fatalf("wait %v after a look that found others, want %v and to look again", n.every, lookPastEvery)
+	}
 }
