@@ -95,23 +95,10 @@ func TestRunWorksEveryItemOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	seen := map[pulid.ID]int{}
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		q.Run(ctx, func(_ context.Context, it pulid.ID) {
-			mu.Lock()
-			seen[it]++
-			mu.Unlock()
-			tb.done(it)
-		})
-	}()
+	r := runCounted(q, tb, 0)
 	q.Notify()
 	testkit.Eventually(t, "every item to be worked on", func() bool { return tb.left() == 0 })
-	cancel()
-	<-stopped
+	seen := r.stop()
 	if len(seen) != 100 {
 		t.Fatalf("worked on %d items", len(seen))
 	}
@@ -259,20 +246,7 @@ func TestTwoClaimsInFlightShareTheRoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	seen := map[pulid.ID]int{}
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		q.Run(ctx, func(_ context.Context, it pulid.ID) {
-			time.Sleep(100 * time.Microsecond) // the queue drains while claims wait
-			mu.Lock()
-			seen[it]++
-			mu.Unlock()
-			st.done(it)
-		})
-	}()
+	r := runCounted(q, st.table, 100*time.Microsecond) // the queue drains while claims wait
 	q.Notify()
 	// The first claim waits, with the queue empty: it asks for all of it.
 	testkit.Eventually(t, "a claim to start", func() bool { st.mu.Lock(); defer st.mu.Unlock(); return st.running == 1 })
@@ -299,14 +273,13 @@ func TestTwoClaimsInFlightShareTheRoom(t *testing.T) {
 			}
 			select {
 			case st.let <- struct{}{}:
-			case <-stopped:
+			case <-r.stopped:
 				return
 			}
 		}
 	}()
 	testkit.Eventually(t, "every item to be worked on", func() bool { return st.left() == 0 })
-	cancel()
-	<-stopped
+	seen := r.stop()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.most != 2 {
@@ -323,4 +296,39 @@ func TestTwoClaimsInFlightShareTheRoom(t *testing.T) {
 	if len(seen) != 200 {
 		t.Fatalf("worked on %d items, want 200", len(seen))
 	}
+}
+
+// counted is a Run of a queue over a table whose items' work is counted.
+type counted struct {
+	cancel  context.CancelFunc
+	stopped chan struct{}
+	mu      sync.Mutex
+	seen    map[pulid.ID]int
+}
+
+// runCounted runs q until stop, each item's work taking pause, counted
+// and then marked done in tb.
+func runCounted(q *workqueue.Queue[pulid.ID], tb *table, pause time.Duration) *counted {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &counted{cancel: cancel, stopped: make(chan struct{}), seen: map[pulid.ID]int{}}
+	go func() {
+		defer close(r.stopped)
+		q.Run(ctx, func(_ context.Context, it pulid.ID) {
+			time.Sleep(pause)
+			r.mu.Lock()
+			r.seen[it]++
+			r.mu.Unlock()
+			tb.done(it)
+		})
+	}()
+	return r
+}
+
+// stop ends the Run and returns how many times each item was worked on.
+func (r *counted) stop() map[pulid.ID]int {
+	r.cancel()
+	<-r.stopped
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seen
 }
