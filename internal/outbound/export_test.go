@@ -18,3 +18,6 @@ func (d *Dispatcher) AttemptOnly(ctx context.Context, dl *ent.Delivery) (bool, e
 	}
 	return e.v.decision.Outcome == Succeeded, nil
 }
+
+// LoadDeliveries is the claimer's load of claimed deliveries.
+var LoadDeliveries = loadDeliveries
