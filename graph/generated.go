@@ -345,21 +345,22 @@ type ComplexityRoot struct {
 	}
 
 	Webhook struct {
-		CreatedAt     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Direction     func(childComplexity int) int
-		FlowCount     func(childComplexity int) int
-		Flows         func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID]) int
-		ID            func(childComplexity int) int
-		Inbound       func(childComplexity int) int
-		Logs          func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *schematype.LogFilter) int
-		Name          func(childComplexity int) int
-		Outbound      func(childComplexity int) int
-		SchemaVersion func(childComplexity int) int
-		Schemas       func(childComplexity int) int
-		Status        func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		Variables     func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Direction      func(childComplexity int) int
+		FlowCount      func(childComplexity int) int
+		Flows          func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID]) int
+		ID             func(childComplexity int) int
+		Inbound        func(childComplexity int) int
+		LastActivityAt func(childComplexity int) int
+		Logs           func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *schematype.LogFilter) int
+		Name           func(childComplexity int) int
+		Outbound       func(childComplexity int) int
+		SchemaVersion  func(childComplexity int) int
+		Schemas        func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Variables      func(childComplexity int) int
 	}
 
 	WebhookConnection struct {
@@ -495,6 +496,7 @@ type SubscriptionResolver interface {
 }
 type WebhookResolver interface {
 	FlowCount(ctx context.Context, obj *ent.Webhook) (int, error)
+	LastActivityAt(ctx context.Context, obj *ent.Webhook) (*time.Time, error)
 	Flows(ctx context.Context, obj *ent.Webhook, first *int, after *entgql.Cursor[pulid.ID]) (*ent.FlowConnection, error)
 	Inbound(ctx context.Context, obj *ent.Webhook) (*model.InboundSettings, error)
 	Outbound(ctx context.Context, obj *ent.Webhook) (*model.OutboundSettings, error)
@@ -1828,6 +1830,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Webhook.Inbound(childComplexity), true
+	case "Webhook.lastActivityAt":
+		if e.ComplexityRoot.Webhook.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.LastActivityAt(childComplexity), true
 	case "Webhook.logs":
 		if e.ComplexityRoot.Webhook.Logs == nil {
 			break
@@ -2313,6 +2321,8 @@ type Subscription {
 extend type Webhook {
   "Inbound: the flows it triggers; outbound: the flows whose EMIT_EVENT events it subscribes to. Enabled or not."
   flowCount: Int!
+  "When its latest request (inbound) or attempt (outbound) was logged; null when none is kept (history is kept 30 days)."
+  lastActivityAt: Time
   "The flows flowCount counts, newest first."
   flows(first: Int, after: Cursor): FlowConnection!
   "Set exactly when direction is INBOUND."
@@ -3108,6 +3118,8 @@ func (ec *executionContext) childFields_Webhook(ctx context.Context, field graph
 		return ec.fieldContext_Webhook_schemaVersion(ctx, field)
 	case "flowCount":
 		return ec.fieldContext_Webhook_flowCount(ctx, field)
+	case "lastActivityAt":
+		return ec.fieldContext_Webhook_lastActivityAt(ctx, field)
 	case "flows":
 		return ec.fieldContext_Webhook_flows(ctx, field)
 	case "inbound":
@@ -9539,6 +9551,29 @@ func (ec *executionContext) _Webhook_flowCount(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Webhook_flowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Webhook", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Webhook_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Webhook_lastActivityAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Webhook().LastActivityAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Webhook_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Webhook", field, true, true, "Time")
 }
 
 func (ec *executionContext) _Webhook_flows(ctx context.Context, field graphql.CollectedField, obj *ent.Webhook) (ret graphql.Marshaler) {
@@ -16907,6 +16942,12 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Webhook_flowCount(ctx, field, obj)
+				})
+		case "lastActivityAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Webhook_lastActivityAt(ctx, field, obj)
 				})
 		case "flows":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -321,6 +322,20 @@ func (r *webhookResolver) FlowCount(ctx context.Context, obj *ent.Webhook) (int,
 		return 0, err
 	}
 	return q.Count(ctx)
+}
+
+// LastActivityAt is the resolver for the lastActivityAt field.
+func (r *webhookResolver) LastActivityAt(ctx context.Context, obj *ent.Webhook) (*time.Time, error) {
+	// Log ids sort by time: the latest is one step down (webhook_id, id).
+	l, err := r.client(ctx).WebhookLog.Query().Where(webhooklog.WebhookID(obj.ID)).
+		Order(ent.Desc(webhooklog.FieldID)).Select(webhooklog.FieldOccurredAt).First(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the latest log of webhook %s: %w", obj.ID, err)
+	}
+	return &l.OccurredAt, nil
 }
 
 // Flows is the resolver for the flows field.
