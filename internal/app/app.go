@@ -23,6 +23,7 @@ import (
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/connlimit"
+	"github.com/wexio/webhooks/internal/console"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db"
 	"github.com/wexio/webhooks/internal/flows"
@@ -330,7 +331,7 @@ func (a *app) serve(ctx context.Context, stderr io.Writer) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	a.log.Info("serving", "addr", ln.Addr().String(), "database", a.db.Dialect, "max_connections", conns.Cap(),
-		"graphiql", a.cfg.PublicURL+"/graphiql/", "api", a.cfg.PublicURL+"/query")
+		"console", a.cfg.PublicURL+"/", "graphiql", a.cfg.PublicURL+"/graphiql/", "api", a.cfg.PublicURL+"/query")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(conns) }()
 	select {
@@ -383,8 +384,9 @@ func (a *app) routes() http.Handler {
 	gq := graphiql.Handler()
 	mux.Handle("GET /graphiql", gq)
 	mux.Handle("GET /graphiql/", gq)
-	// The console will live at /; until it does, / is GraphiQL.
-	mux.Handle("GET /{$}", http.RedirectHandler("/graphiql/", http.StatusFound))
+	ui := console.Handler()
+	mux.Handle("GET /{$}", ui)
+	mux.Handle("GET /assets/", ui)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "ok\n")

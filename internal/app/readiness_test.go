@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func TestHealthReadinessAndGraphiQL(t *testing.T) {
+func TestHealthReadinessConsoleAndGraphiQL(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	cases := []struct {
@@ -17,7 +17,7 @@ func TestHealthReadinessAndGraphiQL(t *testing.T) {
 	}{
 		{"/healthz", "ok", 200},
 		{"/readyz", "ready", 200},
-		{"/", "graphiql", 200}, // redirected to /graphiql/ until the console
+		{"/", "<title>wexio webhooks</title>", 200}, // the console
 		{"/graphiql/", "graphiql", 200},
 		{"/nope", "", 404},
 	}

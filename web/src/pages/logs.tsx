@@ -1,0 +1,390 @@
+// The logs panel: a connection's history, newest first, filtered, with
+// more rows on scroll; "Live" streams webhookLogTail into the top.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useMutation, useQuery, useSubscription } from '@urql/preact';
+import { graphql } from '../gql';
+import type { Direction, LogOutcome, LogRowFragment } from '../gql/graphql';
+import { message } from '../api';
+import { Badge, Failure, Loading, Time, pretty } from '../ui';
+
+/** LIVE_CAP bounds the rows the live tail keeps: at 1,000 rows a second the page stays as fast and as small as at one. */
+export const LIVE_CAP = 500;
+
+graphql(`
+  fragment LogRow on WebhookLog {
+    id
+    occurredAt
+    outcome
+    statusCode
+    durationMs
+    attempt
+    error
+  }
+`);
+
+const LogsQuery = graphql(`
+  query Logs($first: Int!, $after: Cursor, $where: WebhookLogFilter!) {
+    webhookLogs(first: $first, after: $after, where: $where) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...LogRow
+        }
+      }
+    }
+  }
+`);
+
+const TailSub = graphql(`
+  subscription LogTail($id: ID) {
+    webhookLogTail(webhookId: $id) {
+      ...LogRow
+    }
+  }
+`);
+
+const LogDetail = graphql(`
+  query LogDetail($id: ID!) {
+    node(id: $id) {
+      ... on WebhookLog {
+        id
+        direction
+        error
+        nextRetryAt
+        request {
+          method
+          url
+          headers
+          body
+        }
+        response {
+          headers
+          body
+        }
+        webhook {
+          id
+        }
+        event {
+          id
+          type
+          deliveries {
+            id
+            status
+            webhook {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+const Retry = graphql(`
+  mutation RetryDelivery($id: ID!) {
+    retryDelivery(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+const OUTCOMES: LogOutcome[] = ['ACCEPTED', 'REJECTED', 'DUPLICATE', 'SUCCEEDED', 'FAILED'];
+
+export function Logs({ webhookId, direction }: { webhookId: string; direction: Direction }) {
+  const [outcome, setOutcome] = useState<LogOutcome | ''>('');
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const [live, setLive] = useState(false);
+  const [pages, setPages] = useState<(string | null)[]>([null]);
+  const [liveRows, setLiveRows] = useState<LogRowFragment[]>([]);
+  const [open, setOpen] = useState<string | null>(null);
+  const [ended, setEnded] = useState('');
+  const where = {
+    webhookId,
+    ...(outcome ? { outcomes: [outcome] } : {}),
+    ...(since ? { since: new Date(since).toISOString() } : {}),
+    ...(until ? { until: new Date(until).toISOString() } : {}),
+  };
+  const reset = () => {
+    setPages([null]);
+    setLiveRows([]);
+  };
+  // The live rows since the switch went on, newest first, at most LIVE_CAP.
+  const [tail] = useSubscription({ query: TailSub, variables: { id: webhookId }, pause: !live }, (prev: LogRowFragment[] | undefined, d) => {
+    const row = d.webhookLogTail;
+    if (outcome && row.outcome !== outcome) return prev ?? [];
+    return [row, ...(prev ?? [])].slice(0, LIVE_CAP);
+  });
+  useEffect(() => {
+    if (tail.data) setLiveRows(tail.data);
+  }, [tail.data]);
+  useEffect(() => {
+    // The server ends a tail that cannot keep up (SLOW_SUBSCRIBER): say so
+    // and subscribe again.
+    const code = tail.error?.graphQLErrors[0]?.extensions?.code;
+    if (live && tail.error) {
+      setEnded(code === 'SLOW_SUBSCRIBER' ? 'The live tail fell behind and was ended by the server; resumed.' : message(tail.error));
+      setLive(false);
+      setTimeout(() => setLive(true), 500);
+    }
+  }, [tail.error]);
+  const shownIds = new Set<string>();
+  const rows: LogRowFragment[] = [];
+  for (const r of liveRows) if (!shownIds.has(r.id)) shownIds.add(r.id), rows.push(r);
+  return (
+    <section aria-labelledby="logs-h" class="card" role="region" aria-label="Logs">
+      <div class="page-head">
+        <h2 id="logs-h">Logs</h2>
+        <label class="switch">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={live}
+            onChange={(e) => {
+              setLive(e.currentTarget.checked);
+              setEnded('');
+              if (!e.currentTarget.checked) setLiveRows([]);
+            }}
+          />{' '}
+          Live
+        </label>
+      </div>
+      {ended && <p role="status">{ended}</p>}
+      <div class="filters" role="group" aria-label="Log filters">
+        <label>
+          Outcome{' '}
+          <select
+            value={outcome}
+            onChange={(e) => {
+              setOutcome(e.currentTarget.value as LogOutcome | '');
+              reset();
+            }}
+          >
+            <option value="">All</option>
+            {OUTCOMES.map((o) => (
+              <option value={o}>{o}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Since{' '}
+          <input
+            type="datetime-local"
+            value={since}
+            onChange={(e) => {
+              setSince(e.currentTarget.value);
+              reset();
+            }}
+          />
+        </label>
+        <label>
+          Until{' '}
+          <input
+            type="datetime-local"
+            value={until}
+            onChange={(e) => {
+              setUntil(e.currentTarget.value);
+              reset();
+            }}
+          />
+        </label>
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Status code</th>
+            <th scope="col">Duration</th>
+            {direction === 'OUTBOUND' && <th scope="col">Attempt</th>}
+          </tr>
+        </thead>
+        {rows.length > 0 && <Rows rows={rows} open={open} setOpen={setOpen} direction={direction} />}
+        {pages.map((after, i) => (
+          <Page
+            key={String(after) + i}
+            where={where}
+            after={after}
+            skip={shownIds}
+            open={open}
+            setOpen={setOpen}
+            direction={direction}
+            last={i === pages.length - 1}
+            more={(cursor) => setPages([...pages, cursor])}
+          />
+        ))}
+      </table>
+    </section>
+  );
+}
+
+function Page(props: {
+  where: Record<string, unknown>;
+  after: string | null;
+  skip: Set<string>;
+  open: string | null;
+  setOpen: (id: string | null) => void;
+  direction: Direction;
+  last: boolean;
+  more: (cursor: string | null) => void;
+}) {
+  const [res] = useQuery({ query: LogsQuery, variables: { first: 50, after: props.after, where: props.where as never } });
+  const sentinel = useRef<HTMLButtonElement>(null);
+  const conn = res.data?.webhookLogs;
+  const hasNext = props.last && conn?.pageInfo.hasNextPage;
+  useEffect(() => {
+    // More rows on scroll: the next page loads as the button comes into view.
+    if (!hasNext || !sentinel.current || typeof IntersectionObserver === 'undefined') return;
+    const o = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && props.more(conn!.pageInfo.endCursor ?? null));
+    o.observe(sentinel.current);
+    return () => o.disconnect();
+  }, [hasNext, conn?.pageInfo.endCursor]);
+  const rows = (conn?.edges ?? []).flatMap((e) => (e?.node && !props.skip.has(e.node.id) ? [e.node] : []));
+  for (const r of rows) props.skip.add(r.id);
+  const cols = props.direction === 'OUTBOUND' ? 5 : 4;
+  return (
+    <>
+      <Rows rows={rows} open={props.open} setOpen={props.setOpen} direction={props.direction} />
+      <tbody>
+        {res.error && (
+          <tr>
+            <td colSpan={cols}>
+              <Failure error={message(res.error)} />
+            </td>
+          </tr>
+        )}
+        {res.fetching && !conn && (
+          <tr>
+            <td colSpan={cols}>
+              <Loading what="logs" />
+            </td>
+          </tr>
+        )}
+        {conn && rows.length === 0 && props.after === null && props.skip.size === 0 && (
+          <tr>
+            <td colSpan={cols} class="empty">
+              No requests logged{Object.keys(props.where).length > 1 ? ' that match these filters' : ' yet'}.
+            </td>
+          </tr>
+        )}
+        {hasNext && (
+          <tr>
+            <td colSpan={cols}>
+              <button type="button" class="secondary" ref={sentinel} onClick={() => props.more(conn!.pageInfo.endCursor ?? null)}>
+                More
+              </button>
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </>
+  );
+}
+
+function Rows({
+  rows,
+  open,
+  setOpen,
+  direction,
+}: {
+  rows: LogRowFragment[];
+  open: string | null;
+  setOpen: (id: string | null) => void;
+  direction: Direction;
+}) {
+  const cols = direction === 'OUTBOUND' ? 5 : 4;
+  return (
+    <tbody>
+      {rows.map((r) => (
+        <>
+          <tr key={r.id} class="clickable">
+            <td>
+              <button type="button" class="link" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                <Time t={r.occurredAt} />
+              </button>
+            </td>
+            <td>
+              <Badge value={r.outcome} />
+            </td>
+            <td>{r.statusCode ?? '—'}</td>
+            <td>{r.durationMs} ms</td>
+            {direction === 'OUTBOUND' && <td>{r.attempt ?? ''}</td>}
+          </tr>
+          {open === r.id && (
+            <tr key={r.id + '-detail'}>
+              <td colSpan={cols}>
+                <Detail id={r.id} />
+              </td>
+            </tr>
+          )}
+        </>
+      ))}
+    </tbody>
+  );
+}
+
+function Detail({ id }: { id: string }) {
+  const [res] = useQuery({ query: LogDetail, variables: { id } });
+  const [retry, doRetry] = useMutation(Retry);
+  if (res.error) return <Failure error={message(res.error)} />;
+  const l = res.data?.node;
+  if (!l || !('request' in l)) return <Loading what="the request" />;
+  const delivery = l.event?.deliveries.find((d) => d.webhook.id === l.webhook.id);
+  return (
+    <div class="detail">
+      {l.error && <p class="error">{l.error}</p>}
+      <div class="grid">
+        <div>
+          <h3>Request</h3>
+          <p class="mono">
+            {l.request.method} {l.request.url}
+          </p>
+          <Headers h={l.request.headers} />
+          <pre class="body">{pretty(l.request.body)}</pre>
+        </div>
+        <div>
+          <h3>Response</h3>
+          {l.response ? (
+            <>
+              <Headers h={l.response.headers} />
+              <pre class="body">{pretty(l.response.body)}</pre>
+            </>
+          ) : (
+            <p class="muted">No answer.</p>
+          )}
+        </div>
+      </div>
+      {l.direction === 'OUTBOUND' && delivery && (
+        <p>
+          <button type="button" disabled={retry.fetching} onClick={() => doRetry({ id: delivery.id })}>
+            Retry
+          </button>{' '}
+          {retry.data && <span role="status">Retry queued: the delivery is {retry.data.retryDelivery.status}.</span>}
+          <Failure error={message(retry.error)} />
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Headers({ h }: { h: unknown }) {
+  const entries = Object.entries((h ?? {}) as Record<string, string | string[]>);
+  if (entries.length === 0) return null;
+  return (
+    <table class="headers">
+      <caption class="sr-only">Headers</caption>
+      <tbody>
+        {entries.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td class="mono">{Array.isArray(v) ? v.join(', ') : String(v)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
