@@ -6,6 +6,7 @@
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
 import type { CombinedError } from '@urql/core';
 import { createClient as createWSClient } from 'graphql-ws';
+import { createContext } from 'preact';
 
 const KEY = 'wexio.apiKey';
 
@@ -17,6 +18,9 @@ export const session = {
 };
 
 export type SocketState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+
+/** SocketContext tells pages how the subscriptions' WebSocket is doing. */
+export const SocketContext = createContext<SocketState>('idle');
 
 export interface Api {
   client: Client;

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Provider } from '@urql/preact';
-import { createApi, isUnauthenticated, message, session } from './api';
+import { SocketContext, createApi, isUnauthenticated, message, session } from './api';
 import type { SocketState } from './api';
 import { graphql } from './gql';
 import { useRoute, match, go } from './router';
@@ -147,13 +147,15 @@ function App() {
   }
   return (
     <Provider value={api.client}>
-      <Shell
-        socket={socket}
-        onSignOut={() => {
-          session.clear();
-          setKey(null);
-        }}
-      />
+      <SocketContext.Provider value={socket}>
+        <Shell
+          socket={socket}
+          onSignOut={() => {
+            session.clear();
+            setKey(null);
+          }}
+        />
+      </SocketContext.Provider>
     </Provider>
   );
 }

@@ -1,10 +1,10 @@
 // The logs panel: a connection's history, newest first, filtered, with
 // more rows on scroll; "Live" streams webhookLogTail into the top.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
 import type { Direction, LogOutcome, LogRowFragment } from '../gql/graphql';
-import { message } from '../api';
+import { SocketContext, message } from '../api';
 import { Badge, Failure, Loading, Time, pretty } from '../ui';
 
 /** LIVE_CAP bounds the rows the live tail keeps: at 1,000 rows a second the page stays as fast and as small as at one. */
@@ -103,6 +103,10 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
   const [liveRows, setLiveRows] = useState<LogRowFragment[]>([]);
   const [open, setOpen] = useState<string | null>(null);
   const [ended, setEnded] = useState('');
+  const socket = useContext(SocketContext);
+  // Each switch-on reads the list again, so that what arrived before the
+  // tail began is there too; the pages' keys carry it.
+  const [generation, setGeneration] = useState(0);
   const where = {
     webhookId,
     ...(outcome ? { outcomes: [outcome] } : {}),
@@ -147,12 +151,21 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
             onChange={(e) => {
               setLive(e.currentTarget.checked);
               setEnded('');
-              if (!e.currentTarget.checked) setLiveRows([]);
+              setLiveRows([]);
+              if (e.currentTarget.checked) {
+                setPages([null]);
+                setGeneration(generation + 1);
+              }
             }}
           />{' '}
           Live
         </label>
       </div>
+      {live && (
+        <p role="status" class={socket === 'connected' ? 'ok' : 'warn'}>
+          {socket === 'connected' ? `Streaming new rows as they are logged (the newest ${LIVE_CAP} are kept).` : 'Connecting the live tail…'}
+        </p>
+      )}
       {ended && <p role="status">{ended}</p>}
       <div class="filters" role="group" aria-label="Log filters">
         <label>
@@ -206,7 +219,8 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
         {rows.length > 0 && <Rows rows={rows} open={open} setOpen={setOpen} direction={direction} />}
         {pages.map((after, i) => (
           <Page
-            key={String(after) + i}
+            key={generation + ':' + String(after) + i}
+            fresh={generation > 0 && i === 0}
             where={where}
             after={after}
             skip={shownIds}
@@ -225,6 +239,7 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
 function Page(props: {
   where: Record<string, unknown>;
   after: string | null;
+  fresh: boolean;
   skip: Set<string>;
   open: string | null;
   setOpen: (id: string | null) => void;
@@ -232,7 +247,11 @@ function Page(props: {
   last: boolean;
   more: (cursor: string | null) => void;
 }) {
-  const [res] = useQuery({ query: LogsQuery, variables: { first: 50, after: props.after, where: props.where as never } });
+  const [res] = useQuery({
+    query: LogsQuery,
+    variables: { first: 50, after: props.after, where: props.where as never },
+    requestPolicy: props.fresh ? 'network-only' : 'cache-and-network',
+  });
   const sentinel = useRef<HTMLButtonElement>(null);
   const conn = res.data?.webhookLogs;
   const hasNext = props.last && conn?.pageInfo.hasNextPage;

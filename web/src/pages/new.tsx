@@ -86,15 +86,36 @@ export function NewConnection() {
       <h1 id="new-h">New connection</h1>
       <fieldset class="radios">
         <legend>Direction</legend>
-        <label>
-          <input type="radio" name="direction" checked={direction === 'INBOUND'} onChange={() => setDirection('INBOUND')} /> Inbound
-          <small class="muted"> receive webhooks from another system</small>
-        </label>
-        <label>
-          <input type="radio" name="direction" checked={direction === 'OUTBOUND'} onChange={() => setDirection('OUTBOUND')} />{' '}
-          Outbound
-          <small class="muted"> send this workspace's events to a URL</small>
-        </label>
+        <div>
+          <label>
+            <input
+              type="radio"
+              name="direction"
+              aria-describedby="dir-in"
+              checked={direction === 'INBOUND'}
+              onChange={() => setDirection('INBOUND')}
+            />{' '}
+            Inbound
+          </label>{' '}
+          <small id="dir-in" class="muted">
+            receive webhooks from another system
+          </small>
+        </div>
+        <div>
+          <label>
+            <input
+              type="radio"
+              name="direction"
+              aria-describedby="dir-out"
+              checked={direction === 'OUTBOUND'}
+              onChange={() => setDirection('OUTBOUND')}
+            />{' '}
+            Outbound
+          </label>{' '}
+          <small id="dir-out" class="muted">
+            send this workspace's events to a URL
+          </small>
+        </div>
       </fieldset>
       {direction === 'INBOUND' ? <NewInbound /> : <NewOutbound />}
     </section>
