@@ -1,12 +1,18 @@
 package app
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/testkit/browser"
 )
 
@@ -123,7 +129,7 @@ func TestConsoleInboundJourney(t *testing.T) {
 	if r := ta.postJSON(t, h, `{"order":{"id":"o_2"}}`, nil); r.status != 202 {
 		t.Fatalf("post: %d %s", r.status, r.body)
 	}
-	waitRows(t, p, 2)
+	waitRows(t, p, 2, "ACCEPTED")
 	screenshot(t, p, "connection")
 	// A row opens the request and the response.
 	openFirstLog(t, p)
@@ -136,17 +142,17 @@ func TestConsoleInboundJourney(t *testing.T) {
 	}
 }
 
-// waitRows waits until the Logs region's table has n rows of logs.
-func waitRows(t *testing.T, p *browser.Page, n int) {
+// waitRows waits until the Logs table shows n rows with outcome.
+func waitRows(t *testing.T, p *browser.Page, n int, outcome string) {
 	t.Helper()
-	p.AwaitText("ACCEPTED")
 	for range 300 {
-		if got := browser.Eval[int](p, `[...document.querySelectorAll('[aria-label="Logs"] tbody tr')].filter(r => r.cells.length > 2).length`); got >= n {
+		if got := browser.Eval[int](p, `[...document.querySelectorAll('[aria-label="Logs"] tbody tr')]
+			.filter(r => r.cells.length > 2 && r.cells[1].innerText.trim() === `+strconv.Quote(outcome)+`).length`); got >= n {
 			return
 		}
 		sleep()
 	}
-	t.Fatalf("the logs never showed %d rows; the page says:\n%s", n, p.Text())
+	t.Fatalf("the logs never showed %d %s rows; the page says:\n%s", n, outcome, p.Text())
 }
 
 // openFirstLog opens the newest log row (its time is a button).
@@ -156,3 +162,167 @@ func openFirstLog(t *testing.T, p *browser.Page) {
 }
 
 func sleep() { time.Sleep(50 * time.Millisecond) }
+
+// Outbound: a refused URL said next to the form, then created with its
+// secret shown once, a test event sent and its attempt opened, retried,
+// paused and resumed, its secret rotated, deleted after a confirmation.
+func TestConsoleOutboundJourney(t *testing.T) {
+	browser.Path(t)
+	t.Parallel()
+	var got atomic.Int64
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"received":true}`)
+	}))
+	defer receiver.Close()
+	ta := newTestAppWith(t, func(c *config.Config) { c.AllowPrivateNetworks = true })
+	p := signIn(t, ta, 1280, 900)
+	p.Click("button", "New connection")
+	p.Click("radio", "Outbound")
+	p.Fill("textbox", "Name", "CRM sync")
+	p.Fill("textbox", "URL", "ftp://example.com/hook")
+	p.Click("button", "Create")
+	p.Await("alert", "") // the server's refusal, next to the form
+	if !strings.Contains(strings.ToLower(p.Text()), "url") {
+		t.Fatalf("the refusal does not say what is wrong:\n%s", p.Text())
+	}
+	if p.Value("textbox", "Name") != "CRM sync" {
+		t.Fatal("the name typed was lost on a failed submit")
+	}
+	p.Fill("textbox", "URL", receiver.URL+"/hook")
+	p.Click("button", "Create")
+	secret := p.Value("textbox", "Secret")
+	if !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("outbound secret shown = %q", secret)
+	}
+	p.Await("button", "Copy")
+	p.Click("button", "Send test event")
+	p.AwaitText("Test event queued")
+
+	p.Click("link", "Open CRM sync")
+	p.Await("heading", "CRM sync")
+	p.Await("heading", "Health")
+	p.AwaitText("HEALTHY")
+	for _, b := range []string{"Send test event", "Rotate secret", "Pause", "Delete"} {
+		p.Await("button", b)
+	}
+	if p.Has("button", "Capture schema") {
+		t.Fatal("an outbound connection offers Capture schema")
+	}
+	p.Click("switch", "Live") // reads the list again: the test's attempt is there by now or streams in
+	waitRows(t, p, 1, "SUCCEEDED")
+	openFirstLog(t, p)
+	p.Await("heading", "Request")
+	p.Await("heading", "Response")
+	p.AwaitText(`"received": true`)
+	if strings.Contains(p.Text(), secret) {
+		t.Fatal("the page shows the signing secret in a logged attempt")
+	}
+	before := got.Load()
+	p.Click("button", "Retry")
+	p.AwaitText("Retry queued")
+	for i := 0; got.Load() == before; i++ {
+		if i > 200 {
+			t.Fatal("Retry did not reach the receiver")
+		}
+		sleep()
+	}
+
+	p.Click("button", "Pause")
+	p.Await("button", "Resume")
+	p.AwaitText("PAUSED")
+	p.Click("button", "Resume")
+	p.Await("button", "Pause")
+
+	p.Click("button", "Rotate secret")
+	p.Choose("Keep the old secret valid for", "1 hour")
+	p.Click("button", "Rotate")
+	if s := p.Value("textbox", "New secret"); !strings.HasPrefix(s, "whsec_") || s == secret {
+		t.Fatalf("rotated secret shown = %q", s)
+	}
+
+	p.Click("button", "Delete")
+	p.Await("alertdialog", "Delete CRM sync?")
+	p.Click("button", "Delete CRM sync")
+	p.Await("heading", "Webhooks & API")
+	p.AwaitText("No connections yet")
+}
+
+// Flows: a Webhook Received flow made in the editor, its template filled
+// from the variable picker; a request then runs it, and Events shows what
+// it emitted and what became of its delivery.
+func TestConsoleFlowsAndEvents(t *testing.T) {
+	browser.Path(t)
+	t.Parallel()
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer receiver.Close()
+	ta := newTestAppWith(t, func(c *config.Config) { c.AllowPrivateNetworks = true })
+	h := ta.createIn(t, ta.key, map[string]any{"name": "Orders", "capture": true})
+	ta.ok(t, ta.key, `mutation($in: CreateOutboundWebhookInput!) { createOutboundWebhook(input: $in) { webhook { id } } }`,
+		map[string]any{"in": map[string]any{"name": "Warehouse", "url": receiver.URL, "events": []string{"flow.*"}}})
+	if r := ta.postJSON(t, h, `{"order":{"id":"o_1","total":3}}`, nil); r.status != 202 {
+		t.Fatalf("post: %d %s", r.status, r.body)
+	}
+	var variable string
+	for _, v := range get(ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { variables } } }`,
+		map[string]any{"id": h.id}), "node.variables").([]any) {
+		if strings.HasSuffix(v.(string), "order.id") {
+			variable = v.(string)
+		}
+	}
+	if variable == "" {
+		t.Fatal("no order.id among the captured variables")
+	}
+
+	p := signIn(t, ta, 1280, 900)
+	p.Click("link", "Flows")
+	p.Await("heading", "Flows")
+	p.AwaitText("No flows yet")
+	p.Click("button", "New flow")
+	p.Await("heading", "New flow")
+	p.Fill("textbox", "Name", "Paid orders")
+	p.Choose("Connection", "Orders")
+	p.Fill("textbox", "Event name", "order_paid")
+	p.Fill("textbox", "Event data (JSON template)", `{"order": ""}`)
+	// The picker inserts where the cursor is: inside the quotes.
+	p.On(p.Await("textbox", "Event data (JSON template)"), `function() { this.focus(); this.setSelectionRange(11, 11); }`, nil)
+	p.Click("button", variable)
+	if v := p.Value("textbox", "Event data (JSON template)"); v != `{"order": "{{`+variable+`}}"}` {
+		t.Fatalf("template after picking %s = %q", variable, v)
+	}
+	screenshot(t, p, "flow-editor")
+	p.Click("button", "Create")
+	p.Await("heading", "Edit flow")
+	p.Click("link", "Flows")
+	p.Await("link", "Paid orders")
+
+	// The flow runs on the next request and emits flow.order_paid.
+	if r := ta.postJSON(t, h, `{"order":{"id":"o_42"}}`, nil); r.status != 202 {
+		t.Fatalf("post: %d %s", r.status, r.body)
+	}
+	p.Click("link", "Events")
+	p.Await("heading", "Events")
+	for i := 0; !strings.Contains(p.Text(), "flow.order_paid"); i++ {
+		if i > 100 {
+			t.Fatalf("flow.order_paid never listed:\n%s", p.Text())
+		}
+		p.Reload() // as a person would
+		p.Await("heading", "Events")
+		sleep()
+	}
+	// Its delivery to the subscribed webhook, and that delivery's attempts.
+	for i := 0; ; i++ {
+		p.Click("button", "flow.order_paid")
+		p.Await("table", "Attempts to Warehouse")
+		if strings.Contains(p.Text(), "SUCCEEDED") {
+			break
+		}
+		if i > 100 {
+			t.Fatalf("the delivery never succeeded:\n%s", p.Text())
+		}
+		p.Reload()
+		p.Await("heading", "Events")
+	}
+	screenshot(t, p, "events")
+}

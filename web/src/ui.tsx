@@ -1,6 +1,7 @@
 // Small pieces every page uses.
-import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { cloneElement } from 'preact';
+import type { VNode } from 'preact';
+import { useId, useState } from 'preact/hooks';
 
 /** Time shows t in the viewer's time zone, the exact instant on hover. */
 export function Time({ t }: { t: string | null | undefined }) {
@@ -65,13 +66,22 @@ export function Secret({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function Field({ label, children, hint }: { label: string; children: ComponentChildren; hint?: string }) {
+/**
+ * Field labels one control. The hint describes it (aria-describedby)
+ * without becoming part of its name.
+ */
+export function Field({ label, children, hint }: { label: string; children: VNode<any>; hint?: string }) {
+  const id = useId();
   return (
-    <label class="field">
-      <span>{label}</span>
-      {children}
-      {hint && <small class="muted">{hint}</small>}
-    </label>
+    <div class="field">
+      <label for={id}>{label}</label>
+      {cloneElement(children, { id, 'aria-describedby': hint ? id + '-hint' : undefined })}
+      {hint && (
+        <small id={id + '-hint'} class="muted">
+          {hint}
+        </small>
+      )}
+    </div>
   );
 }
 

@@ -286,3 +286,9 @@ func (p *Page) Screenshot(path string) {
 
 // String names the page for messages.
 func (p *Page) String() string { return fmt.Sprintf("browser tab of %s", p.t.Name()) }
+
+// Reload reloads the page, as a person's F5 does.
+func (p *Page) Reload() {
+	p.t.Helper()
+	p.Do(chromedp.Reload())
+}

@@ -214,6 +214,13 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
   useEffect(() => {
     if (capturing && tail.data?.webhookLogTail.outcome === 'ACCEPTED') refetch();
   }, [tail.data]);
+  // And every 2 s meanwhile: a request that came before the tail was
+  // subscribed, or while the socket was down, is captured all the same.
+  useEffect(() => {
+    if (!capturing) return;
+    const every = setInterval(refetch, 2000);
+    return () => clearInterval(every);
+  }, [capturing]);
   return (
     <div class="actions">
       {w.direction === 'INBOUND' && (

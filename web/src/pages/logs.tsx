@@ -136,9 +136,9 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
       setTimeout(() => setLive(true), 500);
     }
   }, [tail.error]);
-  const shownIds = new Set<string>();
-  const rows: LogRowFragment[] = [];
-  for (const r of liveRows) if (!shownIds.has(r.id)) shownIds.add(r.id), rows.push(r);
+  // The pages below leave out what the tail showed: the first page, read
+  // again at the switch, can hold the tail's first rows.
+  const liveIds = new Set(liveRows.map((r) => r.id));
   return (
     <section aria-labelledby="logs-h" class="card" role="region" aria-label="Logs">
       <div class="page-head">
@@ -216,14 +216,14 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
             {direction === 'OUTBOUND' && <th scope="col">Attempt</th>}
           </tr>
         </thead>
-        {rows.length > 0 && <Rows rows={rows} open={open} setOpen={setOpen} direction={direction} />}
+        {liveRows.length > 0 && <Rows rows={liveRows} open={open} setOpen={setOpen} direction={direction} />}
         {pages.map((after, i) => (
           <Page
             key={generation + ':' + String(after) + i}
             fresh={generation > 0 && i === 0}
             where={where}
             after={after}
-            skip={shownIds}
+            skip={liveIds}
             open={open}
             setOpen={setOpen}
             direction={direction}
@@ -263,7 +263,6 @@ function Page(props: {
     return () => o.disconnect();
   }, [hasNext, conn?.pageInfo.endCursor]);
   const rows = (conn?.edges ?? []).flatMap((e) => (e?.node && !props.skip.has(e.node.id) ? [e.node] : []));
-  for (const r of rows) props.skip.add(r.id);
   const cols = props.direction === 'OUTBOUND' ? 5 : 4;
   return (
     <>
