@@ -20,13 +20,19 @@ var dist embed.FS
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-// Handler serves the page on GET / and the assets on GET /assets/; mount
-// it on "GET /{$}" and "GET /assets/".
-func Handler() http.Handler {
+// Dist is the built console: index.html and assets/.
+func Dist() fs.FS {
 	root, err := fs.Sub(dist, "dist")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
 	}
+	return root
+}
+
+// Handler serves the page on GET / and the assets on GET /assets/; mount
+// it on "GET /{$}" and "GET /assets/".
+func Handler() http.Handler {
+	root := Dist()
 	page, err := fs.ReadFile(root, "index.html")
 	if err != nil {
 		panic("console: dist/index.html is missing; run npm run build in web/")

@@ -1,7 +1,10 @@
 package console_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -65,4 +68,33 @@ func get(t *testing.T, url string) (*http.Response, string) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res, string(b)
+}
+
+// The console's scripts, compressed, stay under 250 KB (issue budget): a
+// first load on a slow link is one small download.
+func TestScriptBudget(t *testing.T) {
+	const budget = 250 << 10
+	var total int
+	err := fs.WalkDir(console.Dist(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".js") {
+			return err
+		}
+		raw, err := fs.ReadFile(console.Dist(), path)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		_, _ = zw.Write(raw)
+		_ = zw.Close()
+		total += buf.Len()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("scripts: %d bytes compressed", total)
+	if total == 0 || total > budget {
+		t.Fatalf("scripts are %d bytes compressed, budget %d", total, budget)
+	}
 }
