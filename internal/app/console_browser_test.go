@@ -60,9 +60,22 @@ func TestConsoleSignIn(t *testing.T) {
 	if p.Has("navigation", "Main") {
 		t.Fatal("signed in with a refused key")
 	}
+	// By keyboard alone: the key typed, Enter submits.
 	p.Fill("textbox", "API key", ta.key)
-	p.Click("button", "Sign in")
+	p.Press("Enter")
 	p.Await("heading", "Webhooks & API")
+	// Tab reaches the navigation's links and the buttons in page order.
+	seen := map[string]bool{}
+	for range 8 {
+		p.Press("Tab")
+		_, name := p.Focused()
+		seen[name] = true
+	}
+	for _, want := range []string{"Webhooks & API", "Events", "Flows", "Sign out", "New connection"} {
+		if !seen[want] {
+			t.Errorf("Tab never reached %q (reached %v)", want, seen)
+		}
+	}
 	for _, name := range []string{"Webhooks & API", "Events", "Flows"} {
 		p.Await("link", name)
 	}
@@ -116,6 +129,16 @@ func TestConsoleInboundJourney(t *testing.T) {
 	p.Await("region", "Logs")
 	p.AwaitText("No requests logged yet")
 
+	// Settings are edited in place.
+	p.Choose("Match contacts by", "Email")
+	p.Fill("textbox", "Path in the payload", "customer.email")
+	p.Click("button", "Save")
+	p.AwaitText("Saved.")
+	if got := str(ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { inbound { contactResolution { path } } } } }`,
+		map[string]any{"id": ta.webhookID(t, "Shop orders")}), "node.inbound.contactResolution.path"); got != "customer.email" {
+		t.Fatalf("contact resolution path saved = %q", got)
+	}
+
 	// Capture schema waits live for the next request, then shows its fields.
 	p.Click("button", "Capture schema")
 	p.AwaitText("Waiting for the next request")
@@ -125,6 +148,15 @@ func TestConsoleInboundJourney(t *testing.T) {
 	p.Await("table", "Captured fields")
 	p.AwaitText("customer.email")
 	p.AwaitText("Version 1")
+	// A second capture is version 2; version 1 stays to be read.
+	p.Click("button", "Capture schema")
+	p.AwaitText("Waiting for the next request")
+	if r := ta.postJSON(t, h, `{"refund":{"id":"r_1"}}`, nil); r.status != 202 {
+		t.Fatalf("post: %d %s", r.status, r.body)
+	}
+	p.AwaitText("refund.id")
+	p.Choose("Schema version", "Version 1")
+	p.AwaitText("customer.email")
 
 	// Live: a request posted now appears at the top without a reload.
 	p.Click("switch", "Live")
@@ -132,7 +164,7 @@ func TestConsoleInboundJourney(t *testing.T) {
 	if r := ta.postJSON(t, h, `{"order":{"id":"o_2"}}`, nil); r.status != 202 {
 		t.Fatalf("post: %d %s", r.status, r.body)
 	}
-	waitRows(t, p, 2, "ACCEPTED")
+	waitRows(t, p, 3, "ACCEPTED")
 	screenshot(t, p, "connection")
 	// A row opens the request and the response.
 	openFirstLog(t, p)
@@ -232,6 +264,20 @@ func TestConsoleOutboundJourney(t *testing.T) {
 		sleep()
 	}
 
+	// Settings: saved in place; a refused value is said next to the form
+	// and what was typed stays.
+	p.Fill("spinbutton", "Retries", "7")
+	p.Fill("spinbutton", "Attempts a second at most", "10")
+	p.Click("button", "Save")
+	p.AwaitText("Saved.")
+	p.Fill("spinbutton", "Attempts in flight at most", "100000")
+	p.Click("button", "Save")
+	p.Await("alert", "")
+	if v := p.Value("spinbutton", "Attempts in flight at most"); v != "100000" {
+		t.Fatalf("the refused value was lost: %q", v)
+	}
+	p.Fill("spinbutton", "Attempts in flight at most", "16")
+
 	p.Click("button", "Pause")
 	p.Await("button", "Resume")
 	p.AwaitText("PAUSED")
@@ -284,7 +330,7 @@ func TestConsoleFlowsAndEvents(t *testing.T) {
 	p.AwaitText("No flows yet")
 	p.Click("button", "New flow")
 	p.Await("heading", "New flow")
-	p.Fill("textbox", "Name", "Paid orders")
+	p.Fill("textbox", "Name", "Paid")
 	p.Choose("Connection", "Orders")
 	p.Fill("textbox", "Event name", "order_paid")
 	p.Fill("textbox", "Event data (JSON template)", `{"order": ""}`)
@@ -297,6 +343,10 @@ func TestConsoleFlowsAndEvents(t *testing.T) {
 	screenshot(t, p, "flow-editor")
 	p.Click("button", "Create")
 	p.Await("heading", "Edit flow")
+	// Edited and saved again.
+	p.Fill("textbox", "Name", "Paid orders")
+	p.Click("button", "Save")
+	p.AwaitText("Saved.")
 	p.Click("link", "Flows")
 	p.Await("link", "Paid orders")
 
@@ -433,7 +483,7 @@ func TestConsoleFaults(t *testing.T) {
 		}
 		sleep()
 	}
-	p.AwaitGone("status", "Live connection lost; reconnecting…")
+	p.AwaitNoText("reconnecting")
 	p.AwaitText("Streaming new rows")
 	// The tail resumed on the new connection.
 	for i := 0; ; i++ {
@@ -456,5 +506,70 @@ func TestConsoleFaults(t *testing.T) {
 	p.AwaitText("Your API key was refused; sign in again.")
 	if k := browser.Eval[string](p, `sessionStorage.getItem("wexio.apiKey") || ""`); k != "" {
 		t.Fatal("the refused key is still kept")
+	}
+}
+
+// webhookID is the id of the caller's webhook called name.
+func (ta *testApp) webhookID(t *testing.T, name string) string {
+	t.Helper()
+	d := ta.ok(t, ta.key, `query($n: String) { webhooks(first: 1, where: {name: $n}) { edges { node { id } } } }`, map[string]any{"n": name})
+	edges := get(d, "webhooks.edges").([]any)
+	if len(edges) != 1 {
+		t.Fatalf("no webhook %q", name)
+	}
+	return str(edges[0], "node.id")
+}
+
+// New connection with a provider preset (searched, with what to paste and
+// the provider's docs) and with generic HMAC parameters.
+func TestConsolePresetsAndHMAC(t *testing.T) {
+	browser.Path(t)
+	t.Parallel()
+	ta := newTestApp(t)
+	p := signIn(t, ta, 1280, 900)
+	p.Click("button", "New connection")
+	p.Fill("textbox", "Name", "Repo events")
+	p.Choose("Authentication", "A provider preset")
+	p.Fill("searchbox", "Search presets", "git")
+	p.Click("radio", "GitHub")
+	if p.Has("radio", "Stripe") {
+		t.Fatal("the search kept presets that do not match")
+	}
+	p.Await("link", "GitHub's documentation")
+	var label string
+	for _, pr := range get(ta.ok(t, ta.key, `{ authPresets { key secretLabel } }`, nil), "authPresets").([]any) {
+		if str(pr, "key") == "github" {
+			label = str(pr, "secretLabel")
+		}
+	}
+	p.AwaitText("Paste " + label)
+	p.Fill("textbox", label, "gh-webhook-secret")
+	p.Click("button", "Create")
+	p.Await("textbox", "URL")
+	if p.Has("textbox", "Secret") {
+		t.Fatal("a provider's secret was shown back")
+	}
+	d := ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { inbound { auth { mode preset secretHint } } } } }`,
+		map[string]any{"id": ta.webhookID(t, "Repo events")})
+	if str(d, "node.inbound.auth.preset") != "github" || str(d, "node.inbound.auth.secretHint") != "cret" {
+		t.Fatalf("created auth = %v", get(d, "node.inbound.auth"))
+	}
+
+	p.Click("link", "Webhooks & API")
+	p.Click("button", "New connection")
+	p.Fill("textbox", "Name", "Custom signer")
+	p.Choose("Authentication", "Generic HMAC")
+	p.Fill("textbox", "Secret", "s3cr3t-value")
+	p.Fill("textbox", "Signature header", "X-Sig")
+	p.Choose("Algorithm", "SHA512")
+	p.Choose("Encoding", "BASE64")
+	p.Fill("textbox", "Prefix", "sha512=")
+	p.Click("button", "Create")
+	p.Await("textbox", "URL")
+	d = ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { inbound { auth { mode hmac { header algorithm encoding prefix } } } } } }`,
+		map[string]any{"id": ta.webhookID(t, "Custom signer")})
+	if h := get(d, "node.inbound.auth.hmac"); str(d, "node.inbound.auth.mode") != "GENERIC_HMAC" || str(h, "header") != "X-Sig" ||
+		str(h, "algorithm") != "SHA512" || str(h, "encoding") != "BASE64" || str(h, "prefix") != "sha512=" {
+		t.Fatalf("created auth = %v", get(d, "node.inbound.auth"))
 	}
 }

@@ -292,3 +292,42 @@ func (p *Page) Reload() {
 	p.t.Helper()
 	p.Do(chromedp.Reload())
 }
+
+// Press presses and releases a key (e.g. "Enter", "Tab") where the focus
+// is, as a keyboard does.
+func (p *Page) Press(key string) {
+	p.t.Helper()
+	codes := map[string]int64{"Enter": 13, "Tab": 9, "Escape": 27, " ": 32}
+	text := map[string]string{"Enter": "\r", " ": " "}[key]
+	down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Key: key, Code: key,
+		WindowsVirtualKeyCode: codes[key], Text: text}
+	if text == "" {
+		down.Type = input.DispatchKeyEventTypeRawKeyDown
+	}
+	if _, err := call(p.ctx, input.DispatchKeyEvent, down); err != nil {
+		p.t.Fatalf("browser: %v", err)
+	}
+	up := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyUp, Key: key, Code: key, WindowsVirtualKeyCode: codes[key]}
+	if _, err := call(p.ctx, input.DispatchKeyEvent, up); err != nil {
+		p.t.Fatalf("browser: %v", err)
+	}
+}
+
+// Focused is the role and accessible name of the element with the focus.
+func (p *Page) Focused() (role, name string) {
+	p.t.Helper()
+	var got struct{ Role, Name string }
+	v := Eval[string](p, `(() => { const e = document.activeElement; return JSON.stringify({Role: e.getAttribute("role") || e.tagName.toLowerCase(), Name: (e.getAttribute("aria-label") || e.textContent || "").trim()}); })()`)
+	if err := json.Unmarshal([]byte(v), &got); err != nil {
+		p.t.Fatalf("browser: %v", err)
+	}
+	return got.Role, got.Name
+}
+
+// AwaitNoText waits until the page's visible text no longer holds s.
+func (p *Page) AwaitNoText(s string) {
+	p.t.Helper()
+	if err := poll(func() (bool, error) { return !strings.Contains(p.Text(), s), nil }); err != nil {
+		p.t.Fatalf("%q still on the page after %s", s, Wait)
+	}
+}

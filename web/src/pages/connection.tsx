@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
-import type { WebhookQuery } from '../gql/graphql';
+import type { ContactMatch, UpdateWebhookInput, WebhookQuery } from '../gql/graphql';
 import { message } from '../api';
 import { Badge, Failure, Field, Loading, Secret, Time } from '../ui';
 import { go } from '../router';
@@ -306,15 +306,48 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
 function Settings({ w }: { w: Hook }) {
   const [name, setName] = useState(w.name);
   const [description, setDescription] = useState(w.description ?? '');
+  const cr = w.inbound?.contactResolution;
+  const [match, setMatch] = useState<string>(cr?.match ?? '');
+  const [path, setPath] = useState(cr?.path ?? '');
+  const [createIfMissing, setCreateIfMissing] = useState(cr?.createIfMissing ?? false);
+  const o = w.outbound;
+  const [url, setUrl] = useState(o?.url ?? '');
+  const [events, setEvents] = useState(o?.events.join(', ') ?? '');
+  const [maxRetries, setMaxRetries] = useState(String(o?.maxRetries ?? ''));
+  const [timeout, setTimeoutS] = useState(String(o?.timeoutSeconds ?? ''));
+  const [maxConcurrency, setMaxConcurrency] = useState(String(o?.maxConcurrency ?? ''));
+  const [rate, setRate] = useState(o?.rateLimitPerSecond ? String(o.rateLimitPerSecond) : '');
+  const [ordered, setOrdered] = useState(o?.ordered ?? false);
   const [res, update] = useMutation(Update);
-  const changed = name !== w.name || description !== (w.description ?? '');
+  const [saved, setSaved] = useState(false);
+  const input: UpdateWebhookInput = {};
+  if (name !== w.name) input.name = name;
+  if (description !== (w.description ?? '')) input.description = description;
+  if (w.inbound) {
+    if (!match && cr) input.clearContactResolution = true;
+    else if (match && (match !== cr?.match || path !== cr?.path || createIfMissing !== cr?.createIfMissing))
+      input.contactResolution = { match: match as ContactMatch, path, createIfMissing };
+  }
+  if (o) {
+    const evs = events.split(',').map((e) => e.trim()).filter(Boolean);
+    if (url !== o.url) input.url = url;
+    if (evs.join(',') !== o.events.join(',')) input.events = evs;
+    if (Number(maxRetries) !== o.maxRetries) input.maxRetries = Number(maxRetries);
+    if (Number(timeout) !== o.timeoutSeconds) input.timeoutSeconds = Number(timeout);
+    if (Number(maxConcurrency) !== o.maxConcurrency) input.maxConcurrency = Number(maxConcurrency);
+    if ((Number(rate) || 0) !== (o.rateLimitPerSecond ?? 0)) input.rateLimitPerSecond = Number(rate) || 0;
+    if (ordered !== o.ordered) input.ordered = ordered;
+  }
+  const changed = Object.keys(input).length > 0;
   return (
     <section aria-labelledby="settings-h" class="card">
       <h2 id="settings-h">Settings</h2>
       <form
-        onSubmit={(e) => {
+        onSubmit={async (e) => {
           e.preventDefault();
-          update({ id: w.id, input: { name, description } });
+          setSaved(false);
+          const r = await update({ id: w.id, input });
+          if (!r.error) setSaved(true);
         }}
       >
         <Field label="Name">
@@ -323,7 +356,62 @@ function Settings({ w }: { w: Hook }) {
         <Field label="Description">
           <input value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         </Field>
+        {w.inbound && (
+          <>
+            <Field label="Match contacts by">
+              <select value={match} onChange={(e) => setMatch(e.currentTarget.value)}>
+                <option value="">Do not resolve contacts</option>
+                <option value="EMAIL">Email</option>
+                <option value="PHONE">Phone</option>
+                <option value="CHAT_ID">Chat id</option>
+                <option value="CHANNEL_USER_ID">Channel user id</option>
+              </select>
+            </Field>
+            {match && (
+              <>
+                <Field label="Path in the payload" hint="e.g. data.customer.email">
+                  <input required value={path} onInput={(e) => setPath(e.currentTarget.value)} />
+                </Field>
+                <label class="check">
+                  <input type="checkbox" checked={createIfMissing} onChange={(e) => setCreateIfMissing(e.currentTarget.checked)} /> Create the
+                  contact when none matches
+                </label>
+              </>
+            )}
+          </>
+        )}
+        {o && (
+          <>
+            <Field label="URL" hint="Query values show as [redacted]; leave them so to keep them.">
+              <input type="url" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
+            </Field>
+            <Field label="Events" hint='Comma-separated: "contact.created", "flow.*", "*".'>
+              <input required value={events} onInput={(e) => setEvents(e.currentTarget.value)} />
+            </Field>
+            <div class="row">
+              <Field label="Retries">
+                <input type="number" min={0} max={20} value={maxRetries} onInput={(e) => setMaxRetries(e.currentTarget.value)} />
+              </Field>
+              <Field label="Timeout (seconds)">
+                <input type="number" min={1} max={300} value={timeout} onInput={(e) => setTimeoutS(e.currentTarget.value)} />
+              </Field>
+            </div>
+            <div class="row">
+              <Field label="Attempts in flight at most">
+                <input type="number" min={1} value={maxConcurrency} onInput={(e) => setMaxConcurrency(e.currentTarget.value)} />
+              </Field>
+              <Field label="Attempts a second at most" hint="Empty: no limit.">
+                <input type="number" min={1} value={rate} onInput={(e) => setRate(e.currentTarget.value)} />
+              </Field>
+            </div>
+            <label class="check">
+              <input type="checkbox" checked={ordered} onChange={(e) => setOrdered(e.currentTarget.checked)} /> Ordered: one attempt at a
+              time, in event order
+            </label>
+          </>
+        )}
         <Failure error={message(res.error)} />
+        {saved && !changed && <p role="status">Saved.</p>}
         <button type="submit" disabled={!changed || res.fetching}>
           Save
         </button>
@@ -336,35 +424,14 @@ function Settings({ w }: { w: Hook }) {
               {w.inbound.auth.mode}
               {w.inbound.auth.preset ? ' (' + w.inbound.auth.preset + ')' : ''}, secret …{w.inbound.auth.secretHint}
             </dd>
-            <dt>Contact resolution</dt>
-            <dd>
-              {w.inbound.contactResolution
-                ? `${w.inbound.contactResolution.match} at ${w.inbound.contactResolution.path}` +
-                  (w.inbound.contactResolution.createIfMissing ? ', created when missing' : '')
-                : 'None'}
-            </dd>
           </>
         )}
-        {w.outbound && (
+        {o && (
           <>
-            <dt>URL</dt>
-            <dd class="mono">{w.outbound.url}</dd>
             <dt>Authentication</dt>
             <dd>
-              {w.outbound.auth}
-              {w.outbound.secretHint ? ', …' + w.outbound.secretHint : ''}
-            </dd>
-            <dt>Events</dt>
-            <dd>{w.outbound.events.join(', ')}</dd>
-            <dt>Retries, timeout</dt>
-            <dd>
-              {w.outbound.maxRetries} retries, {w.outbound.timeoutSeconds} s
-            </dd>
-            <dt>Limits</dt>
-            <dd>
-              {w.outbound.maxConcurrency} in flight at most,{' '}
-              {w.outbound.rateLimitPerSecond ? w.outbound.rateLimitPerSecond + ' a second' : 'no rate limit'}
-              {w.outbound.ordered ? ', ordered' : ''}
+              {o.auth}
+              {o.secretHint ? ', …' + o.secretHint : ''}
             </dd>
           </>
         )}
@@ -407,7 +474,8 @@ function Health({ w }: { w: Hook }) {
 }
 
 function Schemas({ w }: { w: Hook }) {
-  const latest = w.schemas[0];
+  const [version, setVersion] = useState<number | null>(null);
+  const latest = w.schemas.find((s) => s.version === version) ?? w.schemas[0];
   return (
     <section aria-labelledby="schema-h" class="card">
       <h2 id="schema-h">Schema</h2>
@@ -417,8 +485,19 @@ function Schemas({ w }: { w: Hook }) {
         <>
           <p>
             Version {latest.version}, captured <Time t={latest.capturedAt} />
-            {w.schemas.length > 1 && <> ({w.schemas.length} versions)</>}
           </p>
+          {w.schemas.length > 1 && (
+            <Field label="Schema version">
+              <select value={String(latest.version)} onChange={(e) => setVersion(Number(e.currentTarget.value))}>
+                {w.schemas.map((s) => (
+                  <option value={String(s.version)}>
+                    Version {s.version}
+                    {s === w.schemas[0] ? ' (latest)' : ''}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
           <table>
             <caption>Captured fields</caption>
             <thead>

@@ -98,6 +98,7 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
   const [outcome, setOutcome] = useState<LogOutcome | ''>('');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
+  const [eventType, setEventType] = useState('');
   const [live, setLive] = useState(false);
   const [pages, setPages] = useState<(string | null)[]>([null]);
   const [liveRows, setLiveRows] = useState<LogRowFragment[]>([]);
@@ -112,6 +113,7 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
     ...(outcome ? { outcomes: [outcome] } : {}),
     ...(since ? { since: new Date(since).toISOString() } : {}),
     ...(until ? { until: new Date(until).toISOString() } : {}),
+    ...(eventType ? { eventType } : {}),
   };
   const reset = () => {
     setPages([null]);
@@ -205,6 +207,20 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
             }}
           />
         </label>
+        {direction === 'OUTBOUND' && (
+          <label>
+            Event type{' '}
+            <input
+              type="search"
+              placeholder="contact.* or flow.order_paid"
+              value={eventType}
+              onChange={(e) => {
+                setEventType(e.currentTarget.value.trim());
+                reset();
+              }}
+            />
+          </label>
+        )}
       </div>
       <table>
         <thead>
