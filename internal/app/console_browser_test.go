@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/config"
 	"github.com/wexio/webhooks/internal/testkit/browser"
 )
@@ -572,4 +575,81 @@ func TestConsolePresetsAndHMAC(t *testing.T) {
 		str(h, "algorithm") != "SHA512" || str(h, "encoding") != "BASE64" || str(h, "prefix") != "sha512=" {
 		t.Fatalf("created auth = %v", get(d, "node.inbound.auth"))
 	}
+}
+
+// A live tail at a flood: the server ends it (SLOW_SUBSCRIBER), the page
+// says so and resumes, and it keeps at most its cap of live rows; the
+// page answers throughout. Below that, more rows come on scroll.
+func TestConsoleTailFloodAndScroll(t *testing.T) {
+	browser.Path(t)
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{"name": "Busy"})
+	for i := range 60 {
+		if r := ta.postJSON(t, h, fmt.Sprintf(`{"n":%d}`, i), nil); r.status != 202 {
+			t.Fatalf("post: %d", r.status)
+		}
+	}
+	p := signIn(t, ta, 1280, 900)
+	p.Click("link", "Busy")
+	// 50 rows, then the rest as the end of the list comes into view.
+	waitRows(t, p, 50, "ACCEPTED")
+	browser.Eval[bool](p, `(window.scrollTo(0, document.body.scrollHeight), true)`)
+	waitRows(t, p, 60, "ACCEPTED")
+
+	p.Click("switch", "Live")
+	p.AwaitText("Streaming new rows")
+	ws := get(ta.ok(t, ta.key, `{ viewer { workspace { id } } }`, nil), "viewer.workspace.id").(string)
+	rows := func(n int) []*ent.WebhookLog {
+		out := make([]*ent.WebhookLog, n)
+		for i := range out {
+			out[i] = &ent.WebhookLog{ID: pulid.New("log"), WorkspaceID: pulid.ID(ws), WebhookID: pulid.ID(h.id),
+				Direction: schematype.DirectionInbound, Outcome: schematype.OutcomeAccepted, OccurredAt: time.Now()}
+		}
+		return out
+	}
+	// 1,000 rows a second for 3 s: the page keeps answering, and keeps its
+	// cap of live rows.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for range 300 {
+			<-tick.C
+			ta.tail.Publish(rows(10)...)
+		}
+	}()
+	var slowest time.Duration
+	for waiting := true; waiting; {
+		select {
+		case <-done:
+			waiting = false
+		default:
+		}
+		start := time.Now()
+		browser.Eval[int](p, `1`)
+		slowest = max(slowest, time.Since(start))
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("at 1,000 rows a second the page answered within %v at worst", slowest)
+	p.AwaitText("Streaming new rows")
+	if n := browser.Eval[int](p, `document.querySelectorAll('[aria-label="Logs"] tbody tr button[aria-expanded]').length`); n > 500+60 {
+		t.Fatalf("%d rows on the page after 3,000 live ones: not capped", n)
+	}
+
+	ta.tail.Publish(rows(5000)...) // faster than any socket: the subscriber falls behind
+	p.AwaitText("The live tail fell behind")
+	p.AwaitText("Streaming new rows")
+	if n := browser.Eval[int](p, `document.querySelectorAll('[aria-label="Logs"] tbody tr button[aria-expanded]').length`); n > 500+60 {
+		t.Fatalf("%d rows on the page: the live rows are not capped", n)
+	}
+	// Resumed, the list read again from its first page: a new request
+	// still arrives, on top.
+	waitRows(t, p, 50, "ACCEPTED")
+	before := browser.Eval[int](p, `document.querySelectorAll('[aria-label="Logs"] tbody tr button[aria-expanded]').length`)
+	if r := ta.postJSON(t, h, `{"after":"flood"}`, nil); r.status != 202 {
+		t.Fatalf("post: %d", r.status)
+	}
+	waitRows(t, p, before+1, "ACCEPTED")
 }

@@ -1,7 +1,8 @@
 // The logs panel: a connection's history, newest first, filtered, with
 // more rows on scroll; "Live" streams webhookLogTail into the top.
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { useMutation, useQuery, useSubscription } from '@urql/preact';
+import { memo } from 'preact/compat';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useClient, useMutation, useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import type { Direction, LogOutcome, LogRowFragment } from '../gql/graphql';
 import { SocketContext, message } from '../api';
@@ -9,6 +10,9 @@ import { Badge, Failure, Loading, Time, pretty } from '../ui';
 
 /** LIVE_CAP bounds the rows the live tail keeps: at 1,000 rows a second the page stays as fast and as small as at one. */
 export const LIVE_CAP = 500;
+
+/** FLUSH_MS is how often live rows reach the page. */
+const FLUSH_MS = 200;
 
 graphql(`
   fragment LogRow on WebhookLog {
@@ -108,39 +112,70 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
   // Each switch-on reads the list again, so that what arrived before the
   // tail began is there too; the pages' keys carry it.
   const [generation, setGeneration] = useState(0);
-  const where = {
-    webhookId,
-    ...(outcome ? { outcomes: [outcome] } : {}),
-    ...(since ? { since: new Date(since).toISOString() } : {}),
-    ...(until ? { until: new Date(until).toISOString() } : {}),
-    ...(eventType ? { eventType } : {}),
-  };
+  const where = useMemo(
+    () => ({
+      webhookId,
+      ...(outcome ? { outcomes: [outcome] } : {}),
+      ...(since ? { since: new Date(since).toISOString() } : {}),
+      ...(until ? { until: new Date(until).toISOString() } : {}),
+      ...(eventType ? { eventType } : {}),
+    }),
+    [webhookId, outcome, since, until, eventType],
+  );
+  const more = useCallback((cursor: string | null) => setPages((p) => [...p, cursor]), []);
   const reset = () => {
     setPages([null]);
     setLiveRows([]);
   };
-  // The live rows since the switch went on, newest first, at most LIVE_CAP.
-  const [tail] = useSubscription({ query: TailSub, variables: { id: webhookId }, pause: !live }, (prev: LogRowFragment[] | undefined, d) => {
-    const row = d.webhookLogTail;
-    if (outcome && row.outcome !== outcome) return prev ?? [];
-    return [row, ...(prev ?? [])].slice(0, LIVE_CAP);
-  });
+  // Live on: the list is read again (what came before the tail began, or
+  // while it was down, is there too) and the tail's rows go on top.
+  const startLive = () => {
+    setLive(true);
+    setLiveRows([]);
+    setPages([null]);
+    setGeneration((g) => g + 1);
+  };
+  const client = useClient();
   useEffect(() => {
-    if (tail.data) setLiveRows(tail.data);
-  }, [tail.data]);
-  useEffect(() => {
-    // The server ends a tail that cannot keep up (SLOW_SUBSCRIBER): say so
-    // and subscribe again.
-    const code = tail.error?.graphQLErrors[0]?.extensions?.code;
-    if (live && tail.error) {
-      setEnded(code === 'SLOW_SUBSCRIBER' ? 'The live tail fell behind and was ended by the server; resumed.' : message(tail.error));
-      setLive(false);
-      setTimeout(() => setLive(true), 500);
-    }
-  }, [tail.error]);
+    if (!live) return;
+    // Rows are buffered and reach the page every FLUSH_MS, newest first, at
+    // most LIVE_CAP of them: a flood costs one render per batch, not one
+    // per row.
+    let buffer: LogRowFragment[] = [];
+    const flush = setInterval(() => {
+      if (buffer.length === 0) return;
+      const fresh = buffer.reverse();
+      buffer = [];
+      setLiveRows((rows) => [...fresh, ...rows].slice(0, LIVE_CAP));
+    }, FLUSH_MS);
+    const sub = client.subscription(TailSub, { id: webhookId }).subscribe((r) => {
+      if (r.error) {
+        // The server ends a tail that cannot keep up (SLOW_SUBSCRIBER): say
+        // so, and subscribe again, reading the gap back with the list.
+        const slow = r.error.graphQLErrors.some((e) => e.extensions?.code === 'SLOW_SUBSCRIBER');
+        setEnded(
+          slow
+            ? 'The live tail fell behind and the server ended it; it was resumed and the rows missed meanwhile were read again.'
+            : message(r.error),
+        );
+        setLive(false);
+        setTimeout(startLive, 500);
+        return;
+      }
+      const row = r.data?.webhookLogTail;
+      if (row && (!outcome || row.outcome === outcome)) {
+        buffer.push(row);
+        if (buffer.length > LIVE_CAP) buffer = buffer.slice(-LIVE_CAP);
+      }
+    });
+    return () => {
+      sub.unsubscribe();
+      clearInterval(flush);
+    };
+  }, [live, generation, webhookId, outcome]);
   // The pages below leave out what the tail showed: the first page, read
   // again at the switch, can hold the tail's first rows.
-  const liveIds = new Set(liveRows.map((r) => r.id));
+  const liveIds = useMemo(() => new Set(liveRows.map((r) => r.id)), [liveRows]);
   return (
     <section aria-labelledby="logs-h" class="card" role="region" aria-label="Logs">
       <div class="page-head">
@@ -151,12 +186,11 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
             role="switch"
             checked={live}
             onChange={(e) => {
-              setLive(e.currentTarget.checked);
               setEnded('');
-              setLiveRows([]);
-              if (e.currentTarget.checked) {
-                setPages([null]);
-                setGeneration(generation + 1);
+              if (e.currentTarget.checked) startLive();
+              else {
+                setLive(false);
+                setLiveRows([]);
               }
             }}
           />{' '}
@@ -239,12 +273,12 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
             fresh={generation > 0 && i === 0}
             where={where}
             after={after}
-            skip={liveIds}
+            skip={i === 0 ? liveIds : NONE}
             open={open}
             setOpen={setOpen}
             direction={direction}
             last={i === pages.length - 1}
-            more={(cursor) => setPages([...pages, cursor])}
+            more={more}
           />
         ))}
       </table>
@@ -252,7 +286,9 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
   );
 }
 
-function Page(props: {
+const NONE = new Set<string>();
+
+const Page = memo(function Page(props: {
   where: Record<string, unknown>;
   after: string | null;
   fresh: boolean;
@@ -317,7 +353,7 @@ function Page(props: {
       </tbody>
     </>
   );
-}
+});
 
 function Rows({
   rows,
@@ -330,36 +366,53 @@ function Rows({
   setOpen: (id: string | null) => void;
   direction: Direction;
 }) {
-  const cols = direction === 'OUTBOUND' ? 5 : 4;
   return (
     <tbody>
       {rows.map((r) => (
-        <>
-          <tr key={r.id} class="clickable">
-            <td>
-              <button type="button" class="link" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
-                <Time t={r.occurredAt} />
-              </button>
-            </td>
-            <td>
-              <Badge value={r.outcome} />
-            </td>
-            <td>{r.statusCode ?? '—'}</td>
-            <td>{r.durationMs} ms</td>
-            {direction === 'OUTBOUND' && <td>{r.attempt ?? ''}</td>}
-          </tr>
-          {open === r.id && (
-            <tr key={r.id + '-detail'}>
-              <td colSpan={cols}>
-                <Detail id={r.id} />
-              </td>
-            </tr>
-          )}
-        </>
+        <Row key={r.id} r={r} open={open === r.id} setOpen={setOpen} direction={direction} />
       ))}
     </tbody>
   );
 }
+
+// Row is memoized: a batch of live rows renders the new rows, not the 500
+// already shown.
+const Row = memo(function Row({
+  r,
+  open,
+  setOpen,
+  direction,
+}: {
+  r: LogRowFragment;
+  open: boolean;
+  setOpen: (id: string | null) => void;
+  direction: Direction;
+}) {
+  return (
+    <>
+      <tr class="clickable">
+        <td>
+          <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(open ? null : r.id)}>
+            <Time t={r.occurredAt} />
+          </button>
+        </td>
+        <td>
+          <Badge value={r.outcome} />
+        </td>
+        <td>{r.statusCode ?? '—'}</td>
+        <td>{r.durationMs} ms</td>
+        {direction === 'OUTBOUND' && <td>{r.attempt ?? ''}</td>}
+      </tr>
+      {open && (
+        <tr>
+          <td colSpan={direction === 'OUTBOUND' ? 5 : 4}>
+            <Detail id={r.id} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+});
 
 function Detail({ id }: { id: string }) {
   const [res] = useQuery({ query: LogDetail, variables: { id } });
