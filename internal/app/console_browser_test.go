@@ -26,12 +26,10 @@ import (
 // temporary database, asserting on what a person sees: roles and
 // accessible names (CONTRACT §9), never CSS classes.
 
-// screenshot keeps a picture of the page under web/screenshots (git-ignored)
-// when WEXIO_CONSOLE_SCREENSHOTS is set.
+// screenshot keeps a picture of the page from the last run under
+// web/screenshots (git-ignored); the README shows two of them, copied to
+// docs/images.
 func screenshot(t *testing.T, p *browser.Page, name string) {
-	if os.Getenv("WEXIO_CONSOLE_SCREENSHOTS") == "" {
-		return
-	}
 	dir := filepath.Join("..", "..", "web", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
