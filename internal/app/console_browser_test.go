@@ -288,7 +288,7 @@ func TestConsoleOutboundJourney(t *testing.T) {
 	p.Click("button", "Rotate secret")
 	p.Choose("Keep the old secret valid for", "1 hour")
 	p.Click("button", "Rotate")
-	if s := p.Value("textbox", "New secret"); !strings.HasPrefix(s, "whsec_") || s == secret {
+	if s := p.Value("textbox", "Your new secret"); !strings.HasPrefix(s, "whsec_") || s == secret {
 		t.Fatalf("rotated secret shown = %q", s)
 	}
 
@@ -455,10 +455,23 @@ func TestConsoleListOfAThousand(t *testing.T) {
 	m.Click("button", "Sign in")
 	m.Await("heading", "Webhooks & API")
 	m.Await("link", "the paused one")
-	if wide := browser.Eval[bool](m, `document.documentElement.scrollWidth > window.innerWidth + 1`); wide {
-		t.Fatalf("at 390 px the page is %d px wide", browser.Eval[int](m, `document.documentElement.scrollWidth`))
+	narrow := func(page string) {
+		t.Helper()
+		if browser.Eval[bool](m, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+			t.Fatalf("at 390 px %s is %d px wide", page, browser.Eval[int](m, `document.documentElement.scrollWidth`))
+		}
 	}
+	narrow("the list")
 	screenshot(t, m, "webhooks-390")
+	m.Click("link", "the paused one")
+	m.Await("heading", "the paused one")
+	m.Await("region", "Logs")
+	narrow("a connection's page")
+	m.Click("link", "Webhooks & API")
+	m.Click("button", "New connection")
+	m.Click("radio", "Outbound")
+	m.Await("textbox", "URL")
+	narrow("New connection")
 }
 
 // Faults: a lost WebSocket is said and reconnected by itself, and the live
@@ -499,6 +512,13 @@ func TestConsoleFaults(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+
+	// Deleted meanwhile (by another person, say): an action on it says so
+	// where it was taken.
+	ta.ok(t, ta.key, `mutation($id: ID!) { deleteWebhook(id: $id) }`, map[string]any{"id": h.id})
+	p.Click("button", "Pause")
+	p.Await("alert", "")
+	p.AwaitText("not found")
 
 	// The key is revoked: the next request sends the person to sign-in.
 	ta.exec(t, `DELETE FROM api_keys`)

@@ -19,7 +19,7 @@ type Documents = {
     "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      id\n      name\n      description\n    }\n  }\n": typeof types.UpdateWebhookDocument,
     "\n  mutation SetWebhookStatus($id: ID!, $status: WebhookStatus!) {\n    setWebhookStatus(id: $id, status: $status) {\n      id\n      status\n    }\n  }\n": typeof types.SetWebhookStatusDocument,
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": typeof types.DeleteWebhookDocument,
-    "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n": typeof types.RotateWebhookSecretDocument,
+    "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int, $secret: String) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace, secret: $secret) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n": typeof types.RotateWebhookSecretDocument,
     "\n  mutation StartSchemaCapture($id: ID!) {\n    startSchemaCapture(webhookId: $id) {\n      id\n      inbound {\n        capturing\n      }\n    }\n  }\n": typeof types.StartSchemaCaptureDocument,
     "\n  mutation SendTest($id: ID!) {\n    sendTestEvent(webhookId: $id) {\n      id\n      status\n    }\n  }\n": typeof types.SendTestDocument,
     "\n  subscription CaptureTail($id: ID) {\n    webhookLogTail(webhookId: $id) {\n      id\n      outcome\n    }\n  }\n": typeof types.CaptureTailDocument,
@@ -46,7 +46,7 @@ const documents: Documents = {
     "\n  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {\n    updateWebhook(id: $id, input: $input) {\n      id\n      name\n      description\n    }\n  }\n": types.UpdateWebhookDocument,
     "\n  mutation SetWebhookStatus($id: ID!, $status: WebhookStatus!) {\n    setWebhookStatus(id: $id, status: $status) {\n      id\n      status\n    }\n  }\n": types.SetWebhookStatusDocument,
     "\n  mutation DeleteWebhook($id: ID!) {\n    deleteWebhook(id: $id)\n  }\n": types.DeleteWebhookDocument,
-    "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n": types.RotateWebhookSecretDocument,
+    "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int, $secret: String) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace, secret: $secret) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n": types.RotateWebhookSecretDocument,
     "\n  mutation StartSchemaCapture($id: ID!) {\n    startSchemaCapture(webhookId: $id) {\n      id\n      inbound {\n        capturing\n      }\n    }\n  }\n": types.StartSchemaCaptureDocument,
     "\n  mutation SendTest($id: ID!) {\n    sendTestEvent(webhookId: $id) {\n      id\n      status\n    }\n  }\n": types.SendTestDocument,
     "\n  subscription CaptureTail($id: ID) {\n    webhookLogTail(webhookId: $id) {\n      id\n      outcome\n    }\n  }\n": types.CaptureTailDocument,
@@ -105,7 +105,7 @@ export function graphql(source: "\n  mutation DeleteWebhook($id: ID!) {\n    del
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateWebhookSecret($id: ID!, $grace: Int) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int, $secret: String) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace, secret: $secret) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateWebhookSecret($id: ID!, $grace: Int, $secret: String) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace, secret: $secret) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

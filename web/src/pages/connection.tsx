@@ -101,8 +101,8 @@ const Delete = graphql(`
   }
 `);
 const Rotate = graphql(`
-  mutation RotateWebhookSecret($id: ID!, $grace: Int) {
-    rotateWebhookSecret(id: $id, graceSeconds: $grace) {
+  mutation RotateWebhookSecret($id: ID!, $grace: Int, $secret: String) {
+    rotateWebhookSecret(id: $id, graceSeconds: $grace, secret: $secret) {
       secret
       webhook {
         id
@@ -207,6 +207,10 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [rotating, setRotating] = useState(false);
   const [grace, setGrace] = useState('86400');
+  const [newSecret, setNewSecret] = useState('');
+  // Shared secrets and outbound HMAC secrets are generated; a provider's,
+  // a token or a password is the other side's to give.
+  const generated = w.inbound ? w.inbound.auth.mode === 'SHARED_SECRET' : w.outbound?.auth === 'HMAC';
   const capturing = w.inbound?.capturing ?? false;
   // While capturing, the next accepted request becomes a schema version:
   // wait for it live, then show the fields.
@@ -260,7 +264,7 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
           class="card"
           onSubmit={(e) => {
             e.preventDefault();
-            rotate({ id: w.id, grace: Number(grace) });
+            rotate({ id: w.id, grace: Number(grace), secret: newSecret || null });
           }}
         >
           <Field label="Keep the old secret valid for">
@@ -271,13 +275,26 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
               <option value="604800">7 days</option>
             </select>
           </Field>
+          <Field label={generated ? 'New secret' : "The provider's new secret"} hint={generated ? 'Leave empty to generate one.' : undefined}>
+            <input
+              type="password"
+              autoComplete="off"
+              required={!generated}
+              value={newSecret}
+              onInput={(e) => setNewSecret(e.currentTarget.value)}
+            />
+          </Field>
           <Failure error={message(rot.error)} />
           <button type="submit" disabled={rot.fetching}>
             Rotate
           </button>
         </form>
       )}
-      {rot.data?.rotateWebhookSecret.secret && <Secret label="New secret" value={rot.data.rotateWebhookSecret.secret} />}
+      {rot.data && (rot.data.rotateWebhookSecret.secret ? (
+        <Secret label="Your new secret" value={rot.data.rotateWebhookSecret.secret} />
+      ) : (
+        <p role="status">Secret rotated.</p>
+      ))}
       {confirming && (
         <div role="alertdialog" aria-modal="false" aria-labelledby="del-h" class="card confirm">
           <h2 id="del-h">Delete {w.name}?</h2>
@@ -498,6 +515,7 @@ function Schemas({ w }: { w: Hook }) {
               </select>
             </Field>
           )}
+          <div class="table-wrap">
           <table>
             <caption>Captured fields</caption>
             <thead>
@@ -515,6 +533,7 @@ function Schemas({ w }: { w: Hook }) {
               ))}
             </tbody>
           </table>
+          </div>
         </>
       )}
       <h3>Variables</h3>

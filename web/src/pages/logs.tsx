@@ -256,6 +256,7 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
           </label>
         )}
       </div>
+      <div class="table-wrap">
       <table>
         <thead>
           <tr>
@@ -282,6 +283,7 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
           />
         ))}
       </table>
+      </div>
     </section>
   );
 }
