@@ -56,8 +56,7 @@ export function createApi(key: string, onUnauthenticated: () => void, onSocket: 
     // Refused keys are not retried: the person signs in again.
     shouldRetry: (e) => !(isCloseEvent(e) && (e.code === 4401 || e.code === 4403)),
     // 1 s doubling to 30 s, with jitter so that many consoles do not return at once.
-    retryWait: (retries) =>
-      new Promise((resolve) => setTimeout(resolve, Math.min(30000, 1000 * 2 ** retries) * (0.5 + Math.random() / 2))),
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(30000, 1000 * 2 ** retries) * (0.5 + Math.random() / 2))),
     on: {
       connecting: () => onSocket(everConnected ? 'reconnecting' : 'connecting'),
       connected: () => {

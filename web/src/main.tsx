@@ -36,7 +36,11 @@ function SignIn({ onSignedIn, notice }: { onSignedIn: (key: string) => void; not
           e.preventDefault();
           setBusy(true);
           setError('');
-          const api = createApi(key.trim(), () => {}, () => {});
+          const api = createApi(
+            key.trim(),
+            () => {},
+            () => {},
+          );
           const res = await api.client.query(ViewerQuery, {}, { requestPolicy: 'network-only' }).toPromise();
           api.dispose();
           setBusy(false);
@@ -80,7 +84,12 @@ function Shell({ onSignOut, socket }: { onSignOut: () => void; socket: SocketSta
   else if (route === '/flows') page = <Flows />;
   else if (route === '/flows/new') page = <FlowEditor />;
   else if ((m = match('/flows/:id', route))) page = <FlowEditor id={m.id} />;
-  else page = <p>Nothing here. <a href="#/">Back to Webhooks &amp; API</a></p>;
+  else
+    page = (
+      <p>
+        Nothing here. <a href="#/">Back to Webhooks &amp; API</a>
+      </p>
+    );
   return (
     <>
       <header class="top">

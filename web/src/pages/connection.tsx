@@ -275,7 +275,10 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
               <option value="604800">7 days</option>
             </select>
           </Field>
-          <Field label={generated ? 'New secret' : "The provider's new secret"} hint={generated ? 'Leave empty to generate one.' : undefined}>
+          <Field
+            label={generated ? 'New secret' : "The provider's new secret"}
+            hint={generated ? 'Leave empty to generate one.' : undefined}
+          >
             <input
               type="password"
               autoComplete="off"
@@ -290,11 +293,12 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
           </button>
         </form>
       )}
-      {rot.data && (rot.data.rotateWebhookSecret.secret ? (
-        <Secret label="Your new secret" value={rot.data.rotateWebhookSecret.secret} />
-      ) : (
-        <p role="status">Secret rotated.</p>
-      ))}
+      {rot.data &&
+        (rot.data.rotateWebhookSecret.secret ? (
+          <Secret label="Your new secret" value={rot.data.rotateWebhookSecret.secret} />
+        ) : (
+          <p role="status">Secret rotated.</p>
+        ))}
       {confirming && (
         <div role="alertdialog" aria-modal="false" aria-labelledby="del-h" class="card confirm">
           <h2 id="del-h">Delete {w.name}?</h2>
@@ -346,7 +350,10 @@ function Settings({ w }: { w: Hook }) {
       input.contactResolution = { match: match as ContactMatch, path, createIfMissing };
   }
   if (o) {
-    const evs = events.split(',').map((e) => e.trim()).filter(Boolean);
+    const evs = events
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     if (url !== o.url) input.url = url;
     if (evs.join(',') !== o.events.join(',')) input.events = evs;
     if (Number(maxRetries) !== o.maxRetries) input.maxRetries = Number(maxRetries);
@@ -390,8 +397,8 @@ function Settings({ w }: { w: Hook }) {
                   <input required value={path} onInput={(e) => setPath(e.currentTarget.value)} />
                 </Field>
                 <label class="check">
-                  <input type="checkbox" checked={createIfMissing} onChange={(e) => setCreateIfMissing(e.currentTarget.checked)} /> Create the
-                  contact when none matches
+                  <input type="checkbox" checked={createIfMissing} onChange={(e) => setCreateIfMissing(e.currentTarget.checked)} /> Create
+                  the contact when none matches
                 </label>
               </>
             )}
@@ -473,7 +480,12 @@ function Health({ w }: { w: Hook }) {
       <dl>
         <dt>State</dt>
         <dd>
-          <Badge value={h.state} /> {h.since && <>since <Time t={h.since} /></>}
+          <Badge value={h.state} />{' '}
+          {h.since && (
+            <>
+              since <Time t={h.since} />
+            </>
+          )}
         </dd>
         <dt>Failures in a row</dt>
         <dd>{h.consecutiveFailures}</dd>
@@ -516,23 +528,23 @@ function Schemas({ w }: { w: Hook }) {
             </Field>
           )}
           <div class="table-wrap">
-          <table>
-            <caption>Captured fields</caption>
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Type</th>
-              </tr>
-            </thead>
-            <tbody>
-              {latest.fields.map((f) => (
-                <tr key={f.path}>
-                  <td class="mono">{f.path}</td>
-                  <td>{f.type}</td>
+            <table>
+              <caption>Captured fields</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Path</th>
+                  <th scope="col">Type</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {latest.fields.map((f) => (
+                  <tr key={f.path}>
+                    <td class="mono">{f.path}</td>
+                    <td>{f.type}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         </>
       )}

@@ -93,7 +93,12 @@ export function Events() {
                         <Time t={ev.occurredAt} />
                       </td>
                       <td>
-                        <button type="button" class="link" aria-expanded={open === ev.id} onClick={() => setOpen(open === ev.id ? null : ev.id)}>
+                        <button
+                          type="button"
+                          class="link"
+                          aria-expanded={open === ev.id}
+                          onClick={() => setOpen(open === ev.id ? null : ev.id)}
+                        >
                           {ev.type}
                         </button>
                       </td>
@@ -113,8 +118,8 @@ export function Events() {
                           {ev.deliveries.map((d) => (
                             <div class="delivery" key={d.id}>
                               <h3>
-                                <a href={'#/connections/' + encodeURIComponent(d.webhook.id)}>{d.webhook.name}</a>: <Badge value={d.status} />,{' '}
-                                {d.attempts} attempts
+                                <a href={'#/connections/' + encodeURIComponent(d.webhook.id)}>{d.webhook.name}</a>:{' '}
+                                <Badge value={d.status} />, {d.attempts} attempts
                                 {d.nextAttemptAt && (
                                   <>
                                     , next <Time t={d.nextAttemptAt} />

@@ -164,7 +164,8 @@ function cardsOf(steps: { type: string; config: unknown }[]): Cards {
   const c: Cards = { ...EMPTY, emit: false };
   for (const s of steps) {
     const cfg = (s.config ?? {}) as Record<string, unknown>;
-    if (s.type === 'EMIT_EVENT') Object.assign(c, { emit: true, emitName: String(cfg.name ?? ''), emitData: JSON.stringify(cfg.data ?? {}, null, 2) });
+    if (s.type === 'EMIT_EVENT')
+      Object.assign(c, { emit: true, emitName: String(cfg.name ?? ''), emitData: JSON.stringify(cfg.data ?? {}, null, 2) });
     if (s.type === 'UPDATE_CONTACT') Object.assign(c, { update: true, updateSet: JSON.stringify(cfg.set ?? {}, null, 2) });
     if (s.type === 'SEND_MESSAGE') Object.assign(c, { send: true, channel: String(cfg.channel ?? ''), text: String(cfg.text ?? '') });
   }

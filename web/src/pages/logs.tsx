@@ -199,7 +199,9 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
       </div>
       {live && (
         <p role="status" class={socket === 'connected' ? 'ok' : 'warn'}>
-          {socket === 'connected' ? `Streaming new rows as they are logged (the newest ${LIVE_CAP} are kept).` : 'Connecting the live tail…'}
+          {socket === 'connected'
+            ? `Streaming new rows as they are logged (the newest ${LIVE_CAP} are kept).`
+            : 'Connecting the live tail…'}
         </p>
       )}
       {ended && <p role="status">{ended}</p>}
@@ -257,32 +259,32 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
         )}
       </div>
       <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Status code</th>
-            <th scope="col">Duration</th>
-            {direction === 'OUTBOUND' && <th scope="col">Attempt</th>}
-          </tr>
-        </thead>
-        {liveRows.length > 0 && <Rows rows={liveRows} open={open} setOpen={setOpen} direction={direction} />}
-        {pages.map((after, i) => (
-          <Page
-            key={generation + ':' + String(after) + i}
-            fresh={generation > 0 && i === 0}
-            where={where}
-            after={after}
-            skip={i === 0 ? liveIds : NONE}
-            open={open}
-            setOpen={setOpen}
-            direction={direction}
-            last={i === pages.length - 1}
-            more={more}
-          />
-        ))}
-      </table>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Status code</th>
+              <th scope="col">Duration</th>
+              {direction === 'OUTBOUND' && <th scope="col">Attempt</th>}
+            </tr>
+          </thead>
+          {liveRows.length > 0 && <Rows rows={liveRows} open={open} setOpen={setOpen} direction={direction} />}
+          {pages.map((after, i) => (
+            <Page
+              key={generation + ':' + String(after) + i}
+              fresh={generation > 0 && i === 0}
+              where={where}
+              after={after}
+              skip={i === 0 ? liveIds : NONE}
+              open={open}
+              setOpen={setOpen}
+              direction={direction}
+              last={i === pages.length - 1}
+              more={more}
+            />
+          ))}
+        </table>
       </div>
     </section>
   );

@@ -343,12 +343,7 @@ function NewOutbound() {
             name,
             url,
             events,
-            auth:
-              auth === 'BEARER'
-                ? { mode: auth, token }
-                : auth === 'BASIC'
-                  ? { mode: auth, username, password }
-                  : { mode: auth },
+            auth: auth === 'BEARER' ? { mode: auth, token } : auth === 'BASIC' ? { mode: auth, username, password } : { mode: auth },
             ...(parsed !== undefined ? { headers: parsed } : {}),
             maxRetries: Number(maxRetries),
             timeoutSeconds: Number(timeout),
