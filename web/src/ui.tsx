@@ -98,3 +98,59 @@ export function pretty(body: string | null | undefined): string {
     return body;
   }
 }
+
+/**
+ * usePages keeps the cursors of the pages before the one shown, so that a
+ * list can page back as well as on; reset goes back to the first page.
+ */
+export function usePages() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1],
+    page: cursors.length,
+    reset: () => setCursors([null]),
+    back: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
+    on: (cursor: string | null | undefined) => setCursors((c) => [...c, cursor ?? null]),
+  };
+}
+
+/** Pager offers the previous and the next page of a list paged by usePages. */
+export function Pager({ pages, hasNext, endCursor }: { pages: ReturnType<typeof usePages>; hasNext: boolean; endCursor?: string | null }) {
+  if (pages.page <= 1 && !hasNext) return null;
+  return (
+    <nav class="pager" aria-label="Pages">
+      <button type="button" class="secondary" disabled={pages.page <= 1} onClick={pages.back}>
+        Previous page
+      </button>
+      <span class="muted">Page {pages.page}</span>
+      <button type="button" class="secondary" disabled={!hasNext} onClick={() => pages.on(endCursor)}>
+        Next page
+      </button>
+    </nav>
+  );
+}
+
+/** FilterSelect is a labelled filter: its options, "All" first. */
+export function FilterSelect<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T | '';
+  options: [T, string][];
+  onChange: (v: T | '') => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value as T | '')}>
+        <option value="">All</option>
+        {options.map(([v, text]) => (
+          <option value={v}>{text}</option>
+        ))}
+      </select>
+    </label>
+  );
+}

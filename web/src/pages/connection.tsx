@@ -3,11 +3,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
-import type { ContactMatch, UpdateWebhookInput, WebhookQuery } from '../gql/graphql';
+import type { UpdateWebhookInput, WebhookQuery } from '../gql/graphql';
 import { message } from '../api';
 import { Badge, Failure, Field, Loading, Secret, Time } from '../ui';
 import { go } from '../router';
 import { Logs } from './logs';
+import { ContactResolutionFields, RetryFields, SendTestButton } from './parts';
+import type { Resolution } from './parts';
 
 const Webhook = graphql(`
   query Webhook($id: ID!) {
@@ -120,14 +122,6 @@ const Capture = graphql(`
     }
   }
 `);
-const Test = graphql(`
-  mutation SendTest($id: ID!) {
-    sendTestEvent(webhookId: $id) {
-      id
-      status
-    }
-  }
-`);
 const Tail = graphql(`
   subscription CaptureTail($id: ID) {
     webhookLogTail(webhookId: $id) {
@@ -202,7 +196,6 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
   const [status, setStatus] = useMutation(SetStatus);
   const [del, remove] = useMutation(Delete);
   const [rot, rotate] = useMutation(Rotate);
-  const [test, sendTest] = useMutation(Test);
   const [cap, capture] = useMutation(Capture);
   const [confirming, setConfirming] = useState(false);
   const [rotating, setRotating] = useState(false);
@@ -237,11 +230,7 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
           Waiting for the next request to capture its schema…
         </span>
       )}
-      {w.direction === 'OUTBOUND' && (
-        <button type="button" disabled={test.fetching} onClick={() => sendTest({ id: w.id })}>
-          Send test event
-        </button>
-      )}
+      {w.direction === 'OUTBOUND' && <SendTestButton id={w.id} />}
       <button type="button" class="secondary" onClick={() => setRotating(!rotating)}>
         Rotate secret
       </button>
@@ -257,8 +246,7 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
       <button type="button" class="danger" onClick={() => setConfirming(true)}>
         Delete
       </button>
-      {test.data && <p role="status">Test event queued: delivery {test.data.sendTestEvent.id}.</p>}
-      <Failure error={message(test.error) || message(status.error) || message(cap.error)} />
+      <Failure error={message(status.error) || message(cap.error)} />
       {rotating && !rot.data && (
         <form
           class="card"
@@ -328,9 +316,12 @@ function Settings({ w }: { w: Hook }) {
   const [name, setName] = useState(w.name);
   const [description, setDescription] = useState(w.description ?? '');
   const cr = w.inbound?.contactResolution;
-  const [match, setMatch] = useState<string>(cr?.match ?? '');
-  const [path, setPath] = useState(cr?.path ?? '');
-  const [createIfMissing, setCreateIfMissing] = useState(cr?.createIfMissing ?? false);
+  const [resolution, setResolution] = useState<Resolution>({
+    match: cr?.match ?? '',
+    path: cr?.path ?? '',
+    createIfMissing: cr?.createIfMissing ?? false,
+  });
+  const { match, path, createIfMissing } = resolution;
   const o = w.outbound;
   const [url, setUrl] = useState(o?.url ?? '');
   const [events, setEvents] = useState(o?.events.join(', ') ?? '');
@@ -347,7 +338,7 @@ function Settings({ w }: { w: Hook }) {
   if (w.inbound) {
     if (!match && cr) input.clearContactResolution = true;
     else if (match && (match !== cr?.match || path !== cr?.path || createIfMissing !== cr?.createIfMissing))
-      input.contactResolution = { match: match as ContactMatch, path, createIfMissing };
+      input.contactResolution = { match, path, createIfMissing };
   }
   if (o) {
     const evs = events
@@ -382,26 +373,7 @@ function Settings({ w }: { w: Hook }) {
         </Field>
         {w.inbound && (
           <>
-            <Field label="Match contacts by">
-              <select value={match} onChange={(e) => setMatch(e.currentTarget.value)}>
-                <option value="">Do not resolve contacts</option>
-                <option value="EMAIL">Email</option>
-                <option value="PHONE">Phone</option>
-                <option value="CHAT_ID">Chat id</option>
-                <option value="CHANNEL_USER_ID">Channel user id</option>
-              </select>
-            </Field>
-            {match && (
-              <>
-                <Field label="Path in the payload" hint="e.g. data.customer.email">
-                  <input required value={path} onInput={(e) => setPath(e.currentTarget.value)} />
-                </Field>
-                <label class="check">
-                  <input type="checkbox" checked={createIfMissing} onChange={(e) => setCreateIfMissing(e.currentTarget.checked)} /> Create
-                  the contact when none matches
-                </label>
-              </>
-            )}
+            <ContactResolutionFields value={resolution} onChange={setResolution} />
           </>
         )}
         {o && (
@@ -412,14 +384,7 @@ function Settings({ w }: { w: Hook }) {
             <Field label="Events" hint='Comma-separated: "contact.created", "flow.*", "*".'>
               <input required value={events} onInput={(e) => setEvents(e.currentTarget.value)} />
             </Field>
-            <div class="row">
-              <Field label="Retries">
-                <input type="number" min={0} max={20} value={maxRetries} onInput={(e) => setMaxRetries(e.currentTarget.value)} />
-              </Field>
-              <Field label="Timeout (seconds)">
-                <input type="number" min={1} max={300} value={timeout} onInput={(e) => setTimeoutS(e.currentTarget.value)} />
-              </Field>
-            </div>
+            <RetryFields retries={maxRetries} timeout={timeout} onRetries={setMaxRetries} onTimeout={setTimeoutS} />
             <div class="row">
               <Field label="Attempts in flight at most">
                 <input type="number" min={1} value={maxConcurrency} onInput={(e) => setMaxConcurrency(e.currentTarget.value)} />

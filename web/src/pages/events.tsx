@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import { message } from '../api';
-import { Badge, Failure, Loading, Time } from '../ui';
+import { Badge, Failure, Loading, Pager, Time, usePages } from '../ui';
 
 const EventsQuery = graphql(`
   query Events($first: Int!, $after: Cursor, $where: EventFilter) {
@@ -28,13 +28,7 @@ const EventsQuery = graphql(`
               name
             }
             logs {
-              id
-              occurredAt
-              outcome
-              statusCode
-              durationMs
-              attempt
-              error
+              ...LogRow
             }
           }
         }
@@ -45,11 +39,11 @@ const EventsQuery = graphql(`
 
 export function Events() {
   const [type, setType] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = usePages();
   const [open, setOpen] = useState<string | null>(null);
   const [res] = useQuery({
     query: EventsQuery,
-    variables: { first: 50, after: cursors[cursors.length - 1], where: type ? { type } : null },
+    variables: { first: 50, after: pages.after, where: type ? { type } : null },
   });
   const conn = res.data?.events;
   return (
@@ -64,7 +58,7 @@ export function Events() {
             value={type}
             onChange={(e) => {
               setType(e.currentTarget.value.trim());
-              setCursors([null]);
+              pages.reset();
             }}
           />
         </label>
@@ -119,7 +113,7 @@ export function Events() {
                             <div class="delivery" key={d.id}>
                               <h3>
                                 <a href={'#/connections/' + encodeURIComponent(d.webhook.id)}>{d.webhook.name}</a>:{' '}
-                                <Badge value={d.status} />, {d.attempts} attempts
+                                <Badge value={d.status} />, {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}
                                 {d.nextAttemptAt && (
                                   <>
                                     , next <Time t={d.nextAttemptAt} />
@@ -165,21 +159,7 @@ export function Events() {
           </table>
         </div>
       )}
-      {conn && (cursors.length > 1 || conn.pageInfo.hasNextPage) && (
-        <nav class="pager" aria-label="Pages">
-          <button type="button" class="secondary" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            Previous page
-          </button>
-          <button
-            type="button"
-            class="secondary"
-            disabled={!conn.pageInfo.hasNextPage}
-            onClick={() => setCursors([...cursors, conn.pageInfo.endCursor ?? null])}
-          >
-            Next page
-          </button>
-        </nav>
-      )}
+      {conn && <Pager pages={pages} hasNext={conn.pageInfo.hasNextPage} endCursor={conn.pageInfo.endCursor} />}
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { useClient, useMutation, useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import type { Direction, LogOutcome, LogRowFragment } from '../gql/graphql';
 import { SocketContext, message } from '../api';
-import { Badge, Failure, Loading, Time, pretty } from '../ui';
+import { Badge, Failure, FilterSelect, Loading, Time, pretty } from '../ui';
 
 /** LIVE_CAP bounds the rows the live tail keeps: at 1,000 rows a second the page stays as fast and as small as at one. */
 export const LIVE_CAP = 500;
@@ -206,21 +206,15 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
       )}
       {ended && <p role="status">{ended}</p>}
       <div class="filters" role="group" aria-label="Log filters">
-        <label>
-          Outcome{' '}
-          <select
-            value={outcome}
-            onChange={(e) => {
-              setOutcome(e.currentTarget.value as LogOutcome | '');
-              reset();
-            }}
-          >
-            <option value="">All</option>
-            {OUTCOMES.map((o) => (
-              <option value={o}>{o}</option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="Outcome"
+          value={outcome}
+          options={OUTCOMES.map((o) => [o, o])}
+          onChange={(v) => {
+            setOutcome(v);
+            reset();
+          }}
+        />
         <label>
           Since{' '}
           <input

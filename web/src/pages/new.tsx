@@ -3,9 +3,11 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useMutation, useQuery } from '@urql/preact';
 import { graphql } from '../gql';
-import type { ContactMatch, InboundAuthMode, OutboundAuthMode } from '../gql/graphql';
+import type { InboundAuthMode, OutboundAuthMode } from '../gql/graphql';
 import { message } from '../api';
 import { Failure, Field, Secret } from '../ui';
+import { ContactResolutionFields, RetryFields, SendTestButton } from './parts';
+import type { Resolution } from './parts';
 
 const Presets = graphql(`
   query AuthPresets {
@@ -42,15 +44,6 @@ const CreateOutbound = graphql(`
         id
         name
       }
-    }
-  }
-`);
-
-const SendTest = graphql(`
-  mutation SendTestEvent($id: ID!) {
-    sendTestEvent(webhookId: $id) {
-      id
-      status
     }
   }
 `);
@@ -129,9 +122,7 @@ function NewInbound() {
   const [search, setSearch] = useState('');
   const [secret, setSecret] = useState('');
   const [hmac, setHmac] = useState({ header: 'X-Signature', algorithm: 'SHA256', encoding: 'HEX', prefix: '', signedPayload: '{body}' });
-  const [match, setMatch] = useState<ContactMatch | ''>('');
-  const [path, setPath] = useState('');
-  const [createIfMissing, setCreateIfMissing] = useState(false);
+  const [resolution, setResolution] = useState<Resolution>({ match: '', path: '', createIfMissing: false });
   const [presets] = useQuery({ query: Presets, pause: mode !== 'PRESET' });
   const [res, create] = useMutation(CreateInbound);
   const chosen = presets.data?.authPresets.find((p) => p.key === preset);
@@ -178,7 +169,9 @@ function NewInbound() {
                   }
                 : {}),
             },
-            ...(match ? { contactResolution: { match, path, createIfMissing } } : {}),
+            ...(resolution.match
+              ? { contactResolution: { match: resolution.match, path: resolution.path, createIfMissing: resolution.createIfMissing } }
+              : {}),
           },
         });
       }}
@@ -256,26 +249,7 @@ function NewInbound() {
       )}
       <fieldset>
         <legend>Contact resolution</legend>
-        <Field label="Match contacts by">
-          <select value={match} onChange={(e) => setMatch(e.currentTarget.value as ContactMatch | '')}>
-            <option value="">Do not resolve contacts</option>
-            <option value="EMAIL">Email</option>
-            <option value="PHONE">Phone</option>
-            <option value="CHAT_ID">Chat id</option>
-            <option value="CHANNEL_USER_ID">Channel user id</option>
-          </select>
-        </Field>
-        {match && (
-          <>
-            <Field label="Path in the payload" hint="e.g. data.customer.email">
-              <input required value={path} onInput={(e) => setPath(e.currentTarget.value)} />
-            </Field>
-            <label class="check">
-              <input type="checkbox" checked={createIfMissing} onChange={(e) => setCreateIfMissing(e.currentTarget.checked)} /> Create the
-              contact when none matches
-            </label>
-          </>
-        )}
+        <ContactResolutionFields value={resolution} onChange={setResolution} />
       </fieldset>
       <Failure error={message(res.error)} />
       <button type="submit" disabled={res.fetching}>
@@ -299,7 +273,6 @@ function NewOutbound() {
   const [timeout, setTimeoutS] = useState('15');
   const [headersError, setHeadersError] = useState('');
   const [res, create] = useMutation(CreateOutbound);
-  const [test, sendTest] = useMutation(SendTest);
   const done = res.data?.createOutboundWebhook;
   if (done) {
     return (
@@ -311,11 +284,7 @@ function NewOutbound() {
             <Secret label="Secret" value={done.secret} />
           </>
         )}
-        <button type="button" disabled={test.fetching} onClick={() => sendTest({ id: done.webhook.id })}>
-          Send test event
-        </button>
-        {test.data && <p role="status">Test event queued: delivery {test.data.sendTestEvent.id}.</p>}
-        <Failure error={message(test.error)} />
+        <SendTestButton id={done.webhook.id} />
         <p>
           <a href={'#/connections/' + encodeURIComponent(done.webhook.id)}>Open {done.webhook.name}</a>
         </p>
@@ -420,14 +389,7 @@ function NewOutbound() {
         <textarea rows={3} value={headers} onInput={(e) => setHeaders(e.currentTarget.value)} />
       </Field>
       <Failure error={headersError} />
-      <div class="row">
-        <Field label="Retries">
-          <input type="number" min={0} max={20} value={maxRetries} onInput={(e) => setMaxRetries(e.currentTarget.value)} />
-        </Field>
-        <Field label="Timeout (seconds)">
-          <input type="number" min={1} max={300} value={timeout} onInput={(e) => setTimeoutS(e.currentTarget.value)} />
-        </Field>
-      </div>
+      <RetryFields retries={maxRetries} timeout={timeout} onRetries={setMaxRetries} onTimeout={setTimeoutS} />
       <Failure error={message(res.error)} />
       <button type="submit" disabled={res.fetching}>
         Create

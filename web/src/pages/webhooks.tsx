@@ -5,7 +5,7 @@ import { useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import type { Direction, WebhookStatus } from '../gql/graphql';
 import { message } from '../api';
-import { Badge, Failure, Loading, Time } from '../ui';
+import { Badge, Failure, FilterSelect, Loading, Pager, Time, usePages } from '../ui';
 import { go } from '../router';
 
 export const PAGE_SIZE = 50;
@@ -37,13 +37,10 @@ const WebhooksQuery = graphql(`
 export function Webhooks() {
   const [direction, setDirection] = useState<Direction | ''>('');
   const [status, setStatus] = useState<WebhookStatus | ''>('');
-  // Cursors of the pages before this one, to go back.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1];
+  const pages = usePages();
   const where = { ...(direction ? { direction } : {}), ...(status ? { status } : {}) };
-  const [res] = useQuery({ query: WebhooksQuery, variables: { first: PAGE_SIZE, after, where } });
+  const [res] = useQuery({ query: WebhooksQuery, variables: { first: PAGE_SIZE, after: pages.after, where } });
   const conn = res.data?.webhooks;
-  const reset = () => setCursors([null]);
   return (
     <section aria-labelledby="webhooks-h">
       <div class="page-head">
@@ -53,35 +50,31 @@ export function Webhooks() {
         </button>
       </div>
       <div class="filters" role="group" aria-label="Filters">
-        <label>
-          Direction{' '}
-          <select
-            value={direction}
-            onChange={(e) => {
-              setDirection(e.currentTarget.value as Direction | '');
-              reset();
-            }}
-          >
-            <option value="">All</option>
-            <option value="INBOUND">Inbound</option>
-            <option value="OUTBOUND">Outbound</option>
-          </select>
-        </label>
-        <label>
-          Status{' '}
-          <select
-            value={status}
-            onChange={(e) => {
-              setStatus(e.currentTarget.value as WebhookStatus | '');
-              reset();
-            }}
-          >
-            <option value="">All</option>
-            <option value="ACTIVE">Active</option>
-            <option value="PAUSED">Paused</option>
-            <option value="DISABLED">Disabled</option>
-          </select>
-        </label>
+        <FilterSelect
+          label="Direction"
+          value={direction}
+          options={[
+            ['INBOUND', 'Inbound'],
+            ['OUTBOUND', 'Outbound'],
+          ]}
+          onChange={(v) => {
+            setDirection(v);
+            pages.reset();
+          }}
+        />
+        <FilterSelect
+          label="Status"
+          value={status}
+          options={[
+            ['ACTIVE', 'Active'],
+            ['PAUSED', 'Paused'],
+            ['DISABLED', 'Disabled'],
+          ]}
+          onChange={(v) => {
+            setStatus(v);
+            pages.reset();
+          }}
+        />
         {conn && <span class="muted">{conn.totalCount} connections</span>}
       </div>
       <Failure error={message(res.error)} />
@@ -128,22 +121,7 @@ export function Webhooks() {
           </table>
         </div>
       )}
-      {conn && (cursors.length > 1 || conn.pageInfo.hasNextPage) && (
-        <nav class="pager" aria-label="Pages">
-          <button type="button" class="secondary" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            Previous page
-          </button>
-          <span class="muted">Page {cursors.length}</span>
-          <button
-            type="button"
-            class="secondary"
-            disabled={!conn.pageInfo.hasNextPage}
-            onClick={() => setCursors([...cursors, conn.pageInfo.endCursor ?? null])}
-          >
-            Next page
-          </button>
-        </nav>
-      )}
+      {conn && <Pager pages={pages} hasNext={conn.pageInfo.hasNextPage} endCursor={conn.pageInfo.endCursor} />}
     </section>
   );
 }
