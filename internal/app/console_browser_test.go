@@ -265,6 +265,25 @@ func TestConsoleOutboundJourney(t *testing.T) {
 		sleep()
 	}
 
+	// Replay: the deliveries of the last hour's events, succeeded ones too,
+	// sent again, through the webhook's limits.
+	before = got.Load()
+	// Chromium's role for a date-time field is its own ("DateTime").
+	p.On(p.Await("DateTime", "Events since"), `function() {
+		const d = new Date(Date.now() - 3600e3), pad = n => String(n).padStart(2, "0");
+		this.value = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
+		this.dispatchEvent(new Event("input", {bubbles: true}));
+	}`, nil)
+	p.Click("checkbox", "Succeeded ones too, not only failed")
+	p.Click("button", "Replay")
+	p.AwaitText("1 delivery queued again.")
+	for i := 0; got.Load() == before; i++ {
+		if i > 200 {
+			t.Fatal("the replay did not reach the receiver")
+		}
+		sleep()
+	}
+
 	// Settings: saved in place; a refused value is said next to the form
 	// and what was typed stays.
 	p.Fill("spinbutton", "Retries", "7")
@@ -379,6 +398,16 @@ func TestConsoleFlowsAndEvents(t *testing.T) {
 		p.Await("heading", "Events")
 	}
 	screenshot(t, p, "events")
+
+	// A flow is deleted after a confirmation naming it.
+	p.Click("link", "Flows")
+	p.Click("link", "Paid orders")
+	p.Await("heading", "Edit flow")
+	p.Click("button", "Delete")
+	p.Await("alertdialog", "Delete Paid orders?")
+	p.Click("button", "Delete Paid orders")
+	p.Await("heading", "Flows")
+	p.AwaitText("No flows yet")
 }
 
 // The list with 1,000 connections: its first load is timed (under 1 s on
@@ -441,7 +470,7 @@ func TestConsoleListOfAThousand(t *testing.T) {
 		t.Fatalf("pages of %d and %d rows, or sharing rows:\n%v\n%v", len(page1), len(page2), page1, page2)
 	}
 	p.Choose("Status", "Paused")
-	p.AwaitText("1 connections")
+	p.AwaitText("1 connection")
 	p.Await("link", "the paused one")
 	p.Choose("Status", "All")
 	p.Choose("Direction", "Outbound")

@@ -154,3 +154,8 @@ export function FilterSelect<T extends string>({
     </label>
   );
 }
+
+/** count says n of a thing: "1 delivery", "3 deliveries". */
+export function count(n: number, one: string, many: string): string {
+  return n + ' ' + (n === 1 ? one : many);
+}

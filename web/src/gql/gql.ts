@@ -22,11 +22,13 @@ type Documents = {
     "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int, $secret: String) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace, secret: $secret) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n": typeof types.RotateWebhookSecretDocument,
     "\n  mutation StartSchemaCapture($id: ID!) {\n    startSchemaCapture(webhookId: $id) {\n      id\n      inbound {\n        capturing\n      }\n    }\n  }\n": typeof types.StartSchemaCaptureDocument,
     "\n  subscription CaptureTail($id: ID) {\n    webhookLogTail(webhookId: $id) {\n      id\n      outcome\n    }\n  }\n": typeof types.CaptureTailDocument,
+    "\n  mutation ReplayDeliveries($id: ID!, $since: Time!, $until: Time, $statuses: [DeliveryStatus!]) {\n    replayDeliveries(webhookId: $id, since: $since, until: $until, statuses: $statuses)\n  }\n": typeof types.ReplayDeliveriesDocument,
     "\n  query Events($first: Int!, $after: Cursor, $where: EventFilter) {\n    events(first: $first, after: $after, where: $where) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          occurredAt\n          deliveries {\n            id\n            status\n            attempts\n            nextAttemptAt\n            webhook {\n              id\n              name\n            }\n            logs {\n              ...LogRow\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.EventsDocument,
     "\n  query Flows($first: Int!, $after: Cursor) {\n    flows(first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          enabled\n          updatedAt\n          trigger {\n            webhook {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.FlowsDocument,
     "\n  query Flow($id: ID!) {\n    node(id: $id) {\n      ... on Flow {\n        id\n        name\n        enabled\n        trigger {\n          webhook {\n            id\n          }\n        }\n        steps {\n          type\n          config\n        }\n      }\n    }\n  }\n": typeof types.FlowDocument,
     "\n  query InboundHooks {\n    webhooks(first: 500, where: { direction: INBOUND }, orderBy: { field: NAME, direction: ASC }) {\n      edges {\n        node {\n          id\n          name\n          variables\n        }\n      }\n    }\n  }\n": typeof types.InboundHooksDocument,
     "\n  mutation CreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateFlowDocument,
+    "\n  mutation DeleteFlow($id: ID!) {\n    deleteFlow(id: $id)\n  }\n": typeof types.DeleteFlowDocument,
     "\n  mutation UpdateFlow($id: ID!, $input: UpdateFlowInput!) {\n    updateFlow(id: $id, input: $input) {\n      id\n      name\n      enabled\n    }\n  }\n": typeof types.UpdateFlowDocument,
     "\n  fragment LogRow on WebhookLog {\n    id\n    occurredAt\n    outcome\n    statusCode\n    durationMs\n    attempt\n    error\n  }\n": typeof types.LogRowFragmentDoc,
     "\n  query Logs($first: Int!, $after: Cursor, $where: WebhookLogFilter!) {\n    webhookLogs(first: $first, after: $after, where: $where) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...LogRow\n        }\n      }\n    }\n  }\n": typeof types.LogsDocument,
@@ -48,11 +50,13 @@ const documents: Documents = {
     "\n  mutation RotateWebhookSecret($id: ID!, $grace: Int, $secret: String) {\n    rotateWebhookSecret(id: $id, graceSeconds: $grace, secret: $secret) {\n      secret\n      webhook {\n        id\n      }\n    }\n  }\n": types.RotateWebhookSecretDocument,
     "\n  mutation StartSchemaCapture($id: ID!) {\n    startSchemaCapture(webhookId: $id) {\n      id\n      inbound {\n        capturing\n      }\n    }\n  }\n": types.StartSchemaCaptureDocument,
     "\n  subscription CaptureTail($id: ID) {\n    webhookLogTail(webhookId: $id) {\n      id\n      outcome\n    }\n  }\n": types.CaptureTailDocument,
+    "\n  mutation ReplayDeliveries($id: ID!, $since: Time!, $until: Time, $statuses: [DeliveryStatus!]) {\n    replayDeliveries(webhookId: $id, since: $since, until: $until, statuses: $statuses)\n  }\n": types.ReplayDeliveriesDocument,
     "\n  query Events($first: Int!, $after: Cursor, $where: EventFilter) {\n    events(first: $first, after: $after, where: $where) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          occurredAt\n          deliveries {\n            id\n            status\n            attempts\n            nextAttemptAt\n            webhook {\n              id\n              name\n            }\n            logs {\n              ...LogRow\n            }\n          }\n        }\n      }\n    }\n  }\n": types.EventsDocument,
     "\n  query Flows($first: Int!, $after: Cursor) {\n    flows(first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          enabled\n          updatedAt\n          trigger {\n            webhook {\n              id\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n": types.FlowsDocument,
     "\n  query Flow($id: ID!) {\n    node(id: $id) {\n      ... on Flow {\n        id\n        name\n        enabled\n        trigger {\n          webhook {\n            id\n          }\n        }\n        steps {\n          type\n          config\n        }\n      }\n    }\n  }\n": types.FlowDocument,
     "\n  query InboundHooks {\n    webhooks(first: 500, where: { direction: INBOUND }, orderBy: { field: NAME, direction: ASC }) {\n      edges {\n        node {\n          id\n          name\n          variables\n        }\n      }\n    }\n  }\n": types.InboundHooksDocument,
     "\n  mutation CreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n": types.CreateFlowDocument,
+    "\n  mutation DeleteFlow($id: ID!) {\n    deleteFlow(id: $id)\n  }\n": types.DeleteFlowDocument,
     "\n  mutation UpdateFlow($id: ID!, $input: UpdateFlowInput!) {\n    updateFlow(id: $id, input: $input) {\n      id\n      name\n      enabled\n    }\n  }\n": types.UpdateFlowDocument,
     "\n  fragment LogRow on WebhookLog {\n    id\n    occurredAt\n    outcome\n    statusCode\n    durationMs\n    attempt\n    error\n  }\n": types.LogRowFragmentDoc,
     "\n  query Logs($first: Int!, $after: Cursor, $where: WebhookLogFilter!) {\n    webhookLogs(first: $first, after: $after, where: $where) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...LogRow\n        }\n      }\n    }\n  }\n": types.LogsDocument,
@@ -115,6 +119,10 @@ export function graphql(source: "\n  subscription CaptureTail($id: ID) {\n    we
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ReplayDeliveries($id: ID!, $since: Time!, $until: Time, $statuses: [DeliveryStatus!]) {\n    replayDeliveries(webhookId: $id, since: $since, until: $until, statuses: $statuses)\n  }\n"): (typeof documents)["\n  mutation ReplayDeliveries($id: ID!, $since: Time!, $until: Time, $statuses: [DeliveryStatus!]) {\n    replayDeliveries(webhookId: $id, since: $since, until: $until, statuses: $statuses)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Events($first: Int!, $after: Cursor, $where: EventFilter) {\n    events(first: $first, after: $after, where: $where) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          occurredAt\n          deliveries {\n            id\n            status\n            attempts\n            nextAttemptAt\n            webhook {\n              id\n              name\n            }\n            logs {\n              ...LogRow\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Events($first: Int!, $after: Cursor, $where: EventFilter) {\n    events(first: $first, after: $after, where: $where) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          type\n          occurredAt\n          deliveries {\n            id\n            status\n            attempts\n            nextAttemptAt\n            webhook {\n              id\n              name\n            }\n            logs {\n              ...LogRow\n            }\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -132,6 +140,10 @@ export function graphql(source: "\n  query InboundHooks {\n    webhooks(first: 5
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateFlow($input: CreateFlowInput!) {\n    createFlow(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteFlow($id: ID!) {\n    deleteFlow(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteFlow($id: ID!) {\n    deleteFlow(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

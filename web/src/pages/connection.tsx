@@ -5,7 +5,7 @@ import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
 import type { UpdateWebhookInput, WebhookQuery } from '../gql/graphql';
 import { message } from '../api';
-import { Badge, Failure, Field, Loading, Secret, Time } from '../ui';
+import { Badge, Failure, Field, Loading, Secret, Time, count } from '../ui';
 import { go } from '../router';
 import { Logs } from './logs';
 import { ContactResolutionFields, RetryFields, SendTestButton } from './parts';
@@ -463,7 +463,58 @@ function Health({ w }: { w: Hook }) {
           </>
         )}
       </dl>
+      <Replay w={w} />
     </section>
+  );
+}
+
+const ReplayMutation = graphql(`
+  mutation ReplayDeliveries($id: ID!, $since: Time!, $until: Time, $statuses: [DeliveryStatus!]) {
+    replayDeliveries(webhookId: $id, since: $since, until: $until, statuses: $statuses)
+  }
+`);
+
+/**
+ * Replay resends, once each, the deliveries of events since a time (failed
+ * ones by default), through the webhook's limits: after a receiver was down
+ * for a day, one action instead of a retry per delivery.
+ */
+function Replay({ w }: { w: Hook }) {
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const [all, setAll] = useState(false);
+  const [res, replay] = useMutation(ReplayMutation);
+  return (
+    <form
+      class="replay"
+      onSubmit={(e) => {
+        e.preventDefault();
+        replay({
+          id: w.id,
+          since: new Date(since).toISOString(),
+          until: until ? new Date(until).toISOString() : null,
+          statuses: all ? ['FAILED', 'SUCCEEDED'] : ['FAILED'],
+        });
+      }}
+    >
+      <h3>Replay deliveries</h3>
+      <div class="row">
+        <Field label="Events since">
+          <input type="datetime-local" required value={since} onInput={(e) => setSince(e.currentTarget.value)} />
+        </Field>
+        <Field label="Until (optional)">
+          <input type="datetime-local" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
+        </Field>
+      </div>
+      <label class="check">
+        <input type="checkbox" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} /> Succeeded ones too, not only failed
+      </label>
+      <Failure error={message(res.error)} />
+      {res.data && <p role="status">{count(res.data.replayDeliveries, 'delivery', 'deliveries')} queued again.</p>}
+      <button type="submit" class="secondary" disabled={res.fetching}>
+        Replay
+      </button>
+    </form>
   );
 }
 

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import { message } from '../api';
-import { Badge, Failure, Loading, Pager, Time, usePages } from '../ui';
+import { Badge, Failure, Loading, Pager, Time, count, usePages } from '../ui';
 
 const EventsQuery = graphql(`
   query Events($first: Int!, $after: Cursor, $where: EventFilter) {
@@ -113,7 +113,7 @@ export function Events() {
                             <div class="delivery" key={d.id}>
                               <h3>
                                 <a href={'#/connections/' + encodeURIComponent(d.webhook.id)}>{d.webhook.name}</a>:{' '}
-                                <Badge value={d.status} />, {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}
+                                <Badge value={d.status} />, {count(d.attempts, 'attempt', 'attempts')}
                                 {d.nextAttemptAt && (
                                   <>
                                     , next <Time t={d.nextAttemptAt} />

@@ -76,6 +76,12 @@ const CreateFlow = graphql(`
     }
   }
 `);
+const DeleteFlow = graphql(`
+  mutation DeleteFlow($id: ID!) {
+    deleteFlow(id: $id)
+  }
+`);
+
 const UpdateFlow = graphql(`
   mutation UpdateFlow($id: ID!, $input: UpdateFlowInput!) {
     updateFlow(id: $id, input: $input) {
@@ -203,6 +209,8 @@ function Editor({ id, initial }: { id?: string; initial: { name: string; enabled
   const [hooks] = useQuery({ query: InboundHooks });
   const [created, create] = useMutation(CreateFlow);
   const [updated, update] = useMutation(UpdateFlow);
+  const [deleted, remove] = useMutation(DeleteFlow);
+  const [confirming, setConfirming] = useState(false);
   // The template field the variable picker writes into: the last one focused.
   const target = useRef<{ key: keyof Cards; el: HTMLInputElement | HTMLTextAreaElement } | null>(null);
   const variables = hooks.data?.webhooks.edges?.find((e) => e?.node?.id === webhook)?.node?.variables ?? [];
@@ -341,7 +349,33 @@ function Editor({ id, initial }: { id?: string; initial: { name: string; enabled
         {saved && <p role="status">Saved.</p>}
         <button type="submit" disabled={created.fetching || updated.fetching}>
           {id ? 'Save' : 'Create'}
-        </button>
+        </button>{' '}
+        {id && (
+          <button type="button" class="danger" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        )}
+        {id && confirming && (
+          <div role="alertdialog" aria-labelledby="del-flow-h" class="card confirm">
+            <h2 id="del-flow-h">Delete {initial.name}?</h2>
+            <p>Its runs go with it. This cannot be undone.</p>
+            <Failure error={message(deleted.error)} />
+            <button
+              type="button"
+              class="danger"
+              disabled={deleted.fetching}
+              onClick={async () => {
+                const r = await remove({ id });
+                if (!r.error) go('/flows');
+              }}
+            >
+              Delete {initial.name}
+            </button>
+            <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        )}
       </form>
     </section>
   );

@@ -5,7 +5,7 @@ import { useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import type { Direction, WebhookStatus } from '../gql/graphql';
 import { message } from '../api';
-import { Badge, Failure, FilterSelect, Loading, Pager, Time, usePages } from '../ui';
+import { Badge, Failure, FilterSelect, Loading, Pager, Time, count, usePages } from '../ui';
 import { go } from '../router';
 
 export const PAGE_SIZE = 50;
@@ -75,7 +75,7 @@ export function Webhooks() {
             pages.reset();
           }}
         />
-        {conn && <span class="muted">{conn.totalCount} connections</span>}
+        {conn && <span class="muted">{count(conn.totalCount, 'connection', 'connections')}</span>}
       </div>
       <Failure error={message(res.error)} />
       {res.fetching && !conn && <Loading what="connections" />}
