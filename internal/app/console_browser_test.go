@@ -149,6 +149,11 @@ func TestConsoleInboundJourney(t *testing.T) {
 	p.Await("table", "Captured fields")
 	p.AwaitText("customer.email")
 	p.AwaitText("Version 1")
+	// The capture's tail ended, and with it the socket: nothing was lost.
+	time.Sleep(300 * time.Millisecond)
+	if strings.Contains(p.Text(), "reconnecting") {
+		t.Fatal("a socket closed because nothing used it any more was said to be lost")
+	}
 	// A second capture is version 2; version 1 stays to be read.
 	p.Click("button", "Capture schema")
 	p.AwaitText("Waiting for the next request")

@@ -65,6 +65,8 @@ export function createApi(key: string, onUnauthenticated: () => void, onSocket: 
       },
       closed: (e) => {
         if (isCloseEvent(e) && (e.code === 4401 || e.code === 4403)) onUnauthenticated();
+        // 1000: the client closed it, its last subscription done (lazy).
+        else if (isCloseEvent(e) && e.code === 1000) onSocket('idle');
         else onSocket(everConnected ? 'reconnecting' : 'idle');
       },
     },
