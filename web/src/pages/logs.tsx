@@ -173,6 +173,15 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
       clearInterval(flush);
     };
   }, [live, generation, webhookId, outcome]);
+  // The tail's rows are every new row (of the outcome chosen): a list cut
+  // at a time, or to one event type, has no live end.
+  const liveBlocked = Boolean(until || eventType);
+  useEffect(() => {
+    if (liveBlocked && live) {
+      setLive(false);
+      setLiveRows([]);
+    }
+  }, [liveBlocked]);
   // The pages below leave out what the tail showed: the first page, read
   // again at the switch, can hold the tail's first rows.
   const liveIds = useMemo(() => new Set(liveRows.map((r) => r.id)), [liveRows]);
@@ -180,10 +189,14 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
     <section aria-labelledby="logs-h" class="card" role="region" aria-label="Logs">
       <div class="page-head">
         <h2 id="logs-h">Logs</h2>
-        <label class="switch">
+        <label
+          class="switch"
+          title={liveBlocked ? 'Live shows the rows logged from now on: clear Until and Event type to use it.' : undefined}
+        >
           <input
             type="checkbox"
             role="switch"
+            disabled={liveBlocked}
             checked={live}
             onChange={(e) => {
               setEnded('');
