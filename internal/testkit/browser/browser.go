@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
@@ -283,9 +282,6 @@ func (p *Page) Screenshot(path string) {
 		p.t.Fatalf("writing screenshot: %v", err)
 	}
 }
-
-// String names the page for messages.
-func (p *Page) String() string { return fmt.Sprintf("browser tab of %s", p.t.Name()) }
 
 // Reload reloads the page, as a person's F5 does.
 func (p *Page) Reload() {
