@@ -1,6 +1,6 @@
 // Events: what happened in the workspace, with each event's deliveries and
 // each delivery's attempts.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import { message } from '../api';
@@ -41,11 +41,19 @@ export function Events() {
   const [type, setType] = useState('');
   const pages = usePages();
   const [open, setOpen] = useState<string | null>(null);
-  const [res] = useQuery({
+  const [res, refetch] = useQuery({
     query: EventsQuery,
     variables: { first: 50, after: pages.after, where: type ? { type } : null },
   });
   const conn = res.data?.events;
+  // While a delivery shown is still pending, the page reads again every
+  // 3 s: what happens to it shows without a reload.
+  const pending = conn?.edges?.some((e) => e?.node?.deliveries.some((d) => d.status === 'PENDING')) ?? false;
+  useEffect(() => {
+    if (!pending) return;
+    const every = setInterval(() => refetch({ requestPolicy: 'network-only' }), 3000);
+    return () => clearInterval(every);
+  }, [pending]);
   return (
     <section aria-labelledby="events-h">
       <h1 id="events-h">Events</h1>

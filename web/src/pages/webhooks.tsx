@@ -28,6 +28,11 @@ const WebhooksQuery = graphql(`
           flowCount
           createdAt
           lastActivityAt
+          outbound {
+            health {
+              state
+            }
+          }
         }
       }
     }
@@ -108,6 +113,12 @@ export function Webhooks() {
                     <td>{e.node.direction === 'INBOUND' ? 'Inbound' : 'Outbound'}</td>
                     <td>
                       <Badge value={e.node.status} />
+                      {e.node.outbound?.health.state === 'FAILING' && (
+                        <>
+                          {' '}
+                          <Badge value="FAILING" />
+                        </>
+                      )}
                     </td>
                     <td>{e.node.schemaVersion > 0 ? 'v' + e.node.schemaVersion : '—'}</td>
                     <td>{e.node.flowCount}</td>
