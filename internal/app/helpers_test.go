@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wexio/webhooks/internal/config"
@@ -33,7 +34,7 @@ func newTestApp(t testing.TB) *testApp {
 // newTestAppWith is newTestApp with the configuration adjusted by edit.
 func newTestAppWith(t testing.TB, edit func(*config.Config)) *testApp {
 	t.Helper()
-	return startLoggedApp(t, testLogger(), edit)
+	return startLoggedApp(t, failureLogger(t), edit)
 }
 
 // startLoggedApp is newTestAppWith logging to log.
@@ -195,6 +196,39 @@ func decode(t testing.TB, r io.Reader, v any) {
 }
 
 // testLogger discards the server's log unless WEXIO_TEST_LOG is set.
+// failureLogger is testLogger, but what the server logged at warning and
+// above is printed with t's output when t fails: an "internal error" in
+// an answer then comes with its cause (the flakes CI meets and a rerun
+// does not).
+func failureLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("WEXIO_TEST_LOG") != "" {
+		return testLogger()
+	}
+	var mu sync.Mutex
+	var buf bytes.Buffer
+	h := slog.NewTextHandler(&lockedWriter{mu: &mu, w: &buf}, &slog.HandlerOptions{Level: slog.LevelWarn})
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if t.Failed() && buf.Len() > 0 {
+			t.Logf("the server logged:\n%s", buf.String())
+		}
+	})
+	return slog.New(h)
+}
+
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 func testLogger() *slog.Logger {
 	if os.Getenv("WEXIO_TEST_LOG") != "" {
 		return slog.New(slog.NewTextHandler(os.Stderr, nil))

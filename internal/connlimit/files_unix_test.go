@@ -43,6 +43,14 @@ func TestOutOfFilesShedsAndServesOn(t *testing.T) {
 	l := serveOn(t, newListener(failing, 10, nil, noFileLimit), nil)
 	idle := dial(t, l)
 	get(t, idle, "/")
+	// net/http marks it idle after the answer went out, which the client
+	// may read first: until then the connection dialed next would be the
+	// longest waiting, and shed instead.
+	testkit.Eventually(t, "the first connection idle", func() bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.waiting.Len() == 1
+	})
 	failing.armed.Store(true)
 	// The accept in progress may return this connection before the armed
 	// one fails: either way the next request is served after the failure.

@@ -228,15 +228,25 @@ func (p *Page) Fill(role, name, text string) {
 	}
 }
 
-// Choose picks the option labelled label in the combobox with name.
+// Choose picks the option labelled label in the combobox with name, once
+// the option is there (options can come with a query's answer).
 func (p *Page) Choose(name, label string) {
 	p.t.Helper()
-	p.On(p.Await("combobox", name), `function() {
-		const o = [...this.options].find(o => o.label === `+strconv.Quote(label)+`);
-		if (!o) throw new Error("no such option");
-		this.value = o.value;
-		this.dispatchEvent(new Event("change", {bubbles: true}));
-	}`, nil)
+	id := p.Await("combobox", name)
+	err := poll(func() (bool, error) {
+		var found bool
+		p.On(id, `function() {
+			const o = [...this.options].find(o => o.label === `+strconv.Quote(label)+`);
+			if (!o) return false;
+			this.value = o.value;
+			this.dispatchEvent(new Event("change", {bubbles: true}));
+			return true;
+		}`, &found)
+		return found, nil
+	})
+	if err != nil {
+		p.t.Fatalf("no option %q in %q after %s", label, name, Wait)
+	}
 }
 
 // Value is the value of the field with role and name.
