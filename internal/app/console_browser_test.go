@@ -211,7 +211,9 @@ func TestConsoleOutboundJourney(t *testing.T) {
 	browser.Path(t)
 	t.Parallel()
 	var got atomic.Int64
+	var team atomic.Value // the X-Team header of the last request
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		team.Store(r.Header.Get("X-Team"))
 		got.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"received":true}`)
@@ -222,6 +224,13 @@ func TestConsoleOutboundJourney(t *testing.T) {
 	p.Click("button", "New connection")
 	p.Click("radio", "Outbound")
 	p.Fill("textbox", "Name", "CRM sync")
+	// Static headers that are not a JSON object are said at once, before
+	// anything is sent.
+	p.Fill("textbox", "URL", receiver.URL+"/hook")
+	p.Fill("textbox", "Static headers (JSON)", `{"X-Team": billing}`)
+	p.Click("button", "Create")
+	p.AwaitText("Headers must be a JSON object")
+	p.Fill("textbox", "Static headers (JSON)", `{"X-Team": "billing"}`)
 	p.Fill("textbox", "URL", "ftp://example.com/hook")
 	p.Click("button", "Create")
 	p.Await("alert", "") // the server's refusal, next to the form
@@ -240,6 +249,15 @@ func TestConsoleOutboundJourney(t *testing.T) {
 	p.Await("button", "Copy")
 	p.Click("button", "Send test event")
 	p.AwaitText("Test event queued")
+	for i := 0; got.Load() == 0; i++ {
+		if i > 200 {
+			t.Fatal("the test event never reached the receiver")
+		}
+		sleep()
+	}
+	if v, _ := team.Load().(string); v != "billing" {
+		t.Fatalf("the test event's X-Team header = %q, want the static header typed", v)
+	}
 
 	p.Click("link", "Open CRM sync")
 	p.Await("heading", "CRM sync")
