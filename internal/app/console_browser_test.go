@@ -241,8 +241,13 @@ func TestConsoleOutboundJourney(t *testing.T) {
 		t.Fatal("the name typed was lost on a failed submit")
 	}
 	p.Fill("textbox", "URL", receiver.URL+"/hook")
+	p.Fill("spinbutton", "Retries", "") // emptied: the server's default, not zero
 	p.Click("button", "Create")
 	secret := p.Value("textbox", "Secret")
+	if n := get(ta.ok(t, ta.key, `query($id: ID!) { node(id: $id) { ... on Webhook { outbound { maxRetries } } } }`,
+		map[string]any{"id": ta.webhookID(t, "CRM sync")}), "node.outbound.maxRetries"); n != float64(ta.cfg.OutboundMaxRetries) {
+		t.Fatalf("retries left empty gave %v, want the default %d", n, ta.cfg.OutboundMaxRetries)
+	}
 	if !strings.HasPrefix(secret, "whsec_") {
 		t.Fatalf("outbound secret shown = %q", secret)
 	}

@@ -347,9 +347,11 @@ function Settings({ w }: { w: Hook }) {
       .filter(Boolean);
     if (url !== o.url) input.url = url;
     if (evs.join(',') !== o.events.join(',')) input.events = evs;
-    if (Number(maxRetries) !== o.maxRetries) input.maxRetries = Number(maxRetries);
-    if (Number(timeout) !== o.timeoutSeconds) input.timeoutSeconds = Number(timeout);
-    if (Number(maxConcurrency) !== o.maxConcurrency) input.maxConcurrency = Number(maxConcurrency);
+    // An emptied number field changes nothing; only the rate limit's empty
+    // means something (no limit).
+    if (maxRetries.trim() && Number(maxRetries) !== o.maxRetries) input.maxRetries = Number(maxRetries);
+    if (timeout.trim() && Number(timeout) !== o.timeoutSeconds) input.timeoutSeconds = Number(timeout);
+    if (maxConcurrency.trim() && Number(maxConcurrency) !== o.maxConcurrency) input.maxConcurrency = Number(maxConcurrency);
     if ((Number(rate) || 0) !== (o.rateLimitPerSecond ?? 0)) input.rateLimitPerSecond = Number(rate) || 0;
     if (ordered !== o.ordered) input.ordered = ordered;
   }

@@ -314,8 +314,9 @@ function NewOutbound() {
             events,
             auth: auth === 'BEARER' ? { mode: auth, token } : auth === 'BASIC' ? { mode: auth, username, password } : { mode: auth },
             ...(parsed !== undefined ? { headers: parsed } : {}),
-            maxRetries: Number(maxRetries),
-            timeoutSeconds: Number(timeout),
+            // An emptied field is the default, not zero.
+            ...(maxRetries.trim() ? { maxRetries: Number(maxRetries) } : {}),
+            ...(timeout.trim() ? { timeoutSeconds: Number(timeout) } : {}),
           },
         });
       }}
