@@ -9,6 +9,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 //go:embed dist
@@ -37,7 +38,6 @@ func Handler() http.Handler {
 	if err != nil {
 		panic("console: dist/index.html is missing; run npm run build in web/")
 	}
-	assets := http.FileServer(http.FS(root))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -50,8 +50,15 @@ func Handler() http.Handler {
 			_, _ = w.Write(page)
 			return
 		}
+		// Files only: no listing of /assets/, and a 404 that no cache keeps
+		// (a page of a newer build may name a file this server lacks).
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if f, err := fs.Stat(root, name); err != nil || f.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
 		// Hashed names: a changed file is a new URL, so each may be kept for good.
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		assets.ServeHTTP(w, r)
+		http.ServeFileFS(w, r, root, name)
 	})
 }
