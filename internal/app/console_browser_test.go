@@ -19,6 +19,7 @@ import (
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/config"
+	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/testkit/browser"
 )
 
@@ -128,6 +129,9 @@ func TestConsoleInboundJourney(t *testing.T) {
 		t.Fatal("an inbound connection offers Send test event")
 	}
 	p.Await("region", "Logs")
+	for _, col := range []string{"Time", "Outcome", "Status code"} {
+		p.Await("columnheader", col)
+	}
 	p.AwaitText("No requests logged yet")
 
 	// Settings are edited in place.
@@ -177,6 +181,11 @@ func TestConsoleInboundJourney(t *testing.T) {
 	p.Await("heading", "Request")
 	p.Await("heading", "Response")
 	p.AwaitText(`"id": "o_2"`) // the body, pretty-printed
+	// Nothing the pages loaded, over all these, came from another origin.
+	if other := browser.Eval[[]string](p, `performance.getEntriesByType("resource").map(e => e.name)
+		.filter(n => !n.startsWith(location.origin + "/"))`); len(other) > 0 {
+		t.Fatalf("loaded from another origin: %v", other)
+	}
 	p.AwaitText("X-Webhook-Secret")
 	if strings.Contains(p.Text(), secret) {
 		t.Fatal("the page shows the secret in a logged request")
@@ -194,6 +203,14 @@ func waitRows(t *testing.T, p *browser.Page, n int, outcome string) {
 		sleep()
 	}
 	t.Fatalf("the logs never showed %d %s rows; the page says:\n%s", n, outcome, p.Text())
+}
+
+// confirmDelete deletes what the page shows, named name, through its
+// confirmation, which must name it.
+func confirmDelete(p *browser.Page, name string) {
+	p.Click("button", "Delete")
+	p.Await("alertdialog", "Delete "+name+"?")
+	p.Click("button", "Delete "+name)
 }
 
 // openFirstLog opens the newest log row (its time is a button).
@@ -254,12 +271,7 @@ func TestConsoleOutboundJourney(t *testing.T) {
 	p.Await("button", "Copy")
 	p.Click("button", "Send test event")
 	p.AwaitText("Test event queued")
-	for i := 0; got.Load() == 0; i++ {
-		if i > 200 {
-			t.Fatal("the test event never reached the receiver")
-		}
-		sleep()
-	}
+	testkit.Eventually(t, "the test event at the receiver", func() bool { return got.Load() > 0 })
 	if v, _ := team.Load().(string); v != "billing" {
 		t.Fatalf("the test event's X-Team header = %q, want the static header typed", v)
 	}
@@ -286,12 +298,7 @@ func TestConsoleOutboundJourney(t *testing.T) {
 	before := got.Load()
 	p.Click("button", "Retry")
 	p.AwaitText("Retry queued")
-	for i := 0; got.Load() == before; i++ {
-		if i > 200 {
-			t.Fatal("Retry did not reach the receiver")
-		}
-		sleep()
-	}
+	testkit.Eventually(t, "the retry at the receiver", func() bool { return got.Load() > before })
 
 	// Replay: the deliveries of the last hour's events, succeeded ones too,
 	// sent again, through the webhook's limits.
@@ -305,12 +312,7 @@ func TestConsoleOutboundJourney(t *testing.T) {
 	p.Click("checkbox", "Succeeded ones too, not only failed")
 	p.Click("button", "Replay")
 	p.AwaitText("1 delivery queued again.")
-	for i := 0; got.Load() == before; i++ {
-		if i > 200 {
-			t.Fatal("the replay did not reach the receiver")
-		}
-		sleep()
-	}
+	testkit.Eventually(t, "the replay at the receiver", func() bool { return got.Load() > before })
 
 	// Settings: saved in place; a refused value is said next to the form
 	// and what was typed stays.
@@ -339,9 +341,7 @@ func TestConsoleOutboundJourney(t *testing.T) {
 		t.Fatalf("rotated secret shown = %q", s)
 	}
 
-	p.Click("button", "Delete")
-	p.Await("alertdialog", "Delete CRM sync?")
-	p.Click("button", "Delete CRM sync")
+	confirmDelete(p, "CRM sync")
 	p.Await("heading", "Webhooks & API")
 	p.AwaitText("No connections yet")
 }
@@ -412,6 +412,9 @@ func TestConsoleFlowsAndEvents(t *testing.T) {
 		p.Await("heading", "Events")
 		sleep()
 	}
+	for _, col := range []string{"Type", "Deliveries"} {
+		p.Await("columnheader", col)
+	}
 	// Its delivery to the subscribed webhook, and that delivery's attempts.
 	// Opened, it follows its delivery until it is done: the page reads
 	// again while one is pending.
@@ -424,9 +427,7 @@ func TestConsoleFlowsAndEvents(t *testing.T) {
 	p.Click("link", "Flows")
 	p.Click("link", "Paid orders")
 	p.Await("heading", "Edit flow")
-	p.Click("button", "Delete")
-	p.Await("alertdialog", "Delete Paid orders?")
-	p.Click("button", "Delete Paid orders")
+	confirmDelete(p, "Paid orders")
 	p.Await("heading", "Flows")
 	p.AwaitText("No flows yet")
 }
@@ -499,12 +500,9 @@ func TestConsoleListOfAThousand(t *testing.T) {
 	p.Choose("Direction", "Outbound")
 	const statusOf0990 = `(() => { for (const r of document.querySelectorAll('table tbody tr'))
 		if (r.cells[0].innerText === 'hook 0990') return r.cells[2].innerText; return ''; })()`
-	for i := 0; !strings.Contains(browser.Eval[string](p, statusOf0990), "FAILING"); i++ {
-		if i > 100 {
-			t.Fatalf("hook 0990's status cell says %q, want FAILING in it", browser.Eval[string](p, statusOf0990))
-		}
-		sleep()
-	}
+	testkit.Eventually(t, "FAILING in hook 0990's status cell", func() bool {
+		return strings.Contains(browser.Eval[string](p, statusOf0990), "FAILING")
+	})
 	p.AwaitText(fmt.Sprintf("%d connections", n/10))
 	screenshot(t, p, "webhooks")
 
@@ -551,12 +549,7 @@ func TestConsoleFaults(t *testing.T) {
 		new MutationObserver(() => { if (document.body.innerText.includes("reconnecting")) window.sawReconnecting = true; })
 			.observe(document.body, {childList: true, subtree: true, characterData: true}), true)`)
 	ta.sockets.GoingAway("test: the server went away")
-	for i := 0; !browser.Eval[bool](p, `window.sawReconnecting`); i++ {
-		if i > 200 {
-			t.Fatal("the lost connection was never said")
-		}
-		sleep()
-	}
+	testkit.Eventually(t, "the lost connection said", func() bool { return browser.Eval[bool](p, `window.sawReconnecting`) })
 	p.AwaitNoText("reconnecting")
 	p.AwaitText("Streaming new rows")
 	// The tail resumed on the new connection.

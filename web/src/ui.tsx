@@ -159,3 +159,43 @@ export function FilterSelect<T extends string>({
 export function count(n: number, one: string, many: string): string {
   return n + ' ' + (n === 1 ? one : many);
 }
+
+/**
+ * Delete is a "Delete" button whose confirmation names what goes and what
+ * goes with it; onDelete answers the server's error, or '' when done.
+ */
+export function Delete({ name, goesWith, onDelete }: { name: string; goesWith: string; onDelete: () => Promise<string> }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const id = useId();
+  return (
+    <>
+      <button type="button" class="danger" onClick={() => setConfirming(true)}>
+        Delete
+      </button>
+      {confirming && (
+        <div role="alertdialog" aria-labelledby={id} class="card confirm">
+          <h2 id={id}>Delete {name}?</h2>
+          <p>{goesWith} This cannot be undone.</p>
+          <Failure error={error} />
+          <button
+            type="button"
+            class="danger"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              setError(await onDelete());
+              setBusy(false);
+            }}
+          >
+            Delete {name}
+          </button>
+          <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

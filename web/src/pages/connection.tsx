@@ -5,7 +5,7 @@ import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { graphql } from '../gql';
 import type { UpdateWebhookInput, WebhookQuery } from '../gql/graphql';
 import { message } from '../api';
-import { Badge, Failure, Field, Loading, Secret, Time, count } from '../ui';
+import { Badge, Delete, Failure, Field, Loading, Secret, Time, count } from '../ui';
 import { go } from '../router';
 import { Logs } from './logs';
 import { ContactResolutionFields, RetryFields, SendTestButton } from './parts';
@@ -97,7 +97,7 @@ const SetStatus = graphql(`
     }
   }
 `);
-const Delete = graphql(`
+const DeleteWebhook = graphql(`
   mutation DeleteWebhook($id: ID!) {
     deleteWebhook(id: $id)
   }
@@ -194,10 +194,9 @@ function Page({ w, refetch }: { w: Hook; refetch: () => void }) {
 
 function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
   const [status, setStatus] = useMutation(SetStatus);
-  const [del, remove] = useMutation(Delete);
+  const [, remove] = useMutation(DeleteWebhook);
   const [rot, rotate] = useMutation(Rotate);
   const [cap, capture] = useMutation(Capture);
-  const [confirming, setConfirming] = useState(false);
   const [rotating, setRotating] = useState(false);
   const [grace, setGrace] = useState('86400');
   const [newSecret, setNewSecret] = useState('');
@@ -243,9 +242,15 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
           Resume
         </button>
       )}
-      <button type="button" class="danger" onClick={() => setConfirming(true)}>
-        Delete
-      </button>
+      <Delete
+        name={w.name}
+        goesWith="Its logs and deliveries go with it."
+        onDelete={async () => {
+          const r = await remove({ id: w.id });
+          if (!r.error) go('/');
+          return message(r.error);
+        }}
+      />
       <Failure error={message(status.error) || message(cap.error)} />
       {rotating && !rot.data && (
         <form
@@ -287,27 +292,6 @@ function Actions({ w, refetch }: { w: Hook; refetch: () => void }) {
         ) : (
           <p role="status">Secret rotated.</p>
         ))}
-      {confirming && (
-        <div role="alertdialog" aria-modal="false" aria-labelledby="del-h" class="card confirm">
-          <h2 id="del-h">Delete {w.name}?</h2>
-          <p>Its logs and deliveries go with it. This cannot be undone.</p>
-          <Failure error={message(del.error)} />
-          <button
-            type="button"
-            class="danger"
-            disabled={del.fetching}
-            onClick={async () => {
-              const r = await remove({ id: w.id });
-              if (!r.error) go('/');
-            }}
-          >
-            Delete {w.name}
-          </button>
-          <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
-      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useMutation, useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import type { FlowStepInput } from '../gql/graphql';
 import { message } from '../api';
-import { Failure, Field, Loading, Time } from '../ui';
+import { Delete, Failure, Field, Loading, Time } from '../ui';
 import { go } from '../router';
 
 const FlowsQuery = graphql(`
@@ -209,8 +209,7 @@ function Editor({ id, initial }: { id?: string; initial: { name: string; enabled
   const [hooks] = useQuery({ query: InboundHooks });
   const [created, create] = useMutation(CreateFlow);
   const [updated, update] = useMutation(UpdateFlow);
-  const [deleted, remove] = useMutation(DeleteFlow);
-  const [confirming, setConfirming] = useState(false);
+  const [, remove] = useMutation(DeleteFlow);
   // The template field the variable picker writes into: the last one focused.
   const target = useRef<{ key: keyof Cards; el: HTMLInputElement | HTMLTextAreaElement } | null>(null);
   const variables = hooks.data?.webhooks.edges?.find((e) => e?.node?.id === webhook)?.node?.variables ?? [];
@@ -351,30 +350,15 @@ function Editor({ id, initial }: { id?: string; initial: { name: string; enabled
           {id ? 'Save' : 'Create'}
         </button>{' '}
         {id && (
-          <button type="button" class="danger" onClick={() => setConfirming(true)}>
-            Delete
-          </button>
-        )}
-        {id && confirming && (
-          <div role="alertdialog" aria-labelledby="del-flow-h" class="card confirm">
-            <h2 id="del-flow-h">Delete {initial.name}?</h2>
-            <p>Its runs go with it. This cannot be undone.</p>
-            <Failure error={message(deleted.error)} />
-            <button
-              type="button"
-              class="danger"
-              disabled={deleted.fetching}
-              onClick={async () => {
-                const r = await remove({ id });
-                if (!r.error) go('/flows');
-              }}
-            >
-              Delete {initial.name}
-            </button>
-            <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
+          <Delete
+            name={initial.name}
+            goesWith="Its runs go with it."
+            onDelete={async () => {
+              const r = await remove({ id });
+              if (!r.error) go('/flows');
+              return message(r.error);
+            }}
+          />
         )}
       </form>
     </section>
