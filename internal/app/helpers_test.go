@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/wexio/webhooks/internal/config"
@@ -204,29 +203,15 @@ func failureLogger(t testing.TB) *slog.Logger {
 	if os.Getenv("WEXIO_TEST_LOG") != "" {
 		return testLogger()
 	}
-	var mu sync.Mutex
-	var buf bytes.Buffer
-	h := slog.NewTextHandler(&lockedWriter{mu: &mu, w: &buf}, &slog.HandlerOptions{Level: slog.LevelWarn})
+	out := &syncBuffer{}
 	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if t.Failed() && buf.Len() > 0 {
-			t.Logf("the server logged:\n%s", buf.String())
+		if t.Failed() {
+			if logged := out.String(); logged != "" {
+				t.Logf("the server logged:\n%s", logged)
+			}
 		}
 	})
-	return slog.New(h)
-}
-
-// lockedWriter serializes writes to w.
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
 func testLogger() *slog.Logger {
