@@ -35,7 +35,7 @@ export function Loading({ what }: { what: string }) {
 /** Secret shows a value once, with a Copy button. */
 export function Secret({ label, value }: { label: string; value: string }) {
   const [copied, setCopied] = useState(false);
-  const id = 'secret-' + label.replace(/\W+/g, '-').toLowerCase();
+  const id = useId();
   return (
     <div class="secret">
       <label for={id}>{label}</label>
