@@ -37,16 +37,57 @@ type result struct {
 	decision *Decision // set when the attempt could not even be made
 }
 
-// attempt makes one attempt at dl and hands it to rec to be recorded. An
+// attempt makes one attempt at dl and hands it to rec to be recorded, and
+// then, while deliveries of the same webhook wait at the gate for its
+// share, the next of them (unless run is done: Run releases those). An
 // attempt cut short by shutdown is not recorded: its lease is released so
 // it is made again.
-func (d *Dispatcher) attempt(ctx context.Context, rec *recorder, dl *ent.Delivery) {
+func (d *Dispatcher) attempt(ctx, run context.Context, rec *recorder, dl *ent.Delivery) {
 	if !d.refresh(ctx, dl) {
 		// Paused, disabled or deleted since the claim: its deliveries are
 		// held (deliveries.Hold), and this one joins them once its lease is gone.
 		d.queue.Release(ctx, dl)
 		return
 	}
+	// Counted as waiting before it may be: the attempt that ends next can
+	// hand it over before enter returns.
+	d.waiting.Add(dl.ID)
+	if !d.gate.enter(dl, atOnce(dl.Edges.Webhook)) {
+		return // until its attempt is made or released
+	}
+	d.waiting.Remove(dl.ID)
+	d.attemptOne(ctx, rec, dl)
+	for w := dl.Edges.Webhook; ; {
+		next := d.gate.leave(w.ID, atOnce(w))
+		if next == nil {
+			return
+		}
+		switch {
+		case run.Err() != nil, d.cfg.Now().After(startBy(next)), !d.refresh(ctx, next):
+			// Stopping, or waited so long that its lease could end during
+			// the attempt, or paused meanwhile: made again after a new
+			// claim, or held.
+			d.queue.Release(ctx, next)
+		default:
+			w = next.Edges.Webhook
+			d.attemptOne(ctx, rec, next)
+		}
+		d.waiting.Remove(next.ID)
+	}
+}
+
+// startBy is the latest an attempt at dl may start and still end within
+// its lease.
+func startBy(dl *ent.Delivery) time.Time {
+	if dl.ClaimedUntil == nil {
+		return time.Time{}
+	}
+	return dl.ClaimedUntil.Add(-MaxAttemptTimeout)
+}
+
+// attemptOne makes the attempt, once dl holds a place in its webhook's
+// share.
+func (d *Dispatcher) attemptOne(ctx context.Context, rec *recorder, dl *ent.Delivery) {
 	res := d.send(ctx, dl)
 	if ctx.Err() != nil {
 		d.queue.Release(ctx, dl)

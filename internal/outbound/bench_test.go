@@ -37,7 +37,8 @@ var benchData = []byte(`{"id":"ct_1","name":"Ada Lovelace","email":"ada@example.
 // BenchmarkDispatch measures deliveries per second to a local receiver,
 // signed and recorded, against a plain http.Client posting the same signed
 // requests (made once) with the same concurrency. Its sub-benchmarks:
-// dispatcher (ours, dispatcher_query with a query in the URL), lean (a
+// dispatcher (ours, dispatcher_query with a query in the URL,
+// dispatcher_share16 at the default share of 16 rather than 256), lean (a
 // dispatcher of the same design in plain SQL on one SQLite connection,
 // lean_bench_test.go: what our layers cost over it), attempts_only and
 // plain_client. attempts_only is the dispatcher's attempts
@@ -52,10 +53,12 @@ func BenchmarkDispatch(b *testing.B) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer srv.Close()
-	b.Run("dispatcher", func(b *testing.B) { benchDispatcher(b, srv.URL) })
+	b.Run("dispatcher", func(b *testing.B) { benchDispatcher(b, srv.URL, webhooks.MaxConcurrencyLimit) })
 	b.Run("lean", func(b *testing.B) { benchLean(b, srv.URL) })
 	// A query's values are sealed: each attempt opens the whole URL.
-	b.Run("dispatcher_query", func(b *testing.B) { benchDispatcher(b, srv.URL+"/?api_key=k3y&x=1") })
+	b.Run("dispatcher_query", func(b *testing.B) { benchDispatcher(b, srv.URL+"/?api_key=k3y&x=1", webhooks.MaxConcurrencyLimit) })
+	// The default share: 16 attempts at once, one webhook alone.
+	b.Run("dispatcher_share16", func(b *testing.B) { benchDispatcher(b, srv.URL, 0) })
 	b.Run("attempts_only", func(b *testing.B) { benchAttemptsOnly(b, srv.URL) })
 	b.Run("plain_client", func(b *testing.B) { benchPlain(b, srv.URL) })
 }
@@ -72,14 +75,20 @@ func (c *countTo) Publish(rows ...*ent.WebhookLog) {
 	}
 }
 
-func benchDispatcher(b *testing.B, url string) {
+// benchDispatcher measures the dispatcher's deliveries to one webhook of
+// maxConcurrency share (0: the default).
+func benchDispatcher(b *testing.B, url string, share int) {
+	var limits webhooks.Limits
+	if share > 0 {
+		limits.MaxConcurrency = intp(share)
+	}
 	e := setup(b)
 	secret := testSecret(3)
 	// One webhook may use every worker: the dispatcher's throughput, not a
 	// webhook's share, is measured (BenchmarkFairShare measures shares).
 	wh, _, err := e.svc.CreateOutbound(e.ctx, e.db.Write, webhooks.CreateOutboundInput{
 		Name: "out", URL: url, Events: []string{"*"}, Auth: &webhooks.OutboundAuthInput{Mode: schematype.OutboundHMAC, Secret: &secret},
-		Limits: webhooks.Limits{MaxConcurrency: intp(webhooks.MaxConcurrencyLimit)},
+		Limits: limits,
 	})
 	if err != nil {
 		b.Fatal(err)

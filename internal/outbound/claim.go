@@ -89,12 +89,13 @@ func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID, token st
 }
 
 // attemptColumns are the columns of a delivery that an attempt reads, to
-// make it, judge it and record it; eventColumns those of its event, for
+// make it, judge it and record it (and its lease's end, for one that
+// waits at the gate); eventColumns those of its event, for
 // the envelope and the history row's counters.
 var (
 	attemptColumns = []string{delivery.FieldID, delivery.FieldWorkspaceID, delivery.FieldEventID, delivery.FieldWebhookID,
 		delivery.FieldStatus, delivery.FieldAttempts, delivery.FieldProbes, delivery.FieldProbe, delivery.FieldManual,
-		delivery.FieldClaimToken}
+		delivery.FieldClaimToken, delivery.FieldClaimedUntil}
 	eventColumns = []string{event.FieldID, event.FieldType, event.FieldOccurredAt, event.FieldData}
 )
 

@@ -116,6 +116,8 @@ type Dispatcher struct {
 	// write on the writer's goroutine) leaves them out of the webhook's
 	// attempts in flight; over PostgreSQL it counts the leases as they are.
 	awaiting workqueue.IDSet // of webhook ids, once per attempt
+	gate     gate            // each webhook's attempts held to its share
+	waiting  workqueue.IDSet // at the gate: claimed, their attempts not yet begun
 }
 
 // New returns a dispatcher; call Run to start it.
@@ -149,11 +151,11 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 }
 
 // Working reports whether this dispatcher holds delivery id: claimed and
-// waiting, being attempted, or attempted and not yet recorded. A lease on a
+// queued or waiting at the gate, being attempted, or attempted and not yet recorded. A lease on a
 // PENDING delivery that no running dispatcher holds was left by a process
 // that stopped without releasing it (deliveries.Retry).
 func (d *Dispatcher) Working(id pulid.ID) bool {
-	return d.queue.Holds(id) || d.recording.Has(id)
+	return d.queue.Holds(id) || d.waiting.Has(id) || d.recording.Has(id)
 }
 
 // Notify wakes the dispatcher at once: new deliveries are due (listen to

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 )
 
 // AttemptOnly makes an attempt at dl and builds its history row as the
@@ -21,3 +22,13 @@ func (d *Dispatcher) AttemptOnly(ctx context.Context, dl *ent.Delivery) (bool, e
 
 // LoadDeliveries is the claimer's load of claimed deliveries.
 var LoadDeliveries = loadDeliveries
+
+// Leasable is how many leases a claim may take of a webhook of share n
+// here: twice it where one process dispatches (SQLite), its waiting half
+// held at the gate; n where several servers claim (PostgreSQL).
+func Leasable(n int) int {
+	if dbtest.Postgres() {
+		return n
+	}
+	return n * shareLookahead
+}

@@ -19,7 +19,9 @@ import (
 
 // A claim shares the workers out among webhooks (shareDue): each webhook
 // gets at most its max_concurrency attempts in flight, one in event order
-// when it is ordered, started no faster than its rate limit. A webhook at
+// when it is ordered, started no faster than its rate limit. Where one
+// process dispatches, it leases up to twice that, and the gate holds the
+// attempts to the share (shareLookahead). A webhook at
 // its share is skipped, not claimed and parked: its deliveries stay due
 // and unleased, and the claim looks past them (up to maxShareRounds
 // windows) for other webhooks' deliveries. So one receiver that hangs
@@ -34,6 +36,13 @@ import (
 // webhooks it takes from (FOR UPDATE, in id order, so claims never
 // deadlock) before counting their attempts in flight, so two claims cannot
 // both take a webhook's last free place.
+
+// shareLookahead is how many times its share a claim may lease a webhook
+// where one process dispatches (SQLite: the claim does not lock rows): its
+// attempts beyond the share wait at that process's gate, which holds the
+// share (gate). Where several servers dispatch, each has its own gate, and
+// a claim leases no more than the share.
+const shareLookahead = 2
 
 // maxShareRounds bounds the windows one claim reads past webhooks at their
 // share: each round excludes the webhooks the previous ones filled.
@@ -375,8 +384,11 @@ func (s *sharing) load(ctx context.Context, cands []*ent.Delivery) error {
 	}
 	for _, w := range hooks {
 		sh := &share{id: w.ID, max: max(w.MaxConcurrency, 1), ordered: w.Ordered, rate: w.RateLimitPerSecond}
-		if sh.ordered {
+		switch {
+		case sh.ordered:
 			sh.max = 1
+		case !s.lock:
+			sh.max *= shareLookahead
 		}
 		if w.RateNextAt != nil {
 			sh.next = *w.RateNextAt

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,9 +13,11 @@ import (
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/auth"
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/outbox"
+	"github.com/wexio/webhooks/internal/testkit"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
 
@@ -94,8 +97,10 @@ func (h *hangingReceiver) unblock() { h.releaseOnce.Do(func() { close(h.release)
 // TestFairShareKeepsAHungReceiverToItsShare: receiver S hangs every
 // request until its timeout, receiver F answers at once. With 2,000 events
 // queued for S and then 2,000 for F, every delivery to F arrives while S
-// holds its 16 workers and never more: S's deliveries past its share stay
-// due and unclaimed, not parked in the dispatcher's queue ahead of F's.
+// holds its 16 workers and never more: S's deliveries past what a claim
+// may lease stay due and unclaimed, not parked in the dispatcher's queue
+// ahead of F's, and those leased past its share wait at the gate holding
+// no worker. On stop, every lease of S is handed back.
 func TestFairShareKeepsAHungReceiverToItsShare(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -113,7 +118,14 @@ func TestFairShareKeepsAHungReceiverToItsShare(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = d.Run(ctx) }()
-	defer func() { stop(); s.unblock(); <-done }()
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+			s.unblock()
+			<-done
+		}
+	}()
 
 	deadline := time.Now().Add(60 * time.Second)
 	for len(f.got()) < 2000 && time.Now().Before(deadline) {
@@ -128,15 +140,33 @@ func TestFairShareKeepsAHungReceiverToItsShare(t *testing.T) {
 	if got := s.total.Load(); got != 16 {
 		t.Fatalf("S was sent %d requests, want 16: the rest wait unclaimed", got)
 	}
-	leased, err := e.db.Read.Delivery.Query().Where(delivery.WebhookID(hs.ID), delivery.ClaimedUntilNotNil()).
-		Count(auth.System(context.Background()))
-	if err != nil || leased != 16 {
-		t.Fatalf("%d of S's deliveries leased (%v), want 16", leased, err)
+	leasedOf := func() int {
+		n, err := e.db.Read.Delivery.Query().Where(delivery.WebhookID(hs.ID), delivery.ClaimedUntilNotNil()).
+			Count(auth.System(context.Background()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := leasedOf(); n != outbound.Leasable(16) {
+		t.Fatalf("%d of S's deliveries leased, want %d", n, outbound.Leasable(16))
+	}
+	stop()
+	<-done
+	stopped = true
+	s.unblock()
+	if n := leasedOf(); n != 0 {
+		t.Fatalf("%d of S's deliveries still leased after the dispatcher stopped, want none", n)
+	}
+	if got := s.total.Load(); got != 16 {
+		t.Fatalf("S was sent %d requests in all, want 16: those waiting at the gate go back unattempted", got)
 	}
 }
 
 // TestMaxConcurrencyIsGlobalAcrossClaims: however many claims run, a
-// webhook never has more leases live than its maxConcurrency.
+// webhook never has more leases live than its share allows: its
+// maxConcurrency where several servers claim, twice that where one
+// process dispatches (its gate holds the attempts to the share).
 func TestMaxConcurrencyIsGlobalAcrossClaims(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -153,8 +183,8 @@ func TestMaxConcurrencyIsGlobalAcrossClaims(t *testing.T) {
 		}
 		total += len(got)
 	}
-	if total != 3 {
-		t.Fatalf("5 claims took %d deliveries, want the share of 3", total)
+	if want := outbound.Leasable(3); total != want {
+		t.Fatalf("5 claims took %d deliveries, want %d for a share of 3", total, want)
 	}
 }
 
@@ -254,5 +284,74 @@ func TestShareHoldsAtTheReceiver(t *testing.T) {
 	}
 	if m := most.Load(); m > 4 || m < 2 {
 		t.Fatalf("the receiver had %d requests open at most, want up to the share of 4 (and several)", m)
+	}
+}
+
+// TestGateReleasesWhatWaitedPastItsStart: a delivery waiting at the gate
+// behind its webhook's attempt is held by the dispatcher (Working), and
+// once it has waited so long that its attempt could outlast its lease,
+// it is released unattempted rather than sent: a new claim takes it.
+func TestGateReleasesWhatWaitedPastItsStart(t *testing.T) {
+	t.Parallel()
+	if outbound.Leasable(1) == 1 {
+		t.Skip("where several servers claim, a claim leases no more than the share: nothing waits at the gate")
+	}
+	e := setup(t)
+	first, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	rcv := newReceiver(t, func(http.ResponseWriter, *http.Request) {
+		once.Do(func() { close(first); <-release })
+	})
+	w := e.hookFor(t, rcv.URL, []string{"flow.g"}, webhooks.Limits{MaxConcurrency: intp(1)}, 5)
+	e.emitN(t, "flow.g", 2, e.clk.now())
+	claimer := &countingClaimer{Claimer: e.claimer()}
+	d, err := outbound.New(outbound.Config{PollInterval: 10 * time.Millisecond, AllowPrivate: true, Now: e.clk.now},
+		outbound.Deps{Writer: e.w, Read: e.db.Read, Dialect: e.db.Dialect, Secrets: e.svc.Secrets, Headers: e.svc.Headers,
+			URL: e.svc.URL, Claimer: claimer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(t, d)
+	defer stop()
+	<-first // one attempt runs; the other delivery waits at the gate
+	testkit.Eventually(t, "both deliveries leased", func() bool {
+		n := 0
+		for _, dl := range e.deliveriesOf(t, w.ID) {
+			if dl.ClaimedUntil != nil {
+				n++
+			}
+		}
+		return n == 2
+	})
+	for _, dl := range e.deliveriesOf(t, w.ID) {
+		if !d.Working(dl.ID) {
+			t.Fatalf("delivery %s is not held by the dispatcher", dl.ID)
+		}
+	}
+	e.clk.add(6 * time.Minute) // lease 10m, attempts up to 5m: it had to start within 5m
+	close(release)
+	testkit.Eventually(t, "both deliveries to succeed", func() bool {
+		for _, dl := range e.deliveriesOf(t, w.ID) {
+			if dl.Status != schematype.DeliverySucceeded {
+				return false
+			}
+		}
+		return true
+	})
+	if n := len(rcv.got()); n != 2 {
+		t.Fatalf("the receiver got %d requests, want 2", n)
+	}
+	sent := rcv.got()[0].header.Get("Webhook-Id")
+	var waited pulid.ID
+	for _, dl := range e.deliveriesOf(t, w.ID) {
+		if string(dl.EventID) != sent {
+			waited = dl.ID
+		}
+		if logs := e.logs(t, dl.ID); len(logs) != 1 {
+			t.Fatalf("delivery %s: %d attempts logged, want 1", dl.ID, len(logs))
+		}
+	}
+	if r := claimer.releases(); len(r) == 0 || slices.ContainsFunc(r, func(id pulid.ID) bool { return id != waited }) {
+		t.Fatalf("released %v, want just the waiting delivery %s", r, waited)
 	}
 }
