@@ -91,7 +91,8 @@ type app struct {
 // log row then says so, with the start of what was sent.
 const maxHeaderBytes = 256 << 10
 
-// dueCountCap bounds the count of due deliveries read at each scrape.
+// dueCountCap bounds the counts of due and of held deliveries read at
+// each scrape.
 const dueCountCap = 10_000
 
 // openApp opens the database and the secret box named by cfg.
@@ -175,6 +176,22 @@ func (a *app) start() error {
 	a.metrics.Tail(a.tail.Len, a.tail.Drops)
 	a.metrics.Due(func(ctx context.Context) (int, time.Duration, error) {
 		return outbound.Backlog(auth.System(ctx), a.db.Read, time.Now(), dueCountCap)
+	}, a.log)
+	a.metrics.Standing(func(ctx context.Context) (metrics.Standing, error) {
+		ctx = auth.System(ctx)
+		counts, err := outbound.CountWebhooks(ctx, a.db.Read)
+		if err != nil {
+			return metrics.Standing{}, err
+		}
+		held, err := outbound.Held(ctx, a.db.Read, dueCountCap)
+		if err != nil {
+			return metrics.Standing{}, err
+		}
+		s := metrics.Standing{Webhooks: map[[2]string]int{}, Held: held}
+		for _, c := range counts {
+			s.Webhooks[[2]string{string(c.Status), string(c.Health)}] = c.Count
+		}
+		return s, nil
 	}, a.log)
 	a.feed = history.NewFeed(a.db.Read, a.db.Dialect, a.tail, a.db.Notifier, a.log)
 	d, err := outbound.New(outbound.Config{

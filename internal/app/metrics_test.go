@@ -54,6 +54,7 @@ func TestMetricsMoveWithWhatHappens(t *testing.T) {
 		"wexio_outbound_attempts_total", "wexio_outbound_attempt_duration_seconds", "wexio_outbound_deliveries_due",
 		"wexio_outbound_delivery_lag_seconds", "wexio_flow_runs_total", "wexio_livetail_subscribers",
 		"wexio_livetail_slow_subscribers_total", "wexio_db_commit_duration_seconds", "wexio_db_commit_batch_rows",
+		"wexio_outbound_webhooks", "wexio_outbound_deliveries_held",
 		"go_goroutines", "process_resident_memory_bytes"} {
 		if !strings.Contains(text, "# TYPE "+family+" ") {
 			t.Errorf("family %s is not served", family)
@@ -155,5 +156,40 @@ func TestBacklogMetricsMove(t *testing.T) {
 	text := ta.scrape(t)
 	if due, lag := sample(text, "wexio_outbound_deliveries_due"), sample(text, "wexio_outbound_delivery_lag_seconds"); due != 3 || lag < 1 {
 		t.Fatalf("due %v, lag %v s; want 3 and at least 1", due, lag)
+	}
+}
+
+// TestStandingMetricsMove: the outbound webhooks by status and health, and
+// the deliveries held for a paused one, as an operator alerts on them.
+func TestStandingMetricsMove(t *testing.T) {
+	t.Parallel()
+	ta := newOutboundApp(t)
+	ta.stopWork() // no dispatcher: nothing is attempted meanwhile
+	<-ta.workDone
+	hook := func(name string) string {
+		return str(ta.ok(t, ta.key, createOutbound, map[string]any{"in": map[string]any{
+			"name": name, "url": "https://receiver.example/" + name, "events": []string{"contact.created"}}}),
+			"createOutboundWebhook.webhook.id")
+	}
+	hook("live")
+	paused, failing := hook("paused"), hook("failing")
+	ta.ok(t, ta.key, `mutation($id: ID!) { setWebhookStatus(id: $id, status: PAUSED) { id } }`, map[string]any{"id": paused})
+	ta.exec(t, `UPDATE webhooks SET health = 'FAILING' WHERE id = ?`, failing)
+	for range 3 {
+		ta.ok(t, ta.key, `mutation { createContact(input: {name: "Ada"}) { id } }`, nil)
+	}
+	text := ta.scrape(t)
+	for series, want := range map[string]float64{
+		`wexio_outbound_webhooks{health="HEALTHY",status="ACTIVE"}`:   1,
+		`wexio_outbound_webhooks{health="HEALTHY",status="PAUSED"}`:   1,
+		`wexio_outbound_webhooks{health="FAILING",status="ACTIVE"}`:   1,
+		`wexio_outbound_webhooks{health="FAILING",status="DISABLED"}`: 0,
+		// The paused webhook's three and the FAILING one's three (new
+		// events' deliveries to it are held too); the live one's are due.
+		`wexio_outbound_deliveries_held`: 6,
+	} {
+		if got := sample(text, series); got != want {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
 	}
 }

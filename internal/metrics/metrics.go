@@ -203,3 +203,61 @@ func (c *dueCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.count, prometheus.GaugeValue, last[0])
 	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, last[1])
 }
+
+// Standing is the state of the outbound webhooks at one scrape: how many
+// have each status and health, and how many deliveries are held.
+type Standing struct {
+	Webhooks map[[2]string]int // by status and health
+	Held     int
+}
+
+// StandingFunc reads the Standing, its held count up to a cap.
+type StandingFunc func(ctx context.Context) (Standing, error)
+
+// Standing reports what receivers that fail do to the outbound side, read
+// at each scrape: wexio_outbound_webhooks by status and health (every pair
+// served, zero included, so an alert on FAILING never meets a missing
+// series) and wexio_outbound_deliveries_held. A failed read leaves the
+// last values.
+func (m *Metrics) Standing(read StandingFunc, log *slog.Logger) {
+	m.reg.MustRegister(&standingCollector{read: read, log: log,
+		webhooks: prometheus.NewDesc("wexio_outbound_webhooks",
+			"Outbound webhooks by status (ACTIVE, PAUSED, DISABLED) and health (HEALTHY, FAILING).",
+			[]string{"status", "health"}, nil),
+		held: prometheus.NewDesc("wexio_outbound_deliveries_held",
+			"Pending deliveries held, not attempted: their webhook PAUSED, DISABLED or FAILING (counted up to 10,000).",
+			nil, nil)})
+}
+
+// standingCollector runs StandingFunc once per scrape for both families.
+type standingCollector struct {
+	read           StandingFunc
+	log            *slog.Logger
+	webhooks, held *prometheus.Desc
+
+	mu   sync.Mutex
+	last Standing
+}
+
+func (c *standingCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.webhooks; ch <- c.held }
+
+func (c *standingCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	s, err := c.read(ctx)
+	c.mu.Lock()
+	if err != nil {
+		c.log.Warn("reading the outbound webhooks' standing for /metrics", "err", err)
+	} else {
+		c.last = s
+	}
+	last := c.last
+	c.mu.Unlock()
+	for _, status := range schematype.WebhookStatus("").Values() {
+		for _, health := range schematype.EndpointHealth("").Values() {
+			ch <- prometheus.MustNewConstMetric(c.webhooks, prometheus.GaugeValue,
+				float64(last.Webhooks[[2]string{status, health}]), status, health)
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(c.held, prometheus.GaugeValue, float64(last.Held))
+}

@@ -102,3 +102,22 @@ func RequireIndexed(t testing.TB, want int, table, index string, fn func(c *ent.
 		}
 	}
 }
+
+// RequirePartialIndex fails t unless fn sends want queries and SQLite
+// plans each as a read of table through partial index, searched or
+// scanned, without sorting: a scan of a partial index reads only the rows
+// it holds, however many the table has.
+func RequirePartialIndex(t testing.TB, want int, table, index string, fn func(c *ent.Client)) {
+	t.Helper()
+	plans := queryPlans(t, fn)
+	if len(plans) != want {
+		t.Fatalf("%d queries, want %d", len(plans), want)
+	}
+	for _, p := range plans {
+		search := strings.HasPrefix(p, "SEARCH "+table+" USING INDEX "+index+" ")
+		scan := p == "SCAN "+table+" USING INDEX "+index || strings.HasPrefix(p, "SCAN "+table+" USING INDEX "+index+"\n")
+		if !search && !scan || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("query plan, want a read of %s through %s without a sort:\n%s", table, index, p)
+		}
+	}
+}
