@@ -93,6 +93,7 @@ func NewHandler(schema graphql.ExecutableSchema, opts HandlerOptions) http.Handl
 		srv.Use(AnswerBudget{Max: opts.MaxAnswerBytes})
 	}
 	srv.AroundOperations(subscriptionsOverWebSocket)
+	srv.AroundOperations(withLoaders)
 	srv.AroundResponses(logOperation(opts.Log))
 	if opts.Allow != nil {
 		srv.AroundOperations(rateLimitSockets(opts.Allow))

@@ -317,6 +317,9 @@ func (r *subscriptionResolver) WebhookLogTail(ctx context.Context, webhookID *pu
 
 // FlowCount is the resolver for the flowCount field.
 func (r *webhookResolver) FlowCount(ctx context.Context, obj *ent.Webhook) (int, error) {
+	if l := r.loaders(ctx); l != nil {
+		return l.flowCount.Load(ctx, obj)
+	}
 	q, err := r.webhookFlows(ctx, obj)
 	if err != nil {
 		return 0, err
@@ -326,6 +329,9 @@ func (r *webhookResolver) FlowCount(ctx context.Context, obj *ent.Webhook) (int,
 
 // LastActivityAt is the resolver for the lastActivityAt field.
 func (r *webhookResolver) LastActivityAt(ctx context.Context, obj *ent.Webhook) (*time.Time, error) {
+	if l := r.loaders(ctx); l != nil {
+		return l.lastActivity.Load(ctx, obj.ID)
+	}
 	// Log ids sort by time: the latest is one step down (webhook_id, id).
 	l, err := r.client(ctx).WebhookLog.Query().Where(webhooklog.WebhookID(obj.ID)).
 		Order(ent.Desc(webhooklog.FieldID)).Select(webhooklog.FieldOccurredAt).First(ctx)

@@ -40,3 +40,21 @@ func emitsTo(steps []schematype.FlowStep, patterns []string) bool {
 	}
 	return false
 }
+
+// CountEmitting is EmittingTo's count for each set of patterns in each, the
+// flows read once: what a page of outbound webhooks asks for.
+func CountEmitting(ctx context.Context, c *ent.Client, each [][]string) ([]int, error) {
+	fs, err := c.Flow.Query().Select(flow.FieldID, flow.FieldSteps).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading flows: %w", err)
+	}
+	counts := make([]int, len(each))
+	for i, patterns := range each {
+		for _, f := range fs {
+			if emitsTo(f.Steps, patterns) {
+				counts[i]++
+			}
+		}
+	}
+	return counts, nil
+}
