@@ -321,6 +321,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AuthPresets func(childComplexity int) int
 		Contacts    func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.ContactWhereInput) int
+		EventTypes  func(childComplexity int) int
 		Events      func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *schematype.EventFilter) int
 		Flows       func(childComplexity int, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) int
 		Node        func(childComplexity int, id pulid.ID) int
@@ -490,6 +491,7 @@ type QueryResolver interface {
 	Contacts(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *ent.ContactWhereInput) (*ent.ContactConnection, error)
 	Flows(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID]) (*ent.FlowConnection, error)
 	Events(ctx context.Context, first *int, after *entgql.Cursor[pulid.ID], last *int, before *entgql.Cursor[pulid.ID], where *schematype.EventFilter) (*ent.EventConnection, error)
+	EventTypes(ctx context.Context) ([]string, error)
 }
 type SubscriptionResolver interface {
 	WebhookLogTail(ctx context.Context, webhookID *pulid.ID, direction *schematype.Direction) (<-chan *ent.WebhookLog, error)
@@ -1671,6 +1673,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Contacts(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["where"].(*ent.ContactWhereInput)), true
+	case "Query.eventTypes":
+		if e.ComplexityRoot.Query.EventTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.EventTypes(childComplexity), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -2273,6 +2281,12 @@ extend type Query {
   contacts(first: Int, after: Cursor, last: Int, before: Cursor, where: ContactWhereInput): ContactConnection!
   flows(first: Int, after: Cursor, last: Int, before: Cursor): FlowConnection!
   events(first: Int, after: Cursor, last: Int, before: Cursor, where: EventFilter): EventConnection!
+  """
+  The event types an outbound webhook can subscribe to: the fixed ones,
+  then flow.<name> for each name an EMIT_EVENT step of this workspace's
+  flows (enabled or not) emits, sorted.
+  """
+  eventTypes: [String!]!
 }
 
 type Viewer {
@@ -9123,6 +9137,29 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_eventTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().EventTypes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -16758,6 +16795,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_events(ctx, field)
+				})
+		case "eventTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_eventTypes(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

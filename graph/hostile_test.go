@@ -222,6 +222,7 @@ func TestEveryListHasABound(t *testing.T) {
 	rules := map[string]string{
 		"Query.nodes":                "the ids it names",
 		"Query.authPresets":          "the presets there are (verify.Presets)",
+		"Query.eventTypes":           "scalars: the catalogue and the flows' event names",
 		"Delivery.logs":              "listFactor: a delivery's attempts, at most maxRetries+1",
 		"Event.deliveries":           "listFactor: one per webhook subscribed to the event",
 		"Flow.steps":                 "listFactor: a flow's steps",

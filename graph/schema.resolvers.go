@@ -21,6 +21,8 @@ import (
 	"github.com/wexio/webhooks/graph/model"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/deliveries"
+	"github.com/wexio/webhooks/internal/events"
+	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/history"
 	"github.com/wexio/webhooks/internal/webhooks"
 )
@@ -308,6 +310,19 @@ func (r *queryResolver) Events(ctx context.Context, first *int, after *entgql.Cu
 	}
 	return r.client(ctx).Event.Query().Where(history.EventPredicates(where)...).Paginate(uncounted(ctx), after, first, before, last,
 		ent.WithEventOrder(&ent.EventOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultEventOrder.Field}))
+}
+
+// EventTypes is the resolver for the eventTypes field.
+func (r *queryResolver) EventTypes(ctx context.Context) ([]string, error) {
+	names, err := flows.EmittedNames(ctx, r.client(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := events.Catalogue()
+	for _, n := range names {
+		out = append(out, events.FlowType(n))
+	}
+	return out, nil
 }
 
 // WebhookLogTail is the resolver for the webhookLogTail field.

@@ -423,6 +423,12 @@ func TestConsoleFlowsAndEvents(t *testing.T) {
 	p.AwaitText("SUCCEEDED")
 	screenshot(t, p, "events")
 
+	// A new outbound connection is offered the flow's event by name.
+	p.Click("link", "Webhooks & API")
+	p.Click("button", "New connection")
+	p.Click("radio", "Outbound")
+	p.Await("checkbox", "flow.order_paid")
+
 	// A flow is deleted after a confirmation naming it.
 	p.Click("link", "Flows")
 	p.Click("link", "Paid orders")

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/flow"
@@ -57,4 +58,26 @@ func CountEmitting(ctx context.Context, c *ent.Client, each [][]string) ([]int, 
 		}
 	}
 	return counts, nil
+}
+
+// EmittedNames returns the names the EMIT_EVENT steps of ctx's workspace's
+// flows emit (enabled or not), each once, sorted: with the prefix
+// (events.FlowType), the flow events a webhook can subscribe to.
+func EmittedNames(ctx context.Context, c *ent.Client) ([]string, error) {
+	fs, err := c.Flow.Query().Select(flow.FieldID, flow.FieldSteps).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading flows: %w", err)
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, f := range fs {
+		for _, st := range f.Steps {
+			if name, ok := st.Config["name"].(string); ok && st.Type == schematype.StepEmitEvent && !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names, nil
 }

@@ -38,6 +38,7 @@ type Documents = {
     "\n  query AuthPresets {\n    authPresets {\n      key\n      name\n      mode\n      secretLabel\n      docsUrl\n    }\n  }\n": typeof types.AuthPresetsDocument,
     "\n  mutation CreateInbound($input: CreateInboundWebhookInput!) {\n    createInboundWebhook(input: $input) {\n      secret\n      webhook {\n        id\n        name\n        inbound {\n          url\n        }\n      }\n    }\n  }\n": typeof types.CreateInboundDocument,
     "\n  mutation CreateOutbound($input: CreateOutboundWebhookInput!) {\n    createOutboundWebhook(input: $input) {\n      secret\n      webhook {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateOutboundDocument,
+    "\n  query EventTypes {\n    eventTypes\n  }\n": typeof types.EventTypesDocument,
     "\n  mutation SendTestEvent($id: ID!) {\n    sendTestEvent(webhookId: $id) {\n      id\n      status\n    }\n  }\n": typeof types.SendTestEventDocument,
     "\n  query Webhooks($first: Int!, $after: Cursor, $where: WebhookWhereInput) {\n    webhooks(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          direction\n          status\n          schemaVersion\n          flowCount\n          createdAt\n          lastActivityAt\n          outbound {\n            health {\n              state\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.WebhooksDocument,
 };
@@ -66,6 +67,7 @@ const documents: Documents = {
     "\n  query AuthPresets {\n    authPresets {\n      key\n      name\n      mode\n      secretLabel\n      docsUrl\n    }\n  }\n": types.AuthPresetsDocument,
     "\n  mutation CreateInbound($input: CreateInboundWebhookInput!) {\n    createInboundWebhook(input: $input) {\n      secret\n      webhook {\n        id\n        name\n        inbound {\n          url\n        }\n      }\n    }\n  }\n": types.CreateInboundDocument,
     "\n  mutation CreateOutbound($input: CreateOutboundWebhookInput!) {\n    createOutboundWebhook(input: $input) {\n      secret\n      webhook {\n        id\n        name\n      }\n    }\n  }\n": types.CreateOutboundDocument,
+    "\n  query EventTypes {\n    eventTypes\n  }\n": types.EventTypesDocument,
     "\n  mutation SendTestEvent($id: ID!) {\n    sendTestEvent(webhookId: $id) {\n      id\n      status\n    }\n  }\n": types.SendTestEventDocument,
     "\n  query Webhooks($first: Int!, $after: Cursor, $where: WebhookWhereInput) {\n    webhooks(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          name\n          direction\n          status\n          schemaVersion\n          flowCount\n          createdAt\n          lastActivityAt\n          outbound {\n            health {\n              state\n            }\n          }\n        }\n      }\n    }\n  }\n": types.WebhooksDocument,
 };
@@ -180,6 +182,10 @@ export function graphql(source: "\n  mutation CreateInbound($input: CreateInboun
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateOutbound($input: CreateOutboundWebhookInput!) {\n    createOutboundWebhook(input: $input) {\n      secret\n      webhook {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateOutbound($input: CreateOutboundWebhookInput!) {\n    createOutboundWebhook(input: $input) {\n      secret\n      webhook {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EventTypes {\n    eventTypes\n  }\n"): (typeof documents)["\n  query EventTypes {\n    eventTypes\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

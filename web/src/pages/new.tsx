@@ -48,18 +48,12 @@ const CreateOutbound = graphql(`
   }
 `);
 
-/** The events a workspace emits (CONTRACT §6), offered by the picker. */
-export const CATALOGUE = [
-  'contact.created',
-  'contact.updated',
-  'chat.opened',
-  'chat.closed',
-  'message.outbound.created',
-  'message.delivered',
-  'webhook.failing',
-  'webhook.recovered',
-  'webhook.disabled',
-];
+/** What the picker offers: the fixed event types, then each flow.<name> this workspace's flows emit. */
+const EventTypes = graphql(`
+  query EventTypes {
+    eventTypes
+  }
+`);
 
 const NATIVE: { mode: InboundAuthMode; label: string; secret: string }[] = [
   { mode: 'SHARED_SECRET', label: 'Shared secret', secret: 'Secret (leave empty to generate one)' },
@@ -273,6 +267,8 @@ function NewOutbound() {
   const [timeout, setTimeoutS] = useState('15');
   const [headersError, setHeadersError] = useState('');
   const [res, create] = useMutation(CreateOutbound);
+  const [types] = useQuery({ query: EventTypes });
+  const catalogue = types.data?.eventTypes ?? [];
   const done = res.data?.createOutboundWebhook;
   if (done) {
     return (
@@ -356,19 +352,20 @@ function NewOutbound() {
           "contact.created" is that event; "flow.*" every event a flow emits; "contact.*" every contact event; "*" everything.
         </p>
         <div class="checks">
-          {[...CATALOGUE, 'flow.*', '*'].map((ev) => (
+          {[...catalogue, 'flow.*', '*'].map((ev) => (
             <label class="check">
               <input type="checkbox" checked={events.includes(ev)} onChange={() => toggle(ev)} /> {ev}
             </label>
           ))}
           {events
-            .filter((ev) => !CATALOGUE.includes(ev) && ev !== 'flow.*' && ev !== '*')
+            .filter((ev) => !catalogue.includes(ev) && ev !== 'flow.*' && ev !== '*')
             .map((ev) => (
               <label class="check">
                 <input type="checkbox" checked onChange={() => toggle(ev)} /> {ev}
               </label>
             ))}
         </div>
+        <Failure error={message(types.error)} />
         <div class="row">
           <Field label="Another event or pattern">
             <input value={pattern} placeholder="flow.order_paid" onInput={(e) => setPattern(e.currentTarget.value)} />
