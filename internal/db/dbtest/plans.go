@@ -92,15 +92,9 @@ func queryPlans(t testing.TB, fn func(c *ent.Client)) []string {
 // hot path must never turn into scans.
 func RequireIndexed(t testing.TB, want int, table, index string, fn func(c *ent.Client)) {
 	t.Helper()
-	plans := queryPlans(t, fn)
-	if len(plans) != want {
-		t.Fatalf("%d queries, want %d", len(plans), want)
-	}
-	for _, p := range plans {
-		if !strings.HasPrefix(p, "SEARCH "+table+" USING INDEX "+index+" ") || strings.Contains(p, "TEMP B-TREE") {
-			t.Errorf("query plan, want a search of %s through %s without a sort:\n%s", table, index, p)
-		}
-	}
+	requirePlans(t, want, fn, "a search of "+table+" through "+index, func(p string) bool {
+		return strings.HasPrefix(p, "SEARCH "+table+" USING INDEX "+index+" ")
+	})
 }
 
 // RequirePartialIndex fails t unless fn sends want queries and SQLite
@@ -109,15 +103,23 @@ func RequireIndexed(t testing.TB, want int, table, index string, fn func(c *ent.
 // it holds, however many the table has.
 func RequirePartialIndex(t testing.TB, want int, table, index string, fn func(c *ent.Client)) {
 	t.Helper()
+	scan := "SCAN " + table + " USING INDEX " + index
+	requirePlans(t, want, fn, "a read of "+table+" through "+index, func(p string) bool {
+		return strings.HasPrefix(p, "SEARCH "+table+" USING INDEX "+index+" ") || p == scan || strings.HasPrefix(p, scan+"\n")
+	})
+}
+
+// requirePlans fails t unless fn sends want queries, each planned as ok
+// says (what, in words) and without a sort.
+func requirePlans(t testing.TB, want int, fn func(c *ent.Client), what string, ok func(plan string) bool) {
+	t.Helper()
 	plans := queryPlans(t, fn)
 	if len(plans) != want {
 		t.Fatalf("%d queries, want %d", len(plans), want)
 	}
 	for _, p := range plans {
-		search := strings.HasPrefix(p, "SEARCH "+table+" USING INDEX "+index+" ")
-		scan := p == "SCAN "+table+" USING INDEX "+index || strings.HasPrefix(p, "SCAN "+table+" USING INDEX "+index+"\n")
-		if !search && !scan || strings.Contains(p, "TEMP B-TREE") {
-			t.Errorf("query plan, want a read of %s through %s without a sort:\n%s", table, index, p)
+		if !ok(p) || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("query plan, want %s without a sort:\n%s", what, p)
 		}
 	}
 }
