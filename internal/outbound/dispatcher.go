@@ -151,9 +151,10 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 }
 
 // Working reports whether this dispatcher holds delivery id: claimed and
-// queued or waiting at the gate, being attempted, or attempted and not yet recorded. A lease on a
-// PENDING delivery that no running dispatcher holds was left by a process
-// that stopped without releasing it (deliveries.Retry).
+// queued or waiting at the gate, being attempted, or attempted and not yet
+// recorded. A lease on a PENDING delivery that no running dispatcher holds
+// was left by a process that stopped without releasing it
+// (deliveries.Retry).
 func (d *Dispatcher) Working(id pulid.ID) bool {
 	return d.queue.Holds(id) || d.waiting.Has(id) || d.recording.Has(id)
 }

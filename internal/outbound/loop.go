@@ -10,11 +10,11 @@ import (
 // work queue (internal/workqueue): claimed ahead of Workers goroutines,
 // each held to its webhook's share at the gate, each attempt handed to the
 // batching recorder while its worker moves on (the lease covers the
-// delivery until its batch commits). On stop,
-// attempts in flight get up to ShutdownTimeout; those still running then are
-// cancelled and their leases released unrecorded, so they are attempted
-// again (at-least-once), as are those still waiting at the gate. Beside it, Sweep runs every SweepInterval. The
-// groupcommit writer must outlive Run.
+// delivery until its batch commits). On stop, attempts in flight get up to
+// ShutdownTimeout; those still running then are cancelled and their leases
+// released unrecorded, so they are attempted again (at-least-once), as
+// are those still waiting at the gate. Beside it, Sweep runs every
+// SweepInterval. The groupcommit writer must outlive Run.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	rec := d.startRecorder()
 	swept := make(chan struct{})
