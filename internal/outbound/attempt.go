@@ -37,11 +37,12 @@ type result struct {
 	decision *Decision // set when the attempt could not even be made
 }
 
-// attempt makes one attempt at dl and hands it to rec to be recorded, and
-// then, while deliveries of the same webhook wait at the gate for its
-// share, the next of them (unless run is done: Run releases those). An
-// attempt cut short by shutdown is not recorded: its lease is released so
-// it is made again.
+// attempt makes one attempt at dl, or at a delivery of the same webhook
+// that waited at the gate before it, and hands it to rec to be recorded;
+// then, while deliveries of the webhook wait at the gate for its share,
+// the next of them (unless run is done: Run releases those). An attempt
+// cut short by shutdown is not recorded: its lease is released so it is
+// made again.
 func (d *Dispatcher) attempt(ctx, run context.Context, rec *recorder, dl *ent.Delivery) {
 	if !d.refresh(ctx, dl) {
 		// Paused, disabled or deleted since the claim: its deliveries are
@@ -52,18 +53,10 @@ func (d *Dispatcher) attempt(ctx, run context.Context, rec *recorder, dl *ent.De
 	// Counted as waiting before it may be: the attempt that ends next can
 	// hand it over before enter returns.
 	d.waiting.Add(dl.ID)
-	if !d.gate.enter(dl, atOnce(dl.Edges.Webhook)) {
-		return // until its attempt is made or released
-	}
-	d.waiting.Remove(dl.ID)
-	d.attemptOne(ctx, rec, dl)
-	for w := dl.Edges.Webhook; ; {
-		next := d.gate.leave(w.ID, atOnce(w))
-		if next == nil {
-			return
-		}
+	w := dl.Edges.Webhook
+	for next := d.gate.enter(dl, atOnce(w)); next != nil; next = d.gate.leave(w.ID, atOnce(w)) {
 		switch {
-		case run.Err() != nil, d.cfg.Now().After(startBy(next)), !d.refresh(ctx, next):
+		case next != dl && (run.Err() != nil || d.cfg.Now().After(startBy(next)) || !d.refresh(ctx, next)):
 			// Stopping, or waited so long that its lease could end during
 			// the attempt, or paused meanwhile: made again after a new
 			// claim, or held.

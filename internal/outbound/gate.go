@@ -39,10 +39,13 @@ func atOnce(w *ent.Webhook) int {
 	return max(w.MaxConcurrency, 1)
 }
 
-// enter starts an attempt at dl, of a webhook that may run limit at once,
-// and reports true; or queues dl behind the webhook's attempts running and
-// reports false: leave hands it over.
-func (g *gate) enter(dl *ent.Delivery, limit int) bool {
+// enter queues dl behind its webhook's waiting deliveries and, when the
+// webhook has room for one more attempt (limit at once), takes the oldest
+// of them to be attempted now: dl, or one that waited before it. It
+// returns nil when none may start: leave hands the waiting over in turn.
+// Taking the oldest rather than dl keeps the order, and lets a share that
+// was raised fill up as deliveries arrive.
+func (g *gate) enter(dl *ent.Delivery, limit int) *ent.Delivery {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	l := g.lanes[dl.WebhookID]
@@ -53,12 +56,20 @@ func (g *gate) enter(dl *ent.Delivery, limit int) bool {
 		l = &lane{}
 		g.lanes[dl.WebhookID] = l
 	}
-	if l.running < limit && len(l.waiting) == 0 {
-		l.running++
-		return true
-	}
 	l.waiting = append(l.waiting, dl)
-	return false
+	if l.running >= limit {
+		return nil
+	}
+	l.running++
+	return l.pop()
+}
+
+// pop takes the oldest waiting delivery out of l.
+func (l *lane) pop() *ent.Delivery {
+	dl := l.waiting[0]
+	l.waiting[0] = nil
+	l.waiting = l.waiting[1:]
+	return dl
 }
 
 // leave ends an attempt of webhook id, which may now run limit at once, and
@@ -72,10 +83,7 @@ func (g *gate) leave(id pulid.ID, limit int) *ent.Delivery {
 		return nil
 	}
 	if len(l.waiting) > 0 && l.running <= limit {
-		dl := l.waiting[0]
-		l.waiting[0] = nil
-		l.waiting = l.waiting[1:]
-		return dl
+		return l.pop()
 	}
 	l.running--
 	if l.running <= 0 && len(l.waiting) == 0 {
