@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/wexio/webhooks/ent"
@@ -40,9 +41,14 @@ type loadersKey struct{}
 // row's resolver later, and its key then goes in a second batch.
 const loadWait = 2 * time.Millisecond
 
-// withLoaders gives an operation its own loaders (an operation
-// interceptor: over HTTP and WebSocket alike).
+// withLoaders gives a query or a mutation its own loaders (an operation
+// interceptor: over HTTP and WebSocket alike). Not a subscription: it
+// lives for hours, and its loaders would keep every value they read,
+// stale, for as long.
 func withLoaders(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+		return next(ctx)
+	}
 	return next(context.WithValue(ctx, loadersKey{}, &loaders{}))
 }
 

@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/internal/testkit"
 )
 
 const listPage = `query($first: Int!) {
@@ -100,4 +103,60 @@ func TestListBatchesPerRowFields(t *testing.T) {
 		t.Fatalf("a page of 40 made %d queries, a page of 4 made %d: the per-row fields are not batched", large, small)
 	}
 	t.Logf("queries: %d for a page of 4, %d for a page of 40", small, large)
+}
+
+// TestSubscriptionReadsPerRowFieldsAfresh: a live tail lives for hours, and
+// each row it sends reads its webhook's fields as they are then: the
+// second request's row shows the flow bound meanwhile and a later last
+// activity, not the first row's values kept.
+func TestSubscriptionReadsPerRowFieldsAfresh(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	h := ta.createIn(t, ta.key, map[string]any{"name": "tailed"})
+	c := ta.dialWS(t, "graphql-transport-ws", ta.key)
+	c.expect("connection_ack")
+	c.subscribe("t", `subscription($w: ID) { webhookLogTail(webhookId: $w) { webhook { flowCount lastActivityAt } } }`,
+		map[string]any{"w": h.id})
+	testkit.Eventually(t, "the subscription", func() bool { return ta.tail.Len() == 1 })
+	next := func() map[string]any {
+		t.Helper()
+		for {
+			m := c.next2(t)
+			if m.Type == "error" {
+				t.Fatalf("subscription error: %s", m.Payload)
+			}
+			if m.Type != "next" {
+				continue
+			}
+			var p struct {
+				Data struct {
+					Tail struct {
+						Webhook map[string]any `json:"webhook"`
+					} `json:"webhookLogTail"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(m.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			return p.Data.Tail.Webhook
+		}
+	}
+	if r := ta.postJSON(t, h, `{"n":1}`, nil); r.status != 202 {
+		t.Fatalf("post: %d %s", r.status, r.body)
+	}
+	first := next()
+	ta.ok(t, ta.key, createFlow, map[string]any{"in": map[string]any{"name": "f",
+		"trigger": map[string]any{"type": "WEBHOOK_RECEIVED", "webhookId": h.id},
+		"steps":   []any{map[string]any{"type": "EMIT_EVENT", "config": map[string]any{"name": "x"}}}}})
+	time.Sleep(2 * time.Millisecond) // the two rows' times apart
+	if r := ta.postJSON(t, h, `{"n":2}`, nil); r.status != 202 {
+		t.Fatalf("post: %d %s", r.status, r.body)
+	}
+	second := next()
+	if first["flowCount"] != 0.0 || second["flowCount"] != 1.0 {
+		t.Fatalf("flowCount %v then %v, want 0 then 1", first["flowCount"], second["flowCount"])
+	}
+	if second["lastActivityAt"] == first["lastActivityAt"] {
+		t.Fatalf("lastActivityAt %v on both rows: the second row's is later", first["lastActivityAt"])
+	}
 }

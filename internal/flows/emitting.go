@@ -17,9 +17,9 @@ import (
 // matches: what an outbound webhook subscribed to patterns gets from
 // flows. A workspace has few flows: they are read whole.
 func EmittingTo(ctx context.Context, c *ent.Client, patterns []string) ([]pulid.ID, error) {
-	fs, err := c.Flow.Query().Select(flow.FieldID, flow.FieldSteps).All(ctx)
+	fs, err := readSteps(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("reading flows: %w", err)
+		return nil, err
 	}
 	var ids []pulid.ID
 	for _, f := range fs {
@@ -45,9 +45,9 @@ func emitsTo(steps []schematype.FlowStep, patterns []string) bool {
 // CountEmitting is EmittingTo's count for each set of patterns in each, the
 // flows read once: what a page of outbound webhooks asks for.
 func CountEmitting(ctx context.Context, c *ent.Client, each [][]string) ([]int, error) {
-	fs, err := c.Flow.Query().Select(flow.FieldID, flow.FieldSteps).All(ctx)
+	fs, err := readSteps(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("reading flows: %w", err)
+		return nil, err
 	}
 	counts := make([]int, len(each))
 	for i, patterns := range each {
@@ -64,9 +64,9 @@ func CountEmitting(ctx context.Context, c *ent.Client, each [][]string) ([]int, 
 // flows emit (enabled or not), each once, sorted: with the prefix
 // (events.FlowType), the flow events a webhook can subscribe to.
 func EmittedNames(ctx context.Context, c *ent.Client) ([]string, error) {
-	fs, err := c.Flow.Query().Select(flow.FieldID, flow.FieldSteps).All(ctx)
+	fs, err := readSteps(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("reading flows: %w", err)
+		return nil, err
 	}
 	seen := map[string]bool{}
 	var names []string
@@ -80,4 +80,14 @@ func EmittedNames(ctx context.Context, c *ent.Client) ([]string, error) {
 	}
 	slices.Sort(names)
 	return names, nil
+}
+
+// readSteps reads the steps of every flow of ctx's workspace: a workspace
+// has few flows, and these questions are about all of them.
+func readSteps(ctx context.Context, c *ent.Client) ([]*ent.Flow, error) {
+	fs, err := c.Flow.Query().Select(flow.FieldID, flow.FieldSteps).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading flows: %w", err)
+	}
+	return fs, nil
 }
