@@ -50,9 +50,6 @@ func (d *Dispatcher) attempt(ctx, run context.Context, rec *recorder, dl *ent.De
 		d.queue.Release(ctx, dl)
 		return
 	}
-	// Counted as waiting before it may be: the attempt that ends next can
-	// hand it over before enter returns.
-	d.waiting.Add(dl.ID)
 	w := dl.Edges.Webhook
 	for next := d.gate.enter(dl, atOnce(w)); next != nil; next = d.gate.leave(w.ID, atOnce(w)) {
 		switch {
@@ -65,7 +62,9 @@ func (d *Dispatcher) attempt(ctx, run context.Context, rec *recorder, dl *ent.De
 			w = next.Edges.Webhook
 			d.attemptOne(ctx, rec, next)
 		}
-		d.waiting.Remove(next.ID)
+		if next != dl {
+			d.gate.done(next.ID)
+		}
 	}
 }
 

@@ -117,7 +117,6 @@ type Dispatcher struct {
 	// attempts in flight; over PostgreSQL it counts the leases as they are.
 	awaiting workqueue.IDSet // of webhook ids, once per attempt
 	gate     gate            // each webhook's attempts held to its share
-	waiting  workqueue.IDSet // at the gate: claimed, their attempts not yet begun
 }
 
 // New returns a dispatcher; call Run to start it.
@@ -156,7 +155,7 @@ func New(cfg Config, deps Deps) (*Dispatcher, error) {
 // was left by a process that stopped without releasing it
 // (deliveries.Retry).
 func (d *Dispatcher) Working(id pulid.ID) bool {
-	return d.queue.Holds(id) || d.waiting.Has(id) || d.recording.Has(id)
+	return d.queue.Holds(id) || d.gate.holds(id) || d.recording.Has(id)
 }
 
 // Notify wakes the dispatcher at once: new deliveries are due (listen to

@@ -23,6 +23,11 @@ import (
 type gate struct {
 	mu    sync.Mutex
 	lanes map[pulid.ID]*lane
+	// held are the deliveries that waited here, from enter until done:
+	// waiting, then handed over and attempted (or released). Their worker
+	// has moved on, so the queue no longer says the dispatcher holds them
+	// (Dispatcher.Working).
+	held map[pulid.ID]bool
 }
 
 // lane is one webhook's place at the gate.
@@ -58,10 +63,38 @@ func (g *gate) enter(dl *ent.Delivery, limit int) *ent.Delivery {
 	}
 	l.waiting = append(l.waiting, dl)
 	if l.running >= limit {
+		g.hold(dl.ID)
 		return nil
 	}
 	l.running++
-	return l.pop()
+	if next := l.pop(); next != dl {
+		g.hold(dl.ID) // an older one goes first; dl waits
+		return next
+	}
+	return dl
+}
+
+// hold notes id waiting here; with g.mu held.
+func (g *gate) hold(id pulid.ID) {
+	if g.held == nil {
+		g.held = map[pulid.ID]bool{}
+	}
+	g.held[id] = true
+}
+
+// holds reports whether delivery id waited here and is not done.
+func (g *gate) holds(id pulid.ID) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.held[id]
+}
+
+// done ends the gate's hold of a delivery that waited: its attempt was
+// handed to the recorder, or its lease released.
+func (g *gate) done(id pulid.ID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.held, id)
 }
 
 // pop takes the oldest waiting delivery out of l.
@@ -93,7 +126,7 @@ func (g *gate) leave(id pulid.ID, limit int) *ent.Delivery {
 }
 
 // drain takes every waiting delivery out of the gate: on stop, their
-// leases are released.
+// leases are released (then done).
 func (g *gate) drain() []*ent.Delivery {
 	g.mu.Lock()
 	defer g.mu.Unlock()

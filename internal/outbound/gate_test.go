@@ -105,3 +105,22 @@ func TestGateDrainsWhatWaits(t *testing.T) {
 		t.Fatalf("handed %s after the drain", got.ID)
 	}
 }
+
+// TestGateHoldsWhatWaitedUntilDone: a delivery that starts at once is not
+// the gate's to hold (its worker is on it); one that waits is held from
+// the moment it waits until done, handed over meanwhile or not.
+func TestGateHoldsWhatWaitedUntilDone(t *testing.T) {
+	var g gate
+	g.enter(gated("wh_a", "d1"), 1)
+	g.enter(gated("wh_a", "d2"), 1)
+	if g.holds("d1") || !g.holds("d2") {
+		t.Fatalf("held d1 %v, d2 %v; want only the waiting d2", g.holds("d1"), g.holds("d2"))
+	}
+	if got := g.leave("wh_a", 1); idOf(got) != "d2" || !g.holds("d2") {
+		t.Fatalf("handed %q; d2 held %v: handed over, its attempt not yet recorded, it is still held", idOf(got), g.holds("d2"))
+	}
+	g.done("d2")
+	if g.holds("d2") {
+		t.Fatal("d2 still held after done")
+	}
+}

@@ -43,6 +43,6 @@ func (d *Dispatcher) releaseWaiting(ctx context.Context) {
 	left := d.gate.drain()
 	d.queue.Release(ctx, left...)
 	for _, dl := range left {
-		d.waiting.Remove(dl.ID)
+		d.gate.done(dl.ID)
 	}
 }
