@@ -26,6 +26,7 @@ import (
 	"github.com/wexio/webhooks/internal/console"
 	"github.com/wexio/webhooks/internal/crm"
 	"github.com/wexio/webhooks/internal/db"
+	"github.com/wexio/webhooks/internal/deliveries"
 	"github.com/wexio/webhooks/internal/flows"
 	"github.com/wexio/webhooks/internal/gctune"
 	"github.com/wexio/webhooks/internal/graphiql"
@@ -179,11 +180,11 @@ func (a *app) start() error {
 	}, a.log)
 	a.metrics.Standing(func(ctx context.Context) (metrics.Standing, error) {
 		ctx = auth.System(ctx)
-		counts, err := outbound.CountWebhooks(ctx, a.db.Read)
+		counts, err := webhooks.CountOutbound(ctx, a.db.Read)
 		if err != nil {
 			return metrics.Standing{}, err
 		}
-		held, err := outbound.Held(ctx, a.db.Read, dueCountCap)
+		held, err := deliveries.HeldUpTo(ctx, a.db.Read, dueCountCap)
 		if err != nil {
 			return metrics.Standing{}, err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/predicate"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
 )
@@ -65,10 +66,25 @@ func ScheduleProbe(ctx context.Context, c *ent.Client, id pulid.ID, now time.Tim
 // Held counts the pending deliveries of webhook id that are held: its
 // probe aside, none of them is attempted until it is ACTIVE and HEALTHY.
 func Held(ctx context.Context, c *ent.Client, id pulid.ID) (int, error) {
-	n, err := c.Delivery.Query().Where(delivery.WebhookID(id), delivery.StatusEQ(schematype.DeliveryPending),
-		delivery.NextAttemptAtIsNil()).Count(ctx)
+	n, err := c.Delivery.Query().Where(delivery.WebhookID(id)).Where(held()...).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("counting the held deliveries of %s: %w", id, err)
 	}
 	return n, nil
+}
+
+// HeldUpTo counts, up to limit, the held deliveries of every webhook of
+// every workspace, as /metrics reports them: one read of the held rows'
+// partial index, whatever the size of the table.
+func HeldUpTo(ctx context.Context, c *ent.Client, limit int) (int, error) {
+	ids, err := c.Delivery.Query().Where(held()...).Limit(limit).IDs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("counting held deliveries: %w", err)
+	}
+	return len(ids), nil
+}
+
+// held selects the held deliveries: pending, without a due time.
+func held() []predicate.Delivery {
+	return []predicate.Delivery{delivery.StatusEQ(schematype.DeliveryPending), delivery.NextAttemptAtIsNil()}
 }

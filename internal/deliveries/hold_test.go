@@ -1,12 +1,15 @@
 package deliveries_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/db/dbtest"
 	"github.com/wexio/webhooks/internal/deliveries"
 	"github.com/wexio/webhooks/internal/outbox"
 )
@@ -113,4 +116,36 @@ func TestProbeIsNotADeliveryInFlight(t *testing.T) {
 	if got := e.get(inFlight.ID); !got.Probe || got.NextAttemptAt == nil || !got.NextAttemptAt.Equal(later) {
 		t.Fatalf("the delivery whose lease ran out: %+v, want the probe, due at %v", got, later)
 	}
+}
+
+// TestHeldUpToCountsEveryWebhooksHeld: the count /metrics reads counts the
+// held deliveries of every webhook and stops at its limit.
+func TestHeldUpToCountsEveryWebhooksHeld(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	paused, active := e.hook(t, schematype.WebhookActive), e.hook(t, schematype.WebhookActive)
+	for range 3 {
+		e.deliver(t, paused)
+		e.deliver(t, active)
+	}
+	if err := deliveries.Hold(e.ctx, e.c, paused.ID); err != nil {
+		t.Fatal(err)
+	}
+	for limit, want := range map[int]int{10: 3, 2: 2} {
+		if n, err := deliveries.HeldUpTo(e.ctx, e.c, limit); err != nil || n != want {
+			t.Fatalf("HeldUpTo(%d) = %d, %v; want %d", limit, n, err, want)
+		}
+	}
+}
+
+// TestHeldUpToUsesTheHeldIndex: /metrics reads the held count at every
+// scrape through the partial index of held rows, never the table.
+func TestHeldUpToUsesTheHeldIndex(t *testing.T) {
+	t.Parallel()
+	dbtest.SQLiteOnly(t) // SQLite's query plans
+	dbtest.RequirePartialIndex(t, 1, "deliveries", "delivery_webhook_id_id", func(c *ent.Client) {
+		if _, err := deliveries.HeldUpTo(auth.System(context.Background()), c, 10); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -168,34 +168,3 @@ func Backlog(ctx context.Context, c *ent.Client, now time.Time, limit int) (int,
 	}
 	return len(ids), lag, nil
 }
-
-// Held counts, up to limit, the pending deliveries held without a due
-// time: their webhook PAUSED, DISABLED or FAILING (but for its probe).
-// One read of the held index, whatever the size of the table.
-func Held(ctx context.Context, c *ent.Client, limit int) (int, error) {
-	ids, err := c.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliveryPending), delivery.NextAttemptAtIsNil()).
-		Limit(limit).IDs(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("counting held deliveries: %w", err)
-	}
-	return len(ids), nil
-}
-
-// WebhookCount is how many outbound webhooks have one status and health.
-type WebhookCount struct {
-	Status schematype.WebhookStatus  `json:"status"`
-	Health schematype.EndpointHealth `json:"health"`
-	Count  int                       `json:"count"`
-}
-
-// CountWebhooks counts the outbound webhooks of every workspace by status
-// and health: what an operator alerts on when receivers go down.
-func CountWebhooks(ctx context.Context, c *ent.Client) ([]WebhookCount, error) {
-	var out []WebhookCount
-	err := c.Webhook.Query().Where(webhook.DirectionEQ(schematype.DirectionOutbound)).
-		GroupBy(webhook.FieldStatus, webhook.FieldHealth).Aggregate(ent.Count()).Scan(ctx, &out)
-	if err != nil {
-		return nil, fmt.Errorf("counting outbound webhooks: %w", err)
-	}
-	return out, nil
-}

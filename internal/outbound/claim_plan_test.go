@@ -50,18 +50,6 @@ func TestBacklogUsesTheDueIndex(t *testing.T) {
 	})
 }
 
-// TestHeldUsesTheHeldIndex: the held count /metrics reads at every scrape
-// reads the partial index of held rows, never the table.
-func TestHeldUsesTheHeldIndex(t *testing.T) {
-	t.Parallel()
-	dbtest.SQLiteOnly(t) // SQLite's query plans
-	dbtest.RequirePartialIndex(t, 1, "deliveries", "delivery_webhook_id_id", func(c *ent.Client) {
-		if _, err := Held(auth.System(context.Background()), c, 10); err != nil {
-			t.Fatal(err)
-		}
-	})
-}
-
 // TestLaterRoundsReadOnFromTheLastRow: a claim's later rounds, which read
 // past webhooks at their share, go on from the last row read along the due
 // index, (next_attempt_at, id) > (the last's), rather than from its start

@@ -10,6 +10,7 @@ import (
 	"github.com/wexio/webhooks/ent/flow"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
+	"github.com/wexio/webhooks/ent/webhook"
 	"github.com/wexio/webhooks/internal/apperr"
 	"github.com/wexio/webhooks/internal/deliveries"
 	"github.com/wexio/webhooks/internal/signing"
@@ -299,4 +300,23 @@ func (s *Service) holdOrRelease(ctx context.Context, c *ent.Client, w *ent.Webho
 	default:
 		return deliveries.Release(ctx, c, w.ID, s.now())
 	}
+}
+
+// OutboundCount is how many outbound webhooks have one status and health.
+type OutboundCount struct {
+	Status schematype.WebhookStatus  `json:"status"`
+	Health schematype.EndpointHealth `json:"health"`
+	Count  int                       `json:"count"`
+}
+
+// CountOutbound counts the outbound webhooks of every workspace by status
+// and health: what an operator alerts on when receivers go down.
+func CountOutbound(ctx context.Context, c *ent.Client) ([]OutboundCount, error) {
+	var out []OutboundCount
+	err := c.Webhook.Query().Where(webhook.DirectionEQ(schematype.DirectionOutbound)).
+		GroupBy(webhook.FieldStatus, webhook.FieldHealth).Aggregate(ent.Count()).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("counting outbound webhooks: %w", err)
+	}
+	return out, nil
 }
