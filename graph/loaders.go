@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,8 +53,9 @@ func withLoaders(ctx context.Context, next graphql.OperationHandler) graphql.Res
 	return next(context.WithValue(ctx, loadersKey{}, &loaders{}))
 }
 
-// loaders returns the operation's loaders, made on first use; nil outside
-// an operation (the resolvers then query row by row).
+// loaders returns the operation's loaders, made on first use; nil in a
+// subscription (withLoaders), whose resolvers then run a loader's fetch
+// for their one row (only).
 func (r *Resolver) loaders(ctx context.Context) *loaders {
 	l, _ := ctx.Value(loadersKey{}).(*loaders)
 	if l == nil {
@@ -168,4 +170,18 @@ func (r *Resolver) lastActivities(ctx context.Context, ids []pulid.ID) ([]*time.
 		out[i] = at[id]
 	}
 	return out, nil
+}
+
+// only is a fetch's answer for a batch of one key.
+func only[V any](values []V, errs []error) (V, error) {
+	var v V
+	for _, err := range errs {
+		if err != nil {
+			return v, err
+		}
+	}
+	if len(values) == 0 {
+		return v, errors.New("graph: a fetch answered nothing for its one key")
+	}
+	return values[0], nil
 }

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -335,11 +334,7 @@ func (r *webhookResolver) FlowCount(ctx context.Context, obj *ent.Webhook) (int,
 	if l := r.loaders(ctx); l != nil {
 		return l.flowCount.Load(ctx, obj)
 	}
-	q, err := r.webhookFlows(ctx, obj)
-	if err != nil {
-		return 0, err
-	}
-	return q.Count(ctx)
+	return only(r.flowCounts(ctx, []*ent.Webhook{obj}))
 }
 
 // LastActivityAt is the resolver for the lastActivityAt field.
@@ -347,16 +342,7 @@ func (r *webhookResolver) LastActivityAt(ctx context.Context, obj *ent.Webhook) 
 	if l := r.loaders(ctx); l != nil {
 		return l.lastActivity.Load(ctx, obj.ID)
 	}
-	// Log ids sort by time: the latest is one step down (webhook_id, id).
-	l, err := r.client(ctx).WebhookLog.Query().Where(webhooklog.WebhookID(obj.ID)).
-		Order(ent.Desc(webhooklog.FieldID)).Select(webhooklog.FieldOccurredAt).First(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the latest log of webhook %s: %w", obj.ID, err)
-	}
-	return &l.OccurredAt, nil
+	return only(r.lastActivities(ctx, []pulid.ID{obj.ID}))
 }
 
 // Flows is the resolver for the flows field.
