@@ -415,6 +415,11 @@ func TestConsoleFlowsAndEvents(t *testing.T) {
 	for _, col := range []string{"Type", "Deliveries"} {
 		p.Await("columnheader", col)
 	}
+	// Filtered by type: a pattern no event matches, then one that does.
+	p.Fill("searchbox", "Type", "contact.*")
+	p.AwaitText("No events of this type.")
+	p.Fill("searchbox", "Type", "flow.*")
+	p.Await("button", "flow.order_paid")
 	// Its delivery to the subscribed webhook, and that delivery's attempts.
 	// Opened, it follows its delivery until it is done: the page reads
 	// again while one is pending.

@@ -155,6 +155,21 @@ export function FilterSelect<T extends string>({
   );
 }
 
+/** EventTypeFilter is a filters bar's event type: a name or a pattern, trimmed. */
+export function EventTypeFilter({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        type="search"
+        placeholder="contact.* or flow.order_paid"
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value.trim())}
+      />
+    </label>
+  );
+}
+
 /** count says n of a thing: "1 delivery", "3 deliveries". */
 export function count(n: number, one: string, many: string): string {
   return n + ' ' + (n === 1 ? one : many);

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import { message } from '../api';
-import { Badge, Failure, Loading, Pager, Time, count, usePages } from '../ui';
+import { Badge, EventTypeFilter, Failure, Loading, Pager, Time, count, usePages } from '../ui';
 
 const EventsQuery = graphql(`
   query Events($first: Int!, $after: Cursor, $where: EventFilter) {
@@ -58,18 +58,14 @@ export function Events() {
     <section aria-labelledby="events-h">
       <h1 id="events-h">Events</h1>
       <div class="filters" role="group" aria-label="Filters">
-        <label>
-          Type{' '}
-          <input
-            type="search"
-            placeholder="contact.* or flow.order_paid"
-            value={type}
-            onChange={(e) => {
-              setType(e.currentTarget.value.trim());
-              pages.reset();
-            }}
-          />
-        </label>
+        <EventTypeFilter
+          label="Type"
+          value={type}
+          onChange={(v) => {
+            setType(v);
+            pages.reset();
+          }}
+        />
       </div>
       <Failure error={message(res.error)} />
       {res.fetching && !conn && <Loading what="events" />}

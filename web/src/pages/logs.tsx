@@ -6,7 +6,7 @@ import { useClient, useMutation, useQuery } from '@urql/preact';
 import { graphql } from '../gql';
 import type { Direction, LogOutcome, LogRowFragment } from '../gql/graphql';
 import { SocketContext, message } from '../api';
-import { Badge, Failure, FilterSelect, Loading, Time, pretty } from '../ui';
+import { Badge, EventTypeFilter, Failure, FilterSelect, Loading, Time, pretty } from '../ui';
 
 /** LIVE_CAP bounds the rows the live tail keeps: at 1,000 rows a second the page stays as fast and as small as at one. */
 export const LIVE_CAP = 500;
@@ -251,18 +251,14 @@ export function Logs({ webhookId, direction }: { webhookId: string; direction: D
           />
         </label>
         {direction === 'OUTBOUND' && (
-          <label>
-            Event type{' '}
-            <input
-              type="search"
-              placeholder="contact.* or flow.order_paid"
-              value={eventType}
-              onChange={(e) => {
-                setEventType(e.currentTarget.value.trim());
-                reset();
-              }}
-            />
-          </label>
+          <EventTypeFilter
+            label="Event type"
+            value={eventType}
+            onChange={(v) => {
+              setEventType(v);
+              reset();
+            }}
+          />
         )}
       </div>
       <div class="table-wrap">
