@@ -2,7 +2,10 @@ package history
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"math/bits"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +214,53 @@ func TestBinaryBodiesAreLogged(t *testing.T) {
 	}
 	if a.Response.Body != "GIF89a\x00\x01;" {
 		t.Fatal("the attempt's own answer was changed")
+	}
+}
+
+// execLog records the statements run through it.
+type execLog struct{ queries []string }
+
+func (l *execLog) ExecContext(_ context.Context, query string, _ ...any) (sql.Result, error) {
+	l.queries = append(l.queries, query)
+	return driver.RowsAffected(0), nil
+}
+
+// TestInsertLogsReusesStatements: on SQLite, batches of every size from 1
+// to 300 rows are written with nine INSERT texts in all (1, 2, 4 … 256
+// rows), each batch with as many as its size has bits set, so the driver
+// reuses statements it prepared rather than prepare one per batch size.
+func TestInsertLogsReusesStatements(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	row := must[*LogRow](t)(NewAttemptRow(e.attempts(t)[0]))
+	texts := map[string]bool{}
+	for size := 1; size <= 300; size++ {
+		rows := make([]*LogRow, size)
+		for i := range rows {
+			rows[i] = row
+		}
+		l := &execLog{}
+		if err := InsertLogs(context.Background(), l, dialect.SQLite, rows...); err != nil {
+			t.Fatal(err)
+		}
+		var inserts, written int
+		for _, q := range l.queries {
+			if !strings.HasPrefix(q, "INSERT INTO `"+webhooklog.Table+"`") {
+				continue
+			}
+			inserts++
+			texts[q] = true
+			n := strings.Count(q, "),(") + 1
+			if n&(n-1) != 0 {
+				t.Fatalf("size %d: an INSERT of %d rows, not a power of two", size, n)
+			}
+			written += n
+		}
+		if written != size || inserts != bits.OnesCount(uint(size)) {
+			t.Fatalf("size %d: %d rows in %d INSERTs, want %d in %d", size, written, inserts, size, bits.OnesCount(uint(size)))
+		}
+	}
+	if len(texts) != 9 {
+		t.Errorf("%d INSERT texts for batches of 1 to 300 rows, want 9", len(texts))
 	}
 }
