@@ -11,6 +11,7 @@ import (
 	entdialect "entgo.io/ent/dialect"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/webhooklog"
 	"github.com/wexio/webhooks/internal/store"
 )
@@ -238,16 +239,18 @@ func statementRows(n int) int { return 1 << (bits.Len(uint(n)) - 1) }
 
 // value is the column col of r as ent binds it: enums and ids as text, times
 // as time.Time, JSON as its bytes, an unset optional field as NULL. A column
-// added to the schema fails here until it is given a value.
+// added to the schema fails here until it is given a value. An id is bound
+// as a plain string: database/sql passes one through as it is, where a
+// pulid.ID went through its Valuer, one allocation more per id column.
 func (r *LogRow) value(col string) (any, error) {
 	w := r.row
 	switch col {
 	case webhooklog.FieldID:
-		return w.ID, nil
+		return string(w.ID), nil
 	case webhooklog.FieldWorkspaceID:
-		return w.WorkspaceID, nil
+		return string(w.WorkspaceID), nil
 	case webhooklog.FieldWebhookID:
-		return w.WebhookID, nil
+		return string(w.WebhookID), nil
 	case webhooklog.FieldDirection:
 		return string(w.Direction), nil
 	case webhooklog.FieldOccurredAt:
@@ -270,11 +273,11 @@ func (r *LogRow) value(col string) (any, error) {
 	case webhooklog.FieldIdempotencyKey:
 		return nilOr(w.IdempotencyKey), nil
 	case webhooklog.FieldContactID:
-		return nilOr(w.ContactID), nil
+		return nilID(w.ContactID), nil
 	case webhooklog.FieldEventID:
-		return nilOr(w.EventID), nil
+		return nilID(w.EventID), nil
 	case webhooklog.FieldDeliveryID:
-		return nilOr(w.DeliveryID), nil
+		return nilID(w.DeliveryID), nil
 	case webhooklog.FieldAttempt:
 		return nilOr(w.Attempt), nil
 	case webhooklog.FieldNextRetryAt:
@@ -289,6 +292,14 @@ func (r *LogRow) value(col string) (any, error) {
 }
 
 // nilOr is *p, or an untyped nil (SQL NULL) when p is nil.
+// nilID is an optional id as value binds it.
+func nilID(p *pulid.ID) any {
+	if p == nil {
+		return nil
+	}
+	return string(*p)
+}
+
 func nilOr[T any](p *T) any {
 	if p == nil {
 		return nil
