@@ -20,23 +20,7 @@ func TestConnectionsKeepTemporaryStorageInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	tempStore := func(q interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	}) int {
-		rows, err := q.QueryContext(ctx, "PRAGMA temp_store")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		got := -1
-		for rows.Next() {
-			if err := rows.Scan(&got); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return got
-	}
-	if got := tempStore(st.Write); got != 2 {
+	if got := pragma(t, st.Write, "temp_store"); got != 2 {
 		t.Errorf("writer: temp_store = %d, want 2 (MEMORY)", got)
 	}
 	// Every connection of the read pool, held at once so that each is a
@@ -47,8 +31,30 @@ func TestConnectionsKeepTemporaryStorageInMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { _ = tx.Rollback() }()
-		if got := tempStore(tx); got != 2 {
+		if got := pragma(t, tx, "temp_store"); got != 2 {
 			t.Errorf("reader %d: temp_store = %d, want 2 (MEMORY)", i, got)
 		}
 	}
+}
+
+// pragma reads an integer pragma through q.
+func pragma(t *testing.T, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, name string) int {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), "PRAGMA "+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := -1
+	for rows.Next() {
+		if err := rows.Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }

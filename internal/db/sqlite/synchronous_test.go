@@ -17,15 +17,7 @@ func TestWriterSynchronous(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got int
-		rows, err := st.Write.QueryContext(context.Background(), "PRAGMA synchronous")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			_ = rows.Scan(&got)
-		}
-		rows.Close()
+		got := pragma(t, st.Write, "synchronous")
 		_ = st.Close()
 		if got != want {
 			t.Errorf("SQLiteSynchronous %q: PRAGMA synchronous = %d, want %d", opt, got, want)
