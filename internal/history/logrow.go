@@ -78,11 +78,11 @@ func LogInserter(dialect string) *store.Inserter {
 }
 
 // InsertLogs writes log rows in one INSERT (per maxInsertRows; on SQLite
-// per statementRows) in tx, a transaction whose database's SQL dialect is dialect (sqlDialect). It
-// stands in for ent's bulk create on the hottest paths (a request's row, a
-// delivery's attempts): on SQLite that is an INSERT … RETURNING behind a
-// mutation, hooks and a spec per row, which was half the writer's time per
-// delivery in outbound's BenchmarkDispatch. The rows carry their workspace
+// per statementRows) in tx, a transaction whose database's SQL dialect is
+// dialect (sqlDialect). It stands in for ent's bulk create on the hottest
+// paths (a request's row, a delivery's attempts): on SQLite that is an
+// INSERT … RETURNING behind a mutation, hooks and a spec per row, which
+// was half the writer's time per delivery in outbound's BenchmarkDispatch. The rows carry their workspace
 // already (the hook ent would run only stamps it), and
 // TestInsertLogsMatchesEnt holds the encoding to ent's, column by column.
 //
@@ -111,8 +111,8 @@ func insertLogRows(ctx context.Context, db store.Execer, dialect string, rows []
 	for rest := rows; len(rest) > 0; {
 		n := min(len(rest), maxInsertRows)
 		if byBatch {
-			// In a transaction, so several statements are still one write;
-			// on SQLite, where preparing one costs what running it does.
+			// Several statements are still one write in a transaction, and
+			// each is one the driver prepared before (statementRows).
 			n = statementRows(n)
 		}
 		query, args, err := insertLogs(dialect, rest[:n])
@@ -291,7 +291,6 @@ func (r *LogRow) value(col string) (any, error) {
 	return nil, fmt.Errorf("history: no value for %s.%s", webhooklog.Table, col)
 }
 
-// nilOr is *p, or an untyped nil (SQL NULL) when p is nil.
 // nilID is an optional id as value binds it.
 func nilID(p *pulid.ID) any {
 	if p == nil {
@@ -300,6 +299,7 @@ func nilID(p *pulid.ID) any {
 	return string(*p)
 }
 
+// nilOr is *p, or an untyped nil (SQL NULL) when p is nil.
 func nilOr[T any](p *T) any {
 	if p == nil {
 		return nil
