@@ -13,6 +13,7 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/mattn/go-sqlite3" // the embedded database driver
 
 	"github.com/wexio/webhooks/ent"
 	_ "github.com/wexio/webhooks/ent/runtime" // privacy policies and hooks
@@ -44,11 +45,18 @@ func Open(ctx context.Context, path string, opts store.Options) (*store.Store, e
 			return nil, fmt.Errorf("creating database folder: %w", err)
 		}
 	}
-	w := sql.OpenDB(newConnector(dsn(path, true, cmp.Or(strings.ToUpper(opts.SQLiteSynchronous), "FULL"))))
+	w, err := sql.Open("sqlite3", dsn(path, true, cmp.Or(strings.ToUpper(opts.SQLiteSynchronous), "FULL")))
+	if err != nil {
+		return nil, fmt.Errorf("opening database: %w", err)
+	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r := sql.OpenDB(newConnector(DSN(path, false)))
+	r, err := sql.Open("sqlite3", DSN(path, false))
+	if err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("opening database: %w", err)
+	}
 	r.SetMaxOpenConns(Readers)
 	r.SetMaxIdleConns(Readers)
 	d := &driver{

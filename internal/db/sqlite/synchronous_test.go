@@ -17,7 +17,15 @@ func TestWriterSynchronous(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := pragma(t, st.Write, "synchronous")
+		var got int
+		rows, err := st.Write.QueryContext(context.Background(), "PRAGMA synchronous")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			_ = rows.Scan(&got)
+		}
+		rows.Close()
 		_ = st.Close()
 		if got != want {
 			t.Errorf("SQLiteSynchronous %q: PRAGMA synchronous = %d, want %d", opt, got, want)
