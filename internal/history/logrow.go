@@ -82,9 +82,10 @@ func LogInserter(dialect string) *store.Inserter {
 // dialect (sqlDialect). It stands in for ent's bulk create on the hottest
 // paths (a request's row, a delivery's attempts): on SQLite that is an
 // INSERT … RETURNING behind a mutation, hooks and a spec per row, which
-// was half the writer's time per delivery in outbound's BenchmarkDispatch. The rows carry their workspace
-// already (the hook ent would run only stamps it), and
-// TestInsertLogsMatchesEnt holds the encoding to ent's, column by column.
+// was half the writer's time per delivery in outbound's BenchmarkDispatch.
+// The rows carry their workspace already (the hook ent would run only
+// stamps it), and TestInsertLogsMatchesEnt holds the encoding to ent's,
+// column by column.
 //
 // On SQLite the rows are counted by InsertLogs itself (countLogs), in tx,
 // one upsert per counter, rather than by the insert trigger's event
