@@ -194,7 +194,6 @@ func decode(t testing.TB, r io.Reader, v any) {
 	}
 }
 
-// testLogger discards the server's log unless WEXIO_TEST_LOG is set.
 // failureLogger is testLogger, but what the server logged at warning and
 // above is printed with t's output when t fails: an "internal error" in
 // an answer then comes with its cause (the flakes CI meets and a rerun
@@ -214,6 +213,7 @@ func failureLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
+// testLogger discards the server's log unless WEXIO_TEST_LOG is set.
 func testLogger() *slog.Logger {
 	if os.Getenv("WEXIO_TEST_LOG") != "" {
 		return slog.New(slog.NewTextHandler(os.Stderr, nil))
