@@ -167,41 +167,57 @@ type DueFunc func(ctx context.Context) (due int, lag time.Duration, err error)
 // query (due): the deliveries due and the age of the oldest. A failed
 // read leaves both at their last value.
 func (m *Metrics) Due(due DueFunc, log *slog.Logger) {
-	c := &dueCollector{due: due, log: log,
+	m.reg.MustRegister(&dueCollector{
+		read: lastRead[[2]float64]{what: "the outbound backlog", log: log,
+			read: func(ctx context.Context) ([2]float64, error) {
+				n, lag, err := due(ctx)
+				return [2]float64{float64(n), lag.Seconds()}, err
+			}},
 		count: prometheus.NewDesc("wexio_outbound_deliveries_due",
 			"Outbound deliveries due now and not yet attempted (counted up to 10,000).", nil, nil),
 		lag: prometheus.NewDesc("wexio_outbound_delivery_lag_seconds",
-			"Age of the oldest due delivery not yet attempted; 0 when none.", nil, nil)}
-	m.reg.MustRegister(c)
+			"Age of the oldest due delivery not yet attempted; 0 when none.", nil, nil)})
 }
 
-// dueCollector runs DueFunc once per scrape for both gauges. Scrapes may
-// run at once: last, the values kept through a failed read, is guarded.
+// dueCollector reads the backlog once per scrape for both gauges.
 type dueCollector struct {
-	due        DueFunc
-	log        *slog.Logger
+	read       lastRead[[2]float64]
 	count, lag *prometheus.Desc
-
-	mu   sync.Mutex
-	last [2]float64
 }
 
 func (c *dueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.count; ch <- c.lag }
 
 func (c *dueCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	n, lag, err := c.due(ctx)
-	c.mu.Lock()
-	if err != nil {
-		c.log.Warn("reading the outbound backlog for /metrics", "err", err)
-	} else {
-		c.last = [2]float64{float64(n), lag.Seconds()}
-	}
-	last := c.last
-	c.mu.Unlock()
+	last := c.read.get()
 	ch <- prometheus.MustNewConstMetric(c.count, prometheus.GaugeValue, last[0])
 	ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, last[1])
+}
+
+// lastRead is a read of the database made at each scrape, and its last
+// good value: a failed read is logged and leaves the gauges where they
+// were. Scrapes may run at once, so the value is guarded.
+type lastRead[T any] struct {
+	read func(ctx context.Context) (T, error)
+	what string // what it reads, for the log
+	log  *slog.Logger
+
+	mu   sync.Mutex
+	last T
+}
+
+// get reads, within a scrape's time, and returns the last good value.
+func (r *lastRead[T]) get() T {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	v, err := r.read(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		r.log.Warn("reading "+r.what+" for /metrics", "err", err)
+		return r.last
+	}
+	r.last = v
+	return v
 }
 
 // Standing is the state of the outbound webhooks at one scrape: how many
@@ -220,7 +236,7 @@ type StandingFunc func(ctx context.Context) (Standing, error)
 // series) and wexio_outbound_deliveries_held. A failed read leaves the
 // last values.
 func (m *Metrics) Standing(read StandingFunc, log *slog.Logger) {
-	m.reg.MustRegister(&standingCollector{read: read, log: log,
+	m.reg.MustRegister(&standingCollector{read: lastRead[Standing]{read: read, what: "the outbound webhooks' standing", log: log},
 		webhooks: prometheus.NewDesc("wexio_outbound_webhooks",
 			"Outbound webhooks by status (ACTIVE, PAUSED, DISABLED) and health (HEALTHY, FAILING).",
 			[]string{"status", "health"}, nil),
@@ -229,30 +245,16 @@ func (m *Metrics) Standing(read StandingFunc, log *slog.Logger) {
 			nil, nil)})
 }
 
-// standingCollector runs StandingFunc once per scrape for both families.
+// standingCollector reads the Standing once per scrape for both families.
 type standingCollector struct {
-	read           StandingFunc
-	log            *slog.Logger
+	read           lastRead[Standing]
 	webhooks, held *prometheus.Desc
-
-	mu   sync.Mutex
-	last Standing
 }
 
 func (c *standingCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.webhooks; ch <- c.held }
 
 func (c *standingCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	s, err := c.read(ctx)
-	c.mu.Lock()
-	if err != nil {
-		c.log.Warn("reading the outbound webhooks' standing for /metrics", "err", err)
-	} else {
-		c.last = s
-	}
-	last := c.last
-	c.mu.Unlock()
+	last := c.read.get()
 	for _, status := range schematype.WebhookStatus("").Values() {
 		for _, health := range schematype.EndpointHealth("").Values() {
 			ch <- prometheus.MustNewConstMetric(c.webhooks, prometheus.GaugeValue,
