@@ -75,11 +75,11 @@ func (r *Resolver) flowCounts(ctx context.Context, hooks []*ent.Webhook) ([]int,
 	c := r.client(ctx)
 	counts := make([]int, len(hooks))
 	var in []pulid.ID
-	var outAt []int
+	var inAt, outAt []int
 	var patterns [][]string
 	for i, w := range hooks {
 		if w.Direction == schematype.DirectionInbound {
-			in = append(in, w.ID)
+			inAt, in = append(inAt, i), append(in, w.ID)
 		} else {
 			outAt, patterns = append(outAt, i), append(patterns, w.Events)
 		}
@@ -97,10 +97,8 @@ func (r *Resolver) flowCounts(ctx context.Context, hooks []*ent.Webhook) ([]int,
 		for _, row := range rows {
 			byHook[row.WebhookID] = row.Count
 		}
-		for i, w := range hooks {
-			if w.Direction == schematype.DirectionInbound {
-				counts[i] = byHook[w.ID]
-			}
+		for j, i := range inAt {
+			counts[i] = byHook[in[j]]
 		}
 	}
 	if len(patterns) > 0 {
