@@ -160,12 +160,12 @@ func (d *driver) Claimer(t store.LeaseTable) store.Claimer {
 
 // inTx runs fn in a transaction of its own, committed when fn succeeds
 // (the wake hooks notify after that commit).
-func (d *driver) inTx(ctx context.Context, fn func(*ent.Client) error) error {
+func (d *driver) inTx(ctx context.Context, fn func(context.Context, *ent.Client) error) error {
 	tx, err := d.write.Tx(ctx)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx.Client()); err != nil {
+	if err := fn(ctx, tx.Client()); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -141,7 +141,7 @@ func (d *driver) JoinWorkers() (store.WorkerLock, error) { return TakeWorkerLock
 // a write transaction (BEGIN IMMEDIATE), so no two claims overlap and no
 // work ever runs while the lock is held.
 func (d *driver) Claimer(t store.LeaseTable) store.Claimer {
-	return store.NewClaimer(t, d.holder, false, func(ctx context.Context, fn func(*ent.Client) error) error {
-		return d.writer.Do(ctx, func(_ context.Context, tx *ent.Tx, _ *store.Hooks) error { return fn(tx.Client()) })
+	return store.NewClaimer(t, d.holder, false, func(ctx context.Context, fn func(context.Context, *ent.Client) error) error {
+		return d.writer.Do(ctx, func(ctx context.Context, tx *ent.Tx, _ *store.Hooks) error { return fn(ctx, tx.Client()) })
 	})
 }

@@ -1,10 +1,12 @@
 package storetest
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/ent/schema/schematype"
@@ -85,6 +87,37 @@ func testClaimer(t *testing.T, open Open) {
 	all, _, err := c.Claim(f.sys, now, 100, lease)
 	if err != nil || len(all) != len(ids) {
 		t.Fatalf("after ReleaseAbandoned, Claim = %d rows, %v; want %d", len(all), err, len(ids))
+	}
+}
+
+// testClaimCancelledMidway: a claim whose caller gives up while its lease
+// is being written either leases nothing and fails, or leases exactly
+// what it returns. Where claims are jobs of the one writer's batches (no
+// row locks), a job once started runs to its end, whatever its caller
+// does: it must not abort the batch it shares with others' writes.
+func testClaimCancelledMidway(t *testing.T, open Open) {
+	f := newFixture(t, open)
+	now := time.Now().UTC()
+	ids := f.deliveries(t, 3, now.Add(-time.Second))
+	ctx, giveUp := context.WithCancel(f.sys)
+	defer giveUp()
+	table := leases
+	table.Lease = func(lctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time, token string) error {
+		giveUp()
+		return leases.Lease(lctx, c, ids, now, until, token)
+	}
+	got, token, err := f.st.Claimer(table).Claim(ctx, now, 10, 10*time.Minute)
+	leased, qerr := f.st.Read.Delivery.Query().Where(delivery.ClaimedUntilNotNil()).IDs(f.sys)
+	if qerr != nil {
+		t.Fatal(qerr)
+	}
+	switch {
+	case err != nil && len(leased) > 0:
+		t.Fatalf("claim failed (%v) and left %d leases", err, len(leased))
+	case err != nil && !f.st.Caps.RowLocks:
+		t.Fatalf("a claim whose writer job had started failed with its caller: %v", err)
+	case err == nil && (len(got) != len(ids) || len(leased) != len(ids) || token == ""):
+		t.Fatalf("claim returned %d rows (token %q), %d leased; want %d", len(got), token, len(leased), len(ids))
 	}
 }
 

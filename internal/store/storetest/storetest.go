@@ -30,6 +30,7 @@ func Run(t *testing.T, open Open, again Again) {
 	t.Run("Notifier", func(t *testing.T) { t.Parallel(); testNotifier(t, open) })
 	t.Run("WakeAfterCommit", func(t *testing.T) { t.Parallel(); testWake(t, open) })
 	t.Run("Claimer", func(t *testing.T) { t.Parallel(); testClaimer(t, open) })
+	t.Run("ClaimCancelledMidway", func(t *testing.T) { t.Parallel(); testClaimCancelledMidway(t, open) })
 	t.Run("Workers", func(t *testing.T) { t.Parallel(); testWorkers(t, open, again) })
 	t.Run("Takeover", func(t *testing.T) { t.Parallel(); testTakeover(t, open, again) })
 	t.Run("Singleton", func(t *testing.T) { t.Parallel(); testSingleton(t, open, again) })
