@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
@@ -81,6 +83,9 @@ type schemaSide struct {
 
 func newSchemaSide(b *testing.B, change string) *schemaSide {
 	e := setup(b)
+	if e.db.Dialect != dialect.SQLite {
+		b.Skip("the pieces dropped are SQLite's")
+	}
 	wh := e.hook(b, "http://127.0.0.1:1/", nil, 5)
 	seed(b, e, wh, b.N)
 	ctx := auth.System(context.Background())
@@ -105,11 +110,12 @@ func newSchemaSide(b *testing.B, change string) *schemaSide {
 }
 
 // turn leases the next n deliveries in one transaction, then records an
-// attempt at each, schemaBatch to a transaction, as succeeded.
+// attempt at each, schemaBatch to a transaction, as succeeded. Only the
+// transactions count: the rows are built outside them, as the
+// dispatcher's workers build theirs.
 func (s *schemaSide) turn(b *testing.B, n int) {
 	ctx := auth.System(context.Background())
-	start := threadCPU()
-	defer func() { s.cpu += threadCPU() - start; s.count += n }()
+	s.count += n
 	now := time.Now().UTC()
 	token := store.NewToken("bench")
 	var ids []pulid.ID
@@ -158,8 +164,11 @@ func (s *schemaSide) attemptRow(b *testing.B, id pulid.ID, at time.Time) *histor
 	return row
 }
 
-// tx runs fn in a transaction of the write client and commits it.
+// tx runs fn in a transaction of the write client and commits it, adding
+// the thread's CPU time meanwhile to s.
 func (s *schemaSide) tx(b *testing.B, fn func(*ent.Tx) error) {
+	start := threadCPU()
+	defer func() { s.cpu += threadCPU() - start }()
 	tx, err := s.e.db.Write.Tx(context.Background())
 	if err != nil {
 		b.Fatal(err)
