@@ -40,6 +40,10 @@ var _ store.Driver = (*driver)(nil)
 // Open opens (creating it and its folder when missing) the SQLite file at
 // path, brings its schema up to date and starts its writer.
 func Open(ctx context.Context, path string, opts store.Options) (*store.Store, error) {
+	if code := statementJournalSpillResult; code != 0 {
+		opts.Logger().Warn("sqlite: statement journals spill to disk past SQLite's default 64 KiB: the library refused the larger threshold",
+			"sqlite_result_code", code, "threshold_bytes", StatementJournalSpill)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("creating database folder: %w", err)
