@@ -4,9 +4,9 @@ package sqlite
 // before SQLite moves it to a temporary file; SQLite's default is 64 KiB.
 //
 // Inside a transaction, a statement that writes several rows and may fail
-// a constraint (the attempt rows' INSERT, with their foreign keys and
-// counting trigger; a claim's lease UPDATE) first copies every page it
-// changes into its statement journal, so that it can be undone alone.
+// a constraint (the attempt rows' INSERT, with its foreign keys and
+// counting trigger) first copies every page it changes into its statement
+// journal, so that it can be undone alone.
 // The writer's batches are such transactions: a batch of 64 attempts
 // changes about 160 KiB of pages, so at 64 KiB each of its statements
 // wrote its journal out to a temporary file and read nothing back. Held
