@@ -1,9 +1,6 @@
 package outbound_test
 
-import (
-	"syscall"
-	"time"
-)
+import "time"
 
 // threadCPUMeasured: threadCPU reads the calling thread's CPU time.
 const threadCPUMeasured = true
@@ -15,8 +12,4 @@ const rusageThread = 1
 // threadCPU is the calling OS thread's CPU time so far, user and system:
 // lock the goroutine to its thread (runtime.LockOSThread) around what is
 // measured.
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(rusageThread, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func threadCPU() time.Duration { return usage(rusageThread) }
