@@ -133,23 +133,8 @@ func (r *Resolver) lastActivities(ctx context.Context, ids []pulid.ID) ([]*time.
 		args[i] = string(id)
 	}
 	q.WriteString(")")
-	rows, err := c.QueryContext(ctx, q.String(), args...)
+	newest, err := scanIDs(ctx, c, q.String(), args)
 	if err != nil {
-		return nil, []error{fmt.Errorf("finding the newest log of %d webhooks: %w", len(ids), err)}
-	}
-	var newest []pulid.ID
-	for rows.Next() {
-		var id sql.NullString
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, []error{fmt.Errorf("finding the newest log of %d webhooks: %w", len(ids), err)}
-		}
-		if id.Valid {
-			newest = append(newest, pulid.ID(id.String))
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, []error{fmt.Errorf("finding the newest log of %d webhooks: %w", len(ids), err)}
 	}
 	at := make(map[pulid.ID]*time.Time, len(newest))
@@ -168,6 +153,26 @@ func (r *Resolver) lastActivities(ctx context.Context, ids []pulid.ID) ([]*time.
 		out[i] = at[id]
 	}
 	return out, nil
+}
+
+// scanIDs runs query and returns the ids of its one column, NULLs left out.
+func scanIDs(ctx context.Context, c *ent.Client, query string, args []any) ([]pulid.ID, error) {
+	rows, err := c.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []pulid.ID
+	for rows.Next() {
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if id.Valid {
+			ids = append(ids, pulid.ID(id.String))
+		}
+	}
+	return ids, rows.Err()
 }
 
 // only is a fetch's answer for a batch of one key.
