@@ -77,6 +77,9 @@ func (g Gorilla) Accept(
 	if u.Error == nil {
 		u.Error = func(http.ResponseWriter, *http.Request, int, error) {}
 	}
+	if hj, ok := w.(http.Hijacker); ok {
+		w = coalescing{ResponseWriter: w, hj: hj}
+	}
 	ws, err := u.Upgrade(w, r, opts.ResponseHeader)
 	if err != nil {
 		return nil, fmt.Errorf("upgrading to websocket: %w", err)
