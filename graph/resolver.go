@@ -32,10 +32,11 @@ type Resolver struct {
 	Now     func() time.Time
 }
 
-// NewSchema returns the executable schema. What an operation may cost is
-// the Cost extension's business, not gqlgen's per-field complexity.
+// NewSchema returns the executable schema, its live-tail frames shared
+// among subscribers (tailSchema). What an operation may cost is the Cost
+// extension's business, not gqlgen's per-field complexity.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: r})
+	return &tailSchema{executableSchema: NewExecutableSchema(Config{Resolvers: r}).(*executableSchema), frames: newFrameCache()}
 }
 
 // client returns the client for ctx: the mutation's transaction when there
