@@ -63,19 +63,25 @@ func (s *tailSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		case <-next.Done():
 			return nil
 		}
-		frame := s.frames.get(frameKey{row: row.ID, doc: doc}, func() ([]byte, bool) {
+		encode := func() ([]byte, bool) {
 			// As gqlgen's stream: the row's fields resolve in the field's
 			// context, and their errors go to the subscription's.
 			errs := len(graphql.GetErrors(ctx))
 			var b bytes.Buffer
 			ec.marshalNWebhookLog2ᚖgithubᚗcomᚋwexioᚋwebhooksᚋentᚐWebhookLog(ctx, field.Selections, row).MarshalGQL(&b)
 			return b.Bytes(), len(graphql.GetErrors(ctx)) == errs
-		})
+		}
+		var data []byte
+		if row == nil { // never published; gqlgen's error all the same
+			data, _ = encode()
+		} else {
+			data = s.frames.get(frameKey{row: row.ID, doc: doc}, encode)
+		}
 		buf.Reset()
 		buf.WriteByte('{')
 		graphql.MarshalString(field.Alias).MarshalGQL(&buf)
 		buf.WriteByte(':')
-		buf.Write(frame)
+		buf.Write(data)
 		buf.WriteByte('}')
 		return &graphql.Response{Data: buf.Bytes()}
 	}
