@@ -39,11 +39,13 @@ const (
 	leanSenders = 32
 )
 
-// leanJob is a leased delivery; leanResult is one attempt at it, encoded by
-// its sender so that the recorder only binds.
+// leanJob is a leased delivery, with its event when the run reads events;
+// leanResult is one attempt at it, encoded by its sender so that the
+// recorder only binds.
 type leanJob struct {
 	id, eventID, webhookID string
 	attempts               int
+	event                  *events.Envelope // nil: the constant body
 }
 
 type leanResult struct {
@@ -64,9 +66,14 @@ type leanResult struct {
 // baseline for what our layers (ent, the group-commit writer, the work
 // queue, shares) cost, not product code: one webhook, no retries to speak of,
 // no lease expiry, no live tail.
-func benchLean(b *testing.B, url string) {
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(b.TempDir(), "lean.db")+
-		"?_journal_mode=WAL&_busy_timeout=10000&_synchronous="+leanSynchronous)
+//
+// With readEvents, each delivery's event is a row of its own (type, time,
+// data), read by the claimer through a read pool of its own after each
+// lease, as ours reads the events it sends; without, every attempt sends
+// the same constant body and nothing is read: the issue's baseline.
+func benchLean(b *testing.B, url string, readEvents bool) {
+	file := "file:" + filepath.Join(b.TempDir(), "lean.db")
+	db, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_busy_timeout=10000&_synchronous="+leanSynchronous)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -81,12 +88,20 @@ func benchLean(b *testing.B, url string) {
 		`CREATE TABLE attempts (id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL, webhook_id TEXT NOT NULL,
 			occurred_at INTEGER NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, request_headers TEXT NOT NULL,
 			request_body TEXT NOT NULL, response_headers TEXT, response_body TEXT, outcome TEXT NOT NULL)`,
+		`CREATE TABLE events (id TEXT PRIMARY KEY, type TEXT NOT NULL, occurred_at INTEGER NOT NULL, data BLOB NOT NULL)`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			b.Fatal(err)
 		}
 	}
-	seedLean(b, db, b.N)
+	seedLean(b, db, b.N, readEvents)
+	var read *sql.DB // the events' read pool
+	if readEvents {
+		if read, err = sql.Open("sqlite3", file+"?_busy_timeout=10000&mode=ro"); err != nil {
+			b.Fatal(err)
+		}
+		defer read.Close()
+	}
 	secrets := []string{testSecret(3)}
 	occurred := time.Now() // every event's; all carry benchData
 	// Sized as the plain client's; the timeout is our default per attempt.
@@ -113,6 +128,9 @@ func benchLean(b *testing.B, url string) {
 		for ctx.Err() == nil {
 			now := time.Now().UnixMilli()
 			claimed, err := leanClaim(ctx, db, now, now+10*time.Minute.Milliseconds(), pulid.New("clm"))
+			if err == nil && read != nil && len(claimed) > 0 {
+				err = leanEvents(ctx, read, claimed)
+			}
 			if err != nil {
 				if ctx.Err() == nil { // not the end of the run
 					finish(err)
@@ -179,8 +197,9 @@ func benchLean(b *testing.B, url string) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
 }
 
-// seedLean writes n pending deliveries due now, in one transaction.
-func seedLean(b *testing.B, db *sql.DB, n int) {
+// seedLean writes n pending deliveries due now, in one transaction, and
+// with events their events.
+func seedLean(b *testing.B, db *sql.DB, n int, withEvents bool) {
 	tx, err := db.Begin()
 	if err != nil {
 		b.Fatal(err)
@@ -190,12 +209,20 @@ func seedLean(b *testing.B, db *sql.DB, n int) {
 	for done := 0; done < n; {
 		k := min(500, n-done)
 		args := make([]any, 0, 4*k)
+		evs := make([]any, 0, 4*k)
 		for range k {
-			args = append(args, string(pulid.New("dlv")), string(pulid.New("evt")), "wh_lean", now)
+			evt := string(pulid.New("evt"))
+			args = append(args, string(pulid.New("dlv")), evt, "wh_lean", now)
+			evs = append(evs, evt, events.ContactCreated, now, benchData)
 		}
 		q := "INSERT INTO deliveries VALUES " + strings.Repeat(",(?, ?, ?, 'PENDING', 0, ?, NULL, NULL)", k)[1:]
 		if _, err := tx.Exec(q, args...); err != nil {
 			b.Fatal(err)
+		}
+		if withEvents {
+			if _, err := tx.Exec("INSERT INTO events VALUES "+strings.Repeat(",(?, ?, ?, ?)", k)[1:], evs...); err != nil {
+				b.Fatal(err)
+			}
 		}
 		done += k
 	}
@@ -225,12 +252,44 @@ func leanClaim(ctx context.Context, db *sql.DB, now, until int64, token pulid.ID
 	return jobs, rows.Err()
 }
 
+// leanEvents reads the events of jobs, in one query.
+func leanEvents(ctx context.Context, read *sql.DB, jobs []leanJob) error {
+	byID := make(map[string]*leanJob, len(jobs))
+	args := make([]any, len(jobs))
+	for i := range jobs {
+		byID[jobs[i].eventID], args[i] = &jobs[i], jobs[i].eventID
+	}
+	rows, err := read.QueryContext(ctx, "SELECT id, type, occurred_at, data FROM events WHERE id IN ("+
+		strings.Repeat(",?", len(jobs))[1:]+")", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var at int64
+		ev := &events.Envelope{}
+		if err := rows.Scan(&id, &ev.Type, &at, &ev.Data); err != nil {
+			return err
+		}
+		ev.ID, ev.Timestamp = id, time.UnixMilli(at).UTC()
+		if j := byID[id]; j != nil {
+			j.event = ev
+		}
+	}
+	return rows.Err()
+}
+
 // leanSend makes one attempt as ours does: the envelope signed the
 // Standard Webhooks way, the answer read up to what ours keeps, and the
 // row's JSON encoded here, off the recorder.
 func leanSend(client *http.Client, url string, secrets []string, j leanJob, occurred time.Time) *leanResult {
 	r := &leanResult{job: j, id: string(pulid.New("log")), at: time.Now(), outcome: "FAILED"}
-	body, _ := events.Envelope{ID: j.eventID, Type: events.ContactCreated, Timestamp: occurred, Data: benchData}.Marshal()
+	ev := events.Envelope{ID: j.eventID, Type: events.ContactCreated, Timestamp: occurred, Data: benchData}
+	if j.event != nil {
+		ev = *j.event
+	}
+	body, _ := ev.Marshal()
 	sig, _ := signing.Sign(secrets, j.eventID, r.at, body) // the secret is a valid one
 	header := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"wexio-webhooks/dev"},
 		"Webhook-Id": {j.eventID}, "Webhook-Timestamp": {strconv.FormatInt(r.at.Unix(), 10)}, "Webhook-Signature": {sig}}
