@@ -26,7 +26,7 @@ const maxPending = 256 << 10
 // A write returns once its bytes are queued; the error of a write that
 // failed on the wire is returned by every later one, as gorilla's own
 // writes fail once one has. Close puts what is queued on the wire first,
-// within the latest write deadline.
+// within the latest write deadline and closeTimeout.
 type coalescer struct {
 	net.Conn
 
@@ -114,15 +114,16 @@ func (q *coalescer) SetDeadline(t time.Time) error {
 }
 
 // Close puts the queue on the wire, unless its write fails or misses its
-// deadline (closeTimeout without one), and closes the connection.
+// deadline or closeTimeout, and closes the connection.
 func (q *coalescer) Close() error {
 	q.mu.Lock()
 	q.closed = true
 	q.drained.Broadcast() // writers waiting for room give up
-	// Without a deadline, the flusher's write has closeTimeout.
+	// The flusher's write has until its deadline, closeTimeout at most: a
+	// close never waits long on a slow client, a stopping server on many.
 	wait := closeTimeout
 	if !q.deadline.IsZero() {
-		wait = time.Until(q.deadline)
+		wait = min(time.Until(q.deadline), closeTimeout)
 	}
 	q.mu.Unlock()
 	// Closed under it, a write stuck on the wire fails at once.

@@ -176,27 +176,33 @@ func TestCoalescerCloseSendsTheQueueFirst(t *testing.T) {
 	}
 }
 
-func TestCoalescerCloseGivesUpOnAStuckWireAtItsDeadline(t *testing.T) {
+func TestCoalescerCloseGivesUpOnAStuckWire(t *testing.T) {
 	t.Parallel()
-	w, _ := tcpPair(t) // the wire never opens
-	q := newCoalescer(w)
-	if _, err := q.Write([]byte("stuck")); err != nil {
-		t.Fatal(err)
+	// At the write deadline, or at closeTimeout when that is later.
+	for _, deadline := range []time.Duration{50 * time.Millisecond, time.Hour} {
+		t.Run(deadline.String(), func(t *testing.T) {
+			t.Parallel()
+			w, _ := tcpPair(t) // the wire never opens
+			q := newCoalescer(w)
+			if _, err := q.Write([]byte("stuck")); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.SetWriteDeadline(time.Now().Add(deadline)); err != nil {
+				t.Fatal(err)
+			}
+			closed := make(chan error, 1)
+			go func() { closed <- q.Close() }()
+			select {
+			case err := <-closed:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Close waited on a wire that takes nothing past its deadline and closeTimeout")
+			}
+			close(w.open) // the flusher's write now fails on the closed socket
+		})
 	}
-	if err := q.SetWriteDeadline(time.Now().Add(50 * time.Millisecond)); err != nil {
-		t.Fatal(err)
-	}
-	closed := make(chan error, 1)
-	go func() { closed <- q.Close() }()
-	select {
-	case err := <-closed:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close waited past the write deadline for a wire that takes nothing")
-	}
-	close(w.open) // the flusher's write now fails on the closed socket
 }
 
 // TestStuckClientIsCutOff: a subscriber's client that reads nothing gets
