@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -277,7 +278,15 @@ func leanEvents(ctx context.Context, read *sql.DB, jobs []leanJob) error {
 			j.event = ev
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if j.event == nil { // the body would be the constant one
+			return fmt.Errorf("event %s of delivery %s not found", j.eventID, j.id)
+		}
+	}
+	return nil
 }
 
 // leanSend makes one attempt as ours does: the envelope signed the
