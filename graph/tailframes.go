@@ -155,8 +155,7 @@ type frameCache struct {
 // error, which is the subscriber's own, so each encodes the row itself.
 type frame struct {
 	once sync.Once
-	data []byte
-	size int // counted in frameCache.bytes; under its lock
+	data []byte // set under frameCache.mu, within once
 }
 
 func newFrameCache() *frameCache {
@@ -185,8 +184,7 @@ func (c *frameCache) get(k frameKey, encode func() ([]byte, bool)) []byte {
 		b, shared := encode()
 		mine, encoded = b, true
 		if shared {
-			f.data = b
-			c.count(k, f, len(b))
+			c.keep(k, f, b)
 		}
 	})
 	switch {
@@ -199,16 +197,17 @@ func (c *frameCache) get(k frameKey, encode func() ([]byte, bool)) []byte {
 	return b
 }
 
-// count adds f's size to the bytes kept, should f still be kept, and lets
-// the oldest frames go while they are over frameCacheBytes.
-func (c *frameCache) count(k frameKey, f *frame, size int) {
+// keep makes b f's shared frame, counts it in the bytes kept should f
+// still be kept, and lets the oldest frames go while they are over
+// frameCacheBytes.
+func (c *frameCache) keep(k frameKey, f *frame, b []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	f.data = b
 	if c.frames[k] != f {
 		return // gone already
 	}
-	f.size = size
-	c.bytes += size
+	c.bytes += len(b)
 	for c.bytes > frameCacheBytes && c.n > 0 {
 		c.evictOldest()
 	}
@@ -220,7 +219,7 @@ func (c *frameCache) evictOldest() {
 	c.oldest = (c.oldest + 1) % frameCacheSize
 	c.n--
 	if f := c.frames[k]; f != nil {
-		c.bytes -= f.size
+		c.bytes -= len(f.data) // 0 while it is being encoded: counted by keep
 		delete(c.frames, k)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -31,6 +32,9 @@ func TestFrameCacheEncodesOnceForAll(t *testing.T) {
 		wg.Go(func() {
 			got[i] = string(c.get(k, func() ([]byte, bool) {
 				encodes.Add(1)
+				// Long enough for the others to ask meanwhile: they must
+				// wait for this encoding, not make their own.
+				time.Sleep(20 * time.Millisecond)
 				return []byte(`{"id":"log_1"}`), true
 			}))
 		})
@@ -156,4 +160,37 @@ func subscribe(t *testing.T, schema graphql.ExecutableSchema, ctx context.Contex
 		t.Fatalf("%d subscribers, want %d", broker.Len(), want)
 	}
 	return func(context.Context) *graphql.Response { return next(ctx) }
+}
+
+// TestTailFramesStayInTheirWorkspace: subscribers of two workspaces with
+// the same document and variables each get their own workspace's rows
+// only; a shared frame is a row's, and a row reaches its workspace alone.
+func TestTailFramesStayInTheirWorkspace(t *testing.T) {
+	t.Parallel()
+	broker := livetail.NewBroker[*ent.WebhookLog]()
+	schema := NewSchema(&Resolver{Tail: broker})
+	const doc = `subscription { webhookLogTail { id request { body } } }`
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	streams := map[string]graphql.ResponseHandler{}
+	for i, ws := range []string{"ws_a", "ws_b"} {
+		streams[ws] = subscribe(t, schema, tenant.WithWorkspace(ctx, ws), broker, i+1, doc, nil)
+	}
+	// Rows of both, in turn: a row of the other workspace would come
+	// between a subscriber's own two.
+	for n := 1; n <= 2; n++ {
+		for _, ws := range []string{"ws_a", "ws_b"} {
+			broker.Publish(&ent.WebhookLog{ID: pulid.ID(fmt.Sprintf("log_%s_%d", ws, n)), WorkspaceID: pulid.ID(ws),
+				Request: schematype.HTTPMessage{Body: "of " + ws}})
+		}
+	}
+	for ws, next := range streams {
+		for n := 1; n <= 2; n++ {
+			r := next(ctx)
+			want := fmt.Sprintf(`{"webhookLogTail":{"id":"log_%s_%d","request":{"body":"of %s"}}}`, ws, n, ws)
+			if r == nil || string(r.Data) != want {
+				t.Fatalf("%s's subscriber, frame %d: %+v, want %s", ws, n, r, want)
+			}
+		}
+	}
 }

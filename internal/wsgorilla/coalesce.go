@@ -49,7 +49,9 @@ func newCoalescer(c net.Conn) *coalescer {
 func (q *coalescer) Write(p []byte) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for q.err == nil && !q.closed && q.flushing && len(q.pending) >= maxPending {
+	// Only a running flusher leaves bytes queued: it empties the queue
+	// before it stops.
+	for q.err == nil && !q.closed && len(q.pending) >= maxPending {
 		q.drained.Wait()
 	}
 	switch {
