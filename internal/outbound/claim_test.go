@@ -1,0 +1,74 @@
+package outbound_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/delivery"
+	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/internal/auth"
+)
+
+// TestClaimReturnsTheRowsAsStored: the rows a claim hands out come from its
+// lease's own UPDATE … RETURNING, not from a read after it. Each must be
+// what the table holds once the claim committed, field by field (those an
+// attempt reads), with its webhook and event, whatever its counters and
+// flags say.
+func TestClaimReturnsTheRowsAsStored(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	e.hook(t, rcv.URL, nil, 5)
+	e.hook(t, rcv.URL, nil, 5)
+	var ids []pulid.ID
+	for range 3 {
+		for _, d := range e.emit(t).Deliveries {
+			ids = append(ids, d.ID)
+		}
+	}
+	ctx := auth.System(context.Background())
+	// Counters and flags of every kind, each on some rows only.
+	for i, id := range ids {
+		u := e.db.Write.Delivery.UpdateOneID(id).SetAttempts(i % 3).SetProbes(i % 2).SetManual(i%4 == 1).SetProbe(i%5 == 2)
+		if err := u.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := e.claimer().Claim(ctx, e.clk.now(), 100, 10*time.Minute)
+	if err != nil || len(got) != len(ids) {
+		t.Fatalf("claim: %v, %d rows of %d", err, len(got), len(ids))
+	}
+	for _, dl := range got {
+		want, err := e.db.Read.Delivery.Query().Where(delivery.ID(dl.ID)).WithWebhook().WithEvent().Only(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dl.ClaimToken == nil || dl.ClaimedUntil == nil || !dl.ClaimedUntil.Equal(*want.ClaimedUntil) {
+			t.Fatalf("delivery %s: lease %v until %v, stored until %v", dl.ID, dl.ClaimToken, dl.ClaimedUntil, want.ClaimedUntil)
+		}
+		type fields struct {
+			ID, WorkspaceID, EventID, WebhookID pulid.ID
+			Status                              string
+			Attempts, Probes                    int
+			Probe, Manual                       bool
+			Token                               string
+			Webhook, Event                      pulid.ID
+			EventType                           string
+			EventData                           string
+		}
+		of := func(d *ent.Delivery) fields {
+			return fields{d.ID, d.WorkspaceID, d.EventID, d.WebhookID, string(d.Status), d.Attempts, d.Probes, d.Probe, d.Manual,
+				*d.ClaimToken, d.Edges.Webhook.ID, d.Edges.Event.ID, d.Edges.Event.Type, string(d.Edges.Event.Data)}
+		}
+		if diff := cmp.Diff(of(want), of(dl)); diff != "" {
+			t.Fatalf("claimed delivery differs from the stored one (-stored +claimed):\n%s", diff)
+		}
+		if !dl.Edges.Event.OccurredAt.Equal(want.Edges.Event.OccurredAt) {
+			t.Fatalf("event time %v, stored %v", dl.Edges.Event.OccurredAt, want.Edges.Event.OccurredAt)
+		}
+	}
+}
