@@ -72,7 +72,15 @@ type leanResult struct {
 // data), read by the claimer through a read pool of its own after each
 // lease, as ours reads the events it sends; without, every attempt sends
 // the same constant body and nothing is read: the issue's baseline.
-func benchLean(b *testing.B, url string, readEvents bool) {
+//
+// With contract (which implies readEvents), the tables also carry what the
+// contract's reads need and nothing more (leanContractSchema): the indexes
+// the history, a delivery's attempts, replays and retention query by, and
+// the hourly counters behind totalCount, kept one upsert per batch. No
+// fair shares, no ordering, no health, no foreign keys: an upper bound
+// for any dispatcher that keeps the contract, on this design.
+func benchLean(b *testing.B, url string, readEvents, contract bool) {
+	readEvents = readEvents || contract
 	file := "file:" + filepath.Join(b.TempDir(), "lean.db")
 	db, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_busy_timeout=10000&_synchronous="+leanSynchronous)
 	if err != nil {
@@ -93,6 +101,13 @@ func benchLean(b *testing.B, url string, readEvents bool) {
 	} {
 		if _, err := db.Exec(q); err != nil {
 			b.Fatal(err)
+		}
+	}
+	if contract {
+		for _, q := range leanContractSchema {
+			if _, err := db.Exec(q); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 	seedLean(b, db, b.N, readEvents)
@@ -168,7 +183,7 @@ func benchLean(b *testing.B, url string, readEvents bool) {
 		n := 0
 		for r := range results {
 			batch := groupcommit.Gather([]*leanResult{r}, results, leanBatch) // what arrived meanwhile, as ours
-			if err := leanRecord(db, batch); err != nil {
+			if err := leanRecord(db, batch, contract); err != nil {
 				finish(err)
 				continue
 			}
@@ -194,6 +209,12 @@ func benchLean(b *testing.B, url string, readEvents bool) {
 		(SELECT count(*) FROM deliveries WHERE status = 'SUCCEEDED' AND attempts = 1 AND next_attempt_at IS NULL)`).
 		Scan(&attempts, &finished); err != nil || attempts != b.N || finished != b.N {
 		b.Fatalf("%d attempt rows and %d deliveries finished of %d (%v)", attempts, finished, b.N, err)
+	}
+	if contract {
+		var counted int
+		if err := db.QueryRow(`SELECT coalesce(sum(n), 0) FROM log_counts`).Scan(&counted); err != nil || counted != b.N {
+			b.Fatalf("counters say %d attempts of %d (%v)", counted, b.N, err)
+		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
 }
@@ -231,6 +252,34 @@ func seedLean(b *testing.B, db *sql.DB, n int, withEvents bool) {
 		b.Fatal(err)
 	}
 }
+
+// leanContractSchema is what the contract's reads add to the lean tables,
+// as our schema has it (ent/schema, history's counters): each attempt row
+// carries its workspace, event and direction; the history is browsed per
+// webhook and per workspace, newest first; a delivery's attempts are read
+// by delivery, and retention finds an event's rows by event; deliveries
+// are read per webhook by status (replays, an ordered webhook's head, the
+// cascade of a webhook's deletion), fanned out once per (event, webhook),
+// and a held webhook's rows are counted and released by the held index;
+// totalCount sums hourly counters.
+var leanContractSchema = []string{
+	`ALTER TABLE attempts ADD COLUMN workspace_id TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE attempts ADD COLUMN event_id TEXT`,
+	`ALTER TABLE attempts ADD COLUMN direction TEXT NOT NULL DEFAULT 'OUTBOUND'`,
+	`CREATE INDEX attempts_webhook ON attempts (webhook_id, id)`,
+	`CREATE INDEX attempts_workspace ON attempts (workspace_id, id)`,
+	`CREATE INDEX attempts_delivery ON attempts (delivery_id) WHERE delivery_id IS NOT NULL`,
+	`CREATE INDEX attempts_event ON attempts (event_id) WHERE event_id IS NOT NULL`,
+	`CREATE UNIQUE INDEX deliveries_event_webhook ON deliveries (event_id, webhook_id)`,
+	`CREATE INDEX deliveries_webhook_status ON deliveries (webhook_id, status, id)`,
+	`CREATE INDEX deliveries_held ON deliveries (webhook_id, id) WHERE next_attempt_at IS NULL AND status = 'PENDING'`,
+	`CREATE TABLE log_counts (workspace_id TEXT NOT NULL, webhook_id TEXT NOT NULL, direction TEXT NOT NULL,
+		outcome TEXT NOT NULL, event_type TEXT NOT NULL, hour INTEGER NOT NULL, n INTEGER NOT NULL,
+		PRIMARY KEY (workspace_id, hour, webhook_id, direction, outcome, event_type)) WITHOUT ROWID`,
+}
+
+// leanWorkspace is the one workspace of the lean contract run.
+const leanWorkspace = "ws_lean"
 
 // leanClaim leases up to leanBatch unleased due rows, due order first.
 func leanClaim(ctx context.Context, db *sql.DB, now, until int64, token pulid.ID) ([]leanJob, error) {
@@ -328,13 +377,23 @@ func leanSend(client *http.Client, url string, secrets []string, j leanJob, occu
 // leanRecord commits a batch: its attempt rows in one INSERT, its
 // successes finished in one UPDATE (out of the due index, as ours: no
 // next_attempt_at), a failure rescheduled a minute on.
-func leanRecord(db *sql.DB, batch []*leanResult) error {
+func leanRecord(db *sql.DB, batch []*leanResult, contract bool) error {
 	tx, err := db.Begin()
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	args := make([]any, 0, 11*len(batch))
+	cols, width := "", 11
+	if contract {
+		cols, width = "(id, delivery_id, webhook_id, occurred_at, status_code, duration_ms, request_headers, "+
+			"request_body, response_headers, response_body, outcome, workspace_id, event_id)", 13
+	}
+	type counter struct {
+		webhook, outcome, eventType string
+		hour                        int64
+	}
+	counts := map[counter]int{}
+	args := make([]any, 0, width*len(batch))
 	var succeeded []any
 	for _, r := range batch {
 		var status, respHeaders, respBody any // NULL without an answer
@@ -343,6 +402,10 @@ func leanRecord(db *sql.DB, batch []*leanResult) error {
 		}
 		args = append(args, r.id, r.job.id, r.job.webhookID, r.at.UnixMilli(), status, r.took.Milliseconds(),
 			string(r.reqHeaders), r.reqBody, respHeaders, respBody, r.outcome)
+		if contract {
+			args = append(args, leanWorkspace, r.job.eventID)
+			counts[counter{r.job.webhookID, r.outcome, r.job.event.Type, r.at.Unix() / 3600}]++
+		}
 		if r.outcome == "SUCCEEDED" {
 			succeeded = append(succeeded, r.job.id)
 		} else if _, err := tx.Exec(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?,
@@ -350,9 +413,26 @@ func leanRecord(db *sql.DB, batch []*leanResult) error {
 			return err
 		}
 	}
-	ins := "INSERT INTO attempts VALUES " + strings.Repeat(",(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch))[1:]
+	row := ",(" + strings.Repeat(", ?", width)[2:] + ")"
+	ins := "INSERT INTO attempts " + cols + " VALUES " + strings.Repeat(row, len(batch))[1:]
 	if _, err := tx.Exec(ins, args...); err != nil {
 		return err
+	}
+	if len(counts) > 0 { // one upsert per batch and counter, as ours (history.countLogs)
+		var q strings.Builder
+		cargs := make([]any, 0, 7*len(counts))
+		q.WriteString("INSERT INTO log_counts VALUES ")
+		for k, n := range counts {
+			if len(cargs) > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?, ?, 'OUTBOUND', ?, ?, ?, ?)")
+			cargs = append(cargs, leanWorkspace, k.webhook, k.outcome, k.eventType, k.hour, n)
+		}
+		q.WriteString(" ON CONFLICT DO UPDATE SET n = n + excluded.n")
+		if _, err := tx.Exec(q.String(), cargs...); err != nil {
+			return err
+		}
 	}
 	if len(succeeded) > 0 {
 		if _, err := tx.Exec(`UPDATE deliveries SET status = 'SUCCEEDED', attempts = attempts + 1, next_attempt_at = NULL,
