@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	entsql "entgo.io/ent/dialect/sql"
-
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/event"
@@ -26,83 +24,20 @@ type Claimer = workqueue.Claimer[*ent.Delivery]
 
 // NewClaimer returns a Claimer of the deliveries ids claims (the store's
 // claimer of Deliveries), loaded through read.
-func NewClaimer(ids store.Claimer, read *ent.Client, dialect string) Claimer {
-	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue),
-		dialect: dialect}
+func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
+	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue)}
 }
 
 // deliveryClaimer is the rows' claimer, with the notes its claims leave
 // each other (claimNotes).
 type deliveryClaimer struct {
 	*workqueue.Rows[*ent.Delivery]
-	notes   claimNotes
-	dialect string // the store's (store.Store.Dialect), for the lease's own SQL
+	notes claimNotes
 }
 
 // Claim implements Claimer.
 func (c *deliveryClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
-	return c.Rows.Claim(context.WithValue(ctx, claimKey{}, &claim{notes: &c.notes, dialect: c.dialect}), now, limit, lease)
-}
-
-// claim is one claim of a deliveryClaimer, riding its context through the
-// store's claimer, which is shared and knows nothing of it: the notes the
-// claims leave each other, for the fair shares (shareDue), and the rows
-// its lease returned (leaseReturning), for the load after it
-// (loadDeliveries).
-type claim struct {
-	notes   *claimNotes
-	dialect string
-	token   string          // the lease's, once it ran
-	leased  []*ent.Delivery // the rows it leased, as an attempt reads them but their edges
-}
-
-type claimKey struct{}
-
-// claimOf returns the claim ctx belongs to, nil outside one.
-func claimOf(ctx context.Context) *claim {
-	c, _ := ctx.Value(claimKey{}).(*claim)
-	return c
-}
-
-// returnedColumns are those of attemptColumns the lease returns: all but
-// the lease's end, which it sets and so knows.
-var returnedColumns = []string{delivery.FieldID, delivery.FieldWorkspaceID, delivery.FieldEventID, delivery.FieldWebhookID,
-	delivery.FieldStatus, delivery.FieldAttempts, delivery.FieldProbes, delivery.FieldProbe, delivery.FieldManual}
-
-// leaseReturning leases ids as Deliveries.Lease does without a claim, in
-// one UPDATE … RETURNING (SQLite and PostgreSQL both) that reads the rows
-// as it writes them, into cl: the load after the claim then only reads
-// their events and webhooks, where it read the rows again by id
-// (BenchmarkDispatch: 3.6 µs a delivery of the load's 7.2).
-func leaseReturning(ctx context.Context, c *ent.Client, cl *claim, ids []pulid.ID, now, until time.Time, token string) error {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	// The columns a lease sets through ent (Deliveries.Lease), updated_at's
-	// UpdateDefault among them.
-	q, qargs := entsql.Dialect(cl.dialect).Update(delivery.Table).
-		Set(delivery.FieldClaimedUntil, until).Set(delivery.FieldClaimToken, token).Set(delivery.FieldUpdatedAt, now).
-		Where(entsql.In(delivery.FieldID, args...)).Returning(returnedColumns...).Query()
-	rows, err := c.QueryContext(ctx, q, qargs...)
-	if err != nil {
-		return fmt.Errorf("leasing deliveries: %w", err)
-	}
-	defer rows.Close()
-	out := make([]*ent.Delivery, 0, len(ids))
-	for rows.Next() {
-		d := &ent.Delivery{ClaimedUntil: &until, ClaimToken: &token}
-		if err := rows.Scan(&d.ID, &d.WorkspaceID, &d.EventID, &d.WebhookID, &d.Status, &d.Attempts,
-			&d.Probes, &d.Probe, &d.Manual); err != nil {
-			return fmt.Errorf("leasing deliveries: %w", err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("leasing deliveries: %w", err)
-	}
-	cl.token, cl.leased = token, out
-	return nil
+	return c.Rows.Claim(context.WithValue(ctx, claimNotesKey{}, &c.notes), now, limit, lease)
 }
 
 // NextDue implements workqueue.NextDuer: the next retry, or the next turn
@@ -147,55 +82,10 @@ func nextDue(ctx context.Context, c *ent.Client, now time.Time) (time.Time, bool
 // and event: one claimed again by someone else meanwhile is not ours.
 // Only the columns an attempt reads (attemptColumns, eventColumns): the
 // times it does not need cost a parse each, and reading every column of
-// both rows took a third longer (BenchmarkLoadClaimed). The rows a
-// claim's lease returned need only their edges (loadEdges).
+// both rows took a third longer (BenchmarkLoadClaimed).
 func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID, token string) ([]*ent.Delivery, error) {
-	if cl := claimOf(ctx); cl != nil && cl.token == token && len(cl.leased) == len(ids) {
-		return loadEdges(ctx, c, cl.leased)
-	}
 	return c.Delivery.Query().Where(delivery.IDIn(ids...), delivery.ClaimToken(token)).Select(attemptColumns...).
 		WithWebhook().WithEvent(func(q *ent.EventQuery) { q.Select(eventColumns...) }).All(ctx)
-}
-
-// loadEdges reads the webhooks and events of rows, a claim's, as
-// loadDeliveries' query does. A row whose webhook is gone was deleted with
-// it since the claim (the cascade), and is left out as that query leaves
-// it.
-func loadEdges(ctx context.Context, c *ent.Client, rows []*ent.Delivery) ([]*ent.Delivery, error) {
-	var hooks []pulid.ID
-	seen := map[pulid.ID]bool{}
-	evs := make([]pulid.ID, len(rows))
-	for i, d := range rows {
-		if !seen[d.WebhookID] {
-			seen[d.WebhookID] = true
-			hooks = append(hooks, d.WebhookID)
-		}
-		evs[i] = d.EventID
-	}
-	ws, err := c.Webhook.Query().Where(webhook.IDIn(hooks...)).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the webhooks of claimed deliveries: %w", err)
-	}
-	es, err := c.Event.Query().Where(event.IDIn(evs...)).Select(eventColumns...).All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the events of claimed deliveries: %w", err)
-	}
-	byHook := make(map[pulid.ID]*ent.Webhook, len(ws))
-	for _, w := range ws {
-		byHook[w.ID] = w
-	}
-	byEvent := make(map[pulid.ID]*ent.Event, len(es))
-	for _, e := range es {
-		byEvent[e.ID] = e
-	}
-	out := rows[:0]
-	for _, d := range rows {
-		d.Edges.Webhook, d.Edges.Event = byHook[d.WebhookID], byEvent[d.EventID]
-		if d.Edges.Webhook != nil && d.Edges.Event != nil {
-			out = append(out, d)
-		}
-	}
-	return out, nil
 }
 
 // attemptColumns are the columns of a delivery that an attempt reads, to
@@ -223,10 +113,7 @@ var Deliveries = store.LeaseTable{
 		return store.LockIf(c.Delivery.Query().Where(due(now)...).Where(delivery.ClaimedUntilIsNil()).
 			Order(delivery.ByNextAttemptAt()).Limit(limit), lock).IDs(ctx)
 	},
-	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, now, until time.Time, token string) error {
-		if cl := claimOf(ctx); cl != nil {
-			return leaseReturning(ctx, c, cl, ids, now, until, token)
-		}
+	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time, token string) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).SetClaimToken(token).Exec(ctx)
 	},
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {

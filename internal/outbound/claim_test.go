@@ -13,11 +13,10 @@ import (
 	"github.com/wexio/webhooks/internal/auth"
 )
 
-// TestClaimReturnsTheRowsAsStored: the rows a claim hands out come from its
-// lease's own UPDATE … RETURNING, not from a read after it. Each must be
-// what the table holds once the claim committed, field by field (those an
-// attempt reads), with its webhook and event, whatever its counters and
-// flags say.
+// TestClaimReturnsTheRowsAsStored: the rows a claim hands out are read
+// with only the columns an attempt needs (attemptColumns, eventColumns).
+// Each must be what the table holds once the claim committed, field by
+// field, with its webhook and event, whatever its counters and flags say.
 func TestClaimReturnsTheRowsAsStored(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

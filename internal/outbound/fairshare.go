@@ -115,10 +115,7 @@ type sharing struct {
 // shareDue is Deliveries' Due: up to limit due deliveries, expired leases
 // first, shared out among their webhooks.
 func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
-	var notes *claimNotes
-	if cl := claimOf(ctx); cl != nil {
-		notes = cl.notes
-	}
+	notes, _ := ctx.Value(claimNotesKey{}).(*claimNotes)
 	s := &sharing{c: c, now: now, lock: lock, shares: map[pulid.ID]*share{}, notes: notes}
 	for round := 0; round < maxShareRounds && len(s.taken) < limit; round++ {
 		window := limit - len(s.taken)
@@ -183,8 +180,8 @@ const (
 )
 
 // claimNotes is what one claimer's claims tell each other and the claim
-// loop. It rides the claim's context from the claimer (claim): the lease
-// table is the store's, and shared. A nil *claimNotes notes
+// loop. It rides the claim's context from the claimer (deliveryClaimer):
+// the lease table is the store's, and shared. A nil *claimNotes notes
 // nothing and always looks past.
 type claimNotes struct {
 	mu     sync.Mutex
@@ -212,6 +209,8 @@ func (n *claimNotes) notInFlight(id pulid.ID) int {
 	}
 	return f(id)
 }
+
+type claimNotesKey struct{}
 
 // mayLookPast reports whether a claim should read past full webhooks.
 func (n *claimNotes) mayLookPast() bool {
