@@ -44,7 +44,11 @@ var benchData = []byte(`{"id":"ct_1","name":"Ada Lovelace","email":"ada@example.
 // (the same, reading the event each attempt sends, as ours does),
 // lean_contract (reading events, with the indexes and counters the
 // contract's reads need: the most any dispatcher keeping the contract can
-// do on this design), attempts_only and plain_client. attempts_only is the dispatcher's attempts
+// do on this design), lean_contract_our_rows (the same, its rows stored as
+// ours: text times, created and updated times, foreign keys),
+// lean_contract_our_rows_shares (and claiming as fair shares need: due
+// rows, then their webhooks' shares and attempts in flight, then the lease
+// by id), attempts_only and plain_client. attempts_only is the dispatcher's attempts
 // (signing, sending, judging, building the history row) without claims or
 // writes: the share of the gap the database work accounts for.
 //
@@ -57,12 +61,19 @@ func BenchmarkDispatch(b *testing.B) {
 	}))
 	defer srv.Close()
 	b.Run("dispatcher", func(b *testing.B) { benchDispatcher(b, srv.URL, webhooks.MaxConcurrencyLimit) })
-	b.Run("lean", func(b *testing.B) { benchLean(b, srv.URL, false, false) })
+	b.Run("lean", func(b *testing.B) { benchLean(b, srv.URL, leanOpts{}) })
 	// The lean one reading the event it sends, as ours does.
-	b.Run("lean_reading_events", func(b *testing.B) { benchLean(b, srv.URL, true, false) })
+	b.Run("lean_reading_events", func(b *testing.B) { benchLean(b, srv.URL, leanOpts{events: true}) })
 	// The lean one with what the contract's reads need: an upper bound for
 	// any dispatcher that keeps the contract.
-	b.Run("lean_contract", func(b *testing.B) { benchLean(b, srv.URL, true, true) })
+	b.Run("lean_contract", func(b *testing.B) { benchLean(b, srv.URL, leanOpts{contract: true}) })
+	// And with its rows stored as ours: text times, created and updated
+	// times, foreign keys.
+	b.Run("lean_contract_our_rows", func(b *testing.B) { benchLean(b, srv.URL, leanOpts{contract: true, oursRows: true}) })
+	// And with claims that share out among webhooks, the least ours must do.
+	b.Run("lean_contract_our_rows_shares", func(b *testing.B) {
+		benchLean(b, srv.URL, leanOpts{contract: true, oursRows: true, shares: true})
+	})
 	// A query's values are sealed: each attempt opens the whole URL.
 	b.Run("dispatcher_query", func(b *testing.B) { benchDispatcher(b, srv.URL+"/?api_key=k3y&x=1", webhooks.MaxConcurrencyLimit) })
 	// The default share: 16 attempts at once, one webhook alone.

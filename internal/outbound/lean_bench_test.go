@@ -23,6 +23,7 @@ import (
 	"github.com/wexio/webhooks/internal/outbound"
 	"github.com/wexio/webhooks/internal/redact"
 	"github.com/wexio/webhooks/internal/signing"
+	"github.com/wexio/webhooks/internal/webhooks"
 )
 
 // leanSynchronous is the lean dispatcher's SQLite synchronous mode: FULL,
@@ -73,46 +74,36 @@ type leanResult struct {
 // lease, as ours reads the events it sends; without, every attempt sends
 // the same constant body and nothing is read: the issue's baseline.
 //
-// With contract (which implies readEvents), the tables also carry what the
-// contract's reads need and nothing more (leanContractSchema): the indexes
-// the history, a delivery's attempts, replays and retention query by, and
-// the hourly counters behind totalCount, kept one upsert per batch. No
-// fair shares, no ordering, no health, no foreign keys: an upper bound
-// for any dispatcher that keeps the contract, on this design.
-func benchLean(b *testing.B, url string, readEvents, contract bool) {
-	readEvents = readEvents || contract
+// With contract (which implies events), the tables also carry what the
+// contract's reads need and nothing more (leanContractSchema): each
+// attempt row's workspace, event and direction, the indexes the history, a
+// delivery's attempts, replays and retention query by, and the hourly
+// counters behind totalCount, kept one upsert per batch. No fair shares,
+// no ordering, no health: an upper bound for any dispatcher that keeps the
+// contract, on this design. With oursRows as well, the rows are stored as
+// ours are: times as the driver's text, created and updated times, and
+// our foreign keys (those of ent/schema).
+func benchLean(b *testing.B, url string, o leanOpts) {
+	o.events = o.events || o.contract
 	file := "file:" + filepath.Join(b.TempDir(), "lean.db")
-	db, err := sql.Open("sqlite3", file+"?_journal_mode=WAL&_busy_timeout=10000&_synchronous="+leanSynchronous)
+	dsn := file + "?_journal_mode=WAL&_busy_timeout=10000&_synchronous=" + leanSynchronous
+	if o.oursRows {
+		dsn += "&_foreign_keys=on"
+	}
+	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1) // claimer and recorder take turns, as at our writer
-	// Times are unix milliseconds. The due index is ours: only rows still to
-	// be attempted are in it.
-	for _, q := range []string{
-		`CREATE TABLE deliveries (id TEXT PRIMARY KEY, event_id TEXT NOT NULL, webhook_id TEXT NOT NULL,
-			status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER, claimed_until INTEGER, claim_token TEXT)`,
-		`CREATE INDEX deliveries_due ON deliveries (claimed_until, next_attempt_at, id) WHERE next_attempt_at IS NOT NULL`,
-		`CREATE TABLE attempts (id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL, webhook_id TEXT NOT NULL,
-			occurred_at INTEGER NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, request_headers TEXT NOT NULL,
-			request_body TEXT NOT NULL, response_headers TEXT, response_body TEXT, outcome TEXT NOT NULL)`,
-		`CREATE TABLE events (id TEXT PRIMARY KEY, type TEXT NOT NULL, occurred_at INTEGER NOT NULL, data BLOB NOT NULL)`,
-	} {
+	for _, q := range o.schema() {
 		if _, err := db.Exec(q); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if contract {
-		for _, q := range leanContractSchema {
-			if _, err := db.Exec(q); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	seedLean(b, db, b.N, readEvents)
+	seedLean(b, db, b.N, o)
 	var read *sql.DB // the events' read pool
-	if readEvents {
+	if o.events {
 		if read, err = sql.Open("sqlite3", file+"?_busy_timeout=10000&mode=ro"); err != nil {
 			b.Fatal(err)
 		}
@@ -143,7 +134,11 @@ func benchLean(b *testing.B, url string, readEvents, contract bool) {
 		defer close(jobs)
 		for ctx.Err() == nil {
 			now := time.Now().UnixMilli()
-			claimed, err := leanClaim(ctx, db, now, now+10*time.Minute.Milliseconds(), pulid.New("clm"))
+			claim := leanClaim
+			if o.shares {
+				claim = leanClaimShared
+			}
+			claimed, err := claim(ctx, db, o, now, now+10*time.Minute.Milliseconds(), pulid.New("clm"))
 			if err == nil && read != nil && len(claimed) > 0 {
 				err = leanEvents(ctx, read, claimed)
 			}
@@ -183,7 +178,7 @@ func benchLean(b *testing.B, url string, readEvents, contract bool) {
 		n := 0
 		for r := range results {
 			batch := groupcommit.Gather([]*leanResult{r}, results, leanBatch) // what arrived meanwhile, as ours
-			if err := leanRecord(db, batch, contract); err != nil {
+			if err := leanRecord(db, batch, o); err != nil {
 				finish(err)
 				continue
 			}
@@ -210,7 +205,13 @@ func benchLean(b *testing.B, url string, readEvents, contract bool) {
 		Scan(&attempts, &finished); err != nil || attempts != b.N || finished != b.N {
 		b.Fatalf("%d attempt rows and %d deliveries finished of %d (%v)", attempts, finished, b.N, err)
 	}
-	if contract {
+	if o.oursRows { // the foreign keys held, checked at every insert
+		var on int
+		if err := db.QueryRow(`PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+			b.Fatalf("foreign keys %d (%v)", on, err)
+		}
+	}
+	if o.contract {
 		var counted int
 		if err := db.QueryRow(`SELECT coalesce(sum(n), 0) FROM log_counts`).Scan(&counted); err != nil || counted != b.N {
 			b.Fatalf("counters say %d attempts of %d (%v)", counted, b.N, err)
@@ -220,8 +221,9 @@ func benchLean(b *testing.B, url string, readEvents, contract bool) {
 }
 
 // seedLean writes n pending deliveries due now, in one transaction, and
-// with events their events.
-func seedLean(b *testing.B, db *sql.DB, n int, withEvents bool) {
+// with events their events (first: the deliveries' foreign keys point at
+// them).
+func seedLean(b *testing.B, db *sql.DB, n int, o leanOpts) {
 	tx, err := db.Begin()
 	if err != nil {
 		b.Fatal(err)
@@ -230,21 +232,27 @@ func seedLean(b *testing.B, db *sql.DB, n int, withEvents bool) {
 	now := time.Now().UnixMilli()
 	for done := 0; done < n; {
 		k := min(500, n-done)
-		args := make([]any, 0, 4*k)
+		args := make([]any, 0, 6*k)
 		evs := make([]any, 0, 4*k)
+		row := ",(?, ?, ?, 'PENDING', 0, ?, NULL, NULL)"
+		if o.oursRows {
+			row = ",(?, ?, ?, 'PENDING', 0, ?, NULL, NULL, ?, ?)"
+		}
 		for range k {
 			evt := string(pulid.New("evt"))
-			args = append(args, string(pulid.New("dlv")), evt, "wh_lean", now)
-			evs = append(evs, evt, events.ContactCreated, now, benchData)
+			args = append(args, string(pulid.New("dlv")), evt, leanWebhook, o.time(now))
+			if o.oursRows {
+				args = append(args, o.time(now), o.time(now))
+			}
+			evs = append(evs, evt, events.ContactCreated, o.time(now), benchData)
 		}
-		q := "INSERT INTO deliveries VALUES " + strings.Repeat(",(?, ?, ?, 'PENDING', 0, ?, NULL, NULL)", k)[1:]
-		if _, err := tx.Exec(q, args...); err != nil {
-			b.Fatal(err)
-		}
-		if withEvents {
+		if o.events {
 			if _, err := tx.Exec("INSERT INTO events VALUES "+strings.Repeat(",(?, ?, ?, ?)", k)[1:], evs...); err != nil {
 				b.Fatal(err)
 			}
+		}
+		if _, err := tx.Exec("INSERT INTO deliveries VALUES "+strings.Repeat(row, k)[1:], args...); err != nil {
+			b.Fatal(err)
 		}
 		done += k
 	}
@@ -253,19 +261,84 @@ func seedLean(b *testing.B, db *sql.DB, n int, withEvents bool) {
 	}
 }
 
+// leanOpts are the variants of benchLean.
+type leanOpts struct {
+	events   bool // each delivery's event read, as ours reads it
+	contract bool // what the contract's reads need (implies events)
+	oursRows bool // with contract: rows stored as ours are
+	shares   bool // claims that share out among webhooks (leanClaimShared)
+}
+
+// Our time format: what mattn/go-sqlite3 writes for a time.Time, and reads
+// back as one from a DATETIME column.
+const leanTextTime = "2006-01-02 15:04:05.999999999-07:00"
+
+// time is a time, in unix milliseconds, as the lean stores it: the
+// milliseconds, or with oursRows the time itself (the driver writes it as
+// our text).
+func (o leanOpts) time(ms int64) any {
+	if o.oursRows {
+		return time.UnixMilli(ms).UTC()
+	}
+	return ms
+}
+
+// touched is what an UPDATE of a delivery also sets: with oursRows its
+// updated_at, as ent's UpdateDefault does.
+func (o leanOpts) touched() string {
+	if !o.oursRows {
+		return ""
+	}
+	return ", updated_at = '" + time.Now().UTC().Format(leanTextTime) + "'"
+}
+
+// schema is the lean tables. Times are unix milliseconds, or with oursRows
+// our text. The due index is ours: only rows still to be attempted are in
+// it.
+func (o leanOpts) schema() []string {
+	tt, ref := "INTEGER", func(string) string { return "" }
+	if o.oursRows {
+		tt, ref = "DATETIME", func(r string) string { return " REFERENCES " + r }
+	}
+	deliveries := `CREATE TABLE deliveries (id TEXT PRIMARY KEY, event_id TEXT NOT NULL` + ref("events (id)") +
+		`, webhook_id TEXT NOT NULL` + ref("webhooks (id) ON DELETE CASCADE") + `,
+		status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at ` + tt + `, claimed_until ` + tt + `, claim_token TEXT`
+	attempts := `CREATE TABLE attempts (id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL` + ref("deliveries (id) ON DELETE SET NULL") +
+		`, webhook_id TEXT NOT NULL` + ref("webhooks (id) ON DELETE CASCADE") + `,
+		occurred_at ` + tt + ` NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, request_headers TEXT NOT NULL,
+		request_body TEXT NOT NULL, response_headers TEXT, response_body TEXT, outcome TEXT NOT NULL`
+	if o.oursRows {
+		deliveries += `, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL`
+	}
+	if o.contract {
+		attempts += `, workspace_id TEXT NOT NULL` + ref("workspaces (id)") + `, event_id TEXT` + ref("events (id) ON DELETE SET NULL") +
+			`, direction TEXT NOT NULL`
+	}
+	q := []string{
+		`CREATE TABLE workspaces (id TEXT PRIMARY KEY)`, `INSERT INTO workspaces VALUES ('` + leanWorkspace + `')`,
+		`CREATE TABLE webhooks (id TEXT PRIMARY KEY, max_concurrency INTEGER NOT NULL)`,
+		`INSERT INTO webhooks VALUES ('` + leanWebhook + `', ` + strconv.Itoa(2*webhooks.MaxConcurrencyLimit) + `)`,
+		`CREATE TABLE events (id TEXT PRIMARY KEY, type TEXT NOT NULL, occurred_at ` + tt + ` NOT NULL, data BLOB NOT NULL)`,
+		deliveries + `)`,
+		`CREATE INDEX deliveries_due ON deliveries (claimed_until, next_attempt_at, id) WHERE next_attempt_at IS NOT NULL`,
+		attempts + `)`,
+	}
+	if o.contract {
+		q = append(q, leanContractSchema...)
+	}
+	return q
+}
+
 // leanContractSchema is what the contract's reads add to the lean tables,
-// as our schema has it (ent/schema, history's counters): each attempt row
-// carries its workspace, event and direction; the history is browsed per
-// webhook and per workspace, newest first; a delivery's attempts are read
-// by delivery, and retention finds an event's rows by event; deliveries
-// are read per webhook by status (replays, an ordered webhook's head, the
-// cascade of a webhook's deletion), fanned out once per (event, webhook),
-// and a held webhook's rows are counted and released by the held index;
-// totalCount sums hourly counters.
+// as our schema has it (ent/schema, history's counters), beside the
+// attempt row's workspace, event and direction: the history is browsed
+// per webhook and per workspace, newest first; a delivery's attempts are
+// read by delivery, and retention finds an event's rows by event;
+// deliveries are read per webhook by status (replays, an ordered webhook's
+// head, the cascade of a webhook's deletion), fanned out once per (event,
+// webhook), and a held webhook's rows are counted and released by the held
+// index; totalCount sums hourly counters.
 var leanContractSchema = []string{
-	`ALTER TABLE attempts ADD COLUMN workspace_id TEXT NOT NULL DEFAULT ''`,
-	`ALTER TABLE attempts ADD COLUMN event_id TEXT`,
-	`ALTER TABLE attempts ADD COLUMN direction TEXT NOT NULL DEFAULT 'OUTBOUND'`,
 	`CREATE INDEX attempts_webhook ON attempts (webhook_id, id)`,
 	`CREATE INDEX attempts_workspace ON attempts (workspace_id, id)`,
 	`CREATE INDEX attempts_delivery ON attempts (delivery_id) WHERE delivery_id IS NOT NULL`,
@@ -278,15 +351,19 @@ var leanContractSchema = []string{
 		PRIMARY KEY (workspace_id, hour, webhook_id, direction, outcome, event_type)) WITHOUT ROWID`,
 }
 
-// leanWorkspace is the one workspace of the lean contract run.
-const leanWorkspace = "ws_lean"
+// leanWorkspace and leanWebhook are the lean runs' one workspace and
+// webhook.
+const (
+	leanWorkspace = "ws_lean"
+	leanWebhook   = "wh_lean"
+)
 
 // leanClaim leases up to leanBatch unleased due rows, due order first.
-func leanClaim(ctx context.Context, db *sql.DB, now, until int64, token pulid.ID) ([]leanJob, error) {
-	rows, err := db.QueryContext(ctx, `UPDATE deliveries SET claimed_until = ?, claim_token = ?
+func leanClaim(ctx context.Context, db *sql.DB, o leanOpts, now, until int64, token pulid.ID) ([]leanJob, error) {
+	rows, err := db.QueryContext(ctx, `UPDATE deliveries SET claimed_until = ?, claim_token = ?`+o.touched()+`
 		WHERE id IN (SELECT id FROM deliveries WHERE claimed_until IS NULL AND next_attempt_at <= ?
 			ORDER BY next_attempt_at LIMIT ?)
-		RETURNING id, event_id, webhook_id, attempts`, until, string(token), now, leanBatch)
+		RETURNING id, event_id, webhook_id, attempts`, o.time(until), string(token), o.time(now), leanBatch)
 	if err != nil {
 		return nil, err
 	}
@@ -300,6 +377,100 @@ func leanClaim(ctx context.Context, db *sql.DB, now, until int64, token pulid.ID
 		jobs = append(jobs, j)
 	}
 	return jobs, rows.Err()
+}
+
+// leanClaimShared claims as ours must to share out attempts among
+// webhooks, the least of it: in one transaction, it reads the due rows'
+// webhooks, each webhook's share and its attempts in flight (live leases,
+// on the due index), takes what each may still have (one webhook here, of
+// our benchmark's share: all of them), and leases those by id, returning
+// them as leanClaim does. No rounds, no ordering, no rate limits.
+func leanClaimShared(ctx context.Context, db *sql.DB, o leanOpts, now, until int64, token pulid.ID) ([]leanJob, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
+	rows, err := tx.QueryContext(ctx, `SELECT id, webhook_id FROM deliveries
+		WHERE status = 'PENDING' AND claimed_until IS NULL AND next_attempt_at <= ?
+		ORDER BY next_attempt_at, id LIMIT ?`, o.time(now), leanBatch)
+	if err != nil {
+		return nil, err
+	}
+	type cand struct{ id, webhook string }
+	var cands []cand
+	room := map[string]int{}
+	for rows.Next() {
+		var c cand
+		if err := rows.Scan(&c.id, &c.webhook); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		cands, room[c.webhook] = append(cands, c), 0
+	}
+	if err := rows.Close(); err != nil || len(cands) == 0 {
+		return nil, err
+	}
+	hooks := make([]any, 0, len(room))
+	for w := range room {
+		hooks = append(hooks, w)
+	}
+	in := "(" + strings.Repeat(",?", len(hooks))[1:] + ")"
+	if err := scanPairs(ctx, tx, func(w string, n int) { room[w] = n },
+		`SELECT id, max_concurrency FROM webhooks WHERE id IN `+in, hooks...); err != nil {
+		return nil, err
+	}
+	if err := scanPairs(ctx, tx, func(w string, n int) { room[w] -= n },
+		`SELECT webhook_id, count(*) FROM deliveries WHERE claimed_until >= ? AND next_attempt_at IS NOT NULL
+		GROUP BY webhook_id`, o.time(now)); err != nil {
+		return nil, err
+	}
+	taken := make([]any, 0, len(cands))
+	for _, c := range cands {
+		if room[c.webhook] > 0 {
+			taken, room[c.webhook] = append(taken, c.id), room[c.webhook]-1
+		}
+	}
+	if len(taken) == 0 {
+		return nil, tx.Commit()
+	}
+	rows, err = tx.QueryContext(ctx, `UPDATE deliveries SET claimed_until = ?, claim_token = ?`+o.touched()+`
+		WHERE id IN (`+strings.Repeat(",?", len(taken))[1:]+`) RETURNING id, event_id, webhook_id, attempts`,
+		append([]any{o.time(until), string(token)}, taken...)...)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []leanJob
+	for rows.Next() {
+		var j leanJob
+		if err := rows.Scan(&j.id, &j.eventID, &j.webhookID, &j.attempts); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	return jobs, tx.Commit()
+}
+
+// scanPairs runs q and calls f with each row's text and count.
+func scanPairs(ctx context.Context, tx *sql.Tx, f func(string, int), q string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		f(k, n)
+	}
+	return rows.Err()
 }
 
 // leanEvents reads the events of jobs, in one query.
@@ -317,12 +488,20 @@ func leanEvents(ctx context.Context, read *sql.DB, jobs []leanJob) error {
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var at int64
+		var at any // unix milliseconds, or a time the driver read from our text
 		ev := &events.Envelope{}
 		if err := rows.Scan(&id, &ev.Type, &at, &ev.Data); err != nil {
 			return err
 		}
-		ev.ID, ev.Timestamp = id, time.UnixMilli(at).UTC()
+		switch at := at.(type) {
+		case int64:
+			ev.Timestamp = time.UnixMilli(at).UTC()
+		case time.Time:
+			ev.Timestamp = at
+		default:
+			return fmt.Errorf("event %s: time %T", id, at)
+		}
+		ev.ID = id
 		if j := byID[id]; j != nil {
 			j.event = ev
 		}
@@ -377,16 +556,15 @@ func leanSend(client *http.Client, url string, secrets []string, j leanJob, occu
 // leanRecord commits a batch: its attempt rows in one INSERT, its
 // successes finished in one UPDATE (out of the due index, as ours: no
 // next_attempt_at), a failure rescheduled a minute on.
-func leanRecord(db *sql.DB, batch []*leanResult, contract bool) error {
+func leanRecord(db *sql.DB, batch []*leanResult, o leanOpts) error {
 	tx, err := db.Begin()
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	cols, width := "", 11
-	if contract {
-		cols, width = "(id, delivery_id, webhook_id, occurred_at, status_code, duration_ms, request_headers, "+
-			"request_body, response_headers, response_body, outcome, workspace_id, event_id)", 13
+	width := 11         // the attempt row's columns
+	if o.contract {
+		width = 14 // and its workspace, event and direction
 	}
 	type counter struct {
 		webhook, outcome, eventType string
@@ -400,21 +578,21 @@ func leanRecord(db *sql.DB, batch []*leanResult, contract bool) error {
 		if r.status != 0 {
 			status, respHeaders, respBody = r.status, string(r.respHeaders), r.respBody
 		}
-		args = append(args, r.id, r.job.id, r.job.webhookID, r.at.UnixMilli(), status, r.took.Milliseconds(),
+		args = append(args, r.id, r.job.id, r.job.webhookID, o.time(r.at.UnixMilli()), status, r.took.Milliseconds(),
 			string(r.reqHeaders), r.reqBody, respHeaders, respBody, r.outcome)
-		if contract {
-			args = append(args, leanWorkspace, r.job.eventID)
+		if o.contract {
+			args = append(args, leanWorkspace, r.job.eventID, "OUTBOUND")
 			counts[counter{r.job.webhookID, r.outcome, r.job.event.Type, r.at.Unix() / 3600}]++
 		}
 		if r.outcome == "SUCCEEDED" {
 			succeeded = append(succeeded, r.job.id)
 		} else if _, err := tx.Exec(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?,
-			claimed_until = NULL, claim_token = NULL WHERE id = ?`, r.at.Add(time.Minute).UnixMilli(), r.job.id); err != nil {
+			claimed_until = NULL, claim_token = NULL`+o.touched()+` WHERE id = ?`, o.time(r.at.Add(time.Minute).UnixMilli()), r.job.id); err != nil {
 			return err
 		}
 	}
 	row := ",(" + strings.Repeat(", ?", width)[2:] + ")"
-	ins := "INSERT INTO attempts " + cols + " VALUES " + strings.Repeat(row, len(batch))[1:]
+	ins := "INSERT INTO attempts VALUES " + strings.Repeat(row, len(batch))[1:]
 	if _, err := tx.Exec(ins, args...); err != nil {
 		return err
 	}
@@ -436,7 +614,7 @@ func leanRecord(db *sql.DB, batch []*leanResult, contract bool) error {
 	}
 	if len(succeeded) > 0 {
 		if _, err := tx.Exec(`UPDATE deliveries SET status = 'SUCCEEDED', attempts = attempts + 1, next_attempt_at = NULL,
-			claimed_until = NULL, claim_token = NULL WHERE id IN (`+strings.Repeat(",?", len(succeeded))[1:]+`)`, succeeded...); err != nil {
+			claimed_until = NULL, claim_token = NULL`+o.touched()+` WHERE id IN (`+strings.Repeat(",?", len(succeeded))[1:]+`)`, succeeded...); err != nil {
 			return err
 		}
 	}
