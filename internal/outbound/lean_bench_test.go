@@ -18,6 +18,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the driver, by its own name: no store in between
 
 	"github.com/wexio/webhooks/ent/schema/pulid"
+	"github.com/wexio/webhooks/ent/schema/schematype"
 	"github.com/wexio/webhooks/internal/events"
 	"github.com/wexio/webhooks/internal/groupcommit"
 	"github.com/wexio/webhooks/internal/outbound"
@@ -55,8 +56,8 @@ type leanResult struct {
 	id                         string // the attempt row's
 	at                         time.Time
 	took                       time.Duration
-	status                     int // 0: no answer
-	reqHeaders, respHeaders    []byte
+	status                     int    // 0: no answer
+	reqHeaders, respHeaders    []byte // with contract: the whole messages (schematype.HTTPMessage)
 	reqBody, respBody, outcome string
 }
 
@@ -75,14 +76,18 @@ type leanResult struct {
 // the same constant body and nothing is read: the issue's baseline.
 //
 // With contract (which implies events), the tables also carry what the
-// contract's reads need and nothing more (leanContractSchema): each
-// attempt row's workspace, event and direction, the indexes the history, a
-// delivery's attempts, replays and retention query by, and the hourly
-// counters behind totalCount, kept one upsert per batch. No fair shares,
-// no ordering, no health: an upper bound for any dispatcher that keeps the
-// contract, on this design. With oursRows as well, the rows are stored as
-// ours are: times as the driver's text, created and updated times, and
-// our foreign keys (those of ent/schema).
+// contract promises to show and query, and nothing more: each attempt row
+// as the history shows it (the contract's WebhookLog: the request and the
+// answer as whole messages with method and URL, the error, the attempt's
+// number, the next retry) with its workspace, event and direction; the
+// indexes the history, a delivery's attempts, replays and retention query
+// by, and the hourly counters behind totalCount, kept one upsert per batch
+// (leanContractSchema). No fair shares, no ordering, no health, no live
+// tail: an upper bound for any dispatcher that keeps the contract, on
+// this design. With oursRows as well, the rows are stored as ours are:
+// times as the driver's text, created and updated times, and our foreign
+// keys (those of ent/schema). With shares, claims share out among
+// webhooks (leanClaimShared).
 func benchLean(b *testing.B, url string, o leanOpts) {
 	o.events = o.events || o.contract
 	file := "file:" + filepath.Join(b.TempDir(), "lean.db")
@@ -168,7 +173,7 @@ func benchLean(b *testing.B, url string, o leanOpts) {
 	for range leanSenders {
 		senders.Go(func() {
 			for j := range jobs {
-				results <- leanSend(client, url, secrets, j, occurred)
+				results <- leanSend(client, url, secrets, j, occurred, o)
 			}
 		})
 	}
@@ -307,6 +312,13 @@ func (o leanOpts) schema() []string {
 		`, webhook_id TEXT NOT NULL` + ref("webhooks (id) ON DELETE CASCADE") + `,
 		occurred_at ` + tt + ` NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, request_headers TEXT NOT NULL,
 		request_body TEXT NOT NULL, response_headers TEXT, response_body TEXT, outcome TEXT NOT NULL`
+	if o.contract { // the history row as the contract shows it (WebhookLog)
+		attempts = `CREATE TABLE attempts (id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL` + ref("deliveries (id) ON DELETE SET NULL") +
+			`, webhook_id TEXT NOT NULL` + ref("webhooks (id) ON DELETE CASCADE") + `,
+			occurred_at ` + tt + ` NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, request TEXT NOT NULL,
+			response TEXT, outcome TEXT NOT NULL, error TEXT, attempt INTEGER, next_retry_at ` + tt + `,
+			idempotency_key TEXT, contact_id TEXT, contact_resolution TEXT`
+	}
 	if o.oursRows {
 		deliveries += `, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL`
 	}
@@ -519,8 +531,10 @@ func leanEvents(ctx context.Context, read *sql.DB, jobs []leanJob) error {
 
 // leanSend makes one attempt as ours does: the envelope signed the
 // Standard Webhooks way, the answer read up to what ours keeps, and the
-// row's JSON encoded here, off the recorder.
-func leanSend(client *http.Client, url string, secrets []string, j leanJob, occurred time.Time) *leanResult {
+// row's JSON encoded here, off the recorder. With contract, the request
+// and the answer are encoded whole as the history shows them (method, URL,
+// headers, body: schematype.HTTPMessage); without, their headers alone.
+func leanSend(client *http.Client, url string, secrets []string, j leanJob, occurred time.Time, o leanOpts) *leanResult {
 	r := &leanResult{job: j, id: string(pulid.New("log")), at: time.Now(), outcome: "FAILED"}
 	ev := events.Envelope{ID: j.eventID, Type: events.ContactCreated, Timestamp: occurred, Data: benchData}
 	if j.event != nil {
@@ -530,8 +544,12 @@ func leanSend(client *http.Client, url string, secrets []string, j leanJob, occu
 	sig, _ := signing.Sign(secrets, j.eventID, r.at, body) // the secret is a valid one
 	header := http.Header{"Content-Type": {"application/json"}, "User-Agent": {"wexio-webhooks/dev"},
 		"Webhook-Id": {j.eventID}, "Webhook-Timestamp": {strconv.FormatInt(r.at.Unix(), 10)}, "Webhook-Signature": {sig}}
-	r.reqHeaders, _ = json.Marshal(redact.Headers(header, func(k string) bool { return k == "Webhook-Signature" }))
+	redacted := redact.Headers(header, func(k string) bool { return k == "Webhook-Signature" })
+	r.reqHeaders, _ = json.Marshal(redacted)
 	r.reqBody = string(body)
+	if o.contract {
+		r.reqHeaders, _ = json.Marshal(schematype.HTTPMessage{Method: http.MethodPost, URL: url, Headers: redacted, Body: r.reqBody})
+	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return r
@@ -547,6 +565,9 @@ func leanSend(client *http.Client, url string, secrets []string, j leanJob, occu
 	resp.Body.Close()
 	r.took, r.status, r.respBody = time.Since(r.at), resp.StatusCode, string(kept)
 	r.respHeaders, _ = json.Marshal(redact.Headers(resp.Header, nil))
+	if o.contract {
+		r.respHeaders, _ = json.Marshal(schematype.HTTPMessage{Headers: redact.Headers(resp.Header, nil), Body: r.respBody})
+	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		r.outcome = "SUCCEEDED"
 	}
@@ -564,7 +585,7 @@ func leanRecord(db *sql.DB, batch []*leanResult, o leanOpts) error {
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
 	width := 11         // the attempt row's columns
 	if o.contract {
-		width = 14 // and its workspace, event and direction
+		width = 18 // the contract's
 	}
 	type counter struct {
 		webhook, outcome, eventType string
@@ -578,10 +599,17 @@ func leanRecord(db *sql.DB, batch []*leanResult, o leanOpts) error {
 		if r.status != 0 {
 			status, respHeaders, respBody = r.status, string(r.respHeaders), r.respBody
 		}
-		args = append(args, r.id, r.job.id, r.job.webhookID, o.time(r.at.UnixMilli()), status, r.took.Milliseconds(),
-			string(r.reqHeaders), r.reqBody, respHeaders, respBody, r.outcome)
-		if o.contract {
-			args = append(args, leanWorkspace, r.job.eventID, "OUTBOUND")
+		if !o.contract {
+			args = append(args, r.id, r.job.id, r.job.webhookID, o.time(r.at.UnixMilli()), status, r.took.Milliseconds(),
+				string(r.reqHeaders), r.reqBody, respHeaders, respBody, r.outcome)
+		} else {
+			var next, failure any // a failure's retry and reason; the lean's receiver answers 204
+			if r.outcome != "SUCCEEDED" {
+				next, failure = o.time(r.at.Add(time.Minute).UnixMilli()), "no answer"
+			}
+			args = append(args, r.id, r.job.id, r.job.webhookID, o.time(r.at.UnixMilli()), status, r.took.Milliseconds(),
+				string(r.reqHeaders), respHeaders, r.outcome, failure, r.job.attempts+1, next, nil, nil, nil,
+				leanWorkspace, r.job.eventID, "OUTBOUND")
 			counts[counter{r.job.webhookID, r.outcome, r.job.event.Type, r.at.Unix() / 3600}]++
 		}
 		if r.outcome == "SUCCEEDED" {
