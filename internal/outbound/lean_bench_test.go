@@ -310,14 +310,13 @@ func (o leanOpts) schema() []string {
 		status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at ` + tt + `, claimed_until ` + tt + `, claim_token TEXT`
 	attempts := `CREATE TABLE attempts (id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL` + ref("deliveries (id) ON DELETE SET NULL") +
 		`, webhook_id TEXT NOT NULL` + ref("webhooks (id) ON DELETE CASCADE") + `,
-		occurred_at ` + tt + ` NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, request_headers TEXT NOT NULL,
-		request_body TEXT NOT NULL, response_headers TEXT, response_body TEXT, outcome TEXT NOT NULL`
+		occurred_at ` + tt + ` NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, `
 	if o.contract { // the history row as the contract shows it (WebhookLog)
-		attempts = `CREATE TABLE attempts (id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL` + ref("deliveries (id) ON DELETE SET NULL") +
-			`, webhook_id TEXT NOT NULL` + ref("webhooks (id) ON DELETE CASCADE") + `,
-			occurred_at ` + tt + ` NOT NULL, status_code INTEGER, duration_ms INTEGER NOT NULL, request TEXT NOT NULL,
-			response TEXT, outcome TEXT NOT NULL, error TEXT, attempt INTEGER, next_retry_at ` + tt + `,
-			idempotency_key TEXT, contact_id TEXT, contact_resolution TEXT`
+		attempts += `request TEXT NOT NULL, response TEXT, outcome TEXT NOT NULL, error TEXT, attempt INTEGER,
+			next_retry_at ` + tt + `, idempotency_key TEXT, contact_id TEXT, contact_resolution TEXT`
+	} else {
+		attempts += `request_headers TEXT NOT NULL, request_body TEXT NOT NULL, response_headers TEXT, response_body TEXT,
+			outcome TEXT NOT NULL`
 	}
 	if o.oursRows {
 		deliveries += `, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL`
@@ -420,7 +419,8 @@ func leanClaimShared(ctx context.Context, db *sql.DB, o leanOpts, now, until int
 		}
 		cands, room[c.webhook] = append(cands, c), 0
 	}
-	if err := rows.Close(); err != nil || len(cands) == 0 {
+	rows.Close()
+	if err := rows.Err(); err != nil || len(cands) == 0 {
 		return nil, err
 	}
 	hooks := make([]any, 0, len(room))
@@ -461,7 +461,8 @@ func leanClaimShared(ctx context.Context, db *sql.DB, o leanOpts, now, until int
 		}
 		jobs = append(jobs, j)
 	}
-	if err := rows.Close(); err != nil {
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return jobs, tx.Commit()
