@@ -203,7 +203,7 @@ func (a *app) start() error {
 		AllowPrivate: a.cfg.AllowPrivateNetworks,
 		Version:      Version,
 		Log:          a.log,
-	}, outbound.Deps{Writer: a.db.Writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read),
+	}, outbound.Deps{Writer: a.db.Writer, Read: a.db.Read, Claimer: outbound.NewClaimer(a.db.Claimer(outbound.Deliveries), a.db.Read, a.db.Dialect),
 		Secrets: a.hooks.Secrets, Headers: a.hooks.Headers, URL: a.hooks.URL, Publisher: a.feed, Subscriptions: subs, Dialect: a.db.Dialect,
 		Observer: a.metrics})
 	if err != nil {

@@ -24,20 +24,63 @@ type Claimer = workqueue.Claimer[*ent.Delivery]
 
 // NewClaimer returns a Claimer of the deliveries ids claims (the store's
 // claimer of Deliveries), loaded through read.
-func NewClaimer(ids store.Claimer, read *ent.Client) Claimer {
-	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue)}
+func NewClaimer(ids store.Claimer, read *ent.Client, dialect string) Claimer {
+	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, loadDeliveries).WithNextDue(nextDue),
+		dialect: dialect}
 }
 
 // deliveryClaimer is the rows' claimer, with the notes its claims leave
 // each other (claimNotes).
 type deliveryClaimer struct {
 	*workqueue.Rows[*ent.Delivery]
-	notes claimNotes
+	notes   claimNotes
+	dialect string // the store's (store.Store.Dialect)
 }
 
 // Claim implements Claimer.
 func (c *deliveryClaimer) Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*ent.Delivery, error) {
-	return c.Rows.Claim(context.WithValue(ctx, claimNotesKey{}, &c.notes), now, limit, lease)
+	return c.Rows.Claim(context.WithValue(ctx, claimKey{}, &claim{notes: &c.notes, dialect: c.dialect}), now, limit, lease)
+}
+
+// claim is one claim of a deliveryClaimer. It rides the claim's context
+// through the store's claimer, which is shared and knows nothing of it:
+// the notes the claims leave each other, for the fair shares (shareDue),
+// and the rows the claim read and leased, as an attempt reads them but
+// their edges, so that the load after it (loadDeliveries) need not read
+// them again.
+type claim struct {
+	notes   *claimNotes
+	dialect string
+	taken   map[pulid.ID]*ent.Delivery // read by shareDue (attemptColumns but the lease's)
+	token   string                     // the lease's, once it ran
+	leased  time.Time                  // until when
+}
+
+type claimKey struct{}
+
+// claimOf returns the claim ctx belongs to, nil outside one.
+func claimOf(ctx context.Context) *claim {
+	c, _ := ctx.Value(claimKey{}).(*claim)
+	return c
+}
+
+// rows returns the rows of ids the claim read, leased by token, or false
+// when it did not read them all (an ordered webhook's head, read apart).
+func (c *claim) rows(ids []pulid.ID, token string) ([]*ent.Delivery, bool) {
+	if c == nil || c.token != token || c.token == "" {
+		return nil, false
+	}
+	out := make([]*ent.Delivery, len(ids))
+	for i, id := range ids {
+		d := c.taken[id]
+		if d == nil {
+			return nil, false
+		}
+		until := c.leased
+		d.ClaimToken, d.ClaimedUntil = &c.token, &until
+		out[i] = d
+	}
+	return out, true
 }
 
 // NextDue implements workqueue.NextDuer: the next retry, or the next turn
@@ -82,10 +125,55 @@ func nextDue(ctx context.Context, c *ent.Client, now time.Time) (time.Time, bool
 // and event: one claimed again by someone else meanwhile is not ours.
 // Only the columns an attempt reads (attemptColumns, eventColumns): the
 // times it does not need cost a parse each, and reading every column of
-// both rows took a third longer (BenchmarkLoadClaimed).
+// both rows took a third longer (BenchmarkLoadClaimed). The rows a claim
+// read itself (claim.rows) need only their edges.
 func loadDeliveries(ctx context.Context, c *ent.Client, ids []pulid.ID, token string) ([]*ent.Delivery, error) {
+	if rows, ok := claimOf(ctx).rows(ids, token); ok {
+		return loadEdges(ctx, c, rows)
+	}
 	return c.Delivery.Query().Where(delivery.IDIn(ids...), delivery.ClaimToken(token)).Select(attemptColumns...).
 		WithWebhook().WithEvent(func(q *ent.EventQuery) { q.Select(eventColumns...) }).All(ctx)
+}
+
+// loadEdges reads the webhooks and events of a claim's rows, as
+// loadDeliveries' query does. A row whose webhook is gone was deleted with
+// it since the claim (the cascade), and is left out as that query leaves
+// it.
+func loadEdges(ctx context.Context, c *ent.Client, rows []*ent.Delivery) ([]*ent.Delivery, error) {
+	var hooks []pulid.ID
+	seen := map[pulid.ID]bool{}
+	evs := make([]pulid.ID, len(rows))
+	for i, d := range rows {
+		if !seen[d.WebhookID] {
+			seen[d.WebhookID] = true
+			hooks = append(hooks, d.WebhookID)
+		}
+		evs[i] = d.EventID
+	}
+	ws, err := c.Webhook.Query().Where(webhook.IDIn(hooks...)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the webhooks of claimed deliveries: %w", err)
+	}
+	es, err := c.Event.Query().Where(event.IDIn(evs...)).Select(eventColumns...).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the events of claimed deliveries: %w", err)
+	}
+	byHook := make(map[pulid.ID]*ent.Webhook, len(ws))
+	for _, w := range ws {
+		byHook[w.ID] = w
+	}
+	byEvent := make(map[pulid.ID]*ent.Event, len(es))
+	for _, e := range es {
+		byEvent[e.ID] = e
+	}
+	out := rows[:0]
+	for _, d := range rows {
+		d.Edges.Webhook, d.Edges.Event = byHook[d.WebhookID], byEvent[d.EventID]
+		if d.Edges.Webhook != nil && d.Edges.Event != nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // attemptColumns are the columns of a delivery that an attempt reads, to
@@ -114,7 +202,11 @@ var Deliveries = store.LeaseTable{
 			Order(delivery.ByNextAttemptAt()).Limit(limit), lock).IDs(ctx)
 	},
 	Lease: func(ctx context.Context, c *ent.Client, ids []pulid.ID, _, until time.Time, token string) error {
-		return c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).SetClaimToken(token).Exec(ctx)
+		err := c.Delivery.Update().Where(delivery.IDIn(ids...)).SetClaimedUntil(until).SetClaimToken(token).Exec(ctx)
+		if cl := claimOf(ctx); cl != nil && err == nil {
+			cl.token, cl.leased = token, until
+		}
+		return err
 	},
 	Unlease: func(ctx context.Context, c *ent.Client, ids []pulid.ID) error {
 		return c.Delivery.Update().Where(delivery.IDIn(ids...), delivery.StatusEQ(schematype.DeliveryPending)).

@@ -1,6 +1,8 @@
 package outbound
 
 import (
+	"entgo.io/ent/dialect"
+
 	"context"
 	"slices"
 	"testing"
@@ -20,7 +22,8 @@ func TestDueQueriesUseTheDueIndex(t *testing.T) {
 	t.Parallel()
 	dbtest.SQLiteOnly(t) // SQLite's query plans
 	dbtest.RequireIndexed(t, 2, "deliveries", "delivery_claimed_until_next_attempt_at_id", func(c *ent.Client) {
-		if _, err := Deliveries.DueIDs(auth.System(context.Background()), c, time.Now(), 10, false); err != nil {
+		ctx := context.WithValue(auth.System(context.Background()), claimKey{}, &claim{dialect: dialect.SQLite})
+		if _, err := Deliveries.DueIDs(ctx, c, time.Now(), 10, false); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -60,7 +63,7 @@ func TestLaterRoundsReadOnFromTheLastRow(t *testing.T) {
 	at := time.Now()
 	dbtest.RequireIndexed(t, 1, "deliveries", "delivery_claimed_until_next_attempt_at_id", func(c *ent.Client) {
 		s := &sharing{c: c, now: at, shares: map[pulid.ID]*share{"wh_full": {id: "wh_full", full: true}},
-			read: &ent.Delivery{ID: "dlv_last", NextAttemptAt: &at}}
+			read: &ent.Delivery{ID: "dlv_last", NextAttemptAt: &at}, dialect: dialect.SQLite}
 		if _, err := s.candidates(auth.System(context.Background()), 10, false); err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package outbound_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,12 +12,14 @@ import (
 	"github.com/wexio/webhooks/ent/delivery"
 	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/auth"
+	"github.com/wexio/webhooks/internal/outbound"
 )
 
-// TestClaimReturnsTheRowsAsStored: the rows a claim hands out are read
-// with only the columns an attempt needs (attemptColumns, eventColumns).
-// Each must be what the table holds once the claim committed, field by
-// field, with its webhook and event, whatever its counters and flags say.
+// TestClaimReturnsTheRowsAsStored: the rows a claim hands out are those
+// its own read of the due rows found (sharing.dueRows), with the lease it
+// then wrote, not read again after it. Each must be what the table holds
+// once the claim committed, field by field (those an attempt reads), with
+// its webhook and event, whatever its counters and flags say.
 func TestClaimReturnsTheRowsAsStored(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -37,9 +40,14 @@ func TestClaimReturnsTheRowsAsStored(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := e.claimer().Claim(ctx, e.clk.now(), 100, 10*time.Minute)
+	var fromClaim atomic.Int64
+	claimer := outbound.NewClaimerCounting(e.db.Claimer(outbound.Deliveries), e.db.Read, e.db.Dialect, &fromClaim)
+	got, err := claimer.Claim(ctx, e.clk.now(), 100, 10*time.Minute)
 	if err != nil || len(got) != len(ids) {
 		t.Fatalf("claim: %v, %d rows of %d", err, len(got), len(ids))
+	}
+	if n := fromClaim.Load(); n != int64(len(ids)) {
+		t.Fatalf("%d rows of %d taken from the claim's own read; the others were read again", n, len(ids))
 	}
 	for _, dl := range got {
 		want, err := e.db.Read.Delivery.Query().Where(delivery.ID(dl.ID)).WithWebhook().WithEvent().Only(ctx)

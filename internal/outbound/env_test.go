@@ -196,5 +196,5 @@ func (r *receiver) got() []captured {
 
 // claimer is a dispatcher's claimer over e's store.
 func (e *env) claimer() outbound.Claimer {
-	return outbound.NewClaimer(e.db.Claimer(outbound.Deliveries), e.db.Read)
+	return outbound.NewClaimer(e.db.Claimer(outbound.Deliveries), e.db.Read, e.db.Dialect)
 }

@@ -2,9 +2,13 @@ package outbound
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/wexio/webhooks/ent"
+	"github.com/wexio/webhooks/ent/schema/pulid"
 	"github.com/wexio/webhooks/internal/db/dbtest"
+	"github.com/wexio/webhooks/internal/store"
+	"github.com/wexio/webhooks/internal/workqueue"
 )
 
 // AttemptOnly makes an attempt at dl and builds its history row as the
@@ -31,4 +35,17 @@ func Leasable(n int) int {
 		return n
 	}
 	return n * shareLookahead
+}
+
+// NewClaimerCounting is NewClaimer, counting in fromClaim the rows its
+// loads took from the claim's own read (claim.rows) rather than reading
+// them again.
+func NewClaimerCounting(ids store.Claimer, read *ent.Client, dialect string, fromClaim *atomic.Int64) Claimer {
+	load := func(ctx context.Context, c *ent.Client, ids []pulid.ID, token string) ([]*ent.Delivery, error) {
+		if _, ok := claimOf(ctx).rows(ids, token); ok {
+			fromClaim.Add(int64(len(ids)))
+		}
+		return loadDeliveries(ctx, c, ids, token)
+	}
+	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, load).WithNextDue(nextDue), dialect: dialect}
 }

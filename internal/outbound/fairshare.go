@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -104,7 +105,10 @@ type sharing struct {
 	lock   bool
 	shares map[pulid.ID]*share
 	taken  []pulid.ID
-	notes  *claimNotes
+	rows   map[pulid.ID]*ent.Delivery // those of taken read as candidates, as an attempt reads them
+	// dialect is the store's SQL dialect, for the queries written out.
+	dialect string
+	notes   *claimNotes
 	// read is how far the rounds have read the unleased due rows, in due
 	// order then creation order: every row before it was taken or is of a
 	// webhook that takes nothing more, so the next round starts after it
@@ -115,8 +119,13 @@ type sharing struct {
 // shareDue is Deliveries' Due: up to limit due deliveries, expired leases
 // first, shared out among their webhooks.
 func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock bool) ([]pulid.ID, error) {
-	notes, _ := ctx.Value(claimNotesKey{}).(*claimNotes)
-	s := &sharing{c: c, now: now, lock: lock, shares: map[pulid.ID]*share{}, notes: notes}
+	cl := claimOf(ctx)
+	if cl == nil || cl.dialect == "" {
+		return nil, errors.New("claiming deliveries outside a claim of NewClaimer's: its SQL dialect is unknown")
+	}
+	notes := cl.notes
+	s := &sharing{c: c, now: now, lock: lock, shares: map[pulid.ID]*share{}, notes: notes,
+		rows: map[pulid.ID]*ent.Delivery{}, dialect: cl.dialect}
 	for round := 0; round < maxShareRounds && len(s.taken) < limit; round++ {
 		window := limit - len(s.taken)
 		if round == 0 {
@@ -148,6 +157,7 @@ func shareDue(ctx context.Context, c *ent.Client, now time.Time, limit int, lock
 	if err := s.pace(ctx); err != nil {
 		return nil, err
 	}
+	cl.taken = s.rows
 	for _, sh := range s.shares {
 		if sh != nil && sh.waiting {
 			notes.wakeAt(sh.next)
@@ -180,8 +190,8 @@ const (
 )
 
 // claimNotes is what one claimer's claims tell each other and the claim
-// loop. It rides the claim's context from the claimer (deliveryClaimer):
-// the lease table is the store's, and shared. A nil *claimNotes notes
+// loop. It rides the claim's context from the claimer (claim): the lease
+// table is the store's, and shared. A nil *claimNotes notes
 // nothing and always looks past.
 type claimNotes struct {
 	mu     sync.Mutex
@@ -209,8 +219,6 @@ func (n *claimNotes) notInFlight(id pulid.ID) int {
 	}
 	return f(id)
 }
-
-type claimNotesKey struct{}
 
 // mayLookPast reports whether a claim should read past full webhooks.
 func (n *claimNotes) mayLookPast() bool {
@@ -296,7 +304,7 @@ func (s *sharing) round(ctx context.Context, window int, first bool) (read int, 
 				return 0, err
 			}
 		case sh.take(s.now):
-			s.taken = append(s.taken, d.ID)
+			s.taken, s.rows[d.ID] = append(s.taken, d.ID), d
 		}
 	}
 	return len(cands), nil
@@ -308,44 +316,23 @@ func (s *sharing) round(ctx context.Context, window int, first bool) (read int, 
 // creation order. Whether their webhooks are ACTIVE is load's to say: one
 // read of each webhook per claim, not a lookup per row.
 func (s *sharing) candidates(ctx context.Context, window int, first bool) ([]*ent.Delivery, error) {
-	var full []pulid.ID
+	var full []any
 	for id, sh := range s.shares {
 		if sh == nil || sh.full {
 			full = append(full, id)
 		}
 	}
-	query := func(leased bool) *ent.DeliveryQuery {
-		q := s.c.Delivery.Query().Where(delivery.StatusEQ(schematype.DeliveryPending), delivery.NextAttemptAtLTE(s.now))
-		if leased {
-			q.Where(delivery.ClaimedUntilLT(s.now))
-		} else {
-			q.Where(delivery.ClaimedUntilIsNil()).Order(delivery.ByNextAttemptAt(), delivery.ByID())
-			if r := s.read; r != nil {
-				// (next_attempt_at, id) > the last read: a range of the due
-				// index, on SQLite and PostgreSQL both.
-				q.Where(func(sel *sql.Selector) {
-					sel.Where(sql.CompositeGT([]string{sel.C(delivery.FieldNextAttemptAt), sel.C(delivery.FieldID)},
-						*r.NextAttemptAt, r.ID))
-				})
-			}
-		}
-		if len(full) > 0 {
-			q.Where(delivery.WebhookIDNotIn(full...))
-		}
-		return store.LockIf(q.Limit(window), s.lock)
-	}
-	cols := []string{delivery.FieldID, delivery.FieldWebhookID}
 	var expired []*ent.Delivery
 	if first {
 		var err error
-		if expired, err = query(true).Select(cols...).All(ctx); err != nil {
+		if expired, err = s.dueRows(ctx, true, window, full); err != nil {
 			return nil, fmt.Errorf("reading expired leases: %w", err)
 		}
 		if len(expired) == window {
 			return expired, nil
 		}
 	}
-	fresh, err := query(false).Limit(window - len(expired)).Select(append(cols, delivery.FieldNextAttemptAt)...).All(ctx)
+	fresh, err := s.dueRows(ctx, false, window-len(expired), full)
 	if err != nil {
 		return nil, fmt.Errorf("reading due deliveries: %w", err)
 	}
@@ -353,6 +340,60 @@ func (s *sharing) candidates(ctx context.Context, window int, first bool) ([]*en
 		s.read = fresh[len(fresh)-1]
 	}
 	return append(expired, fresh...), nil
+}
+
+// dueRows reads up to limit due deliveries but those of the webhooks full:
+// with leased, those whose lease ran out; without, those never leased past
+// the last read, in due order then creation order. Each is read as an
+// attempt reads it (attemptColumns but the lease's, and next_attempt_at),
+// so that the rows taken need no second read after the claim
+// (loadDeliveries). Written out and scanned directly, not through ent's
+// query, whose scan of each column cost more than SQLite's read of it:
+// with the read after the claim gone, the claim's reads fell from 15.3 to
+// 12.9 µs a delivery (BenchmarkDispatch's profile, 2 runs of 100,000).
+func (s *sharing) dueRows(ctx context.Context, leased bool, limit int, full []any) ([]*ent.Delivery, error) {
+	t := sql.Table(delivery.Table)
+	q := sql.Dialect(s.dialect).Select(t.C(delivery.FieldID), t.C(delivery.FieldWebhookID), t.C(delivery.FieldWorkspaceID),
+		t.C(delivery.FieldEventID), t.C(delivery.FieldAttempts), t.C(delivery.FieldProbes), t.C(delivery.FieldProbe),
+		t.C(delivery.FieldManual), t.C(delivery.FieldNextAttemptAt)).From(t)
+	where := []*sql.Predicate{sql.EQ(t.C(delivery.FieldStatus), schematype.DeliveryPending), sql.LTE(t.C(delivery.FieldNextAttemptAt), s.now)}
+	if leased {
+		where = append(where, sql.LT(t.C(delivery.FieldClaimedUntil), s.now))
+	} else {
+		where = append(where, sql.IsNull(t.C(delivery.FieldClaimedUntil)))
+		if r := s.read; r != nil {
+			// (next_attempt_at, id) > the last read: a range of the due
+			// index, on SQLite and PostgreSQL both.
+			where = append(where, sql.CompositeGT([]string{t.C(delivery.FieldNextAttemptAt), t.C(delivery.FieldID)},
+				*r.NextAttemptAt, r.ID))
+		}
+		q.OrderBy(t.C(delivery.FieldNextAttemptAt), t.C(delivery.FieldID))
+	}
+	if len(full) > 0 {
+		where = append(where, sql.NotIn(t.C(delivery.FieldWebhookID), full...))
+	}
+	q.Where(sql.And(where...)).Limit(limit)
+	if s.lock {
+		q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
+	}
+	query, args := q.Query()
+	rows, err := s.c.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ent.Delivery
+	for rows.Next() {
+		d := &ent.Delivery{Status: schematype.DeliveryPending}
+		var next time.Time
+		if err := rows.Scan(&d.ID, &d.WebhookID, &d.WorkspaceID, &d.EventID, &d.Attempts, &d.Probes, &d.Probe, &d.Manual,
+			&next); err != nil {
+			return nil, err
+		}
+		d.NextAttemptAt = &next
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 // load reads the shares of the webhooks of cands not read yet: their

@@ -38,6 +38,18 @@ func (r *recorder) Exec(ctx context.Context, q string, args, v any) error {
 	return r.Driver.Exec(ctx, q, args, v)
 }
 
+// QueryContext and ExecContext record the statements sent as written
+// (ent's sql/execquery), not built by ent's queries.
+func (r *recorder) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r.keep(q, args)
+	return r.Driver.QueryContext(ctx, q, args...)
+}
+
+func (r *recorder) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r.keep(q, args)
+	return r.Driver.ExecContext(ctx, q, args...)
+}
+
 func (r *recorder) keep(q string, args any) {
 	a, _ := args.([]any)
 	r.mu.Lock()
