@@ -41,7 +41,8 @@ func TestClaimReturnsTheRowsAsStored(t *testing.T) {
 		}
 	}
 	var fromClaim atomic.Int64
-	claimer := outbound.NewClaimerCounting(e.db.Claimer(outbound.Deliveries), e.db.Read, e.db.Dialect, &fromClaim)
+	claimer := outbound.NewClaimerHooked(e.db.Claimer(outbound.Deliveries), e.db.Read, e.db.Dialect,
+		func(n int) { fromClaim.Add(int64(n)) })
 	got, err := claimer.Claim(ctx, e.clk.now(), 100, 10*time.Minute)
 	if err != nil || len(got) != len(ids) {
 		t.Fatalf("claim: %v, %d rows of %d", err, len(got), len(ids))
@@ -77,5 +78,36 @@ func TestClaimReturnsTheRowsAsStored(t *testing.T) {
 		if !dl.Edges.Event.OccurredAt.Equal(want.Edges.Event.OccurredAt) {
 			t.Fatalf("event time %v, stored %v", dl.Edges.Event.OccurredAt, want.Edges.Event.OccurredAt)
 		}
+	}
+}
+
+// TestWebhookDeletedAfterTheClaimGetsNoAttempt: a webhook deleted between
+// a claim's commit and its load takes its deliveries along (contract:
+// deleting a webhook deletes its history and deliveries); the claim's own
+// read still holds them, and the load must hand none of them out.
+func TestWebhookDeletedAfterTheClaimGetsNoAttempt(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	rcv := newReceiver(t, nil)
+	gone := e.hook(t, rcv.URL, nil, 5)
+	kept := e.hook(t, rcv.URL, nil, 5)
+	e.emit(t)
+	ctx := auth.System(context.Background())
+	var fromClaim int
+	claimer := outbound.NewClaimerHooked(e.db.Claimer(outbound.Deliveries), e.db.Read, e.db.Dialect, func(n int) {
+		fromClaim = n
+		if err := e.svc.Delete(e.ctx, e.db.Write, gone.ID); err != nil {
+			t.Error(err)
+		}
+	})
+	got, err := claimer.Claim(ctx, e.clk.now(), 100, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromClaim != 2 {
+		t.Fatalf("%d of the 2 claimed rows from the claim's own read", fromClaim)
+	}
+	if len(got) != 1 || got[0].WebhookID != kept.ID || got[0].Edges.Webhook == nil || got[0].Edges.Event == nil {
+		t.Fatalf("claim handed out %d deliveries (%+v), want the kept webhook's one", len(got), got)
 	}
 }

@@ -2,7 +2,6 @@ package outbound
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/wexio/webhooks/ent"
 	"github.com/wexio/webhooks/ent/schema/pulid"
@@ -37,14 +36,16 @@ func Leasable(n int) int {
 	return n * shareLookahead
 }
 
-// NewClaimerCounting is NewClaimer, counting in fromClaim the rows its
-// loads took from the claim's own read (claim.rows) rather than reading
-// them again.
-func NewClaimerCounting(ids store.Claimer, read *ent.Client, dialect string, fromClaim *atomic.Int64) Claimer {
+// NewClaimerHooked is NewClaimer, calling beforeLoad between a claim's
+// commit and its load with how many of the claimed rows the load takes
+// from the claim's own read (claim.rows) rather than reading them again.
+func NewClaimerHooked(ids store.Claimer, read *ent.Client, dialect string, beforeLoad func(fromClaim int)) Claimer {
 	load := func(ctx context.Context, c *ent.Client, ids []pulid.ID, token string) ([]*ent.Delivery, error) {
+		n := 0
 		if _, ok := claimOf(ctx).rows(ids, token); ok {
-			fromClaim.Add(int64(len(ids)))
+			n = len(ids)
 		}
+		beforeLoad(n)
 		return loadDeliveries(ctx, c, ids, token)
 	}
 	return &deliveryClaimer{Rows: workqueue.NewRows("deliveries", ids, read, load).WithNextDue(nextDue), dialect: dialect}
