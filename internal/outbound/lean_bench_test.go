@@ -378,6 +378,12 @@ func leanClaim(ctx context.Context, db *sql.DB, o leanOpts, now, until int64, to
 	if err != nil {
 		return nil, err
 	}
+	return scanJobs(rows)
+}
+
+// scanJobs reads the leased rows a lease's RETURNING gives, and closes
+// rows.
+func scanJobs(rows *sql.Rows) ([]leanJob, error) {
 	defer rows.Close()
 	var jobs []leanJob
 	for rows.Next() {
@@ -452,17 +458,8 @@ func leanClaimShared(ctx context.Context, db *sql.DB, o leanOpts, now, until int
 	if err != nil {
 		return nil, err
 	}
-	var jobs []leanJob
-	for rows.Next() {
-		var j leanJob
-		if err := rows.Scan(&j.id, &j.eventID, &j.webhookID, &j.attempts); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		jobs = append(jobs, j)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	jobs, err := scanJobs(rows)
+	if err != nil {
 		return nil, err
 	}
 	return jobs, tx.Commit()
